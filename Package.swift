@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "arrcoc",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "arrcoc", targets: ["arrcoc"]),
+        .library(name: "ARRCOC", targets: ["ARRCOC"]),
+        .library(name: "VideoDecoding", targets: ["VideoDecoding"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries: FFmpeg (video) and BLAS/LAPACK (numerics).
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLapack",
+            providers: [.apt(["liblapack-dev", "libopenblas-dev"])]
+        ),
+
+        // The only FFmpeg user.
+        .target(
+            name: "VideoDecoding",
+            dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        // The core: no FFmpeg import.
+        .target(
+            name: "ARRCOC",
+            dependencies: ["LinearAlgebra", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "arrcoc",
+            dependencies: [
+                "ARRCOC", "VideoDecoding",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["VideoDecoding"], path: "Tests/TestSupport"),
+        .testTarget(name: "VideoDecodingTests", dependencies: ["VideoDecoding", "TestSupport"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "ARRCOCTests", dependencies: ["ARRCOC", "TestSupport"]),
+        .testTarget(name: "arrcocTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,50 @@
+/// What one decoding pass did: counts of frames, damage and seeks.
+public struct DecodeReport: Sendable, Equatable, Codable {
+    /// Frames the decoder produced.
+    public var framesDecoded = 0
+    /// Frames converted and handed on.
+    public var framesEmitted = 0
+    /// Packets the decoder rejected (damaged data, skipped).
+    public var corruptPackets = 0
+    /// Packets the demuxer could not read (skipped).
+    public var unreadablePackets = 0
+    /// Frames the decoder flagged as corrupt (handed on as decoded, counted here).
+    public var corruptFrames = 0
+    /// Frames whose timestamp was missing or went backwards and was derived from the frame rate.
+    public var repairedTimestamps = 0
+    /// Seeks made (targeted fetch only).
+    public var seeks = 0
+    /// Time of the last decoded frame, seconds from the stream's start.
+    public var lastFrameTime: Double? = nil
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case framesDecoded = "frames_decoded", framesEmitted = "frames_emitted"
+        case corruptPackets = "corrupt_packets", unreadablePackets = "unreadable_packets"
+        case corruptFrames = "corrupt_frames", repairedTimestamps = "repaired_timestamps"
+        case seeks, lastFrameTime = "last_frame_time_s"
+    }
+}
+
+/// A frame wanted by a targeted fetch: the time it should be nearest to, and its size.
+public struct FrameRequest: Sendable, Equatable {
+    /// Seconds from the stream's start.
+    public var time: Double
+    /// Output size; nil keeps the source size.
+    public var size: PixelSize?
+
+    public init(time: Double, size: PixelSize?) {
+        self.time = time
+        self.size = size
+    }
+}
+
+/// How a targeted fetch reaches its frames.
+public enum FetchStrategy: String, Sendable, CaseIterable {
+    /// Seek when the index shows a keyframe between the current position and the next
+    /// request, stream otherwise (never decodes the same GOP twice, skips long gaps).
+    case automatic
+    /// Always decode forward from the start (one pass).
+    case stream
+}

@@ -1,0 +1,124 @@
+import CFFmpeg
+import Foundation
+
+/// An open container with its video stream and a ready decoder. Owns the FFmpeg objects and
+/// frees them on deinit. Not thread-safe: one reader per instance.
+final class MediaFile {
+    let path: String
+    let format: UnsafeMutablePointer<AVFormatContext>
+    let streamIndex: Int32
+    let decoder: UnsafeMutablePointer<AVCodecContext>
+    let fileBytes: Int64
+
+    var stream: UnsafeMutablePointer<AVStream> { format.pointee.streams[Int(streamIndex)]! }
+    var timeBase: AVRational { stream.pointee.time_base }
+
+    init(path: String, threads: Int = 0) throws(VideoError) {
+        FFmpegLog.install()
+        self.path = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw .fileNotFound(path: path)
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        fileBytes = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        guard fileBytes > 0 else { throw .notMediaFile(path: path, reason: "the file is empty") }
+
+        var context: UnsafeMutablePointer<AVFormatContext>? = nil
+        var status = avformat_open_input(&context, path, nil, nil)
+        guard status >= 0, let context else {
+            throw .notMediaFile(path: path, reason: FFmpegLog.describe(status))
+        }
+        format = context
+        var ok = false
+        var codecContext: UnsafeMutablePointer<AVCodecContext>? = nil
+        defer {
+            if !ok {
+                avcodec_free_context(&codecContext)
+                var f: UnsafeMutablePointer<AVFormatContext>? = context
+                avformat_close_input(&f)
+            }
+        }
+        status = avformat_find_stream_info(context, nil)
+        guard status >= 0 else { throw .notMediaFile(path: path, reason: FFmpegLog.describe(status)) }
+
+        var codec: UnsafePointer<AVCodec>? = nil
+        let index = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+        if index == arrcoc_averror(ENOSYS) || index < 0 {
+            // AVERROR_DECODER_NOT_FOUND when a video stream exists but cannot be decoded.
+            for i in 0..<Int(context.pointee.nb_streams) {
+                if let s = context.pointee.streams[i], s.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
+                    let name = String(cString: avcodec_get_name(s.pointee.codecpar.pointee.codec_id))
+                    throw .unsupportedCodec(path: path, codec: name)
+                }
+            }
+            throw .noVideoStream(path: path)
+        }
+        streamIndex = index
+        let stream = context.pointee.streams[Int(index)]!
+        // Attached pictures (cover art in audio files) are not video.
+        if stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0 { throw .noVideoStream(path: path) }
+        guard let codec else {
+            throw .unsupportedCodec(path: path, codec: String(cString: avcodec_get_name(stream.pointee.codecpar.pointee.codec_id)))
+        }
+        codecContext = avcodec_alloc_context3(codec)
+        guard let codecContext else { throw .unreadableData(path: path, reason: "out of memory") }
+        status = avcodec_parameters_to_context(codecContext, stream.pointee.codecpar)
+        guard status >= 0 else { throw .unreadableData(path: path, reason: FFmpegLog.describe(status)) }
+        codecContext.pointee.thread_count = Int32(threads)
+        codecContext.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        codecContext.pointee.pkt_timebase = stream.pointee.time_base
+        status = avcodec_open2(codecContext, codec, nil)
+        guard status >= 0 else {
+            throw .unsupportedCodec(path: path, codec: "\(String(cString: codec.pointee.name)) (\(FFmpegLog.describe(status)))")
+        }
+        guard codecContext.pointee.width > 0, codecContext.pointee.height > 0 else {
+            throw .unreadableData(path: path, reason: "the video stream has no frame size")
+        }
+        decoder = codecContext
+        ok = true
+    }
+
+    deinit {
+        var d: UnsafeMutablePointer<AVCodecContext>? = decoder
+        avcodec_free_context(&d)
+        var f: UnsafeMutablePointer<AVFormatContext>? = format
+        avformat_close_input(&f)
+    }
+
+    /// Seconds of a timestamp in the stream's time base.
+    func seconds(_ pts: Int64) -> Double {
+        Double(pts) * av_q2d(timeBase)
+    }
+
+    /// The stream's start in its own time base (0 when unknown).
+    var startPts: Int64 {
+        let s = stream.pointee.start_time
+        if s != arrcoc_nopts_value() { return s }
+        let f = format.pointee.start_time
+        if f != arrcoc_nopts_value() { return av_rescale_q(f, arrcoc_time_base_q(), timeBase) }
+        return 0
+    }
+
+    /// Frames per second: average rate, else the base rate, else FFmpeg's guess, else 25.
+    var fps: Double {
+        let candidates = [stream.pointee.avg_frame_rate, stream.pointee.r_frame_rate,
+                          av_guess_frame_rate(format, stream, nil)]
+        for q in candidates where q.num > 0 && q.den > 0 {
+            let v = av_q2d(q)
+            if v.isFinite, v > 0, v < 1000 { return v }
+        }
+        return 25
+    }
+
+    /// Number of entries of the demuxer's seek index for the video stream.
+    var indexEntryCount: Int { Int(avformat_index_get_entries_count(stream)) }
+
+    /// The byte the index says the last video packet ends at (nil without an index).
+    var indexedEnd: Int64? {
+        let count = avformat_index_get_entries_count(stream)
+        guard count > 0, let last = avformat_index_get_entry(stream, count - 1) else { return nil }
+        guard last.pointee.pos >= 0 else { return nil }
+        return last.pointee.pos + Int64(last.pointee.size)
+    }
+}

@@ -1,0 +1,100 @@
+import CFFmpeg
+import Foundation
+
+/// Decodes one video file: sequential sampling on a time grid, or a targeted fetch of given
+/// times. Frames are handed to a closure one at a time, so memory stays bounded (the reader
+/// holds at most two decoded frames) however long the video is.
+///
+/// Each request gets the decoded frame whose presentation time is *nearest* to it (ties go to
+/// the earlier frame). Only those frames are converted to RGB; every packet is decoded (codec
+/// threads on), since inter-coded video cannot be decoded otherwise.
+///
+/// Not thread-safe: use one reader per task.
+public final class VideoReader {
+    /// Metadata as probed when the file was opened (frames not counted).
+    public let info: VideoInfo
+
+    private let file: MediaFile
+    private let scaler = FrameScaler()
+    private var touched = false
+
+    /// Opens `path` for decoding.
+    /// - Parameter threads: decoder threads; 0 lets FFmpeg choose (all cores).
+    /// - Throws: `VideoError` naming the file.
+    public init(path: String, threads: Int = 0) throws(VideoError) {
+        file = try MediaFile(path: path, threads: threads)
+        info = try VideoProbe.probe(file, countFrames: false)
+    }
+
+    /// Streams the file once and hands on the frame nearest each time `k / fps` (k = 0, 1, …),
+    /// converted to RGB at `size` (source size when nil). A frame nearest to two grid times
+    /// (source slower than the grid) is handed on once. The grid ends with the last frame.
+    ///
+    /// - Throws: `VideoError` (bad rate, unreadable or truncated data) or whatever `body` throws.
+    @discardableResult
+    public func sample(
+        fps: Double = 2, size: PixelSize? = nil, _ body: (VideoFrame) throws -> Void
+    ) throws -> DecodeReport {
+        guard fps.isFinite, fps > 0, fps <= 1000 else {
+            throw VideoError.invalidRequest("sample rate \(fps) fps is not in (0, 1000]")
+        }
+        try checkSize(size)
+        var pass = DecodePass(reader: self, schedule: .grid(fps: fps, size: size), strategy: .stream)
+        return try pass.run(body)
+    }
+
+    /// Decodes the frames nearest to each of `requests` (sorted by time), each at its own size.
+    /// Exactly one frame is handed on per request, in order; requests past the end get the last
+    /// frame. With `.automatic`, seeks are used only where the seek index shows a keyframe
+    /// between the current position and the next request.
+    ///
+    /// - Throws: `VideoError.invalidRequest` for unsorted or non-finite times, decoding errors,
+    ///   or whatever `body` throws.
+    @discardableResult
+    public func fetch(
+        _ requests: [FrameRequest], strategy: FetchStrategy = .automatic, _ body: (VideoFrame) throws -> Void
+    ) throws -> DecodeReport {
+        for (i, r) in requests.enumerated() {
+            guard r.time.isFinite, r.time >= 0 else {
+                throw VideoError.invalidRequest("requested time \(r.time) s (at position \(i)) is not a finite time ≥ 0")
+            }
+            if i > 0, r.time < requests[i - 1].time {
+                throw VideoError.invalidRequest(
+                    "requested times must be sorted: \(r.time) s at position \(i) comes after \(requests[i - 1].time) s")
+            }
+            try checkSize(r.size)
+        }
+        guard !requests.isEmpty else { return DecodeReport() }
+        var pass = DecodePass(reader: self, schedule: .list(requests), strategy: strategy)
+        return try pass.run(body)
+    }
+
+    /// Convenience: the frames nearest to `times`, all at one size.
+    @discardableResult
+    public func fetch(
+        times: [Double], size: PixelSize? = nil, strategy: FetchStrategy = .automatic,
+        _ body: (VideoFrame) throws -> Void
+    ) throws -> DecodeReport {
+        try fetch(times.map { FrameRequest(time: $0, size: size) }, strategy: strategy, body)
+    }
+
+    private func checkSize(_ size: PixelSize?) throws(VideoError) {
+        if let size, size.width <= 0 || size.height <= 0 || size.width > 16384 || size.height > 16384 {
+            throw .invalidRequest("output size \(size) is not within 1x1 … 16384x16384")
+        }
+    }
+
+    // MARK: - Internals used by DecodePass
+
+    var mediaFile: MediaFile { file }
+    var frameScaler: FrameScaler { scaler }
+
+    /// Puts the demuxer and decoder back at the start when an earlier pass read anything.
+    func rewindIfNeeded() {
+        if touched {
+            avformat_seek_file(file.format, file.streamIndex, Int64.min, file.startPts, file.startPts, 0)
+            avcodec_flush_buffers(file.decoder)
+        }
+        touched = true
+    }
+}
