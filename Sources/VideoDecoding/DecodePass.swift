@@ -128,9 +128,14 @@ struct DecodePass {
         }
     }
 
+    /// Presentation time of a decoded frame in seconds from the stream's start.
+    ///
+    /// `best_effort_timestamp` is FFmpeg's judgement of the presentation time. Raw elementary
+    /// streams carry only the parser's guesses, so their frames are timed index / fps. A frame
+    /// without a timestamp, or with one that does not advance, gets previous + 1/fps (counted).
     private mutating func frameTime(_ frame: UnsafeMutablePointer<AVFrame>) -> Double {
-        var pts = frame.pointee.best_effort_timestamp
-        if pts == arrcoc_nopts_value() { pts = frame.pointee.pts }
+        if file.hasNoTimestamps, afterSeek == nil { return Double(decodedIndex) * sourceFrameDuration }
+        let pts = frame.pointee.best_effort_timestamp
         var t: Double
         if pts != arrcoc_nopts_value() {
             t = file.seconds(pts - file.startPts)

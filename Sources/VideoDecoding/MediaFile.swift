@@ -111,6 +111,13 @@ final class MediaFile {
         return 25
     }
 
+    /// Whether the container is a raw elementary stream (H.264 Annex B, MPEG-1/2 video, …):
+    /// its "timestamps" are the parser's guesses, so frame times come from index / fps.
+    var hasNoTimestamps: Bool {
+        guard let input = format.pointee.iformat else { return false }
+        return input.pointee.flags & AVFMT_NOTIMESTAMPS != 0 || input.pointee.raw_codec_id != 0
+    }
+
     /// Number of entries of the demuxer's seek index for the video stream.
     var indexEntryCount: Int { Int(avformat_index_get_entries_count(stream)) }
 

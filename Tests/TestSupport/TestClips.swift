@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+
+/// Short clips generated with the ffmpeg command line (lavfi test sources) for decoding tests:
+/// several codecs and containers, odd sizes, a variable frame rate, streams without timestamps,
+/// a start-time offset. Made once per test process in a temporary directory, never committed.
+public enum TestClips {
+    public struct Recipe: Sendable, CustomStringConvertible {
+        public let name: String
+        public let arguments: [String]
+        public var description: String { name }
+    }
+
+    private static let source = ["-f", "lavfi", "-i"]
+
+    public static let recipes: [Recipe] = [
+        Recipe(name: "h264-bframes.mp4", arguments: source + ["testsrc2=size=320x240:rate=25", "-t", "4",
+                                                             "-c:v", "libx264", "-bf", "3", "-g", "50", "-pix_fmt", "yuv420p"]),
+        Recipe(name: "mpeg4.avi", arguments: source + ["testsrc2=size=352x288:rate=30", "-t", "3", "-c:v", "mpeg4", "-q:v", "3"]),
+        Recipe(name: "vp8-odd.webm", arguments: source + ["testsrc2=size=321x241:rate=24", "-t", "3", "-c:v", "libvpx",
+                                                          "-b:v", "1M", "-deadline", "realtime"]),
+        Recipe(name: "vp9.webm", arguments: source + ["testsrc2=size=256x144:rate=24", "-t", "2", "-c:v", "libvpx-vp9",
+                                                      "-b:v", "500k", "-deadline", "realtime", "-cpu-used", "8"]),
+        Recipe(name: "mjpeg.avi", arguments: source + ["testsrc2=size=240x180:rate=15", "-t", "3", "-c:v", "mjpeg", "-q:v", "3"]),
+        Recipe(name: "vfr.mkv", arguments: source + ["testsrc2=size=320x240:rate=25", "-t", "6",
+                                                     "-vf", "setpts='if(lt(N,50),N*0.04,2+(N-50)*0.12)/TB'",
+                                                     "-fps_mode", "vfr", "-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+        Recipe(name: "no-timestamps.h264", arguments: source + ["testsrc2=size=320x240:rate=25", "-t", "3",
+                                                                "-c:v", "libx264", "-bf", "2", "-pix_fmt", "yuv420p", "-f", "h264"]),
+        Recipe(name: "no-timestamps.m1v", arguments: source + ["testsrc2=size=320x240:rate=25", "-t", "3",
+                                                               "-c:v", "mpeg1video", "-f", "mpeg1video"]),
+        Recipe(name: "offset.ts", arguments: source + ["testsrc2=size=320x240:rate=25", "-t", "3",
+                                                       "-c:v", "libx264", "-pix_fmt", "yuv420p", "-output_ts_offset", "7"]),
+    ]
+
+    private static let made = Mutex<[String: String]>([:])
+    private static let directory: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-clips-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    /// Path of the clip made by `recipe`, generating it on first use.
+    public static func path(_ recipe: Recipe) throws -> String {
+        if let p = made.withLock({ $0[recipe.name] }) { return p }
+        let p = directory.appendingPathComponent(recipe.name).path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y"] + recipe.arguments + [p])
+        made.withLock { $0[recipe.name] = p }
+        return p
+    }
+
+    /// A scratch directory for a test's own files.
+    public static func scratch(_ name: String) -> URL {
+        let dir = directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
