@@ -24,6 +24,7 @@ struct DecodePass {
     private var decodedIndex = 0  // presentation index of the next decoded frame
     private var lastReadPts: Int64 = Int64.min
     private var afterSeek: (target: Double, sawKeyframe: Bool)? = nil
+    private var restartPending = false
     private var sourceFrameDuration: Double
 
     init(reader: VideoReader, schedule: Schedule, strategy: FetchStrategy) {
@@ -58,6 +59,7 @@ struct DecodePass {
         }
         var readFailures = 0
         reading: while target(next) != nil {
+            if restartPending { restartFromBeginning(previous: previous) }
             try seekIfUseful(previous: previous)
             let status = av_read_frame(file.format, packet)
             if status == arrcoc_averror_eof() { break }
@@ -118,11 +120,18 @@ struct DecodePass {
                 return
             }
             defer { av_frame_unref(frame) }
+            if restartPending { continue }
             if let seek = afterSeek, !seek.sawKeyframe {
                 // After a seek, decoding must start at a keyframe (webm without Cues can land
-                // elsewhere); drop anything before it.
+                // elsewhere); drop anything before it. Landing past the request means the
+                // index misled us: start again from the beginning, streaming.
                 guard frame.pointee.key_frame != 0 else { continue }
                 afterSeek = (seek.target, true)
+                let landed = frameTime(frame)
+                if landed > seek.target + sourceFrameDuration / 2 {
+                    restartPending = true
+                    continue
+                }
             }
             try handle(frame: frame, previous: previous, body)
         }
@@ -219,7 +228,9 @@ struct DecodePass {
         let margin = Int64((2 * sourceFrameDuration / av_q2d(file.timeBase)).rounded(.up))
         guard lastReadPts == Int64.min ? keyTimestamp > file.startPts + margin : keyTimestamp > lastReadPts + margin
         else { return }
-        let status = av_seek_frame(file.format, file.streamIndex, keyTimestamp, AVSEEK_FLAG_BACKWARD)
+        // Seek to the request itself: the demuxer lands on the keyframe at or before it (index
+        // timestamps can be decode times, offset from presentation times).
+        let status = av_seek_frame(file.format, file.streamIndex, wanted, AVSEEK_FLAG_BACKWARD)
         guard status >= 0 else {
             strategy = .stream  // keep streaming from where we are: slower, still correct
             return
@@ -231,5 +242,19 @@ struct DecodePass {
         lastReadPts = keyTimestamp
         afterSeek = (request.time, false)
         report.seeks += 1
+    }
+
+    /// Recovery when a seek landed past its request: rewind to the start and stream from there.
+    private mutating func restartFromBeginning(previous: UnsafeMutablePointer<AVFrame>) {
+        avformat_seek_file(file.format, file.streamIndex, Int64.min, file.startPts, file.startPts, 0)
+        avcodec_flush_buffers(file.decoder)
+        av_frame_unref(previous)
+        previousTime = nil
+        previousIndex = -1
+        lastReadPts = Int64.min
+        decodedIndex = 0
+        afterSeek = nil
+        strategy = .stream
+        restartPending = false
     }
 }

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import VideoDecoding
+
+/// Damaged and wrong inputs: each gives its typed error, never a crash.
+@Suite struct BadInputTests {
+    static let dir = TestClips.scratch("bad-inputs")
+
+    static func write(_ name: String, _ data: Data) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try data.write(to: url)
+        return url.path
+    }
+
+    /// Opens and decodes the whole file: the error must come from one of the two steps.
+    static func decodeAll(_ path: String) throws {
+        try VideoReader(path: path).sample(fps: 2) { _ in }
+    }
+
+    @Test func missingFile() {
+        #expect(throws: VideoError.fileNotFound(path: "/nonexistent/clip.mp4")) {
+            try Self.decodeAll("/nonexistent/clip.mp4")
+        }
+    }
+
+    @Test func emptyFile() throws {
+        let path = try Self.write("empty.mp4", Data())
+        #expect(throws: VideoError.notMediaFile(path: path, reason: "the file is empty")) { try Self.decodeAll(path) }
+    }
+
+    @Test func randomBytes() throws {
+        var g = SeededGenerator(seed: 7)
+        let path = try Self.write("random.mp4", Data((0..<65536).map { _ in UInt8.random(in: 0...255, using: &g) }))
+        let error = try #require(throws: VideoError.self) { try Self.decodeAll(path) }
+        guard case .notMediaFile(let p, let reason) = error else { Issue.record("got \(error)"); return }
+        #expect(p == path && !reason.isEmpty)
+    }
+
+    @Test func textFileNamedMP4() throws {
+        let path = try Self.write("notes.mp4", Data("this is not a video\n".utf8))
+        let error = try #require(throws: VideoError.self) { try Self.decodeAll(path) }
+        guard case .notMediaFile = error else { Issue.record("got \(error)"); return }
+        #expect(error.localizedDescription.contains(path))
+    }
+
+    @Test func truncatedMP4CutAtHalf() throws {
+        let source = try Data(contentsOf: URL(fileURLWithPath: try Samples.path("cockatoo.mp4")))
+        let path = try Self.write("cut.mp4", source.prefix(source.count / 2))
+        // The moov atom is at the end: the cut file has no index at all.
+        let error = try #require(throws: VideoError.self) { try Self.decodeAll(path) }
+        guard case .notMediaFile(_, let reason) = error else { Issue.record("got \(error)"); return }
+        #expect(reason.contains("Invalid data"))
+    }
+
+    @Test func truncatedFaststartMP4() throws {
+        // With the index in front, the file opens; decoding finds the data missing.
+        let full = Self.dir.appendingPathComponent("faststart.mp4").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", try Samples.path("cockatoo.mp4"),
+                                      "-c", "copy", "-an", "-movflags", "faststart", full])
+        let data = try Data(contentsOf: URL(fileURLWithPath: full))
+        let path = try Self.write("faststart-cut.mp4", data.prefix(data.count / 2))
+        let error = try #require(throws: VideoError.self) { try Self.decodeAll(path) }
+        guard case .truncated(let p, let until, let indexed, let bytes) = error else { Issue.record("got \(error)"); return }
+        #expect(p == path && bytes == Int64(data.count / 2) && indexed > bytes)
+        #expect(until > 3 && until < 11, "decoded up to \(until) s of 14")
+    }
+
+    @Test func audioOnlyFile() throws {
+        let path = Self.dir.appendingPathComponent("tone.m4a").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
+                                      "-c:a", "aac", path])
+        #expect(throws: VideoError.noVideoStream(path: path)) { try Self.decodeAll(path) }
+    }
+
+    @Test func directoryIsNotAFile() {
+        #expect(throws: VideoError.fileNotFound(path: Self.dir.path)) { try Self.decodeAll(Self.dir.path) }
+    }
+
+    @Test func megamindBugyDecodesLikeFFmpeg() throws {
+        // The "damaged" opencv sample has packed B-frames (DivX N-VOP placeholders); FFmpeg decodes
+        // all 270 frames without error, and so must we (parity with ffmpeg is checked in
+        // SamplingParityTests): skipping placeholders, not failing.
+        var count = 0
+        let report = try VideoReader(path: try Samples.path("Megamind_bugy.avi")).sample(fps: 30) { _ in count += 1 }
+        #expect(report.framesDecoded == 270)
+        #expect(count == 270)
+    }
+
+    @Test func corruptedPacketsAreSkippedAndCounted() throws {
+        // Overwrite bytes in the middle of an MPEG-4 AVI: the demuxer still finds packets, the
+        // decoder rejects some; decoding goes on to the end.
+        let source = try Data(contentsOf: URL(fileURLWithPath: try Samples.path("Megamind.avi")))
+        var damaged = source
+        var g = SeededGenerator(seed: 3)
+        for start in stride(from: source.count / 4, to: source.count * 3 / 4, by: 40_000) {
+            for i in start..<(start + 2000) { damaged[i] = UInt8.random(in: 0...255, using: &g) }
+        }
+        let path = try Self.write("damaged.avi", damaged)
+        let report = try VideoReader(path: path).sample(fps: 2) { _ in }
+        #expect(report.framesDecoded > 200)
+        #expect(report.corruptPackets + report.corruptFrames + report.unreadablePackets > 0)
+        #expect((report.lastFrameTime ?? 0) > 10)
+    }
+
+    @Test func invalidRequests() throws {
+        let reader = try VideoReader(path: try Samples.path("bikes.mp4"))
+        #expect(throws: VideoError.self) { try reader.sample(fps: 0) { _ in } }
+        #expect(throws: VideoError.self) { try reader.sample(fps: .nan) { _ in } }
+        #expect(throws: VideoError.self) { try reader.sample(fps: 2, size: PixelSize(width: 0, height: 10)) { _ in } }
+        #expect(throws: VideoError.self) { try reader.fetch(times: [2, 1]) { _ in } }
+        #expect(throws: VideoError.self) { try reader.fetch(times: [-1]) { _ in } }
+        #expect(throws: VideoError.invalidRequest("size '12x' is not WxH with two positive integers up to 16384 (e.g. 640x360)")) {
+            try PixelSize(parsing: "12x")
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for test data.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
