@@ -1,0 +1,54 @@
+import Foundation
+
+/// Runs the built `arrcoc` executable (it sits beside the test bundle in the build folder).
+public enum CLIRunner {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let exitedNormally: Bool
+        public let stdout: String
+        public let stderr: String
+    }
+
+    public static var executable: URL {
+        get throws {
+            var candidates: [URL] = []
+            for base in [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])] {
+                var dir = base.deletingLastPathComponent()
+                for _ in 0..<3 {
+                    candidates.append(dir.appendingPathComponent("arrcoc"))
+                    dir = dir.deletingLastPathComponent()
+                }
+            }
+            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.map(\.path).joined(separator: ", ")])
+            }
+            return found
+        }
+    }
+
+    /// Runs `arrcoc arguments…` with extra environment variables; waits for it to finish.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, exitedNormally: process.terminationReason == .exit,
+                      stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
