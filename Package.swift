@@ -46,6 +46,13 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks: ratios against reference tools measured in the same run (Benchmarks/README.md).
+        .executableTarget(
+            name: "arrcoc-bench",
+            dependencies: ["VideoDecoding"],
+            path: "Benchmarks/Sources/arrcoc-bench"
+        ),
+
         .target(name: "TestSupport", dependencies: ["VideoDecoding"], path: "Tests/TestSupport"),
         .testTarget(name: "VideoDecodingTests", dependencies: ["VideoDecoding", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
