@@ -33,7 +33,10 @@ public enum VideoProbe {
         if countFrames {
             let (count, end) = try countPackets(file)
             counted = count
-            if duration == nil, let end {
+            // No duration, or a header whose frame count disagrees with the packets (AVI headers
+            // can overstate it): the duration measured from the packets wins.
+            let headerLies = header.map { $0 != count } ?? false
+            if duration == nil || headerLies, let end {
                 duration = end
                 source = "counted"
             } else if duration == nil, count > 0 {

@@ -52,3 +52,39 @@ import TestSupport
         #expect(json?["start_time_s"] as? Double == 0)
     }
 }
+
+@Suite struct LyingHeaderTests {
+    /// vtest.avi with its AVI header and stream header claiming 2000 frames (it has 795).
+    static func lyingAVI() throws -> String {
+        var data = try Data(contentsOf: URL(fileURLWithPath: try Samples.path("vtest.avi")))
+        func patch(_ tag: String, _ fieldOffset: Int) throws {
+            let range = try #require(data.range(of: Data(tag.utf8)))
+            let at = range.lowerBound + 8 + fieldOffset
+            withUnsafeBytes(of: UInt32(2000).littleEndian) { data.replaceSubrange(at..<at + 4, with: $0) }
+        }
+        try patch("avih", 16)  // dwTotalFrames
+        try patch("strh", 32)  // dwLength
+        let url = TestClips.scratch("lying").appendingPathComponent("lying.avi")
+        try data.write(to: url)
+        return url.path
+    }
+
+    @Test func probeReportsBothCountsAndTheRealDuration() throws {
+        let info = try VideoProbe.probe(path: try Self.lyingAVI())
+        #expect(info.frameCountHeader == 2000)
+        #expect(info.frameCountCounted == 795)
+        #expect(info.durationSource == "counted")
+        #expect(abs((info.durationSeconds ?? 0) - 79.5) < 0.01)
+    }
+
+    @Test func samplingStopsAtTheRealEnd() throws {
+        var last = 0.0
+        var count = 0
+        let report = try VideoReader(path: try Self.lyingAVI()).sample(fps: 1) {
+            last = $0.time
+            count += 1
+        }
+        #expect(report.framesDecoded == 795)
+        #expect(count == 80 && abs(last - 79.0) < 1e-9)
+    }
+}
