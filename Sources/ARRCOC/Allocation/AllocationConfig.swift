@@ -1,0 +1,43 @@
+/// Knobs of the budget allocator (YAML section `allocation`).
+public struct AllocationConfig: Codable, Sendable, Equatable {
+    /// Fewest vision tokens a block may have.
+    public var minTokens = 64
+    /// Most vision tokens a block may have (also the analysis grid's size).
+    public var maxTokens = 400
+    /// A sparse block at least this often (seconds), for global context.
+    public var sparseIntervalSeconds = 10.0
+    /// Relevance spreads this far (seconds) around a peak, so whole windows around it turn dense.
+    public var denseWindowSeconds = 2.0
+    /// Exponent on frame relevance in the utilities (> 1 favours the peaks).
+    public var relevancePower = 2.0
+    /// Utility of a sparse block's coverage relative to relevance (how much context is worth).
+    public var coverageWeight = 0.05
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case minTokens = "min_tokens", maxTokens = "max_tokens"
+        case sparseIntervalSeconds = "sparse_interval_s", denseWindowSeconds = "dense_window_s"
+        case relevancePower = "relevance_power", coverageWeight = "coverage_weight"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = AllocationConfig()
+        minTokens = try c.decodeIfPresent(Int.self, forKey: .minTokens) ?? d.minTokens
+        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? d.maxTokens
+        sparseIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .sparseIntervalSeconds) ?? d.sparseIntervalSeconds
+        denseWindowSeconds = try c.decodeIfPresent(Double.self, forKey: .denseWindowSeconds) ?? d.denseWindowSeconds
+        relevancePower = try c.decodeIfPresent(Double.self, forKey: .relevancePower) ?? d.relevancePower
+        coverageWeight = try c.decodeIfPresent(Double.self, forKey: .coverageWeight) ?? d.coverageWeight
+    }
+
+    public func validate() throws(ConfigError) {
+        try ConfigError.check("allocation.min_tokens", minTokens, in: 1...16384)
+        try ConfigError.check("allocation.max_tokens", maxTokens, in: minTokens...16384)
+        try ConfigError.check("allocation.sparse_interval_s", sparseIntervalSeconds, in: 0.5...86400)
+        try ConfigError.check("allocation.dense_window_s", denseWindowSeconds, in: 0...3600)
+        try ConfigError.check("allocation.relevance_power", relevancePower, in: 0.1...10)
+        try ConfigError.check("allocation.coverage_weight", coverageWeight, in: 0...10)
+    }
+}

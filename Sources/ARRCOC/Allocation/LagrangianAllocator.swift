@@ -1,0 +1,193 @@
+import Foundation
+
+/// The arrcoc allocator: Lagrangian relaxation with bisection on the token price.
+///
+/// The candidate frames are grouped in consecutive pairs ("units": one Qwen3-VL temporal patch
+/// each). A unit can be skipped, shown *dense* (both frames, real motion, block time = their
+/// mean) at any grid level, or — if it carries a sparse-floor time — shown *sparse* (one frame
+/// repeated). Each option has a cost c (vision tokens + timestamp text + vision_start/end) and a
+/// utility u: dense `v^p · g(n)`, sparse `(coverage + ½·v^p) · g(n)`, with v the unit's relevance
+/// spread over `dense_window_s` around peaks, p = `relevance_power`, and `g(n) = ln(1 + n/n₀)`
+/// concave in the tokens n (diminishing returns of detail).
+///
+/// For a price λ every unit independently takes its option maximising `u − λ·c` (floor units may
+/// not skip). Total cost falls as λ rises, so bisection finds the smallest λ whose choices fit
+/// the budget: by the Lagrangian sufficiency theorem those choices are optimal for the budget
+/// they use (Everett 1963), and with concave utilities the gap to the true optimum is at most one
+/// unit's step. A greedy pass then spends what is left on the upgrades with the best utility per
+/// token. The sparse floor (a block every `sparse_interval_s`) is forced; if even the floor at the
+/// smallest grid does not fit, it is thinned evenly to what does.
+public struct LagrangianAllocator: BudgetAllocator {
+    public let name = "arrcoc"
+    public var parameters: [String: String] { [:] }
+
+    public init() {}
+
+    struct Option {
+        var density: Density
+        var frames: [Int]
+        var level: Int
+        var cost: Int
+        var utility: Double
+    }
+
+    public func allocate(_ input: AllocationInput) throws -> Allocation {
+        try input.validate()
+        let config = input.config
+        let units = input.unitCount
+        let n0 = Double(input.levels[0].product)
+        func g(_ tokens: Int) -> Double { log(1 + Double(tokens) / n0) }
+
+        // Relevance spread around peaks (dense windows), then per unit.
+        let spread = Self.spread(input.relevance, times: input.times, window: config.denseWindowSeconds)
+        let value = (0..<units).map { u in input.unitFrames(u).map { spread[$0] }.max() ?? 0 }
+
+        // Sparse floor: the candidate nearest each multiple of the interval, thinned to the budget.
+        var floor = Self.floorFrames(input)
+        let cheapest = { (frame: Int) in input.levels[0].product + TimestampCost.overhead(seconds: input.times[frame], format: input.format) }
+        if floor.map(cheapest).reduce(0, +) > input.budget {
+            let perBlock = floor.map(cheapest).max() ?? cheapest(0)
+            let fit = max(1, input.budget / perBlock)
+            floor = Self.evenlySpaced(floor, count: fit)
+        }
+        let floorByUnit = Dictionary(floor.map { ($0 / 2, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Options per unit, cheapest first.
+        var options: [[Option]] = []
+        options.reserveCapacity(units)
+        for u in 0..<units {
+            var list: [Option] = []
+            let frames = input.unitFrames(u)
+            let pairFrames = frames.count == 2 ? frames : [frames[0], frames[0]]
+            let vp = pow(value[u], config.relevancePower)
+            for (l, grid) in input.levels.enumerated() {
+                let n = grid.product
+                list.append(Option(density: .dense, frames: pairFrames, level: l,
+                                   cost: n + TimestampCost.overhead(seconds: input.time(of: pairFrames), format: input.format),
+                                   utility: vp * g(n)))
+                if let f = floorByUnit[u] {
+                    list.append(Option(density: .sparse, frames: [f, f], level: l,
+                                       cost: n + TimestampCost.overhead(seconds: input.times[f], format: input.format),
+                                       utility: (config.coverageWeight + 0.5 * vp) * g(n)))
+                }
+            }
+            options.append(list.sorted { ($0.cost, $0.utility) < ($1.cost, $1.utility) })
+        }
+
+        func choose(_ lambda: Double) -> [Int?] {
+            (0..<units).map { u in
+                var best: Int? = nil
+                var bestScore = floorByUnit[u] == nil ? 0.0 : -Double.infinity
+                for (i, o) in options[u].enumerated() {
+                    let s = o.utility - lambda * Double(o.cost)
+                    if s > bestScore + 1e-15 {
+                        bestScore = s
+                        best = i
+                    }
+                }
+                if best == nil, floorByUnit[u] != nil { best = 0 }
+                return best
+            }
+        }
+        func cost(_ choice: [Int?]) -> Int {
+            var total = 0
+            for (u, i) in choice.enumerated() { if let i { total += options[u][i].cost } }
+            return total
+        }
+
+        // Bisection on the price: smallest λ whose choices fit.
+        let maxUtility = options.flatMap { $0 }.map(\.utility).max() ?? 1
+        var lo = 0.0, hi = max(1e-9, maxUtility) * 4 + 1
+        var choice = choose(lo)
+        if cost(choice) > input.budget {
+            for _ in 0..<80 {
+                let mid = (lo + hi) / 2
+                if cost(choose(mid)) <= input.budget { hi = mid } else { lo = mid }
+            }
+            choice = choose(hi)
+        }
+        var spent = cost(choice)
+        if spent > input.budget {
+            // Only forced floor units remain, each at its cheapest option (guaranteed to fit above).
+            choice = (0..<units).map { floorByUnit[$0] != nil ? 0 : nil }
+            spent = cost(choice)
+        }
+
+        // Greedy: spend the rest on the best utility-per-token upgrades (including new units).
+        while true {
+            var best: (unit: Int, option: Int, ratio: Double)? = nil
+            let left = input.budget - spent
+            for u in 0..<units {
+                let current = choice[u].map { options[u][$0] }
+                for (i, o) in options[u].enumerated() {
+                    let dc = o.cost - (current?.cost ?? 0)
+                    let du = o.utility - (current?.utility ?? 0)
+                    guard dc > 0, dc <= left, du > 1e-12 else { continue }
+                    let ratio = du / Double(dc)
+                    if best.map({ ratio > $0.ratio }) ?? true { best = (u, i, ratio) }
+                }
+            }
+            guard let b = best else { break }
+            spent += options[b.unit][b.option].cost - (choice[b.unit].map { options[b.unit][$0].cost } ?? 0)
+            choice[b.unit] = b.option
+        }
+
+        var blocks: [Block] = []
+        for u in 0..<units {
+            guard let i = choice[u] else { continue }
+            let o = options[u][i]
+            let grid = input.levels[o.level]
+            let time = o.density == .dense ? input.time(of: o.frames) : input.times[o.frames[0]]
+            blocks.append(Block(frames: o.frames, time: time, grid: grid, tokens: grid.product, density: o.density,
+                                relevance: o.frames.map { input.relevance[$0] }.max() ?? 0))
+        }
+        return Allocation(blocks: blocks, format: input.format)
+    }
+
+    /// `max_j r_j · max(0, 1 − |t_i − t_j| / window)`: each peak lifts its neighbourhood.
+    static func spread(_ r: [Double], times: [Double], window: Double) -> [Double] {
+        guard window > 0 else { return r }
+        var out = r
+        var lo = 0
+        for i in times.indices {
+            while times[lo] < times[i] - window { lo += 1 }
+            var j = lo
+            while j < times.count, times[j] <= times[i] + window {
+                out[i] = max(out[i], r[j] * (1 - abs(times[i] - times[j]) / window))
+                j += 1
+            }
+        }
+        return out
+    }
+
+    /// Candidate frames nearest each multiple of the sparse interval, no duplicates.
+    static func floorFrames(_ input: AllocationInput) -> [Int] {
+        let interval = input.config.sparseIntervalSeconds
+        guard let last = input.times.last else { return [] }
+        var result: [Int] = []
+        var j = 0
+        var m = 0
+        while Double(m) * interval <= last + 1e-9 {
+            let target = Double(m) * interval
+            while j + 1 < input.times.count, abs(input.times[j + 1] - target) < abs(input.times[j] - target) { j += 1 }
+            if result.last != j { result.append(j) }
+            m += 1
+        }
+        return result
+    }
+
+    /// `count` elements of `items` at evenly spaced positions (first and last included; the
+    /// first alone when `count` is 1).
+    static func evenlySpaced<T>(_ items: [T], count: Int) -> [T] {
+        guard count < items.count else { return items }
+        guard count > 1 else { return Array(items.prefix(1)) }  // the first: its timestamp is the cheapest
+        var picked: [T] = []
+        var lastIndex = -1
+        for k in 0..<count {
+            let i = Int((Double(k) * Double(items.count - 1) / Double(count - 1)).rounded())
+            if i != lastIndex { picked.append(items[i]) }
+            lastIndex = i
+        }
+        return picked
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import LinearAlgebra
+
+/// Turns raw cell descriptors into embeddings: centre, standardise, project on the principal
+/// axes of the video's own cells and whiten (PCA by LAPACK `dsyevd` on the covariance that a BLAS
+/// product computes), then L2-normalise, so that cosine similarity weighs every decorrelated
+/// direction alike.
+///
+/// The fitted state (mean and projection) is saved in the features file: a query image must be
+/// embedded with the *video's* state, or it is compared in another space.
+public struct DescriptorEmbedder: Sendable, Equatable {
+    /// Name written into features files.
+    public static let name = "arrcoc-descriptor"
+    /// Version of the descriptor and the fitting; bump when either changes.
+    public static let version = 1
+
+    /// Per-dimension mean of the raw descriptors (length `inputDimension`).
+    public let mean: [Float]
+    /// `inputDimension × dimension`, row-major: standardisation, rotation and whitening in one.
+    public let projection: [Float]
+    public let inputDimension: Int
+    public let dimension: Int
+
+    public init(mean: [Float], projection: [Float], inputDimension: Int, dimension: Int) throws(FeatureError) {
+        guard mean.count == inputDimension, projection.count == inputDimension * dimension, dimension > 0 else {
+            throw .embedderState(reason: "mean of \(mean.count) and projection of \(projection.count) values do not fit \(inputDimension)→\(dimension)")
+        }
+        guard mean.allSatisfy(\.isFinite), projection.allSatisfy(\.isFinite) else {
+            throw .embedderState(reason: "the fitted state holds NaN or infinity")
+        }
+        self.mean = mean
+        self.projection = projection
+        self.inputDimension = inputDimension
+        self.dimension = dimension
+    }
+
+    /// Fits on `descriptors` (`count × inputDimension`, row-major).
+    ///
+    /// Eigenvalues are regularised by 5% of their mean before whitening, so that directions with
+    /// almost no variance (noise) are not blown up.
+    /// - Complexity: O(count · inputDimension²) for the covariance, O(inputDimension³) for the PCA.
+    public static func fit(descriptors: [Float], inputDimension d0: Int, dimension: Int) throws -> DescriptorEmbedder {
+        let count = descriptors.count / d0
+        guard count >= 2 else { throw FeatureError.tooFewCells(count: count) }
+        let k = min(dimension, d0)
+        var mean = [Double](repeating: 0, count: d0)
+        for i in 0..<count { for j in 0..<d0 { mean[j] += Double(descriptors[i * d0 + j]) } }
+        for j in 0..<d0 { mean[j] /= Double(count) }
+        var centred = descriptors
+        for i in 0..<count { for j in 0..<d0 { centred[i * d0 + j] -= Float(mean[j]) } }
+        let x = try Matrix<Float>(rows: count, columns: d0, elements: centred)
+        let gram = try BLAS.multiply(x, x, transposeA: true)
+        var covariance = Matrix<Double>(zeros: d0, d0)
+        for i in 0..<d0 { for j in 0..<d0 { covariance[i, j] = Double(gram[i, j]) / Double(count - 1) } }
+        // Standardise: correlation matrix, so colour means and histogram fractions weigh alike.
+        let sd = (0..<d0).map { max(covariance[$0, $0], 1e-12).squareRoot() }
+        var correlation = covariance
+        for i in 0..<d0 { for j in 0..<d0 { correlation[i, j] = covariance[i, j] / (sd[i] * sd[j]) } }
+        let (values, vectors) = try LAPACK.symmetricEigen(correlation)
+        let regulariser = 0.05 * values.reduce(0, +) / Double(d0)
+        var projection = [Float](repeating: 0, count: d0 * k)
+        for c in 0..<k {
+            let axis = d0 - 1 - c  // largest eigenvalues last
+            let scale = 1 / (max(values[axis], 0) + regulariser).squareRoot()
+            // Fix each axis's sign (largest |component| positive) so fits are reproducible.
+            var sign = 1.0
+            var biggest = 0.0
+            for i in 0..<d0 where abs(vectors[i, axis]) > biggest {
+                biggest = abs(vectors[i, axis])
+                sign = vectors[i, axis] < 0 ? -1 : 1
+            }
+            for i in 0..<d0 { projection[i * k + c] = Float(sign * vectors[i, axis] * scale / sd[i]) }
+        }
+        return try DescriptorEmbedder(mean: mean.map(Float.init), projection: projection, inputDimension: d0, dimension: k)
+    }
+
+    /// Embeds `descriptors` (`count × inputDimension`) → `count × dimension`, each row unit length
+    /// (a zero row stays zero).
+    public func embed(_ descriptors: [Float]) throws -> [Float] {
+        let count = descriptors.count / inputDimension
+        var centred = descriptors
+        for i in 0..<count { for j in 0..<inputDimension { centred[i * inputDimension + j] -= mean[j] } }
+        let x = try Matrix<Float>(rows: count, columns: inputDimension, elements: centred)
+        let p = try Matrix<Float>(rows: inputDimension, columns: dimension, elements: projection)
+        var y = try BLAS.multiply(x, p).elements
+        Self.normalizeRows(&y, dimension: dimension)
+        return y
+    }
+
+    /// Scales each row of `values` (rows of `dimension`) to unit L2 norm.
+    public static func normalizeRows(_ values: inout [Float], dimension: Int) {
+        let rows = values.count / dimension
+        values.withUnsafeMutableBufferPointer { v in
+            for r in 0..<rows {
+                var s: Float = 0
+                for j in 0..<dimension { s += v[r * dimension + j] * v[r * dimension + j] }
+                let norm = s.squareRoot()
+                if norm > 1e-12 { for j in 0..<dimension { v[r * dimension + j] /= norm } }
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
+/// mapping tensor names to `{dtype, shape, data_offsets}` (plus `__metadata__`, string → string),
+/// then the raw little-endian tensor bytes. The format numpy, PyTorch and JAX users load with
+/// `safetensors`.
+///
+/// Writing is deterministic: tensors are laid out in name order and the header has sorted keys.
+public struct Safetensors: Sendable {
+    /// Element types arrcoc reads and writes.
+    public enum DType: String, Sendable, Codable {
+        case f32 = "F32", f64 = "F64", i64 = "I64", i32 = "I32", u8 = "U8"
+
+        /// Bytes per element.
+        public var size: Int {
+            switch self {
+            case .f32, .i32: 4
+            case .f64, .i64: 8
+            case .u8: 1
+            }
+        }
+    }
+
+    /// One tensor: type, shape and raw little-endian bytes.
+    public struct Tensor: Sendable, Equatable {
+        public var dtype: DType
+        public var shape: [Int]
+        public var data: Data
+
+        public init(dtype: DType, shape: [Int], data: Data) {
+            self.dtype = dtype
+            self.shape = shape
+            self.data = data
+        }
+
+        public init(_ values: [Float], shape: [Int]) {
+            self.init(dtype: .f32, shape: shape, data: values.withUnsafeBufferPointer { Data(buffer: $0) })
+        }
+
+        public init(_ values: [Double], shape: [Int]) {
+            self.init(dtype: .f64, shape: shape, data: values.withUnsafeBufferPointer { Data(buffer: $0) })
+        }
+
+        public init(_ values: [Int64], shape: [Int]) {
+            self.init(dtype: .i64, shape: shape, data: values.withUnsafeBufferPointer { Data(buffer: $0) })
+        }
+
+        /// Number of elements, the product of the shape.
+        public var count: Int { shape.reduce(1, *) }
+
+        /// The elements as `Float` (F32 as is, F64 narrowed); nil for integer types.
+        public var floats: [Float]? {
+            switch dtype {
+            case .f32: return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            case .f64: return data.withUnsafeBytes { $0.bindMemory(to: Double.self).map(Float.init) }
+            default: return nil
+            }
+        }
+
+        /// The elements as `Double` (F32 widened); nil for integer types.
+        public var doubles: [Double]? {
+            switch dtype {
+            case .f32: return data.withUnsafeBytes { $0.bindMemory(to: Float.self).map(Double.init) }
+            case .f64: return data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+            default: return nil
+            }
+        }
+
+        /// The elements as `Int64`; nil for other types.
+        public var int64s: [Int64]? {
+            dtype == .i64 ? data.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) } : nil
+        }
+    }
+
+    /// Tensors by name.
+    public var tensors: [String: Tensor]
+    /// The header's `__metadata__` (string values only, as the format requires).
+    public var metadata: [String: String]
+
+    public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    private struct Entry: Codable {
+        var dtype: DType
+        var shape: [Int]
+        var data_offsets: [Int]
+    }
+
+    /// The file's bytes.
+    public func serialized() -> Data {
+        var header: [String: Any] = [:]
+        var offset = 0
+        let names = tensors.keys.sorted()
+        for name in names {
+            let t = tensors[name]!
+            header[name] = ["dtype": t.dtype.rawValue, "shape": t.shape, "data_offsets": [offset, offset + t.data.count]]
+            offset += t.data.count
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        while json.count % 8 != 0 { json.append(0x20) }
+        var out = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(json)
+        for name in names { out.append(tensors[name]!.data) }
+        return out
+    }
+
+    /// Parses a safetensors file's bytes; `path` names the file in errors.
+    public init(data: Data, path: String) throws(FormatError) {
+        func bad(_ reason: String) -> FormatError { .malformed(path: path, format: "safetensors", reason: reason) }
+        guard data.count >= 8 else { throw bad("\(data.count) bytes is shorter than the 8-byte header length") }
+        let headerLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength <= UInt64(data.count - 8), headerLength < 100_000_000 else {
+            throw bad("header length \(headerLength) exceeds the file size \(data.count)")
+        }
+        let headerData = data.subdata(in: 8..<(8 + Int(headerLength)))
+        guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
+            throw bad("the header is not a JSON object")
+        }
+        let body = data.subdata(in: (8 + Int(headerLength))..<data.count)
+        var tensors: [String: Tensor] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let m = value as? [String: Any] else { throw bad("__metadata__ is not an object") }
+                for (k, v) in m {
+                    guard let s = v as? String else { throw bad("__metadata__ value of '\(k)' is not a string") }
+                    metadata[k] = s
+                }
+                continue
+            }
+            guard let entry = value as? [String: Any], let dtypeName = entry["dtype"] as? String,
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+            else { throw bad("tensor '\(name)' lacks dtype, shape or data_offsets") }
+            guard let dtype = DType(rawValue: dtypeName) else {
+                throw bad("tensor '\(name)' has dtype \(dtypeName); arrcoc reads F32, F64, I64, I32, U8")
+            }
+            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body.count else {
+                throw bad("tensor '\(name)' has offsets \(offsets) outside the \(body.count)-byte data")
+            }
+            let expected = shape.reduce(1, *) * dtype.size
+            guard offsets[1] - offsets[0] == expected else {
+                throw bad("tensor '\(name)' of shape \(shape) \(dtypeName) needs \(expected) bytes, has \(offsets[1] - offsets[0])")
+            }
+            tensors[name] = Tensor(dtype: dtype, shape: shape, data: body.subdata(in: offsets[0]..<offsets[1]))
+        }
+        self.init(tensors: tensors, metadata: metadata)
+    }
+
+    /// Reads and parses the file at `path`.
+    public init(contentsOf path: String) throws(FormatError) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+        try self.init(data: data, path: path)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A configuration value (YAML key or command-line flag) is wrong; the case names the key.
+public enum ConfigError: Error, Equatable, LocalizedError {
+    case outOfRange(key: String, value: String, expected: String)
+    case unknownKey(key: String, allowed: [String])
+    case invalidValue(key: String, value: String, expected: String)
+    case unreadable(path: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .outOfRange(key, value, expected):
+            return "\(key) = \(value) is out of range; expected \(expected)"
+        case let .unknownKey(key, allowed):
+            return "unknown key '\(key)'; allowed here: \(allowed.joined(separator: ", "))"
+        case let .invalidValue(key, value, expected):
+            return "\(key) = \(value) is invalid; expected \(expected)"
+        case let .unreadable(path, reason):
+            return "\(path): \(reason)"
+        }
+    }
+
+    static func check(_ key: String, _ value: Double, in range: ClosedRange<Double>) throws(ConfigError) {
+        guard value.isFinite, range.contains(value) else {
+            throw .outOfRange(key: key, value: "\(value)", expected: "a number in \(range.lowerBound)…\(range.upperBound)")
+        }
+    }
+
+    static func check(_ key: String, _ value: Int, in range: ClosedRange<Int>) throws(ConfigError) {
+        guard range.contains(value) else {
+            throw .outOfRange(key: key, value: "\(value)", expected: "an integer in \(range.lowerBound)…\(range.upperBound)")
+        }
+    }
+}

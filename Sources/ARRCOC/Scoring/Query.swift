@@ -1,0 +1,51 @@
+import Foundation
+
+/// What the user is looking for, as unit vectors in the features' embedding space: one or more
+/// query embeddings (`--query-embedding`), or the cells of a query image and their mean
+/// (`--query-image`, embedded with the video's fitted embedder).
+public struct Query: Sendable, Equatable {
+    /// `count × dimension`, row-major, unit rows.
+    public let vectors: [Float]
+    public let count: Int
+    public let dimension: Int
+    /// Where the query came from (a path), for messages and the manifest.
+    public let source: String
+
+    /// Validates and normalises query vectors against the features' dimension.
+    /// - Throws: `.dimensionMismatch` naming both sizes, `.invalidQuery` for NaN/∞ or zero vectors.
+    public init(vectors: [Float], shape: [Int], source: String, featuresDimension: Int) throws(FeatureError) {
+        guard shape.count == 1 || shape.count == 2, let d = shape.last, d > 0 else {
+            throw .invalidQuery(source: source, reason: "shape \(shape): expected [D] or [Q, D]")
+        }
+        let q = shape.count == 2 ? shape[0] : 1
+        guard q > 0, vectors.count == q * d else {
+            throw .invalidQuery(source: source, reason: "shape \(shape) does not match \(vectors.count) values")
+        }
+        guard d == featuresDimension else {
+            throw .dimensionMismatch(query: source, queryDimension: d, featuresDimension: featuresDimension)
+        }
+        if let bad = vectors.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidQuery(source: source, reason: "element \(bad) is \(vectors[bad]); expected finite numbers")
+        }
+        for r in 0..<q where vectors[(r * d)..<((r + 1) * d)].allSatisfy({ $0 == 0 }) {
+            throw .invalidQuery(source: source, reason: "query vector \(r) is all zeros")
+        }
+        var v = vectors
+        DescriptorEmbedder.normalizeRows(&v, dimension: d)
+        self.vectors = v
+        self.count = q
+        self.dimension = d
+        self.source = source
+    }
+
+    /// A query image's cells (raw descriptors, `cells × 28`) embedded with the video's embedder;
+    /// the query is the cells plus their mean.
+    public init(imageDescriptors: [Float], embedder: DescriptorEmbedder, source: String) throws {
+        let cells = try embedder.embed(imageDescriptors)
+        let d = embedder.dimension
+        let n = cells.count / d
+        var mean = [Float](repeating: 0, count: d)
+        for c in 0..<n { for j in 0..<d { mean[j] += cells[c * d + j] / Float(n) } }
+        try self.init(vectors: mean + cells, shape: [n + 1, d], source: source, featuresDimension: d)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import LinearAlgebra
+
+/// Scores candidate frames against a query. One job: features + query → `RelevanceScores`.
+public protocol FrameScorer: Sendable {
+    func score(_ features: FeatureSet, query: Query) throws -> RelevanceScores
+}
+
+/// ARR-COC's relevance realisation: three ways of knowing, balanced by opponent processing.
+///
+/// - *participatory* (coupling with the query): the best cosine between a cell and the query
+///   vectors — one BLAS product of all cells × queries;
+/// - *perspectival* (salience): how far a cell's embedding is from its frame's mean embedding
+///   (stands out in its frame), and how much it changed since the previous candidate frame;
+/// - *propositional* (information): luminance entropy and edge energy of the cell.
+///
+/// Each is normalised over the whole video: `(x − median) / (max − median)`, clipped to 0…1,
+/// so scores compare across frames and a rare needle reaches 1.
+///
+/// Opponent processing: the peakedness of the query signal (robust z-score of the best frame's
+/// participatory score against all frames: (max − median) / (1.4826·MAD)) drives a logistic
+/// switch `exploit ∈ [0, 1]`. Exploit raises the participatory weight towards
+/// `participatoryWeightMax` and sharpens it (P^(1 + sharpen·exploit)); explore moves weight to
+/// salience and information. Frame relevance is the mean of the frame's best cells
+/// (`frameTopFraction`), so a small object counts.
+public struct OpponentProcessingScorer: FrameScorer {
+    public var config: ScoringConfig
+
+    public init(config: ScoringConfig = ScoringConfig()) {
+        self.config = config
+    }
+
+    public func score(_ features: FeatureSet, query: Query) throws -> RelevanceScores {
+        let t = features.frameCount, cells = features.cellsPerFrame, d = features.dimension
+        guard query.dimension == d else {
+            throw FeatureError.dimensionMismatch(query: query.source, queryDimension: query.dimension, featuresDimension: d)
+        }
+        let n = t * cells
+        // Participatory: max cosine over the query vectors (embeddings are unit rows).
+        let e = try Matrix<Float>(rows: n, columns: d, elements: features.embeddings)
+        let q = try Matrix<Float>(rows: query.count, columns: d, elements: query.vectors)
+        let sims = try BLAS.multiply(e, q, transposeB: true)
+        var participatory = [Float](repeating: 0, count: n)
+        sims.elements.withUnsafeBufferPointer { s in
+            for i in 0..<n {
+                var best = -Float.infinity
+                for j in 0..<query.count { best = max(best, s[i * query.count + j]) }
+                participatory[i] = best
+            }
+        }
+        Self.normalize(&participatory)
+
+        // Perspectival: distance from the frame's mean embedding, and change over time.
+        var standout = [Float](repeating: 0, count: n)
+        features.embeddings.withUnsafeBufferPointer { emb in
+            for f in 0..<t {
+                var mean = [Float](repeating: 0, count: d)
+                for c in 0..<cells { for j in 0..<d { mean[j] += emb[(f * cells + c) * d + j] } }
+                let norm = max(mean.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+                for c in 0..<cells {
+                    var dot: Float = 0
+                    for j in 0..<d { dot += emb[(f * cells + c) * d + j] * mean[j] }
+                    standout[f * cells + c] = 1 - dot / norm
+                }
+            }
+        }
+        Self.normalize(&standout)
+        var perspectival = standout
+        if var change = features.change {
+            Self.normalize(&change)
+            for i in 0..<n { perspectival[i] = 0.5 * standout[i] + 0.5 * change[i] }
+        }
+        var propositional = [Float](repeating: 0, count: n)
+        if var information = features.information, var edges = features.edges {
+            Self.normalize(&information)
+            Self.normalize(&edges)
+            for i in 0..<n { propositional[i] = 0.5 * information[i] + 0.5 * edges[i] }
+        }
+
+        // Opponent processing.
+        let k = max(1, Int((config.frameTopFraction * Double(cells)).rounded()))
+        let participatoryFrames = Self.frameAggregate(participatory, frames: t, cells: cells, top: k)
+        let peakedness = Self.robustPeakZ(participatoryFrames)
+        let exploit = 1 / (1 + exp(-(peakedness - config.exploitThresholdZ) / config.exploitSoftness))
+        let wP = config.participatoryWeightMin + (config.participatoryWeightMax - config.participatoryWeightMin) * exploit
+        let hasCues = features.information != nil
+        let wS = (1 - wP) * (hasCues ? config.perspectivalShare : 1)
+        let wI = 1 - wP - wS
+        let gamma = Float(1 + config.sharpen * exploit)
+        var blend = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            blend[i] = Float(wP) * powf(participatory[i], gamma) + Float(wS) * perspectival[i] + Float(wI) * propositional[i]
+        }
+        var frames = Self.frameAggregate(blend, frames: t, cells: cells, top: k)
+        let top = frames.max() ?? 0
+        if top > 0 { frames = frames.map { $0 / top } }
+        return RelevanceScores(
+            participatory: participatory, perspectival: perspectival, propositional: propositional, cells: blend,
+            frames: frames, peakedness: peakedness, exploit: exploit, weights: (wP, wS, wI))
+    }
+
+    /// `(x − median) / (max − median)`, clipped to 0…1 (all zeros when flat).
+    static func normalize(_ x: inout [Float]) {
+        guard !x.isEmpty else { return }
+        let median = Self.median(x)
+        let top = x.max() ?? median
+        let span = top - median
+        guard span > 1e-9 else {
+            for i in x.indices { x[i] = 0 }
+            return
+        }
+        for i in x.indices { x[i] = min(1, max(0, (x[i] - median) / span)) }
+    }
+
+    static func median(_ x: [Float]) -> Float {
+        var s = x
+        let mid = s.count / 2
+        s.withUnsafeMutableBufferPointer { buffer in
+            // Quickselect-free: sorting 10⁵–10⁶ floats is milliseconds.
+            buffer.sort()
+        }
+        return s.count % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+    }
+
+    /// Mean of each frame's `top` largest cell values.
+    static func frameAggregate(_ x: [Float], frames: Int, cells: Int, top: Int) -> [Double] {
+        (0..<frames).map { f in
+            let row = x[(f * cells)..<((f + 1) * cells)].sorted(by: >)
+            return Double(row.prefix(top).reduce(0, +)) / Double(min(top, row.count))
+        }
+    }
+
+    /// (max − median) / (1.4826 · MAD), the best frame's robust z-score.
+    static func robustPeakZ(_ values: [Double]) -> Double {
+        guard values.count >= 2 else { return 0 }
+        let s = values.sorted()
+        let median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        let deviations = values.map { abs($0 - median) }.sorted()
+        let mad = deviations.count % 2 == 1 ? deviations[deviations.count / 2]
+            : (deviations[deviations.count / 2 - 1] + deviations[deviations.count / 2]) / 2
+        return ((s.last ?? median) - median) / (1.4826 * mad + 1e-3)
+    }
+}

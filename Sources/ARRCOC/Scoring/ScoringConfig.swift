@@ -1,0 +1,53 @@
+/// Knobs of the relevance scorer (YAML section `scoring`). Defaults are the documented values.
+public struct ScoringConfig: Codable, Sendable, Equatable {
+    /// Fraction of a frame's cells whose mean is the frame's relevance (robust to a small object:
+    /// 0.03 of 350 cells = the best 10 cells).
+    public var frameTopFraction = 0.03
+    /// Participatory weight when the query signal is flat (explore)…
+    public var participatoryWeightMin = 0.25
+    /// …and when it is strongly peaked (exploit).
+    public var participatoryWeightMax = 0.9
+    /// Of the weight left, the share of perspectival (salience); the rest is propositional.
+    public var perspectivalShare = 0.6
+    /// Robust z-score of the query signal's best frame at which exploit and explore balance.
+    public var exploitThresholdZ = 4.0
+    /// Width of the switch around the threshold (logistic scale, in z units).
+    public var exploitSoftness = 1.0
+    /// Extra exponent on participatory scores at full exploitation (sharpening): P^(1 + s·exploit).
+    public var sharpen = 1.0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case frameTopFraction = "frame_top_fraction"
+        case participatoryWeightMin = "participatory_weight_min"
+        case participatoryWeightMax = "participatory_weight_max"
+        case perspectivalShare = "perspectival_share"
+        case exploitThresholdZ = "exploit_threshold_z"
+        case exploitSoftness = "exploit_softness"
+        case sharpen
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ScoringConfig()
+        frameTopFraction = try c.decodeIfPresent(Double.self, forKey: .frameTopFraction) ?? d.frameTopFraction
+        participatoryWeightMin = try c.decodeIfPresent(Double.self, forKey: .participatoryWeightMin) ?? d.participatoryWeightMin
+        participatoryWeightMax = try c.decodeIfPresent(Double.self, forKey: .participatoryWeightMax) ?? d.participatoryWeightMax
+        perspectivalShare = try c.decodeIfPresent(Double.self, forKey: .perspectivalShare) ?? d.perspectivalShare
+        exploitThresholdZ = try c.decodeIfPresent(Double.self, forKey: .exploitThresholdZ) ?? d.exploitThresholdZ
+        exploitSoftness = try c.decodeIfPresent(Double.self, forKey: .exploitSoftness) ?? d.exploitSoftness
+        sharpen = try c.decodeIfPresent(Double.self, forKey: .sharpen) ?? d.sharpen
+    }
+
+    /// Range checks; errors name the key.
+    public func validate() throws(ConfigError) {
+        try ConfigError.check("scoring.frame_top_fraction", frameTopFraction, in: 0.0001...1)
+        try ConfigError.check("scoring.participatory_weight_min", participatoryWeightMin, in: 0...1)
+        try ConfigError.check("scoring.participatory_weight_max", participatoryWeightMax, in: participatoryWeightMin...1)
+        try ConfigError.check("scoring.perspectival_share", perspectivalShare, in: 0...1)
+        try ConfigError.check("scoring.exploit_threshold_z", exploitThresholdZ, in: 0...100)
+        try ConfigError.check("scoring.exploit_softness", exploitSoftness, in: 0.01...100)
+        try ConfigError.check("scoring.sharpen", sharpen, in: 0...10)
+    }
+}
