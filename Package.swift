@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries: FFmpeg (video) and BLAS/LAPACK (numerics).
@@ -35,7 +36,7 @@ let package = Package(
         // The core: no FFmpeg import.
         .target(
             name: "ARRCOC",
-            dependencies: ["LinearAlgebra", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["LinearAlgebra", "Yams", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "arrcoc",

@@ -14,8 +14,10 @@ public protocol FrameScorer: Sendable {
 ///   (stands out in its frame), and how much it changed since the previous candidate frame;
 /// - *propositional* (information): luminance entropy and edge energy of the cell.
 ///
-/// Each is normalised over the whole video: `(x − median) / (max − median)`, clipped to 0…1,
-/// so scores compare across frames and a rare needle reaches 1.
+/// Each is normalised over the whole video so that scores compare across frames: salience and
+/// information as `(x − median) / (max − median)` clipped to 0…1; query coupling against the
+/// typical frame's best match (see `normalizeAgainstTypicalBest`), so a rare needle reaches 1
+/// and ordinary frames 0.
 ///
 /// Opponent processing: the peakedness of the query signal (robust z-score of the best frame's
 /// participatory score against all frames: (max − median) / (1.4826·MAD)) drives a logistic
@@ -48,7 +50,7 @@ public struct OpponentProcessingScorer: FrameScorer {
                 participatory[i] = best
             }
         }
-        Self.normalize(&participatory)
+        Self.normalizeAgainstTypicalBest(&participatory, frames: t, cells: cells)
 
         // Perspectival: distance from the frame's mean embedding, and change over time.
         var standout = [Float](repeating: 0, count: n)
@@ -97,6 +99,24 @@ public struct OpponentProcessingScorer: FrameScorer {
         return RelevanceScores(
             participatory: participatory, perspectival: perspectival, propositional: propositional, cells: blend,
             frames: frames, peakedness: peakedness, exploit: exploit, weights: (wP, wS, wI))
+    }
+
+    /// Participatory normalisation: `(x − b) / (max − b)` clipped to 0…1, where the baseline b is
+    /// the median over frames of each frame's best similarity — "better than the best match of a
+    /// typical frame". Every frame has *some* cell that resembles the query; only cells beating
+    /// that level are evidence of it, so a needle in a few frames stands out (and a query that
+    /// matches everywhere comes out flat, which the opponent processing reads as "explore").
+    static func normalizeAgainstTypicalBest(_ x: inout [Float], frames: Int, cells: Int) {
+        guard frames > 0, cells > 0 else { return }
+        let best = (0..<frames).map { f in x[(f * cells)..<((f + 1) * cells)].max() ?? 0 }
+        let baseline = median(best)
+        let top = best.max() ?? baseline
+        let span = top - baseline
+        guard span > 1e-6 else {
+            for i in x.indices { x[i] = 0 }
+            return
+        }
+        for i in x.indices { x[i] = min(1, max(0, (x[i] - baseline) / span)) }
     }
 
     /// `(x − median) / (max − median)`, clipped to 0…1 (all zeros when flat).

@@ -1,8 +1,8 @@
 /// Knobs of the relevance scorer (YAML section `scoring`). Defaults are the documented values.
 public struct ScoringConfig: Codable, Sendable, Equatable {
     /// Fraction of a frame's cells whose mean is the frame's relevance (robust to a small object:
-    /// 0.03 of 350 cells = the best 10 cells).
-    public var frameTopFraction = 0.03
+    /// 0.01 of 350 cells = the best 4 cells).
+    public var frameTopFraction = 0.01
     /// Participatory weight when the query signal is flat (explore)…
     public var participatoryWeightMin = 0.25
     /// …and when it is strongly peaked (exploit).

@@ -1,0 +1,163 @@
+import Foundation
+import Yams
+
+/// Every knob of `arrcoc compress`, loadable from YAML (`--config FILE.yaml`, snake_case keys as
+/// in `Configs/default.yaml`); command-line flags override it. Defaults live here only.
+public struct CompressionConfig: Codable, Sendable, Equatable {
+    public struct Analysis: Codable, Sendable, Equatable {
+        /// Candidate frames per second (the sampling grid of the analysis).
+        public var candidateFPS = 2.0
+        /// Embedding size after PCA whitening (at most 28, the raw descriptor length).
+        public var embeddingDim = 24
+
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case candidateFPS = "candidate_fps", embeddingDim = "embedding_dim"
+        }
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            candidateFPS = try c.decodeIfPresent(Double.self, forKey: .candidateFPS) ?? 2
+            embeddingDim = try c.decodeIfPresent(Int.self, forKey: .embeddingDim) ?? 24
+        }
+    }
+
+    public struct QuerySettings: Codable, Sendable, Equatable {
+        /// About how many cells a query image is divided into (its own grid, aspect kept).
+        public var imageCells = 9
+
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case imageCells = "image_cells" }
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            imageCells = try c.decodeIfPresent(Int.self, forKey: .imageCells) ?? 9
+        }
+    }
+
+    public struct Emission: Codable, Sendable, Equatable {
+        public var format = SequenceFormat.qwen3vl
+        public var mode = SpendMode.resize
+
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case format, mode }
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            format = try c.decodeIfPresent(SequenceFormat.self, forKey: .format) ?? .qwen3vl
+            mode = try c.decodeIfPresent(SpendMode.self, forKey: .mode) ?? .resize
+        }
+    }
+
+    /// Allocation strategy: `arrcoc` or a baseline (`uniform`).
+    public var strategy = "arrcoc"
+    /// Token budget for the video part of the sequence; nil until given (flag or YAML).
+    public var budget: Int? = nil
+    public var analysis = Analysis()
+    public var query = QuerySettings()
+    public var scoring = ScoringConfig()
+    public var allocation = AllocationConfig()
+    public var emission = Emission()
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case strategy, budget, analysis, query, scoring, allocation, emission
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        strategy = try c.decodeIfPresent(String.self, forKey: .strategy) ?? "arrcoc"
+        budget = try c.decodeIfPresent(Int.self, forKey: .budget)
+        analysis = try c.decodeIfPresent(Analysis.self, forKey: .analysis) ?? Analysis()
+        query = try c.decodeIfPresent(QuerySettings.self, forKey: .query) ?? QuerySettings()
+        scoring = try c.decodeIfPresent(ScoringConfig.self, forKey: .scoring) ?? ScoringConfig()
+        allocation = try c.decodeIfPresent(AllocationConfig.self, forKey: .allocation) ?? AllocationConfig()
+        emission = try c.decodeIfPresent(Emission.self, forKey: .emission) ?? Emission()
+    }
+
+    /// Allowed keys per section, for unknown-key errors.
+    static let schema: [String: [String]] = [
+        "": CodingKeys.allCases.map(\.rawValue),
+        "analysis": Analysis.CodingKeys.allCases.map(\.rawValue),
+        "query": QuerySettings.CodingKeys.allCases.map(\.rawValue),
+        "scoring": ScoringConfig.CodingKeys.allCases.map(\.rawValue),
+        "allocation": AllocationConfig.CodingKeys.allCases.map(\.rawValue),
+        "emission": Emission.CodingKeys.allCases.map(\.rawValue),
+    ]
+
+    /// Strategy names `compress` knows.
+    public static let strategies = ["arrcoc", "uniform"]
+
+    /// Range checks after decoding and after flags; errors name the key.
+    public func validate() throws(ConfigError) {
+        guard Self.strategies.contains(strategy) else {
+            throw .invalidValue(key: "strategy", value: strategy, expected: "one of \(Self.strategies.joined(separator: ", "))")
+        }
+        if let budget {
+            guard budget > 0 else { throw .outOfRange(key: "budget", value: "\(budget)", expected: "a positive number of tokens") }
+        }
+        try ConfigError.check("analysis.candidate_fps", analysis.candidateFPS, in: 0.01...60)
+        try ConfigError.check("analysis.embedding_dim", analysis.embeddingDim, in: 2...CellDescriptor.length)
+        try ConfigError.check("query.image_cells", query.imageCells, in: 1...400)
+        try scoring.validate()
+        try allocation.validate()
+    }
+
+    /// Parses YAML text: unknown keys, wrong types and out-of-range values are errors naming the key.
+    public static func parse(yaml text: String, path: String) throws -> CompressionConfig {
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch {
+            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)")
+        }
+        guard let root else { return CompressionConfig() }
+        guard let mapping = root as? [String: Any] else {
+            throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping of keys")
+        }
+        try checkKeys(mapping, section: "")
+        let config: CompressionConfig
+        do { config = try YAMLDecoder().decode(CompressionConfig.self, from: text) } catch let error as DecodingError {
+            throw ConfigError.invalidValue(key: Self.keyPath(error), value: "(in \(path))", expected: Self.expectation(error))
+        }
+        try config.validate()
+        return config
+    }
+
+    /// Loads a YAML file.
+    public static func load(path: String) throws -> CompressionConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError.unreadable(path: path, reason: "no such file or not readable")
+        }
+        return try parse(yaml: String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    private static func checkKeys(_ mapping: [String: Any], section: String) throws {
+        let allowed = schema[section] ?? []
+        for (key, value) in mapping.sorted(by: { $0.key < $1.key }) {
+            let full = section.isEmpty ? key : "\(section).\(key)"
+            guard allowed.contains(key) else { throw ConfigError.unknownKey(key: full, allowed: allowed) }
+            if section.isEmpty, schema[key] != nil {
+                guard let sub = value as? [String: Any] else {
+                    throw ConfigError.invalidValue(key: full, value: "\(value)", expected: "a mapping of keys")
+                }
+                try checkKeys(sub, section: key)
+            }
+        }
+    }
+
+    private static func keyPath(_ error: DecodingError) -> String {
+        switch error {
+        case let .typeMismatch(_, c), let .valueNotFound(_, c), let .dataCorrupted(c):
+            return c.codingPath.map(\.stringValue).joined(separator: ".")
+        case let .keyNotFound(k, c):
+            return (c.codingPath + [k]).map(\.stringValue).joined(separator: ".")
+        @unknown default:
+            return "?"
+        }
+    }
+
+    private static func expectation(_ error: DecodingError) -> String {
+        switch error {
+        case let .typeMismatch(type, _): return "a value of type \(type)"
+        case let .dataCorrupted(c): return c.debugDescription
+        default: return "a valid value"
+        }
+    }
+}

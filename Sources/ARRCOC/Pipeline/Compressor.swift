@@ -1,0 +1,137 @@
+import Foundation
+
+/// A frame the emitter needs: a candidate frame's time and the size to decode it at.
+public struct PixelRequest: Sendable, Hashable, Comparable {
+    public var time: Double
+    public var width: Int
+    public var height: Int
+
+    public static func < (a: PixelRequest, b: PixelRequest) -> Bool {
+        (a.time, a.width, a.height) < (b.time, b.width, b.height)
+    }
+}
+
+/// The decisions of a compression before any pixel is decoded for emission.
+public struct CompressionPlan: Sendable {
+    public var allocation: Allocation
+    public var scores: RelevanceScores
+    public var strategy: any BudgetAllocator
+    /// Per block: the grid its pixels are laid on and the cells emitted.
+    public var pixelGrids: [THW]
+    public var cells: [[Int]]
+    /// Every frame to decode, sorted by time (for one targeted pass).
+    public var requests: [PixelRequest]
+
+    /// The two requests of block `i`.
+    public func requests(ofBlock i: Int, features: FeatureSet) -> (PixelRequest, PixelRequest) {
+        let b = allocation.blocks[i]
+        let g = pixelGrids[i]
+        let r = { (f: Int) in PixelRequest(time: features.times[f], width: g.w * 32, height: g.h * 32) }
+        return (r(b.frames[0]), r(b.frames[1]))
+    }
+}
+
+/// The compression pipeline's core (no FFmpeg): score → allocate → plan the pixels; then, with
+/// the decoded pixels, emit the sequence and the manifest.
+public enum Compressor {
+    /// The allocator registered under `name`.
+    public static func allocator(named name: String) throws -> any BudgetAllocator {
+        switch name {
+        case "arrcoc": return LagrangianAllocator()
+        case "uniform": return UniformAllocator()
+        default: throw AllocationError.unknownStrategy(name: name, known: CompressionConfig.strategies)
+        }
+    }
+
+    /// Scores, allocates and plans the frames to decode.
+    public static func plan(features: FeatureSet, query: Query, config: CompressionConfig, budget: Int) throws -> CompressionPlan {
+        let scores = try OpponentProcessingScorer(config: config.scoring).score(features, query: query)
+        let analysisGrid = THW(t: 1, h: features.rows, w: features.cols)
+        let source = features.info.source
+        var levels = TokenGrid.levels(width: source.width, height: source.height,
+                                      minimum: config.allocation.minTokens, maximum: config.allocation.maxTokens)
+        // Never finer than the analysis grid (external features may use a coarser one).
+        levels = levels.filter { $0.h <= analysisGrid.h && $0.w <= analysisGrid.w }
+        if levels.isEmpty { levels = [analysisGrid] }
+        let strategy = try allocator(named: config.strategy)
+        let input = AllocationInput(times: features.times, relevance: scores.frames, levels: levels, budget: budget,
+                                    format: config.emission.format, config: config.allocation)
+        var allocation = try strategy.allocate(input)
+        var grids: [THW] = []
+        var cells: [[Int]] = []
+        for (i, b) in allocation.blocks.enumerated() {
+            switch config.emission.mode {
+            case .resize:
+                grids.append(b.grid)
+                cells.append(Array(0..<b.grid.product))
+            case .select:
+                // Keep the block's best cells (max over its two frames) at full resolution.
+                let per = features.cellsPerFrame
+                let kept = min(b.tokens, per)
+                let value = (0..<per).map { c in b.frames.map { scores.cells[$0 * per + c] }.max() ?? 0 }
+                let best = (0..<per).sorted { (value[$0], -$0) > (value[$1], -$1) }.prefix(kept).sorted()
+                grids.append(analysisGrid)
+                cells.append(Array(best))
+                allocation.blocks[i].tokens = kept
+            }
+        }
+        var plan = CompressionPlan(allocation: allocation, scores: scores, strategy: strategy, pixelGrids: grids, cells: cells, requests: [])
+        var requests = Set<PixelRequest>()
+        for i in allocation.blocks.indices {
+            let (a, b) = plan.requests(ofBlock: i, features: features)
+            requests.insert(a)
+            requests.insert(b)
+        }
+        plan.requests = requests.sorted()
+        return plan
+    }
+
+    /// Emits the sequence and the manifest, given the decoded pixels of every request.
+    public static func emit(
+        plan: CompressionPlan, features: FeatureSet, pixels: [PixelRequest: RGBImage], config: CompressionConfig,
+        budget: Int, query: Manifest.QueryInfo
+    ) throws -> (EmittedSequence, Manifest) {
+        var blocks: [EmissionBlock] = []
+        for (i, b) in plan.allocation.blocks.enumerated() {
+            let (ra, rb) = plan.requests(ofBlock: i, features: features)
+            guard let fa = pixels[ra], let fb = pixels[rb] else {
+                throw FeatureError.noFrames(path: features.info.source.path)
+            }
+            blocks.append(EmissionBlock(block: b, pixelGrid: plan.pixelGrids[i], cells: plan.cells[i], frames: (fa, fb)))
+        }
+        let format = config.emission.format
+        let sequence = SequenceEmitter(format: format).emit(blocks)
+        let source = features.info.source
+        let totalFrames = max(2, Int((source.durationSeconds * source.fps).rounded()))
+        let reference = QwenVideoDefaults.plan(totalFrames: totalFrames, videoFPS: source.fps, width: source.width, height: source.height)
+        let manifestBlocks = plan.allocation.blocks.enumerated().map { i, b in
+            Manifest.ManifestBlock(
+                index: i, timeSeconds: b.time, timestamp: TimestampCost.text(seconds: b.time, format: format),
+                timestampTokens: TimestampCost.tokens(seconds: b.time, format: format), tokens: b.tokens,
+                grid: plan.pixelGrids[i], relevance: (b.relevance * 1e6).rounded() / 1e6, density: b.density,
+                frameTimes: b.frames.map { features.times[$0] },
+                keptCells: config.emission.mode == .select ? plan.cells[i] : nil)
+        }
+        let vision = plan.allocation.blocks.reduce(0) { $0 + $1.tokens }
+        let text = sequence.length - vision
+        var parameters = plan.strategy.parameters
+        parameters["mode"] = config.emission.mode.rawValue
+        parameters["sparse_interval_s"] = "\(config.allocation.sparseIntervalSeconds)"
+        parameters["dense_window_s"] = "\(config.allocation.denseWindowSeconds)"
+        parameters["min_tokens"] = "\(config.allocation.minTokens)"
+        parameters["max_tokens"] = "\(config.allocation.maxTokens)"
+        let w = plan.scores.weights
+        let manifest = Manifest(
+            source: source, query: query, format: format, mode: config.emission.mode,
+            strategy: .init(name: plan.strategy.name, parameters: parameters),
+            budget: .init(tokens: budget, used: sequence.length), blocks: manifestBlocks,
+            totals: .init(blocks: manifestBlocks.count, visionTokens: vision, textTokens: text, sequenceLength: sequence.length,
+                          qwen3vlDefaultTokens: reference.totalTokens, qwen3vlDefault: reference,
+                          compressionRatio: (Double(reference.totalTokens) / Double(max(sequence.length, 1)) * 1000).rounded() / 1000),
+            scoring: .init(peakedness: (plan.scores.peakedness * 1000).rounded() / 1000, exploit: (plan.scores.exploit * 1000).rounded() / 1000,
+                           weights: ["participatory": (w.participatory * 1000).rounded() / 1000,
+                                     "perspectival": (w.perspectival * 1000).rounded() / 1000,
+                                     "propositional": (w.propositional * 1000).rounded() / 1000]))
+        return (sequence, manifest)
+    }
+}

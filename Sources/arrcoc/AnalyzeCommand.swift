@@ -1,0 +1,43 @@
+import ARRCOC
+import ArgumentParser
+import Foundation
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Decode a video once and write its features file (cell embeddings and cues).",
+        discussion: """
+            Candidate frames (default 2 fps) are decoded at the analysis grid (the frame's aspect \
+            ratio, sides multiples of 32 px, at most max_tokens cells of 32 px) and described by \
+            arrcoc's model-free embedder. The features file (safetensors, see Docs/features.md) is \
+            reused by `compress --features` and by sweeps, so a video is analysed once.
+
+            Example:
+              arrcoc analyze clip.mp4 --out clip.features.safetensors
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The video to analyse.")
+    var video: String
+
+    @Option(help: "The features file to write (safetensors).")
+    var out: String
+
+    @Option(help: "A YAML config (analysis and allocation.max_tokens are used).")
+    var config: String?
+
+    @Option(name: .customLong("candidate-fps"), help: "Candidate frames per second (overrides the config).")
+    var candidateFPS: Double?
+
+    func run() throws {
+        global.bootstrapLogging()
+        var settings = try config.map { try CompressionConfig.load(path: $0) } ?? CompressionConfig()
+        if let candidateFPS { settings.analysis.candidateFPS = candidateFPS }
+        try settings.validate()
+        let features = try VideoAnalysis.analyze(path: video, config: settings, progress: Progress(enabled: true))
+        try features.write(to: out)
+        printErr("wrote \(out): \(features.frameCount) frames × \(features.rows)×\(features.cols) cells × \(features.dimension) dims")
+    }
+}

@@ -1,0 +1,177 @@
+import ARRCOC
+import ArgumentParser
+import Foundation
+import VideoDecoding
+
+struct CompressCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compress",
+        abstract: "Compress a video for Qwen3-VL under a token budget, guided by a query.",
+        discussion: """
+            Scores every candidate frame against the query (ARR-COC: query coupling, salience, \
+            information, balanced by opponent processing), allocates the budget (dense, detailed \
+            blocks where the query is; a sparse, coarse floor elsewhere), decodes only the chosen \
+            frames at their chosen sizes, and writes to DIR:
+              manifest.json        blocks, timestamps, tokens, totals (schema arrcoc.manifest/1)
+              prompt.txt           the sequence as text
+              tensors.safetensors  pixel_values_videos, video_grid_thw, position_ids, input_ids
+            The budget counts the whole video part of the sequence: vision tokens plus each \
+            block's timestamp text, vision_start and vision_end. DIR appears only on success.
+
+            Examples:
+              arrcoc compress clip.mp4 --query-image needle.png --budget 4096 --out out/
+              arrcoc compress clip.mp4 --query-embedding q.npy --budget 2000 --features clip.features.safetensors --out out/
+              arrcoc compress clip.mp4 --query-image needle.png --budget 4096 --strategy uniform --out ref/
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The video to compress.")
+    var video: String
+
+    @Option(name: .customLong("query-image"), help: "An image of what to look for (embedded in the video's feature space).")
+    var queryImage: String?
+
+    @Option(name: .customLong("query-embedding"), help: "A .npy float array [D] or [Q, D] in the features' embedding space.")
+    var queryEmbedding: String?
+
+    @Option(help: "Token budget for the video part of the sequence (overhead included).")
+    var budget: Int?
+
+    @Option(help: "Output directory (created; must not exist unless --force).")
+    var out: String
+
+    @Flag(help: "Replace DIR if it exists (only once everything succeeded).")
+    var force = false
+
+    @Option(help: "Reuse a features file from `arrcoc analyze` (must come from this video).")
+    var features: String?
+
+    @Option(name: .customLong("save-features"), help: "Also write the features computed here to this file.")
+    var saveFeatures: String?
+
+    @Option(help: "Allocation strategy: \(CompressionConfig.strategies.joined(separator: ", ")) (default arrcoc).")
+    var strategy: String?
+
+    @Option(help: "Timestamp format: qwen3vl (<12.5 seconds> text, default) or seed (<t12>).")
+    var format: String?
+
+    @Option(help: "How a block spends tokens: resize (whole frame, coarser grid; default) or select (best cells, full resolution).")
+    var mode: String?
+
+    @Option(help: "A YAML config (see Configs/default.yaml); flags override it.")
+    var config: String?
+
+    func validate() throws {
+        guard (queryImage == nil) != (queryEmbedding == nil) else {
+            throw ValidationError("give exactly one of --query-image and --query-embedding")
+        }
+        if let budget, budget <= 0 {
+            throw ValidationError("--budget \(budget): expected a positive number of tokens")
+        }
+        if let format, SequenceFormat(rawValue: format) == nil {
+            throw ValidationError("--format \(format): expected qwen3vl or seed")
+        }
+        if let mode, SpendMode(rawValue: mode) == nil {
+            throw ValidationError("--mode \(mode): expected resize or select")
+        }
+        if let strategy, !CompressionConfig.strategies.contains(strategy) {
+            throw ValidationError("--strategy \(strategy): expected one of \(CompressionConfig.strategies.joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        global.bootstrapLogging()
+        var settings = try config.map { try CompressionConfig.load(path: $0) } ?? CompressionConfig()
+        if let strategy { settings.strategy = strategy }
+        if let format { settings.emission.format = SequenceFormat(rawValue: format) ?? .qwen3vl }
+        if let mode { settings.emission.mode = SpendMode(rawValue: mode) ?? .resize }
+        if let budget { settings.budget = budget }
+        try settings.validate()
+        guard let budget = settings.budget else {
+            throw ValidationError("no budget: pass --budget N or set `budget` in the config")
+        }
+        let progress = Progress(enabled: true)
+        let output = try OutputDirectory(path: out, force: force)
+
+        // Features: reused (same video, checked by SHA-256) or computed now.
+        let featureSet: FeatureSet
+        if let features {
+            featureSet = try FeatureSet(contentsOf: features)
+            let sha = try SHA256.hexDigest(ofFile: video)
+            guard featureSet.info.source.sha256 == sha else {
+                throw FeatureError.sourceMismatch(features: features, featuresSHA256: featureSet.info.source.sha256, video: video, videoSHA256: sha)
+            }
+        } else {
+            featureSet = try VideoAnalysis.analyze(path: video, config: settings, progress: progress)
+            if let saveFeatures { try featureSet.write(to: saveFeatures) }
+        }
+
+        let (query, queryInfo) = try loadQuery(featureSet, settings)
+        let plan = try Compressor.plan(features: featureSet, query: query, config: settings, budget: budget)
+
+        // Second, targeted decode: only the chosen frames, at their chosen sizes.
+        var pixels: [PixelRequest: RGBImage] = [:]
+        let requests = plan.requests.map { FrameRequest(time: $0.time, size: PixelSize(width: $0.width, height: $0.height)) }
+        progress.start("decoding \(requests.count) chosen frames", total: requests.count)
+        var index = 0
+        try VideoReader(path: video).fetch(requests) { frame in
+            pixels[plan.requests[index]] = RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb)
+            index += 1
+            progress.advance()
+        }
+        progress.finish()
+
+        let (sequence, manifest) = try Compressor.emit(
+            plan: plan, features: featureSet, pixels: pixels, config: settings, budget: budget, query: queryInfo)
+        try OutputWriter.write(sequence: sequence, manifest: manifest, to: output.staging)
+        try output.commit()
+        let t = manifest.totals
+        print("""
+            \(out): \(t.blocks) blocks (\(manifest.blocks.filter { $0.density == .dense }.count) dense), \
+            \(t.sequenceLength) of \(budget) tokens (vision \(t.visionTokens), text \(t.textTokens)); \
+            Qwen3-VL default \(t.qwen3vlDefaultTokens) → \(String(format: "%.1f", t.compressionRatio))× smaller
+            """)
+    }
+
+    private func loadQuery(_ features: FeatureSet, _ settings: CompressionConfig) throws -> (Query, Manifest.QueryInfo) {
+        if let queryEmbedding {
+            let (shape, values) = try NPY.readFloats(path: queryEmbedding)
+            let q = try Query(vectors: values, shape: shape, source: queryEmbedding, featuresDimension: features.dimension)
+            return (q, .init(kind: "embedding", path: queryEmbedding, vectors: q.count))
+        }
+        let path = queryImage ?? ""
+        guard let embedder = features.embedder else {
+            throw FeatureError.noEmbedderState(features: features.info.source.path, embedder: features.info.embedder.name)
+        }
+        let reader = try VideoReader(path: path)
+        let grid = TokenGrid.grid(width: reader.info.width, height: reader.info.height,
+                                  target: settings.query.imageCells, maximum: settings.query.imageCells)
+        var image: RGBImage? = nil
+        try reader.fetch(times: [0], size: PixelSize(width: grid.w * 32, height: grid.h * 32)) {
+            image = RGBImage(width: $0.size.width, height: $0.size.height, pixels: $0.rgb)
+        }
+        guard let image else { throw FeatureError.invalidQuery(source: path, reason: "no image could be decoded") }
+        let q = try Query(imageDescriptors: FeatureAnalyzer.describe(image), embedder: embedder, source: path)
+        return (q, .init(kind: "image", path: path, vectors: q.count))
+    }
+}
+
+/// Writes the three output files into a (staging) directory.
+enum OutputWriter {
+    static func write(sequence: EmittedSequence, manifest: Manifest, to directory: URL) throws {
+        let l = sequence.length
+        let tensors = Safetensors(tensors: [
+            "pixel_values_videos": .init(sequence.pixelValues, shape: [sequence.pixelValues.count / QwenPatchLayout.rowLength, QwenPatchLayout.rowLength]),
+            "video_grid_thw": .init(sequence.gridTHW, shape: [sequence.gridTHW.count / 3, 3]),
+            "position_ids": .init(sequence.positionIDs, shape: [3, l]),
+            "input_ids": .init(sequence.inputIDs, shape: [l]),
+        ], metadata: ["schema": "arrcoc.tensors/1", "timestamp_placeholder_id": "\(QwenTokens.timestampPlaceholder)"])
+        try tensors.serialized().write(to: directory.appendingPathComponent("tensors.safetensors"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
+        try Data((sequence.prompt + "\n").utf8).write(to: directory.appendingPathComponent("prompt.txt"))
+    }
+}
