@@ -20,7 +20,7 @@ public protocol FrameScorer: Sendable {
 /// and ordinary frames 0.
 ///
 /// Opponent processing: the peakedness of the query signal (robust z-score of the best frame's
-/// participatory score against all frames: (max − median) / (1.4826·MAD)) drives a logistic
+/// raw query similarity against all frames: (max − median) / (1.4826·MAD)) drives a logistic
 /// switch `exploit ∈ [0, 1]`. Exploit raises the participatory weight towards
 /// `participatoryWeightMax` and sharpens it (P^(1 + sharpen·exploit)); explore moves weight to
 /// salience and information. Frame relevance is the mean of the frame's best cells
@@ -50,6 +50,10 @@ public struct OpponentProcessingScorer: FrameScorer {
                 participatory[i] = best
             }
         }
+        // Peakedness is read on the raw similarities: how far the best frame's match stands
+        // above the typical frame's, in robust standard deviations.
+        let k = max(1, Int((config.frameTopFraction * Double(cells)).rounded()))
+        let peakedness = Self.robustPeakZ(Self.frameAggregate(participatory, frames: t, cells: cells, top: k))
         Self.normalizeAgainstTypicalBest(&participatory, frames: t, cells: cells)
 
         // Perspectival: distance from the frame's mean embedding, and change over time.
@@ -80,9 +84,6 @@ public struct OpponentProcessingScorer: FrameScorer {
         }
 
         // Opponent processing.
-        let k = max(1, Int((config.frameTopFraction * Double(cells)).rounded()))
-        let participatoryFrames = Self.frameAggregate(participatory, frames: t, cells: cells, top: k)
-        let peakedness = Self.robustPeakZ(participatoryFrames)
         let exploit = 1 / (1 + exp(-(peakedness - config.exploitThresholdZ) / config.exploitSoftness))
         let wP = config.participatoryWeightMin + (config.participatoryWeightMax - config.participatoryWeightMin) * exploit
         let hasCues = features.information != nil

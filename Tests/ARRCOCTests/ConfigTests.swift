@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import ARRCOC
+
+@Suite struct ConfigTests {
+    static var repository: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+
+    @Test func shippedDefaultConfigEqualsTheBuiltInDefaults() throws {
+        let loaded = try CompressionConfig.load(path: Self.repository.appendingPathComponent("Configs/default.yaml").path)
+        #expect(loaded == CompressionConfig())
+    }
+
+    @Test func valuesAndPartialSections() throws {
+        let c = try CompressionConfig.parse(yaml: """
+            strategy: uniform
+            budget: 1234
+            allocation:
+              sparse_interval_s: 5
+            emission:
+              format: seed
+              mode: select
+            """, path: "t.yaml")
+        #expect(c.strategy == "uniform" && c.budget == 1234)
+        #expect(c.allocation.sparseIntervalSeconds == 5 && c.allocation.minTokens == 64)
+        #expect(c.emission.format == .seed && c.emission.mode == .select)
+        #expect(try CompressionConfig.parse(yaml: "", path: "empty.yaml") == CompressionConfig())
+    }
+
+    @Test func unknownKeysAreNamed() {
+        #expect(throws: ConfigError.unknownKey(key: "allocation.sparse_interval", allowed: AllocationConfig.CodingKeys.allCases.map(\.rawValue))) {
+            try CompressionConfig.parse(yaml: "allocation:\n  sparse_interval: 5\n", path: "t.yaml")
+        }
+        #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "budgett: 5\n", path: "t.yaml") }
+    }
+
+    @Test func outOfRangeAndWrongTypesAreNamed() {
+        #expect(throws: ConfigError.outOfRange(key: "allocation.min_tokens", value: "0", expected: "an integer in 1…16384")) {
+            try CompressionConfig.parse(yaml: "allocation:\n  min_tokens: 0\n", path: "t.yaml")
+        }
+        #expect(throws: ConfigError.outOfRange(key: "budget", value: "-3", expected: "a positive number of tokens")) {
+            try CompressionConfig.parse(yaml: "budget: -3\n", path: "t.yaml")
+        }
+        do {
+            _ = try CompressionConfig.parse(yaml: "scoring:\n  sharpen: lots\n", path: "t.yaml")
+            Issue.record("accepted a string for a number")
+        } catch let error as ConfigError {
+            #expect(error.localizedDescription.contains("scoring.sharpen"))
+        } catch { Issue.record("\(error)") }
+        do {
+            _ = try CompressionConfig.parse(yaml: "emission:\n  format: qwen2\n", path: "t.yaml")
+            Issue.record("accepted an unknown format")
+        } catch let error as ConfigError {
+            #expect(error.localizedDescription.contains("emission.format"))
+        } catch { Issue.record("\(error)") }
+        #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "strategy: magic\n", path: "t.yaml") }
+        #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "- a\n- b\n", path: "t.yaml") }
+        #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "allocation: [1, 2]\n", path: "t.yaml") }
+    }
+}
