@@ -153,7 +153,7 @@ struct CompressCommand: ParsableCommand {
             image = RGBImage(width: $0.size.width, height: $0.size.height, pixels: $0.rgb)
         }
         guard let image else { throw FeatureError.invalidQuery(source: path, reason: "no image could be decoded") }
-        let q = try Query(imageDescriptors: FeatureAnalyzer.describe(image), embedder: embedder, source: path)
+        let q = try Query(imageDescriptors: FeatureAnalyzer.describe(image), grid: grid, embedder: embedder, source: path)
         return (q, .init(kind: "image", path: path, vectors: q.count))
     }
 }

@@ -8,6 +8,12 @@ public enum FFmpegTool {
         public let status: Int32
         public let stderr: String
         public var description: String { "\(command.joined(separator: " ")) exited \(status): \(stderr)" }
+
+        public init(command: [String], status: Int32, stderr: String) {
+            self.command = command
+            self.status = status
+            self.stderr = stderr
+        }
     }
 
     /// Runs `tool` with `arguments`; returns standard output, throws on a non-zero exit.

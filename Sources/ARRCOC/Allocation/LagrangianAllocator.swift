@@ -6,9 +6,12 @@ import Foundation
 /// each). A unit can be skipped, shown *dense* (both frames, real motion, block time = their
 /// mean) at any grid level, or — if it carries a sparse-floor time — shown *sparse* (one frame
 /// repeated). Each option has a cost c (vision tokens + timestamp text + vision_start/end) and a
-/// utility u: dense `v^p · g(n)`, sparse `(coverage + ½·v^p) · g(n)`, with v the unit's relevance
-/// spread over `dense_window_s` around peaks, p = `relevance_power`, and `g(n) = ln(1 + n/n₀)`
-/// concave in the tokens n (diminishing returns of detail).
+/// utility u: dense `(½·coverage + v^p) · g(n)`, sparse `(coverage + ½·v^p) · g(n)` (so a floor
+/// unit turns dense once v^p exceeds the coverage weight, and with no relevance at all spare
+/// tokens still buy coverage), with v the
+/// unit's relevance above the typical frame ((r − median)/(max − median)) spread over
+/// `dense_window_s` around peaks, p = `relevance_power`, and `g(n) = ln(1 + n/n₀)` concave in
+/// the tokens n (diminishing returns of detail).
 ///
 /// For a price λ every unit independently takes its option maximising `u − λ·c` (floor units may
 /// not skip). Total cost falls as λ rises, so bisection finds the smallest λ whose choices fit
@@ -38,8 +41,10 @@ public struct LagrangianAllocator: BudgetAllocator {
         let n0 = Double(input.levels[0].product)
         func g(_ tokens: Int) -> Double { log(1 + Double(tokens) / n0) }
 
-        // Relevance spread around peaks (dense windows), then per unit.
-        let spread = Self.spread(input.relevance, times: input.times, window: config.denseWindowSeconds)
+        // Relevance above the video's typical frame (median → 0, best → 1), spread around peaks
+        // (dense windows), then per unit.
+        let contrast = Self.contrast(input.relevance)
+        let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds)
         let value = (0..<units).map { u in input.unitFrames(u).map { spread[$0] }.max() ?? 0 }
 
         // Sparse floor: the candidate nearest each multiple of the interval, thinned to the budget.
@@ -64,7 +69,7 @@ public struct LagrangianAllocator: BudgetAllocator {
                 let n = grid.product
                 list.append(Option(density: .dense, frames: pairFrames, level: l,
                                    cost: n + TimestampCost.overhead(seconds: input.time(of: pairFrames), format: input.format),
-                                   utility: vp * g(n)))
+                                   utility: (0.5 * config.coverageWeight + vp) * g(n)))
                 if let f = floorByUnit[u] {
                     list.append(Option(density: .sparse, frames: [f, f], level: l,
                                        cost: n + TimestampCost.overhead(seconds: input.times[f], format: input.format),
@@ -142,6 +147,15 @@ public struct LagrangianAllocator: BudgetAllocator {
                                 relevance: o.frames.map { input.relevance[$0] }.max() ?? 0))
         }
         return Allocation(blocks: blocks, format: input.format)
+    }
+
+    /// `(r − median) / (max − median)` clipped to 0…1: relevance relative to the typical frame.
+    static func contrast(_ r: [Double]) -> [Double] {
+        let sorted = r.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        let span = (sorted.last ?? 0) - median
+        guard span > 1e-9 else { return r.map { _ in 0 } }
+        return r.map { min(1, max(0, ($0 - median) / span)) }
     }
 
     /// `max_j r_j · max(0, 1 − |t_i − t_j| / window)`: each peak lifts its neighbourhood.

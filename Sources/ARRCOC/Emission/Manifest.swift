@@ -76,6 +76,19 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var peakedness: Double
         public var exploit: Double
         public var weights: [String: Double]
+        /// Every candidate frame: time, relevance (0…1) and raw query similarity.
+        public var candidates: [Candidate]
+    }
+
+    public struct Candidate: Codable, Sendable, Equatable {
+        public var timeSeconds: Double
+        public var relevance: Double
+        public var similarity: Double
+
+        enum CodingKeys: String, CodingKey {
+            case relevance, similarity
+            case timeSeconds = "time_s"
+        }
     }
 
     public var schema = "arrcoc.manifest/1"

@@ -131,7 +131,11 @@ public enum Compressor {
             scoring: .init(peakedness: (plan.scores.peakedness * 1000).rounded() / 1000, exploit: (plan.scores.exploit * 1000).rounded() / 1000,
                            weights: ["participatory": (w.participatory * 1000).rounded() / 1000,
                                      "perspectival": (w.perspectival * 1000).rounded() / 1000,
-                                     "propositional": (w.propositional * 1000).rounded() / 1000]))
+                                     "propositional": (w.propositional * 1000).rounded() / 1000],
+                           candidates: features.times.indices.map {
+                               Manifest.Candidate(timeSeconds: features.times[$0], relevance: (plan.scores.frames[$0] * 1e4).rounded() / 1e4,
+                                                  similarity: (plan.scores.frameSimilarity[$0] * 1e4).rounded() / 1e4)
+                           }))
         return (sequence, manifest)
     }
 }

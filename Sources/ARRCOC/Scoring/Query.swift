@@ -10,6 +10,9 @@ public struct Query: Sendable, Equatable {
     public let dimension: Int
     /// Where the query came from (a path), for messages and the manifest.
     public let source: String
+    /// For an image query: its cell grid. Vectors 1… are then the cells in row-major order
+    /// (vector 0 is their mean), which lets the scorer match the image's layout, not just its cells.
+    public private(set) var grid: THW? = nil
 
     /// Validates and normalises query vectors against the features' dimension.
     /// - Throws: `.dimensionMismatch` naming both sizes, `.invalidQuery` for NaN/∞ or zero vectors.
@@ -40,12 +43,13 @@ public struct Query: Sendable, Equatable {
 
     /// A query image's cells (raw descriptors, `cells × 28`) embedded with the video's embedder;
     /// the query is the cells plus their mean.
-    public init(imageDescriptors: [Float], embedder: DescriptorEmbedder, source: String) throws {
+    public init(imageDescriptors: [Float], grid: THW, embedder: DescriptorEmbedder, source: String) throws {
         let cells = try embedder.embed(imageDescriptors)
         let d = embedder.dimension
         let n = cells.count / d
         var mean = [Float](repeating: 0, count: d)
         for c in 0..<n { for j in 0..<d { mean[j] += cells[c * d + j] / Float(n) } }
         try self.init(vectors: mean + cells, shape: [n + 1, d], source: source, featuresDimension: d)
+        if grid.h * grid.w == n { self.grid = grid }
     }
 }

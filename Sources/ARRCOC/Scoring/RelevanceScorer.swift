@@ -50,10 +50,19 @@ public struct OpponentProcessingScorer: FrameScorer {
                 participatory[i] = best
             }
         }
+        if let grid = query.grid, grid.h <= features.rows, grid.w <= features.cols {
+            // Template matching in embedding space: a window of the image's grid slid over each
+            // frame scores the mean cosine of corresponding cells; each cell keeps the best
+            // window covering it. Layout matters, so chance look-alike cells do not.
+            let window = Self.windowMatch(sims.elements, queries: query.count, frames: t, rows: features.rows,
+                                          cols: features.cols, grid: grid)
+            for i in 0..<n { participatory[i] = max(window[i], 0.5 * participatory[i]) }
+        }
         // Peakedness is read on the raw similarities: how far the best frame's match stands
         // above the typical frame's, in robust standard deviations.
         let k = max(1, Int((config.frameTopFraction * Double(cells)).rounded()))
-        let peakedness = Self.robustPeakZ(Self.frameAggregate(participatory, frames: t, cells: cells, top: k))
+        let frameSimilarity = Self.frameAggregate(participatory, frames: t, cells: cells, top: k)
+        let peakedness = Self.robustPeakZ(frameSimilarity)
         Self.normalizeAgainstTypicalBest(&participatory, frames: t, cells: cells)
 
         // Perspectival: distance from the frame's mean embedding, and change over time.
@@ -99,7 +108,38 @@ public struct OpponentProcessingScorer: FrameScorer {
         if top > 0 { frames = frames.map { $0 / top } }
         return RelevanceScores(
             participatory: participatory, perspectival: perspectival, propositional: propositional, cells: blend,
-            frames: frames, peakedness: peakedness, exploit: exploit, weights: (wP, wS, wI))
+            frames: frames, frameSimilarity: frameSimilarity, peakedness: peakedness, exploit: exploit, weights: (wP, wS, wI))
+    }
+
+    /// Per cell, the best mean cosine over the `grid`-shaped windows covering it, where window
+    /// cell (i, j) is compared with query vector 1 + i·grid.w + j (`sims` holds cells × queries).
+    static func windowMatch(_ sims: [Float], queries: Int, frames: Int, rows: Int, cols: Int, grid: THW) -> [Float] {
+        let cells = rows * cols
+        var out = [Float](repeating: -1, count: frames * cells)
+        let area = Float(grid.h * grid.w)
+        sims.withUnsafeBufferPointer { s in
+            for f in 0..<frames {
+                for r0 in 0...(rows - grid.h) {
+                    for c0 in 0...(cols - grid.w) {
+                        var sum: Float = 0
+                        for i in 0..<grid.h {
+                            for j in 0..<grid.w {
+                                let cell = f * cells + (r0 + i) * cols + (c0 + j)
+                                sum += s[cell * queries + 1 + i * grid.w + j]
+                            }
+                        }
+                        let score = sum / area
+                        for i in 0..<grid.h {
+                            for j in 0..<grid.w {
+                                let cell = f * cells + (r0 + i) * cols + (c0 + j)
+                                out[cell] = max(out[cell], score)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Participatory normalisation: `(x − b) / (max − b)` clipped to 0…1, where the baseline b is

@@ -9,6 +9,9 @@ public struct RelevanceScores: Sendable {
     public var cells: [Float]
     /// Per candidate frame, 0…1 (1 = the most relevant frame of the video).
     public var frames: [Double]
+    /// Per candidate frame, the raw query similarity of its best cells (cosine, before
+    /// normalisation): what the peakedness is read on.
+    public var frameSimilarity: [Double]
     /// How peaked the query signal is: robust z-score of its best frame.
     public var peakedness: Double
     /// 0 (explore) … 1 (exploit), from the peakedness.
