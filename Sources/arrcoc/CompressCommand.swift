@@ -109,22 +109,9 @@ struct CompressCommand: ParsableCommand {
         }
 
         let (query, queryInfo) = try loadQuery(featureSet, settings)
-        let plan = try Compressor.plan(features: featureSet, query: query, config: settings, budget: budget)
-
-        // Second, targeted decode: only the chosen frames, at their chosen sizes.
-        var pixels: [PixelRequest: RGBImage] = [:]
-        let requests = plan.requests.map { FrameRequest(time: $0.time, size: PixelSize(width: $0.width, height: $0.height)) }
-        progress.start("decoding \(requests.count) chosen frames", total: requests.count)
-        var index = 0
-        try VideoReader(path: video).fetch(requests) { frame in
-            pixels[plan.requests[index]] = RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb)
-            index += 1
-            progress.advance()
-        }
-        progress.finish()
-
-        let (sequence, manifest) = try Compressor.emit(
-            plan: plan, features: featureSet, pixels: pixels, config: settings, budget: budget, query: queryInfo)
+        let (sequence, manifest) = try CompressionRun.compress(
+            video: video, features: featureSet, query: query, queryInfo: queryInfo, settings: settings, budget: budget,
+            progress: progress)
         try OutputWriter.write(sequence: sequence, manifest: manifest, to: output.staging)
         try output.commit()
         let t = manifest.totals
@@ -141,20 +128,7 @@ struct CompressCommand: ParsableCommand {
             let q = try Query(vectors: values, shape: shape, source: queryEmbedding, featuresDimension: features.dimension)
             return (q, .init(kind: "embedding", path: queryEmbedding, vectors: q.count))
         }
-        let path = queryImage ?? ""
-        guard let embedder = features.embedder else {
-            throw FeatureError.noEmbedderState(features: features.info.source.path, embedder: features.info.embedder.name)
-        }
-        let reader = try VideoReader(path: path)
-        let grid = TokenGrid.grid(width: reader.info.width, height: reader.info.height,
-                                  target: settings.query.imageCells, maximum: settings.query.imageCells)
-        var image: RGBImage? = nil
-        try reader.fetch(times: [0], size: PixelSize(width: grid.w * 32, height: grid.h * 32)) {
-            image = RGBImage(width: $0.size.width, height: $0.size.height, pixels: $0.rgb)
-        }
-        guard let image else { throw FeatureError.invalidQuery(source: path, reason: "no image could be decoded") }
-        let q = try Query(imageDescriptors: FeatureAnalyzer.describe(image), grid: grid, embedder: embedder, source: path)
-        return (q, .init(kind: "image", path: path, vectors: q.count))
+        return try CompressionRun.queryImage(path: queryImage ?? "", features: features, settings: settings)
     }
 }
 
