@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 packages=(pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
-          liblapack-dev libopenblas-dev ffmpeg python3 python3-pip ca-certificates)
+          liblapack-dev libopenblas-dev ffmpeg python3 python3-pip python3-numpy ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -128,7 +128,7 @@ struct CompressCommand: ParsableCommand {
             let q = try Query(vectors: values, shape: shape, source: queryEmbedding, featuresDimension: features.dimension)
             return (q, .init(kind: "embedding", path: queryEmbedding, vectors: q.count))
         }
-        return try CompressionRun.queryImage(path: queryImage ?? "", features: features, settings: settings)
+        return try CompressionRun.queryImage(path: queryImage ?? "", features: features, featuresPath: self.features, settings: settings)
     }
 }
 

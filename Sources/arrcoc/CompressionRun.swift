@@ -7,9 +7,11 @@ import VideoDecoding
 enum CompressionRun {
     /// Embeds a query image with the video's fitted embedder, on a grid of about
     /// `query.image_cells` cells keeping the image's aspect ratio.
-    static func queryImage(path: String, features: FeatureSet, settings: CompressionConfig) throws -> (Query, Manifest.QueryInfo) {
+    static func queryImage(
+        path: String, features: FeatureSet, featuresPath: String?, settings: CompressionConfig
+    ) throws -> (Query, Manifest.QueryInfo) {
         guard let embedder = features.embedder else {
-            throw FeatureError.noEmbedderState(features: features.info.source.path, embedder: features.info.embedder.name)
+            throw FeatureError.noEmbedderState(features: featuresPath ?? "the features", embedder: features.info.embedder.name)
         }
         let reader = try VideoReader(path: path)
         let grid = TokenGrid.grid(width: reader.info.width, height: reader.info.height,

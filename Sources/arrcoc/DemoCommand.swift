@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
         var settings = CompressionConfig()
         let progress = Progress(enabled: true)
         let features = try VideoAnalysis.analyze(path: clip, config: settings, progress: progress)
-        let (query, queryInfo) = try CompressionRun.queryImage(path: needle, features: features, settings: settings)
+        let (query, queryInfo) = try CompressionRun.queryImage(path: needle, features: features, featuresPath: nil, settings: settings)
         let source = features.info.source
         let reference = QwenVideoDefaults.plan(totalFrames: max(2, Int((source.durationSeconds * source.fps).rounded())),
                                                videoFPS: source.fps, width: source.width, height: source.height)

@@ -168,6 +168,27 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: out + "/manifest.json"))
     }
 
+    /// Docs/examples/write_features.py (numpy only) writes features an outside model could have
+    /// made; compress accepts them with a query embedding and refuses a query image.
+    @Test func externalFeaturesFromThePythonExample() throws {
+        let dir = TestClips.scratch("external")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Docs/examples/write_features.py").path
+        let features = dir.appendingPathComponent("ext.safetensors").path
+        let query = dir.appendingPathComponent("q.npy").path
+        let bikes = try Samples.path("bikes.mp4")
+        try FFmpegTool.run("python3", [script, bikes, features, query])
+        let out = dir.appendingPathComponent("out").path
+        let r = try CLIRunner.run(["compress", bikes, "--features", features, "--query-embedding", query, "--budget", "800", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let blocks = try #require(try Self.manifest(out)["blocks"] as? [[String: Any]])
+        let object = blocks.filter { ($0["relevance"] as? Double ?? 0) > 0.9 }.compactMap { $0["time_s"] as? Double }
+        #expect(!object.isEmpty && object.allSatisfy { $0 >= 4 && $0 < 6 }, "relevant blocks at \(object)")
+        let refused = try CLIRunner.run(["compress", bikes, "--features", features, "--query-image", try Self.haystack.get().needle,
+                                         "--budget", "800", "--out", dir.appendingPathComponent("refused").path])
+        #expect(refused.status != 0 && refused.stderr.contains("ext.safetensors") && refused.stderr.contains("--query-embedding"))
+    }
+
     func npy(_ values: [Float], shape: [Int]) -> Data {
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", ")),), }"
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
