@@ -50,7 +50,7 @@ let package = Package(
         // Benchmarks: ratios against reference tools measured in the same run (Benchmarks/README.md).
         .executableTarget(
             name: "arrcoc-bench",
-            dependencies: ["VideoDecoding"],
+            dependencies: ["VideoDecoding", "ARRCOC"],
             path: "Benchmarks/Sources/arrcoc-bench"
         ),
 

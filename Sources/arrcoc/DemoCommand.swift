@@ -60,8 +60,10 @@ struct DemoCommand: ParsableCommand {
             let dir = output.staging.appendingPathComponent(strategy)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try OutputWriter.write(sequence: sequence, manifest: manifest, to: dir)
-            let inside = manifest.blocks.filter { interval.contains($0.timeSeconds) }
-            summaries.append(String(format: "%-8@ %3d blocks, %5d tokens used; %2d blocks in the needle's interval holding %5d vision tokens (%.0f%%)",
+            // A block sees the needle when one of its two frames shows it.
+            let sees = { (b: Manifest.ManifestBlock) in b.frameTimes.contains { interval.contains($0) } }
+            let inside = manifest.blocks.filter(sees)
+            summaries.append(String(format: "%-8@ %3d blocks, %5d tokens used; %2d blocks show the needle, with %5d vision tokens (%.0f%%)",
                                     strategy as NSString, manifest.blocks.count, manifest.totals.sequenceLength, inside.count,
                                     inside.reduce(0) { $0 + $1.tokens }, 100 * Double(inside.reduce(0) { $0 + $1.tokens }) / Double(max(manifest.totals.visionTokens, 1))))
             if strategy == "arrcoc" {
@@ -69,7 +71,7 @@ struct DemoCommand: ParsableCommand {
                 print("    time  density  grid    tokens  relevance")
                 for b in manifest.blocks {
                     print(String(format: "%8.2f  %-7@  %2d×%-3d  %6d  %9.3f%@", b.timeSeconds, b.density.rawValue as NSString, b.grid.h, b.grid.w,
-                                 b.tokens, b.relevance, interval.contains(b.timeSeconds) ? "  ← needle" as NSString : "" as NSString))
+                                 b.tokens, b.relevance, sees(b) ? "  ← needle" as NSString : "" as NSString))
                 }
                 print("")
             }

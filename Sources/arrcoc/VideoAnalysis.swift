@@ -27,13 +27,49 @@ enum VideoAnalysis {
         let size = PixelSize(width: grid.w * 32, height: grid.h * 32)
         let expected = info.durationSeconds.map { Int($0 * config.analysis.candidateFPS) + 1 }
         progress.start("analysing \(URL(fileURLWithPath: path).lastPathComponent) (\(grid.h)×\(grid.w) cells, \(config.analysis.candidateFPS) fps)", total: expected)
+        // Describe frames on a second thread while the decoder works on the next ones.
+        let pipeline = AnalysisPipeline(analyzer)
         try reader.sample(fps: config.analysis.candidateFPS, size: size) { frame in
-            try analyzer.add(RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb), time: frame.time)
+            try pipeline.submit(RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb), time: frame.time)
             progress.advance()
         }
+        try pipeline.drain()
         progress.finish()
         let source = try source(path: path, info: info)
         return try analyzer.finish(source: source, candidateFPS: config.analysis.candidateFPS)
+    }
+}
+
+/// Runs `FeatureAnalyzer.add` on a serial queue, at most `depth` frames ahead of the decoder.
+///
+/// `@unchecked Sendable`: the analyzer is touched only on `queue` (until `drain()` returns), and
+/// `failure` only under `lock`.
+final class AnalysisPipeline: @unchecked Sendable {
+    private let analyzer: FeatureAnalyzer
+    private let queue = DispatchQueue(label: "arrcoc.analysis")
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var failure: Error? = nil
+
+    init(_ analyzer: FeatureAnalyzer, depth: Int = 4) {
+        self.analyzer = analyzer
+        slots = DispatchSemaphore(value: depth)
+    }
+
+    func submit(_ image: RGBImage, time: Double) throws {
+        if let error = lock.withLock({ failure }) { throw error }
+        slots.wait()
+        queue.async {
+            defer { self.slots.signal() }
+            guard self.lock.withLock({ self.failure == nil }) else { return }
+            do { try self.analyzer.add(image, time: time) } catch { self.lock.withLock { self.failure = error } }
+        }
+    }
+
+    /// Waits for every submitted frame; rethrows the first failure.
+    func drain() throws {
+        queue.sync {}
+        if let error = lock.withLock({ failure }) { throw error }
     }
 }
 

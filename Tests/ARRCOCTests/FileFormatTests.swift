@@ -68,7 +68,8 @@ import Testing
         withEmbedder.embedder = try DescriptorEmbedder(mean: [Float](repeating: 0.5, count: 28), projection: [Float](repeating: 0.1, count: 28 * 4),
                                                        inputDimension: 28, dimension: 4)
         let path = Self.temp("f.safetensors")
-        try withEmbedder.write(to: path)
+        try f.write(to: path)
+        try withEmbedder.write(to: path)  // replaces the existing file
         let back = try FeatureSet(contentsOf: path)
         #expect(back.info == f.info && back.times == f.times)
         #expect(zip(back.embeddings, f.embeddings).allSatisfy { abs($0 - $1) < 1e-6 })

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ARRCOC
 
@@ -74,5 +75,31 @@ import Testing
         #expect(throws: FeatureError.self) { try Query(vectors: [1, .nan, 0, 0], shape: [4], source: "q", featuresDimension: 4) }
         #expect(throws: FeatureError.self) { try Query(vectors: [0, 0, 0, 0], shape: [1, 4], source: "q", featuresDimension: 4) }
         #expect(throws: Never.self) { try Query(vectors: [1, 0, 0, 0, 0, 1, 0, 0], shape: [2, 4], source: "q", featuresDimension: 4) }
+    }
+}
+
+@Suite struct DescriptorTests {
+    @Test func orientationBinsAgreeWithAtan2() {
+        var g = AllocatorInvariantTests.Rng(state: 9)
+        for _ in 0..<20_000 {
+            let gx = Float.random(in: -1...1, using: &g), gy = Float.random(in: -1...1, using: &g)
+            var angle = atan2f(gy, gx)
+            if angle < 0 { angle += .pi }
+            let reference = min(7, Int(angle / .pi * 8))
+            let fast = CellDescriptor.orientationBin(gx, gy)
+            // Equal except within float rounding of a bin boundary.
+            let boundary = abs(angle / .pi * 8 - Float(Int(angle / .pi * 8 + 0.5))) < 1e-4
+            #expect(fast == reference || boundary || (reference == 7 && fast == 0 && angle > 3.14), "gx \(gx) gy \(gy): \(fast) vs \(reference)")
+        }
+    }
+
+    @Test func descriptorOfAFlatGreyCell() {
+        let image = RGBImage(width: 32, height: 32, pixels: [UInt8](repeating: 128, count: 32 * 32 * 3))
+        let d = FeatureAnalyzer.describe(image)
+        #expect(d.count == 28)
+        #expect(abs(d[0] - 128.0 / 255.0) < 1e-5)          // mean luminance
+        #expect(d[3] < 1e-3, "std \(d[3])")          // no spread (up to float rounding)
+        #expect(d[22] == 0 && d[23] == 0)                 // no edges, no entropy
+        #expect(d[6 + 7] == 1)                             // all pixels in the (R≥128, G≥128, B≥128) bin
     }
 }

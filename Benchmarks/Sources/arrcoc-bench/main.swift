@@ -1,3 +1,4 @@
+import ARRCOC
 import Foundation
 import VideoDecoding
 
@@ -5,12 +6,13 @@ import VideoDecoding
 // same input (these machines are noisy; absolute seconds are not comparable across runs).
 // Thresholds are in Benchmarks/thresholds.json; the run exits 1 when one is exceeded.
 //
-//   swift run -c release arrcoc-bench [--runs N] [--work DIR]
+//   swift run -c release arrcoc-bench [--suite sampling|compress|all] [--runs N] [--work DIR]
 
 struct Options {
     var runs = 5
     var work = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-bench").path
     var thresholds = "Benchmarks/thresholds.json"
+    var suite = "all"
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
@@ -19,6 +21,7 @@ struct Options {
             case "--runs": runs = it.next().flatMap(Int.init) ?? runs
             case "--work": work = it.next() ?? work
             case "--thresholds": thresholds = it.next() ?? thresholds
+            case "--suite": suite = it.next() ?? suite
             default:
                 FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
                 exit(2)
@@ -79,10 +82,10 @@ func makeInput(_ options: Options) throws -> String {
 }
 
 let options = Options(CommandLine.arguments)
-var failed = false
+nonisolated(unsafe) var failed = false
 let thresholds = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: options.thresholds)))) as? [String: [String: Double]] ?? [:]
 
-do {
+func samplingBenchmark() throws {
     let path = try makeInput(options)
     let info = try VideoProbe.probe(path: path)
     let size = PixelSize(width: 864, height: 480)  // the analysis grid: 27×15 cells of 32 px
@@ -115,6 +118,11 @@ do {
         print("  threshold ≤ \(limit): \(ok ? "ok" : "EXCEEDED")")
         failed = failed || !ok
     }
+}
+
+do {
+    if options.suite == "sampling" || options.suite == "all" { try samplingBenchmark() }
+    if options.suite == "compress" || options.suite == "all" { try compressBenchmark(options) }
 } catch {
     print("benchmark failed: \(error.localizedDescription)")
     exit(1)

@@ -64,8 +64,9 @@ public enum CellDescriptor {
                         for cc in 0..<cols {
                             let cell = cr * cols + cc
                             let d = out.baseAddress! + cell * length
-                            var sum = (0 as Float, 0 as Float, 0 as Float)
-                            var sq = (0 as Float, 0 as Float, 0 as Float)
+                            // Double sums: sq/n − mean² in Float cancels catastrophically on flat cells.
+                            var sum = (0.0, 0.0, 0.0)
+                            var sq = (0.0, 0.0, 0.0)
                             var hist = [Int](repeating: 0, count: 8)
                             var lumaHist = [Int](repeating: 0, count: 16)
                             var orient = [Float](repeating: 0, count: 8)
@@ -79,28 +80,28 @@ public enum CellDescriptor {
                                     let r = Float(px[3 * i]), g = Float(px[3 * i + 1]), b = Float(px[3 * i + 2])
                                     let l = L[i]
                                     let o1 = (r - g) * inv255 * r2, o2 = (r + g - 2 * b) * inv255 * r6
-                                    sum.0 += l; sum.1 += o1; sum.2 += o2
-                                    sq.0 += l * l; sq.1 += o1 * o1; sq.2 += o2 * o2
+                                    let (dl, d1, d2) = (Double(l), Double(o1), Double(o2))
+                                    sum.0 += dl; sum.1 += d1; sum.2 += d2
+                                    sq.0 += dl * dl; sq.1 += d1 * d1; sq.2 += d2 * d2
                                     hist[(r >= 128 ? 4 : 0) + (g >= 128 ? 2 : 0) + (b >= 128 ? 1 : 0)] += 1
                                     lumaHist[min(15, Int(l * 16))] += 1
                                     let gx = L[y * w + min(x + 1, w - 1)] - L[y * w + max(x - 1, 0)]
                                     let gy = L[yp * w + x] - L[ym * w + x]
                                     let m = (gx * gx + gy * gy).squareRoot()
                                     if m > 1e-6 {
-                                        var angle = atan2f(gy, gx)
-                                        if angle < 0 { angle += .pi }
-                                        orient[min(7, Int(angle / .pi * 8))] += m
+                                        orient[orientationBin(gx, gy)] += m
                                         magnitude += m
                                     }
                                     quad[((y - cr * side) >= side / 2 ? 2 : 0) + ((x - cc * side) >= side / 2 ? 1 : 0)] += l
                                     if let previousLuminance { change += abs(l - previousLuminance[i]) }
                                 }
                             }
-                            let means = (sum.0 / n, sum.1 / n, sum.2 / n)
-                            d[0] = means.0; d[1] = means.1; d[2] = means.2
-                            d[3] = max(0, sq.0 / n - means.0 * means.0).squareRoot()
-                            d[4] = max(0, sq.1 / n - means.1 * means.1).squareRoot()
-                            d[5] = max(0, sq.2 / n - means.2 * means.2).squareRoot()
+                            let nd = Double(n)
+                            let means = (sum.0 / nd, sum.1 / nd, sum.2 / nd)
+                            d[0] = Float(means.0); d[1] = Float(means.1); d[2] = Float(means.2)
+                            d[3] = Float(max(0, sq.0 / nd - means.0 * means.0).squareRoot())
+                            d[4] = Float(max(0, sq.1 / nd - means.1 * means.1).squareRoot())
+                            d[5] = Float(max(0, sq.2 / nd - means.2 * means.2).squareRoot())
                             for k in 0..<8 { d[6 + k] = Float(hist[k]) / n }
                             for k in 0..<8 { d[14 + k] = magnitude > 1e-6 ? orient[k] / magnitude : 0 }
                             d[22] = magnitude / n
@@ -110,7 +111,7 @@ public enum CellDescriptor {
                                 entropy -= p * log2f(p)
                             }
                             d[23] = entropy
-                            for k in 0..<4 { d[24 + k] = quad[k] / (n / 4) - means.0 }
+                            for k in 0..<4 { d[24 + k] = quad[k] / (n / 4) - Float(means.0) }
                             cues[cell] = Cues(information: entropy, edges: magnitude / n,
                                               change: previousLuminance == nil ? 0 : change / n)
                         }
@@ -118,6 +119,20 @@ public enum CellDescriptor {
                 }
             }
         }
+    }
+}
+
+extension CellDescriptor {
+    /// The unsigned gradient orientation's bin of 8 over [0, π) — `Int(atan2(gy, gx) mod π / π · 8)` —
+    /// by comparing with tan(22.5°), tan(45°), tan(67.5°) instead of calling atan2 per pixel.
+    @inline(__always)
+    static func orientationBin(_ gx: Float, _ gy: Float) -> Int {
+        var x = gx, y = gy
+        if y < 0 || (y == 0 && x < 0) { x = -x; y = -y }  // fold into [0, π)
+        let ax = abs(x)
+        let quarter: Int
+        if y < 0.414_213_56 * ax { quarter = 0 } else if y < ax { quarter = 1 } else if y < 2.414_213_6 * ax { quarter = 2 } else { quarter = 3 }
+        return x >= 0 ? quarter : 7 - quarter
     }
 }
 

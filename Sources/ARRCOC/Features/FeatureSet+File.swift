@@ -108,14 +108,15 @@ public enum AtomicWrite {
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try data.write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
-            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw FormatError.unreadable(path: path, reason: "cannot write: \(error.localizedDescription)")
+            throw FormatError.unwritable(path: path, reason: error.localizedDescription)
+        }
+        // rename(2) replaces an existing file atomically.
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw FormatError.unwritable(path: path, reason: reason)
         }
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 public enum FormatError: Error, Equatable, LocalizedError {
     /// The file could not be read at all.
     case unreadable(path: String, reason: String)
+    /// The file could not be written.
+    case unwritable(path: String, reason: String)
     /// The bytes do not follow the format (`format` names it: safetensors, npy, …).
     case malformed(path: String, format: String, reason: String)
     /// A tensor the file must hold is missing.
@@ -17,6 +19,8 @@ public enum FormatError: Error, Equatable, LocalizedError {
         switch self {
         case let .unreadable(path, reason):
             return "\(path): cannot read (\(reason))"
+        case let .unwritable(path, reason):
+            return "\(path): cannot write (\(reason))"
         case let .malformed(path, format, reason):
             return "\(path): not a valid \(format) file (\(reason))"
         case let .missingTensor(path, name):
