@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ARRCOC
 
@@ -41,9 +42,9 @@ import Testing
         return AllocationInput(times: times, relevance: relevance, levels: levels, budget: budget, format: format, config: config)
     }
 
-    @Test(arguments: ["arrcoc", "uniform"])
+    @Test(arguments: StrategyRegistry.names)
     func invariantsHoldOverRandomInputs(_ strategy: String) throws {
-        let allocator: any BudgetAllocator = strategy == "arrcoc" ? LagrangianAllocator() : UniformAllocator()
+        let allocator = try StrategyRegistry.allocator(named: strategy)
         var g = Rng(state: 20261125)
         var allocated = 0, refused = 0
         for case_ in 0..<1000 {
@@ -55,7 +56,7 @@ import Testing
                 #expect(a.totalTokens <= input.budget, "case \(case_): \(a.totalTokens) > \(input.budget)")
                 #expect(!a.blocks.isEmpty)
                 for b in a.blocks {
-                    #expect(b.tokens >= input.levels[0].product && b.tokens <= input.config.maxTokens, "case \(case_): \(b.tokens) tokens")
+                    #expect(b.tokens >= input.levels[0].product && b.tokens <= input.levels.last!.product, "case \(case_): \(b.tokens) tokens")
                     #expect(b.tokens == b.grid.product)
                     #expect(b.frames.count == 2)
                 }
@@ -117,5 +118,42 @@ import Testing
         #expect(sparse.count >= 10)
         #expect(inside.map(\.tokens).min()! > sparse.map(\.tokens).max()!)
         #expect(a.totalTokens <= 3000 && a.totalTokens > 2800)
+    }
+}
+
+@Suite struct BaselineTests {
+    static let times = (0..<240).map { Double($0) / 2 }
+    static let relevance = times.map { $0 >= 60 && $0 < 64 ? 1.0 : 0.05 + 0.01 * sin($0) }
+    static func input(budget: Int) -> AllocationInput {
+        AllocationInput(times: times, relevance: relevance, levels: TokenGrid.levels(width: 1280, height: 720),
+                        budget: budget, format: .qwen3vl, config: AllocationConfig())
+    }
+
+    @Test func topkAndBoltAndAksFindThePeakRandomDoesNotNeedTo() throws {
+        for name in ["topk", "bolt", "aks"] {
+            let a = try StrategyRegistry.allocator(named: name).allocate(Self.input(budget: 2000))
+            let inside = a.blocks.filter { $0.time >= 60 && $0.time < 64 }
+            #expect(inside.count >= 4, "\(name) put \(inside.count) blocks on the peak")
+            #expect(a.totalTokens <= 2000)
+        }
+    }
+
+    @Test func randomIsSeededAndUniformIsEven() throws {
+        let a = try StrategyRegistry.allocator(named: "random", parameters: ["seed": 3]).allocate(Self.input(budget: 3000))
+        let b = try StrategyRegistry.allocator(named: "random", parameters: ["seed": 3]).allocate(Self.input(budget: 3000))
+        let c = try StrategyRegistry.allocator(named: "random", parameters: ["seed": 4]).allocate(Self.input(budget: 3000))
+        #expect(a == b && a != c)
+        let u = try UniformAllocator().allocate(Self.input(budget: 3000))
+        let gaps = zip(u.blocks, u.blocks.dropFirst()).map { $1.time - $0.time }
+        #expect((gaps.max() ?? 0) - (gaps.min() ?? 0) <= 1.01)
+        #expect(Set(u.blocks.map(\.tokens)).count == 1)
+    }
+
+    @Test func unknownStrategiesAndParametersAreNamed() {
+        #expect(throws: ConfigError.self) { try StrategyRegistry.allocator(named: "magic") }
+        #expect(throws: ConfigError.unknownKey(key: "strategy_params.sead (for random)", allowed: ["seed", "tokens_per_frame"])) {
+            try StrategyRegistry.allocator(named: "random", parameters: ["sead": 1])
+        }
+        #expect(throws: ConfigError.self) { try StrategyRegistry.allocator(named: "aks", parameters: ["threshold": 2]) }
     }
 }

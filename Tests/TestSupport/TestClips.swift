@@ -44,7 +44,13 @@ public enum TestClips {
     public static func path(_ recipe: Recipe) throws -> String {
         if let p = made.withLock({ $0[recipe.name] }) { return p }
         let p = directory.appendingPathComponent(recipe.name).path
-        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y"] + recipe.arguments + [p])
+        // Tests run in parallel and may ask for the same clip: each writes its own temporary
+        // file and renames it into place, so nobody reads a half-written clip.
+        let ext = (recipe.name as NSString).pathExtension
+        let temporary = directory.appendingPathComponent("tmp-\(UUID().uuidString).\(ext)").path
+        let arguments = recipe.arguments
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y"] + arguments + [temporary])
+        guard rename(temporary, p) == 0 else { throw CocoaError(.fileWriteUnknown) }
         made.withLock { $0[recipe.name] = p }
         return p
     }

@@ -46,8 +46,10 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         }
     }
 
-    /// Allocation strategy: `arrcoc` or a baseline (`uniform`).
+    /// Allocation strategy: `arrcoc` or a baseline (`uniform`, `random`, `topk`, `bolt`, `aks`).
     public var strategy = "arrcoc"
+    /// The strategy's parameters (see `StrategyRegistry`); missing ones take their defaults.
+    public var strategyParams: [String: Double] = [:]
     /// Token budget for the video part of the sequence; nil until given (flag or YAML).
     public var budget: Int? = nil
     public var analysis = Analysis()
@@ -60,11 +62,13 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case strategy, budget, analysis, query, scoring, allocation, emission
+        case strategyParams = "strategy_params"
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         strategy = try c.decodeIfPresent(String.self, forKey: .strategy) ?? "arrcoc"
+        strategyParams = try c.decodeIfPresent([String: Double].self, forKey: .strategyParams) ?? [:]
         budget = try c.decodeIfPresent(Int.self, forKey: .budget)
         analysis = try c.decodeIfPresent(Analysis.self, forKey: .analysis) ?? Analysis()
         query = try c.decodeIfPresent(QuerySettings.self, forKey: .query) ?? QuerySettings()
@@ -84,13 +88,11 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
     ]
 
     /// Strategy names `compress` knows.
-    public static let strategies = ["arrcoc", "uniform"]
+    public static var strategies: [String] { StrategyRegistry.names }
 
     /// Range checks after decoding and after flags; errors name the key.
     public func validate() throws(ConfigError) {
-        guard Self.strategies.contains(strategy) else {
-            throw .invalidValue(key: "strategy", value: strategy, expected: "one of \(Self.strategies.joined(separator: ", "))")
-        }
+        _ = try StrategyRegistry.allocator(named: strategy, parameters: strategyParams)
         if let budget {
             guard budget > 0 else { throw .outOfRange(key: "budget", value: "\(budget)", expected: "a positive number of tokens") }
         }
@@ -133,7 +135,7 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         for (key, value) in mapping.sorted(by: { $0.key < $1.key }) {
             let full = section.isEmpty ? key : "\(section).\(key)"
             guard allowed.contains(key) else { throw ConfigError.unknownKey(key: full, allowed: allowed) }
-            if section.isEmpty, schema[key] != nil {
+            if section.isEmpty, schema[key] != nil, key != "strategy_params" {
                 guard let sub = value as? [String: Any] else {
                     throw ConfigError.invalidValue(key: full, value: "\(value)", expected: "a mapping of keys")
                 }

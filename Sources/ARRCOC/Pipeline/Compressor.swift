@@ -34,18 +34,14 @@ public struct CompressionPlan: Sendable {
 /// The compression pipeline's core (no FFmpeg): score → allocate → plan the pixels; then, with
 /// the decoded pixels, emit the sequence and the manifest.
 public enum Compressor {
-    /// The allocator registered under `name`.
-    public static func allocator(named name: String) throws -> any BudgetAllocator {
-        switch name {
-        case "arrcoc": return LagrangianAllocator()
-        case "uniform": return UniformAllocator()
-        default: throw AllocationError.unknownStrategy(name: name, known: CompressionConfig.strategies)
-        }
-    }
-
     /// Scores, allocates and plans the frames to decode.
     public static func plan(features: FeatureSet, query: Query, config: CompressionConfig, budget: Int) throws -> CompressionPlan {
         let scores = try OpponentProcessingScorer(config: config.scoring).score(features, query: query)
+        return try plan(features: features, scores: scores, config: config, budget: budget)
+    }
+
+    /// Allocates from existing scores (a sweep scores a video once for all budgets and strategies).
+    public static func plan(features: FeatureSet, scores: RelevanceScores, config: CompressionConfig, budget: Int) throws -> CompressionPlan {
         let analysisGrid = THW(t: 1, h: features.rows, w: features.cols)
         let source = features.info.source
         var levels = TokenGrid.levels(width: source.width, height: source.height,
@@ -53,7 +49,7 @@ public enum Compressor {
         // Never finer than the analysis grid (external features may use a coarser one).
         levels = levels.filter { $0.h <= analysisGrid.h && $0.w <= analysisGrid.w }
         if levels.isEmpty { levels = [analysisGrid] }
-        let strategy = try allocator(named: config.strategy)
+        let strategy = try StrategyRegistry.allocator(named: config.strategy, parameters: config.strategyParams)
         let input = AllocationInput(times: features.times, relevance: scores.frames, levels: levels, budget: budget,
                                     format: config.emission.format, config: config.allocation)
         var allocation = try strategy.allocate(input)

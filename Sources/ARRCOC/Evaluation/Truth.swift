@@ -1,0 +1,77 @@
+import Foundation
+import Yams
+
+/// A ground-truth file (YAML): the video, the query, and the moments the query is in.
+///
+/// ```yaml
+/// video: clip.mp4
+/// query: needle.png            # an image path, or an embedding (.npy)
+/// events:
+///   - {start_s: 4.0, end_s: 6.5, box: [0.70, 0.12, 0.15, 0.26]}   # box x, y, w, h in 0…1, optional
+/// ```
+public struct Truth: Codable, Sendable, Equatable {
+    public struct Event: Codable, Sendable, Equatable {
+        public var startSeconds: Double
+        public var endSeconds: Double
+        /// x, y, w, h normalised to 0…1 of the frame.
+        public var box: [Double]?
+
+        public init(startSeconds: Double, endSeconds: Double, box: [Double]?) {
+            self.startSeconds = startSeconds
+            self.endSeconds = endSeconds
+            self.box = box
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case startSeconds = "start_s", endSeconds = "end_s", box
+        }
+    }
+
+    public var video: String
+    public var query: String
+    public var events: [Event]
+
+    public init(video: String, query: String, events: [Event]) {
+        self.video = video
+        self.query = query
+        self.events = events
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case video, query, events }
+
+    /// Checks times and boxes; errors name the event and the key.
+    public func validate(path: String) throws(ConfigError) {
+        for (i, e) in events.enumerated() {
+            guard e.startSeconds.isFinite, e.endSeconds.isFinite, e.startSeconds >= 0, e.endSeconds >= e.startSeconds else {
+                throw .invalidValue(key: "events[\(i)].start_s/end_s", value: "\(e.startSeconds)…\(e.endSeconds) (in \(path))",
+                                    expected: "0 ≤ start_s ≤ end_s")
+            }
+            if let box = e.box {
+                guard box.count == 4, box.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }), box[0] + box[2] <= 1.0001,
+                      box[1] + box[3] <= 1.0001
+                else {
+                    throw .invalidValue(key: "events[\(i)].box", value: "\(box) (in \(path))", expected: "[x, y, w, h] within 0…1")
+                }
+            }
+        }
+    }
+
+    public static func load(path: String) throws -> Truth {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError.unreadable(path: path, reason: "no such file or not readable")
+        }
+        let truth: Truth
+        do { truth = try YAMLDecoder().decode(Truth.self, from: String(decoding: data, as: UTF8.self)) } catch {
+            throw ConfigError.unreadable(path: path, reason: "not a truth file (video, query, events[] with start_s, end_s, box): \(error)")
+        }
+        try truth.validate(path: path)
+        return truth
+    }
+
+    /// The YAML text of this truth (deterministic key order).
+    public func yaml() throws -> String {
+        let encoder = YAMLEncoder()
+        encoder.options.sortKeys = true
+        return try encoder.encode(self)
+    }
+}
