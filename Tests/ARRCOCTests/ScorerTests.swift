@@ -31,10 +31,22 @@ import Testing
         var flat: [Float] = [3, 3, 3]
         OpponentProcessingScorer.normalize(&flat)
         #expect(flat == [0, 0, 0])
-        // Participatory: baseline = median of per-frame maxima (frames of 2 cells: maxima 1, 2, 5 → 2).
+        // Participatory: baseline = mean of the lower Otsu class of per-frame maxima
+        // (maxima 1, 2, 5 → classes {1, 2} and {5}: baseline 1.5, span 3.5).
         var p: [Float] = [0, 1, 2, 0, 5, 3]
-        OpponentProcessingScorer.normalizeAgainstTypicalBest(&p, frames: 3, cells: 2)
-        #expect(p == [0, 0, 0, 0, 1, 1.0 / 3.0])
+        OpponentProcessingScorer.normalizeAgainstBackground(&p, frames: 3, cells: 2)
+        #expect(p == [0, 0, Float(0.5 / 3.5), 0, 1, Float(1.5 / 3.5)])
+    }
+
+    @Test func twoClassSplitSeparatesNeedleFramesWhateverTheirShare() {
+        // 60% of the frames show the needle: a median-based score would call them typical.
+        let values = [0.12, 0.13, 0.18, 0.14, 0.17, 0.72, 0.71, 0.72, 0.72, 0.26, 0.25, 0.64, 0.64, 0.64, 0.64, 0.64, 0.64, 0.11, 0.12, 0.13]
+        let split = TwoClassSplit(values)
+        #expect(split.separation > 5)
+        #expect(abs(split.lowMean - 0.161) < 0.01 && abs(split.highMean - 0.668) < 0.01)
+        var g = AllocatorInvariantTests.Rng(state: 5)
+        let noise = (0..<400).map { _ in (0..<12).reduce(0.0) { s, _ in s + Double(g.next() % 1000) / 1000 } }
+        #expect(TwoClassSplit(noise).separation < 3.5)
     }
 
     @Test func everyScoreIsWithinZeroAndOne() throws {

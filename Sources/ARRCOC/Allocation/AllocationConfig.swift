@@ -12,6 +12,11 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     public var relevancePower = 2.0
     /// Utility of a sparse block's coverage relative to relevance (how much context is worth).
     public var coverageWeight = 0.05
+    /// Worth of showing a moment at all, against ln(1 + n/n₀) for its detail.
+    public var presenceWeight = 1.0
+    /// Relevance (0…1 above the background) from which a run of frames is a moment that must be
+    /// seen at least once.
+    public var momentThreshold = 0.5
 
     public init() {}
 
@@ -19,6 +24,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         case minTokens = "min_tokens", maxTokens = "max_tokens"
         case sparseIntervalSeconds = "sparse_interval_s", denseWindowSeconds = "dense_window_s"
         case relevancePower = "relevance_power", coverageWeight = "coverage_weight"
+        case presenceWeight = "presence_weight", momentThreshold = "moment_threshold"
     }
 
     public init(from decoder: Decoder) throws {
@@ -30,6 +36,8 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         denseWindowSeconds = try c.decodeIfPresent(Double.self, forKey: .denseWindowSeconds) ?? d.denseWindowSeconds
         relevancePower = try c.decodeIfPresent(Double.self, forKey: .relevancePower) ?? d.relevancePower
         coverageWeight = try c.decodeIfPresent(Double.self, forKey: .coverageWeight) ?? d.coverageWeight
+        presenceWeight = try c.decodeIfPresent(Double.self, forKey: .presenceWeight) ?? d.presenceWeight
+        momentThreshold = try c.decodeIfPresent(Double.self, forKey: .momentThreshold) ?? d.momentThreshold
     }
 
     public func validate() throws(ConfigError) {
@@ -39,5 +47,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         try ConfigError.check("allocation.dense_window_s", denseWindowSeconds, in: 0...3600)
         try ConfigError.check("allocation.relevance_power", relevancePower, in: 0.1...10)
         try ConfigError.check("allocation.coverage_weight", coverageWeight, in: 0...10)
+        try ConfigError.check("allocation.presence_weight", presenceWeight, in: 0...10)
+        try ConfigError.check("allocation.moment_threshold", momentThreshold, in: 0...1)
     }
 }

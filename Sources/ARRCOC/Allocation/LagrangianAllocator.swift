@@ -8,10 +8,11 @@ import Foundation
 /// repeated). Each option has a cost c (vision tokens + timestamp text + vision_start/end) and a
 /// utility u: dense `(½·coverage + v^p) · g(n)`, sparse `(coverage + ½·v^p) · g(n)` (so a floor
 /// unit turns dense once v^p exceeds the coverage weight, and with no relevance at all spare
-/// tokens still buy coverage), with v the
-/// unit's relevance above the typical frame ((r − median)/(max − median)) spread over
-/// `dense_window_s` around peaks, p = `relevance_power`, and `g(n) = ln(1 + n/n₀)` concave in
-/// the tokens n (diminishing returns of detail).
+/// tokens still buy coverage), with v the unit's relevance above the typical background frame
+/// ((r − b)/(max − b), b the lower class's mean of a two-class split) spread over
+/// `dense_window_s` around peaks, p = `relevance_power`, and `g(n) = presence + ln(1 + n/n₀)`:
+/// showing a moment at all is worth `presence_weight`, and detail adds a concave amount
+/// (diminishing returns), so a second relevant moment is seen before the first gets sharper.
 ///
 /// For a price λ every unit independently takes its option maximising `u − λ·c` (floor units may
 /// not skip). Total cost falls as λ rises, so bisection finds the smallest λ whose choices fit
@@ -19,7 +20,10 @@ import Foundation
 /// they use (Everett 1963), and with concave utilities the gap to the true optimum is at most one
 /// unit's step. A greedy pass then spends what is left on the upgrades with the best utility per
 /// token. The sparse floor (a block every `sparse_interval_s`) is forced; if even the floor at the
-/// smallest grid does not fit, it is thinned evenly to what does.
+/// smallest grid does not fit, it is thinned evenly to what does. So is one block of every
+/// distinct relevant moment (a run of units with relevance ≥ `moment_threshold`), strongest first
+/// while the budget holds them: the utilities are per unit, blind to two units showing the same
+/// moment, and recall needs every moment seen before any gets a second look.
 public struct LagrangianAllocator: BudgetAllocator {
     public let name = "arrcoc"
     public var parameters: [String: String] { [:] }
@@ -39,7 +43,8 @@ public struct LagrangianAllocator: BudgetAllocator {
         let config = input.config
         let units = input.unitCount
         let n0 = Double(input.levels[0].product)
-        func g(_ tokens: Int) -> Double { log(1 + Double(tokens) / n0) }
+        // Seeing a moment at all is worth `presence`; detail adds ln(1 + n/n₀), concave.
+        func g(_ tokens: Int) -> Double { config.presenceWeight + log(1 + Double(tokens) / n0) }
 
         // Relevance above the video's typical frame (median → 0, best → 1), spread around peaks
         // (dense windows), then per unit.
@@ -79,10 +84,25 @@ public struct LagrangianAllocator: BudgetAllocator {
             options.append(list.sorted { ($0.cost, $0.utility) < ($1.cost, $1.utility) })
         }
 
+        // Every distinct relevant moment (a run of units whose relevance is at least
+        // `moment_threshold`) is seen at least once: its best unit is forced like the floor,
+        // strongest moments first, while the budget holds them at their cheapest.
+        var forced = Set(floorByUnit.keys)
+        var committed = forced.reduce(0) { $0 + (options[$1].first?.cost ?? 0) }
+        // (Moments are runs of candidate frames, found before the dense-window spread and the
+        // pairing, either of which would join nearby moments into one.)
+        for anchor in Self.momentAnchors(contrast, threshold: config.momentThreshold).map({ $0 / 2 }) {
+            guard !forced.contains(anchor), let cheapest = options[anchor].first else { continue }
+            if committed + cheapest.cost <= input.budget {
+                forced.insert(anchor)
+                committed += cheapest.cost
+            }
+        }
+
         func choose(_ lambda: Double) -> [Int?] {
             (0..<units).map { u in
                 var best: Int? = nil
-                var bestScore = floorByUnit[u] == nil ? 0.0 : -Double.infinity
+                var bestScore = forced.contains(u) ? -Double.infinity : 0.0
                 for (i, o) in options[u].enumerated() {
                     let s = o.utility - lambda * Double(o.cost)
                     if s > bestScore + 1e-15 {
@@ -90,7 +110,7 @@ public struct LagrangianAllocator: BudgetAllocator {
                         best = i
                     }
                 }
-                if best == nil, floorByUnit[u] != nil { best = 0 }
+                if best == nil, forced.contains(u) { best = 0 }
                 return best
             }
         }
@@ -114,7 +134,7 @@ public struct LagrangianAllocator: BudgetAllocator {
         var spent = cost(choice)
         if spent > input.budget {
             // Only forced floor units remain, each at its cheapest option (guaranteed to fit above).
-            choice = (0..<units).map { floorByUnit[$0] != nil ? 0 : nil }
+            choice = (0..<units).map { forced.contains($0) ? 0 : nil }
             spent = cost(choice)
         }
 
@@ -149,13 +169,33 @@ public struct LagrangianAllocator: BudgetAllocator {
         return Allocation(blocks: blocks, format: input.format)
     }
 
-    /// `(r − median) / (max − median)` clipped to 0…1: relevance relative to the typical frame.
+    /// The best element of each maximal run of elements with value ≥ `threshold`, strongest first.
+    static func momentAnchors(_ value: [Double], threshold: Double) -> [Int] {
+        var anchors: [(unit: Int, value: Double)] = []
+        var u = 0
+        while u < value.count {
+            guard value[u] >= threshold else {
+                u += 1
+                continue
+            }
+            var best = u
+            while u < value.count, value[u] >= threshold {
+                if value[u] > value[best] { best = u }
+                u += 1
+            }
+            anchors.append((best, value[best]))
+        }
+        return anchors.sorted { ($0.value, -$0.unit) > ($1.value, -$1.unit) }.map(\.unit)
+    }
+
+    /// `(r − b) / (max − b)` clipped to 0…1, b the mean of the lower class of a two-class (Otsu)
+    /// split of the relevance: relevance above the typical *background* frame, however many
+    /// frames the query is in.
     static func contrast(_ r: [Double]) -> [Double] {
-        let sorted = r.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        let span = (sorted.last ?? 0) - median
+        let baseline = TwoClassSplit(r).lowMean
+        let span = (r.max() ?? 0) - baseline
         guard span > 1e-9 else { return r.map { _ in 0 } }
-        return r.map { min(1, max(0, ($0 - median) / span)) }
+        return r.map { min(1, max(0, ($0 - baseline) / span)) }
     }
 
     /// `max_j r_j · max(0, 1 − |t_i − t_j| / window)`: each peak lifts its neighbourhood.

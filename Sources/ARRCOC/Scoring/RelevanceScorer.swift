@@ -16,11 +16,12 @@ public protocol FrameScorer: Sendable {
 ///
 /// Each is normalised over the whole video so that scores compare across frames: salience and
 /// information as `(x − median) / (max − median)` clipped to 0…1; query coupling against the
-/// typical frame's best match (see `normalizeAgainstTypicalBest`), so a rare needle reaches 1
+/// best match of a typical background frame (see `normalizeAgainstBackground`), so a needle reaches 1
 /// and ordinary frames 0.
 ///
-/// Opponent processing: the peakedness of the query signal (robust z-score of the best frame's
-/// raw query similarity against all frames: (max − median) / (1.4826·MAD)) drives a logistic
+/// Opponent processing: the peakedness of the query signal (how well the frames' raw query
+/// similarities split into "query here" and "not here": Otsu's two classes, their mean gap over
+/// the within-class standard deviation) drives a logistic
 /// switch `exploit ∈ [0, 1]`. Exploit raises the participatory weight towards
 /// `participatoryWeightMax` and sharpens it (P^(1 + sharpen·exploit)); explore moves weight to
 /// salience and information. Frame relevance is the mean of the frame's best cells
@@ -62,8 +63,9 @@ public struct OpponentProcessingScorer: FrameScorer {
         // above the typical frame's, in robust standard deviations.
         let k = max(1, Int((config.frameTopFraction * Double(cells)).rounded()))
         let frameSimilarity = Self.frameAggregate(participatory, frames: t, cells: cells, top: k)
-        let peakedness = Self.robustPeakZ(frameSimilarity)
-        Self.normalizeAgainstTypicalBest(&participatory, frames: t, cells: cells)
+        let split = TwoClassSplit(frameSimilarity)
+        let peakedness = split.separation
+        Self.normalizeAgainstBackground(&participatory, frames: t, cells: cells)
 
         // Perspectival: distance from the frame's mean embedding, and change over time.
         var standout = [Float](repeating: 0, count: n)
@@ -143,15 +145,15 @@ public struct OpponentProcessingScorer: FrameScorer {
     }
 
     /// Participatory normalisation: `(x − b) / (max − b)` clipped to 0…1, where the baseline b is
-    /// the median over frames of each frame's best similarity — "better than the best match of a
-    /// typical frame". Every frame has *some* cell that resembles the query; only cells beating
-    /// that level are evidence of it, so a needle in a few frames stands out (and a query that
-    /// matches everywhere comes out flat, which the opponent processing reads as "explore").
-    static func normalizeAgainstTypicalBest(_ x: inout [Float], frames: Int, cells: Int) {
+    /// the best similarity of a typical *background* frame: frames' best similarities are split in
+    /// two classes (Otsu), b is the lower class's mean. Every frame has some cell that resembles
+    /// the query a little; only cells beating the background's best are evidence of it — whether
+    /// the query is in 5% or 60% of the frames.
+    static func normalizeAgainstBackground(_ x: inout [Float], frames: Int, cells: Int) {
         guard frames > 0, cells > 0 else { return }
-        let best = (0..<frames).map { f in x[(f * cells)..<((f + 1) * cells)].max() ?? 0 }
-        let baseline = median(best)
-        let top = best.max() ?? baseline
+        let best = (0..<frames).map { f in Double(x[(f * cells)..<((f + 1) * cells)].max() ?? 0) }
+        let baseline = Float(TwoClassSplit(best).lowMean)
+        let top = Float(best.max() ?? 0)
         let span = top - baseline
         guard span > 1e-6 else {
             for i in x.indices { x[i] = 0 }
@@ -191,14 +193,42 @@ public struct OpponentProcessingScorer: FrameScorer {
         }
     }
 
-    /// (max − median) / (1.4826 · MAD), the best frame's robust z-score.
-    static func robustPeakZ(_ values: [Double]) -> Double {
-        guard values.count >= 2 else { return 0 }
-        let s = values.sorted()
-        let median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        let deviations = values.map { abs($0 - median) }.sorted()
-        let mad = deviations.count % 2 == 1 ? deviations[deviations.count / 2]
-            : (deviations[deviations.count / 2 - 1] + deviations[deviations.count / 2]) / 2
-        return ((s.last ?? median) - median) / (1.4826 * mad + 1e-3)
+}
+
+/// Otsu's two-class split of a set of values (maximum between-class variance), and how well
+/// separated the classes are: (high mean − low mean) / within-class standard deviation. Clear
+/// "query here / query not here" frames give a large separation whatever their proportions;
+/// noise gives about 2.7 (a normal sample split at its median).
+struct TwoClassSplit {
+    var lowMean: Double
+    var highMean: Double
+    var separation: Double
+
+    init(_ values: [Double]) {
+        let v = values.sorted()
+        let n = v.count
+        guard n >= 2 else {
+            lowMean = v.first ?? 0
+            highMean = v.first ?? 0
+            separation = 0
+            return
+        }
+        var prefix = [0.0], prefixSq = [0.0]
+        for x in v {
+            prefix.append(prefix.last! + x)
+            prefixSq.append(prefixSq.last! + x * x)
+        }
+        var best = (between: -1.0, cut: 1)
+        for cut in 1..<n {  // low = v[0..<cut], high = v[cut...]
+            let m0 = prefix[cut] / Double(cut), m1 = (prefix[n] - prefix[cut]) / Double(n - cut)
+            let between = Double(cut) * Double(n - cut) * (m1 - m0) * (m1 - m0)
+            if between > best.between { best = (between, cut) }
+        }
+        let c = best.cut
+        lowMean = prefix[c] / Double(c)
+        highMean = (prefix[n] - prefix[c]) / Double(n - c)
+        let within = (prefixSq[c] - Double(c) * lowMean * lowMean) + (prefixSq[n] - prefixSq[c] - Double(n - c) * highMean * highMean)
+        let sd = (max(within, 0) / Double(n)).squareRoot()
+        separation = (highMean - lowMean) / (sd + 1e-3)
     }
 }

@@ -1,0 +1,69 @@
+import ARRCOC
+import Foundation
+import VideoDecoding
+
+/// Builds needle-in-a-haystack clips: the needle's pixels really are in the video (pasted into
+/// decoded background frames, re-encoded with libavcodec), so every selector can see it.
+enum Haystack {
+    /// Writes the clip for `recipe` to `output` and returns its truth (query = `needle`, or for a
+    /// clip needle a PNG of its first frame written beside the output).
+    static func build(background: String, needle: String, recipe: HaystackRecipe, output: String, progress: Progress) throws -> Truth {
+        let info = try VideoProbe.probe(path: background)
+        let size = PixelSize(width: max(2, info.width & ~1), height: max(2, info.height & ~1))
+        let fps = max(1, Int(info.fps.rounded()))
+        // Needle frames per event at the event's box size (FFmpeg scales them, bicubic).
+        var needleFrames: [[[UInt8]]] = []
+        var boxSizes: [PixelSize] = []
+        for e in recipe.events {
+            let box = PixelSize(width: max(2, Int(e.box[2] * Double(size.width))), height: max(2, Int(e.box[3] * Double(size.height))))
+            var frames: [[UInt8]] = []
+            try VideoReader(path: needle).sample(fps: Double(fps), size: box) { frames.append($0.rgb) }
+            guard !frames.isEmpty else { throw VideoError.unreadableData(path: needle, reason: "no needle frame") }
+            needleFrames.append(frames)
+            boxSizes.append(box)
+        }
+        let encoder = try VideoEncoder(path: output, size: size, fps: fps)
+        progress.start("haystack \(URL(fileURLWithPath: output).lastPathComponent)", total: info.frameCount)
+        var index = 0
+        try VideoReader(path: background).sample(fps: Double(fps), size: size) { frame in
+            var rgb = frame.rgb
+            let t = Double(index) / Double(fps)  // the encoder's timeline
+            for (k, e) in recipe.events.enumerated() where t >= e.startSeconds && t <= e.endSeconds {
+                let b = e.box(at: t)
+                let box = boxSizes[k]
+                let frames = needleFrames[k]
+                let pixels = frames[Int(((t - e.startSeconds) * Double(fps)).rounded()) % frames.count]
+                let x0 = min(size.width - box.width, max(0, Int(b[0] * Double(size.width))))
+                let y0 = min(size.height - box.height, max(0, Int(b[1] * Double(size.height))))
+                for y in 0..<box.height {
+                    let dst = ((y0 + y) * size.width + x0) * 3
+                    rgb.replaceSubrange(dst..<(dst + box.width * 3), with: pixels[(y * box.width * 3)..<((y + 1) * box.width * 3)])
+                }
+            }
+            try encoder.append(rgb: rgb)
+            index += 1
+            progress.advance()
+        }
+        try encoder.finish()
+        progress.finish()
+        var query = needle
+        if try VideoProbe.probe(path: needle, countFrames: false).frameCount ?? 1 > 1 {
+            query = (output as NSString).deletingPathExtension + ".query.png"
+            var first: VideoFrame? = nil
+            try VideoReader(path: needle).fetch(times: [0]) { first = $0 }
+            if let first { try PNGWriter.write(first, to: query) }
+        }
+        return Truth(video: output, query: query, events: recipe.events.map(\.truthEvent))
+    }
+
+    /// The built-in needle: a checkerboard of saturated colours (`DemoVideo.needle`) as a PNG.
+    static func builtinNeedle(in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("needle-builtin-v1.png").path
+        if !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try PNGWriter.write(VideoFrame(time: 0, target: 0, sourceIndex: 0, size: PixelSize(width: 128, height: 128),
+                                           rgb: DemoVideo.needle(side: 128)), to: path)
+        }
+        return path
+    }
+}

@@ -1,0 +1,154 @@
+import ARRCOC
+import ArgumentParser
+import Foundation
+import VideoDecoding
+
+struct HaystackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "haystack",
+        abstract: "Make a needle-in-a-haystack clip and its truth file.",
+        discussion: """
+            Pastes a needle (an image, or frames of another video) into a background video during \
+            some events, at a box, optionally moving, and writes the clip (libavcodec, H.264 when \
+            available) and a truth file (YAML: video, query, events with start_s, end_s, box). \
+            Events are given with --event, or drawn from --seed. Deterministic for a seed.
+
+            Examples:
+              arrcoc haystack bg.mp4 --needle logo.png --out hay.mp4 --truth hay.yaml --events 3 --seed 7
+              arrcoc haystack bg.mp4 --needle builtin --out hay.mp4 --truth hay.yaml --event 4,6.5,0.7,0.1,0.15
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The background video.")
+    var background: String
+
+    @Option(help: "The needle: an image or video file, or 'builtin' (a colour checkerboard).")
+    var needle: String = "builtin"
+
+    @Option(help: "The clip to write (.mp4).")
+    var out: String
+
+    @Option(help: "The truth file to write (.yaml).")
+    var truth: String
+
+    @Option(help: "Number of random events (when no --event is given).")
+    var events: Int = 2
+
+    @Option(name: .customLong("event"), help: "An explicit event START,END,X,Y,W (seconds; box corner and width in 0…1; height from the needle's aspect). Repeatable.")
+    var explicitEvents: [String] = []
+
+    @Option(help: "Needle width as a fraction of the frame width: MIN,MAX.")
+    var scale: String = "0.08,0.2"
+
+    @Option(name: .customLong("event-duration"), help: "Event length in seconds: MIN,MAX.")
+    var eventDuration: String = "1.5,4"
+
+    @Flag(help: "Move the needle across the frame during each event.")
+    var moving = false
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        global.bootstrapLogging()
+        let needlePath = needle == "builtin"
+            ? try Haystack.builtinNeedle(in: URL(fileURLWithPath: out).deletingLastPathComponent()) : needle
+        let info = try VideoProbe.probe(path: background)
+        let needleInfo = try VideoProbe.probe(path: needlePath, countFrames: false)
+        let needleAspect = Double(needleInfo.height) / Double(needleInfo.width)
+        let frameAspect = Double(info.width) / Double(info.height)
+        let recipe: HaystackRecipe
+        if explicitEvents.isEmpty {
+            recipe = HaystackRecipe.random(
+                duration: info.durationSeconds ?? 10, count: events, eventDuration: try Self.range(eventDuration, "--event-duration"),
+                scale: try Self.range(scale, "--scale"), needleAspect: needleAspect, frameAspect: frameAspect, moving: moving, seed: seed)
+        } else {
+            recipe = HaystackRecipe(events: try explicitEvents.map { text in
+                let v = text.split(separator: ",").compactMap { Double($0) }
+                guard v.count == 5, v[0] >= 0, v[1] > v[0], v[2] >= 0, v[3] >= 0, v[4] > 0, v[2] + v[4] <= 1 else {
+                    throw ValidationError("--event \(text): expected START,END,X,Y,W with START < END and the box inside 0…1")
+                }
+                let h = min(1 - v[3], v[4] * frameAspect * needleAspect)
+                return .init(startSeconds: v[0], endSeconds: v[1], box: [v[2], v[3], v[4], h])
+            })
+        }
+        let truthValue = try Haystack.build(background: background, needle: needlePath, recipe: recipe, output: out, progress: Progress(enabled: true))
+        try AtomicWrite.write(Data(try truthValue.yaml().utf8), to: truth)
+        printErr("wrote \(out) and \(truth): \(truthValue.events.count) events")
+    }
+
+    static func range(_ text: String, _ flag: String) throws -> ClosedRange<Double> {
+        let v = text.split(separator: ",").compactMap { Double($0) }
+        guard v.count == 2, v[0] > 0, v[1] >= v[0] else { throw ValidationError("\(flag) \(text): expected MIN,MAX with 0 < MIN ≤ MAX") }
+        return v[0]...v[1]
+    }
+}
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a compressed sequence (manifest.json) against a truth file.",
+        discussion: """
+            Temporal recall@δ (ground-truth times every 1 s inside each event; hit when a block is \
+            within δ), precision@δ, F1, event hit rate, detail recall (a block inside the event \
+            with at least --min-box-tokens tokens on the event's box), token share on events. \
+            See Docs/evaluation.md.
+
+            Example:
+              arrcoc eval --truth hay.yaml --manifest out/manifest.json --delta 1
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The truth file (YAML).")
+    var truth: String
+
+    @Option(help: "The manifest.json of a compress run.")
+    var manifest: String
+
+    @Option(help: "Tolerance δ in seconds.")
+    var delta: Double = 1
+
+    @Option(name: .customLong("min-box-tokens"), help: "Tokens a block must put on an event's box for detail recall.")
+    var minBoxTokens: Double = 16
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard delta.isFinite, delta >= 0 else { throw ValidationError("--delta \(delta): expected a tolerance ≥ 0 seconds") }
+        guard minBoxTokens.isFinite, minBoxTokens >= 0 else { throw ValidationError("--min-box-tokens \(minBoxTokens): expected ≥ 0") }
+    }
+
+    func run() throws {
+        global.bootstrapLogging()
+        let t = try Truth.load(path: truth)
+        guard let data = FileManager.default.contents(atPath: manifest) else {
+            throw ConfigError.unreadable(path: manifest, reason: "no such file or not readable")
+        }
+        let m: Manifest
+        do { m = try JSONDecoder().decode(Manifest.self, from: data) } catch {
+            throw ConfigError.unreadable(path: manifest, reason: "not an arrcoc.manifest/1 file: \(error)")
+        }
+        let metrics = Evaluation.evaluate(manifest: m, truth: t, delta: delta, minBoxTokens: minBoxTokens)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(metrics), as: UTF8.self))
+            return
+        }
+        print(String(format: """
+            temporal recall@%.1fs  %.3f
+            precision@%.1fs        %.3f
+            F1                     %.3f
+            event hit rate         %.3f
+            detail recall          %.3f
+            token share on events  %.3f
+            tokens used            %d of %d (Qwen3-VL default %d, %.1f× smaller)
+            """, delta, metrics.temporalRecall, delta, metrics.precision, metrics.f1, metrics.eventHit, metrics.detailRecall,
+            metrics.tokenShareOnEvents, metrics.tokensUsed, metrics.budget, metrics.qwen3vlDefaultTokens, metrics.compressionRatio))
+    }
+}
