@@ -20,6 +20,21 @@ public struct Metrics: Codable, Sendable, Equatable {
     public var qwen3vlDefaultTokens: Int
     public var compressionRatio: Double
 
+    public init(delta: Double, temporalRecall: Double, precision: Double, f1: Double, eventHit: Double, detailRecall: Double,
+                tokenShareOnEvents: Double, tokensUsed: Int, budget: Int, qwen3vlDefaultTokens: Int, compressionRatio: Double) {
+        self.delta = delta
+        self.temporalRecall = temporalRecall
+        self.precision = precision
+        self.f1 = f1
+        self.eventHit = eventHit
+        self.detailRecall = detailRecall
+        self.tokenShareOnEvents = tokenShareOnEvents
+        self.tokensUsed = tokensUsed
+        self.budget = budget
+        self.qwen3vlDefaultTokens = qwen3vlDefaultTokens
+        self.compressionRatio = compressionRatio
+    }
+
     enum CodingKeys: String, CodingKey {
         case delta, precision, f1, budget
         case temporalRecall = "temporal_recall", eventHit = "event_hit", detailRecall = "detail_recall"

@@ -68,10 +68,26 @@ public struct Truth: Codable, Sendable, Equatable {
         return truth
     }
 
-    /// The YAML text of this truth (deterministic key order).
+    /// The YAML text of this truth: plain decimal numbers, one event per line, deterministic.
     public func yaml() throws -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = true
-        return try encoder.encode(self)
+        func number(_ x: Double) -> String {
+            let text = String(format: "%.4f", x)
+            var trimmed = text
+            while trimmed.hasSuffix("0") { trimmed.removeLast() }
+            if trimmed.hasSuffix(".") { trimmed.removeLast() }
+            return trimmed
+        }
+        func quoted(_ s: String) -> String {
+            let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+            return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        }
+        var out = "video: \(quoted(video))\nquery: \(quoted(query))\nevents:\n"
+        for e in events {
+            out += "  - {start_s: \(number(e.startSeconds)), end_s: \(number(e.endSeconds))"
+            if let box = e.box { out += ", box: [\(box.map(number).joined(separator: ", "))]" }
+            out += "}\n"
+        }
+        if events.isEmpty { out = out.replacingOccurrences(of: "events:\n", with: "events: []\n") }
+        return out
     }
 }

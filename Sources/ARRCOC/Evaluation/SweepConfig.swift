@@ -1,0 +1,204 @@
+import Foundation
+import Yams
+
+/// A sweep file (YAML): which videos, which budgets, strategies with parameter grids, formats,
+/// modes and tolerances. Parsed by hand so that every error names its key; see
+/// `Configs/quick.yaml` and Docs/evaluation.md.
+public struct SweepConfig: Sendable, Equatable {
+    /// A recipe for generated needle-in-a-haystack clips.
+    public struct HaystackSpec: Sendable, Equatable {
+        public var background: String
+        /// An image or video path, or `builtin`.
+        public var needle: String
+        public var clips: Int
+        public var events: Int
+        public var eventDuration: ClosedRange<Double>
+        public var scale: ClosedRange<Double>
+        public var moving: Bool
+    }
+
+    /// A video with its truth file.
+    public struct VideoSpec: Sendable, Equatable {
+        public var video: String
+        public var truth: String
+    }
+
+    public struct StrategySpec: Sendable, Equatable {
+        public var name: String
+        /// Parameter grids: every combination is a variant.
+        public var grid: [String: [Double]]
+
+        /// Every combination of the grid, keys sorted.
+        public var variants: [[String: Double]] {
+            var result: [[String: Double]] = [[:]]
+            for key in grid.keys.sorted() {
+                result = result.flatMap { partial in grid[key]!.map { partial.merging([key: $0]) { $1 } } }
+            }
+            return result
+        }
+    }
+
+    public var name: String
+    public var seed: UInt64
+    public var haystacks: [HaystackSpec]
+    public var videos: [VideoSpec]
+    public var budgets: [Int]
+    public var strategies: [StrategySpec]
+    public var formats: [SequenceFormat]
+    public var modes: [SpendMode]
+    public var deltas: [Double]
+    public var minBoxTokens: Double
+    /// The compression settings every run starts from (analysis, scoring, allocation).
+    public var base: CompressionConfig
+
+    static let topKeys = ["name", "seed", "dataset", "budgets", "strategies", "formats", "modes", "deltas", "min_box_tokens", "compression"]
+    static let haystackKeys = ["background", "needle", "clips", "events", "event_duration_s", "scale", "moving"]
+
+    /// Parses and validates a sweep file; `resolve` turns a video name into a path (sample names
+    /// are looked up in the sample cache) or returns nil when it does not exist.
+    public static func parse(yaml text: String, path: String, checkFiles: Bool = true, resolve: (String) -> String?) throws -> SweepConfig {
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch { throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)") }
+        guard let top = root as? [String: Any] else { throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping") }
+        try keys(top, allowed: topKeys, at: "")
+        func double(_ v: Any?, _ key: String) throws -> Double {
+            if let d = v as? Double { return d }
+            if let i = v as? Int { return Double(i) }
+            throw ConfigError.invalidValue(key: key, value: "\(v.map { "\($0)" } ?? "nothing")", expected: "a number")
+        }
+        func range(_ v: Any?, _ key: String, default d: ClosedRange<Double>) throws -> ClosedRange<Double> {
+            guard let v else { return d }
+            guard let a = v as? [Any], a.count == 2 else { throw ConfigError.invalidValue(key: key, value: "\(v)", expected: "[min, max]") }
+            let lo = try double(a[0], key), hi = try double(a[1], key)
+            guard lo > 0, hi >= lo else { throw ConfigError.outOfRange(key: key, value: "[\(lo), \(hi)]", expected: "0 < min ≤ max") }
+            return lo...hi
+        }
+
+        let name = (top["name"] as? String) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let seed = UInt64(try double(top["seed"] ?? 1, "seed"))
+        var base = CompressionConfig()
+        if let c = top["compression"] {
+            guard let mapping = c as? [String: Any] else { throw ConfigError.invalidValue(key: "compression", value: "\(c)", expected: "a mapping") }
+            base = try CompressionConfig.parse(yaml: try Yams.dump(object: mapping), path: "\(path): compression")
+        }
+
+        guard let dataset = top["dataset"] as? [String: Any] else {
+            throw ConfigError.invalidValue(key: "dataset", value: "\(top["dataset"].map { "\($0)" } ?? "missing")", expected: "a mapping with haystacks and/or videos")
+        }
+        try keys(dataset, allowed: ["haystacks", "videos"], at: "dataset")
+        var haystacks: [HaystackSpec] = []
+        for (i, item) in ((dataset["haystacks"] as? [Any]) ?? []).enumerated() {
+            let key = "dataset.haystacks[\(i)]"
+            guard let h = item as? [String: Any] else { throw ConfigError.invalidValue(key: key, value: "\(item)", expected: "a mapping") }
+            try keys(h, allowed: haystackKeys, at: key)
+            guard let bg = h["background"] as? String else { throw ConfigError.invalidValue(key: "\(key).background", value: "missing", expected: "a video path or sample name") }
+            guard let background = resolve(bg) else { throw ConfigError.invalidValue(key: "\(key).background", value: bg, expected: "an existing video (path or sample name)") }
+            let needle = (h["needle"] as? String) ?? "builtin"
+            var needlePath = needle
+            if needle != "builtin" {
+                guard let p = resolve(needle) else { throw ConfigError.invalidValue(key: "\(key).needle", value: needle, expected: "an existing image or video, or builtin") }
+                needlePath = p
+            }
+            let clips = Int(try double(h["clips"] ?? 1, "\(key).clips"))
+            let events = Int(try double(h["events"] ?? 2, "\(key).events"))
+            guard clips >= 1, clips <= 1000 else { throw ConfigError.outOfRange(key: "\(key).clips", value: "\(clips)", expected: "1…1000") }
+            guard events >= 1, events <= 100 else { throw ConfigError.outOfRange(key: "\(key).events", value: "\(events)", expected: "1…100") }
+            let scale = try range(h["scale"], "\(key).scale", default: 0.08...0.2)
+            guard scale.upperBound <= 0.9 else { throw ConfigError.outOfRange(key: "\(key).scale", value: "\(scale)", expected: "fractions of the frame width up to 0.9") }
+            haystacks.append(HaystackSpec(
+                background: background, needle: needlePath, clips: clips, events: events,
+                eventDuration: try range(h["event_duration_s"], "\(key).event_duration_s", default: 1.5...4), scale: scale,
+                moving: (h["moving"] as? Bool) ?? false))
+        }
+        var videos: [VideoSpec] = []
+        for (i, item) in ((dataset["videos"] as? [Any]) ?? []).enumerated() {
+            let key = "dataset.videos[\(i)]"
+            guard let v = item as? [String: Any] else { throw ConfigError.invalidValue(key: key, value: "\(item)", expected: "a mapping") }
+            try keys(v, allowed: ["video", "truth"], at: key)
+            guard let video = v["video"] as? String, let vp = resolve(video) else {
+                throw ConfigError.invalidValue(key: "\(key).video", value: "\(v["video"] ?? "missing")", expected: "an existing video")
+            }
+            guard let truth = v["truth"] as? String, let tp = resolve(truth) else {
+                throw ConfigError.invalidValue(key: "\(key).truth", value: "\(v["truth"] ?? "missing")", expected: "an existing truth file")
+            }
+            if checkFiles { _ = try Truth.load(path: tp) }
+            videos.append(VideoSpec(video: vp, truth: tp))
+        }
+        guard !haystacks.isEmpty || !videos.isEmpty else {
+            throw ConfigError.invalidValue(key: "dataset", value: "empty", expected: "at least one haystack recipe or video")
+        }
+
+        var budgets: [Int] = []
+        if let list = top["budgets"] as? [Any] {
+            budgets = try list.enumerated().map { i, v in Int(try double(v, "budgets[\(i)]")) }
+        } else if let r = top["budgets"] as? [String: Any] {
+            try keys(r, allowed: ["from", "to", "steps"], at: "budgets")
+            let from = try double(r["from"], "budgets.from"), to = try double(r["to"], "budgets.to")
+            let steps = Int(try double(r["steps"] ?? 5, "budgets.steps"))
+            guard from > 0, to >= from, steps >= 1, steps <= 100 else {
+                throw ConfigError.outOfRange(key: "budgets", value: "from \(from) to \(to) in \(steps) steps", expected: "0 < from ≤ to, 1…100 steps")
+            }
+            budgets = (0..<steps).map { k in Int((from * pow(to / from, steps == 1 ? 0 : Double(k) / Double(steps - 1))).rounded()) }
+        }
+        guard !budgets.isEmpty else { throw ConfigError.invalidValue(key: "budgets", value: "empty", expected: "a list of token budgets or {from, to, steps}") }
+        for (i, b) in budgets.enumerated() where b <= 0 {
+            throw ConfigError.outOfRange(key: "budgets[\(i)]", value: "\(b)", expected: "a positive number of tokens")
+        }
+
+        guard let strategyList = top["strategies"] as? [Any], !strategyList.isEmpty else {
+            throw ConfigError.invalidValue(key: "strategies", value: "empty", expected: "a list of {name, params}")
+        }
+        var strategies: [StrategySpec] = []
+        for (i, item) in strategyList.enumerated() {
+            let key = "strategies[\(i)]"
+            let s: [String: Any]
+            if let n = item as? String { s = ["name": n] } else if let m = item as? [String: Any] { s = m } else {
+                throw ConfigError.invalidValue(key: key, value: "\(item)", expected: "a name or {name, params}")
+            }
+            try keys(s, allowed: ["name", "params"], at: key)
+            guard let name = s["name"] as? String else { throw ConfigError.invalidValue(key: "\(key).name", value: "missing", expected: "a strategy name") }
+            var grid: [String: [Double]] = [:]
+            if let p = s["params"] {
+                guard let params = p as? [String: Any] else { throw ConfigError.invalidValue(key: "\(key).params", value: "\(p)", expected: "a mapping") }
+                for (k, v) in params {
+                    let values = (v as? [Any]) ?? [v]
+                    grid[k] = try values.map { try double($0, "\(key).params.\(k)") }
+                    guard !grid[k]!.isEmpty else { throw ConfigError.invalidValue(key: "\(key).params.\(k)", value: "[]", expected: "at least one value") }
+                }
+            }
+            let spec = StrategySpec(name: name, grid: grid)
+            for variant in spec.variants { _ = try StrategyRegistry.allocator(named: name, parameters: variant) }
+            strategies.append(spec)
+        }
+
+        let formats = try ((top["formats"] as? [Any]) ?? ["qwen3vl"]).enumerated().map { i, v -> SequenceFormat in
+            guard let s = v as? String, let f = SequenceFormat(rawValue: s) else {
+                throw ConfigError.invalidValue(key: "formats[\(i)]", value: "\(v)", expected: "qwen3vl or seed")
+            }
+            return f
+        }
+        let modes = try ((top["modes"] as? [Any]) ?? ["resize"]).enumerated().map { i, v -> SpendMode in
+            guard let s = v as? String, let m = SpendMode(rawValue: s) else {
+                throw ConfigError.invalidValue(key: "modes[\(i)]", value: "\(v)", expected: "resize or select")
+            }
+            return m
+        }
+        let deltas = try ((top["deltas"] as? [Any]) ?? [1.0]).enumerated().map { i, v in try double(v, "deltas[\(i)]") }
+        guard !deltas.isEmpty, !formats.isEmpty, !modes.isEmpty else {
+            throw ConfigError.invalidValue(key: deltas.isEmpty ? "deltas" : (formats.isEmpty ? "formats" : "modes"), value: "empty", expected: "at least one value")
+        }
+        for (i, d) in deltas.enumerated() where !(d >= 0 && d.isFinite) {
+            throw ConfigError.outOfRange(key: "deltas[\(i)]", value: "\(d)", expected: "a tolerance ≥ 0 seconds")
+        }
+        let minBox = try double(top["min_box_tokens"] ?? 16, "min_box_tokens")
+        guard minBox >= 0 else { throw ConfigError.outOfRange(key: "min_box_tokens", value: "\(minBox)", expected: "≥ 0") }
+        return SweepConfig(name: name, seed: seed, haystacks: haystacks, videos: videos, budgets: budgets, strategies: strategies,
+                           formats: formats, modes: modes, deltas: deltas, minBoxTokens: minBox, base: base)
+    }
+
+    private static func keys(_ mapping: [String: Any], allowed: [String], at section: String) throws {
+        for key in mapping.keys.sorted() where !allowed.contains(key) {
+            throw ConfigError.unknownKey(key: section.isEmpty ? key : "\(section).\(key)", allowed: allowed)
+        }
+    }
+}

@@ -1,0 +1,310 @@
+import ARRCOC
+import Foundation
+import VideoDecoding
+
+/// Runs a sweep: materialises the dataset (haystack clips, features), then every run, appending
+/// rows to a journal as they finish; finally writes the outputs. `@unchecked Sendable`: the
+/// journal and the counters are touched only under `lock`.
+final class SweepRunner: @unchecked Sendable {
+    let config: SweepConfig
+    let configText: String
+    let out: URL
+    let shard: (index: Int, count: Int)
+    let jobs: Int
+    private let lock = NSLock()
+    private var journal: FileHandle? = nil
+    private var done = 0
+    private var total = 0
+    private var started = Date()
+    private let isTerminal = isatty(STDERR_FILENO) != 0
+
+    /// A video of the dataset: its name in results, and how to get it.
+    enum Source {
+        case haystack(spec: SweepConfig.HaystackSpec, seed: UInt64)
+        case video(SweepConfig.VideoSpec)
+    }
+
+    init(config: SweepConfig, configText: String, out: URL, shard: (Int, Int), jobs: Int) throws {
+        self.config = config
+        self.configText = configText
+        self.out = out
+        self.shard = shard
+        self.jobs = jobs
+    }
+
+    /// A path as given if it exists, else a sample name in the sample cache.
+    static func resolve(_ name: String) -> String? {
+        if FileManager.default.fileExists(atPath: name) { return name }
+        let sample = DemoVideo.cacheRoot.appendingPathComponent(name).path
+        return FileManager.default.fileExists(atPath: sample) ? sample : nil
+    }
+
+    /// Names of the dataset's videos, in order, with how to make each.
+    static func videos(_ config: SweepConfig) -> [(name: String, source: Source)] {
+        var result: [(String, Source)] = []
+        for (i, h) in config.haystacks.enumerated() {
+            let stem = URL(fileURLWithPath: h.background).deletingPathExtension().lastPathComponent
+            for c in 0..<h.clips {
+                result.append(("h\(i)c\(c)-\(stem)", .haystack(spec: h, seed: config.seed &* 1_000_003 &+ UInt64(i * 1000 + c))))
+            }
+        }
+        var seen = Set(result.map(\.0))
+        for (i, v) in config.videos.enumerated() {
+            var name = URL(fileURLWithPath: v.video).deletingPathExtension().lastPathComponent
+            if seen.contains(name) { name += "-\(i)" }
+            seen.insert(name)
+            result.append((name, .video(v)))
+        }
+        return result
+    }
+
+    func run() throws -> Bool {
+        let fm = FileManager.default
+        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        let configCopy = out.appendingPathComponent("sweep.yaml")
+        if let existing = fm.contents(atPath: configCopy.path), String(decoding: existing, as: UTF8.self) != configText {
+            throw ConfigError.invalidValue(key: "--out", value: out.path, expected: "a new directory or one holding this same sweep (its sweep.yaml differs)")
+        }
+        try AtomicWrite.write(Data(configText.utf8), to: configCopy.path)
+        let videos = Self.videos(config)
+        let runs = SweepRun.all(config, videos: videos.map(\.name)).filter { $0.belongs(toShard: shard.index, of: shard.count) }
+        var rows = try loadJournal(keys: Set(runs.map(\.key)))
+        let finished = Set(rows.keys)
+        let pending = runs.filter { !finished.contains($0.key) }
+        total = runs.count
+        done = runs.count - pending.count
+        started = Date()
+        log("sweep \(config.name): \(videos.count) videos, \(runs.count) runs in shard \(shard.index)/\(shard.count)" +
+            (done > 0 ? ", \(done) already done" : ""))
+        var failures: [String] = []
+        var analysisSeconds = 0.0, runSeconds = 0.0
+        let byVideo = Dictionary(grouping: pending, by: \.video)
+        for (v, (name, source)) in videos.enumerated() {
+            guard let videoRuns = byVideo[name], !videoRuns.isEmpty else { continue }
+            let t0 = Date()
+            let prepared: Prepared
+            do {
+                prepared = try prepare(name: name, source: source)
+            } catch {
+                failures.append("\(name): \(error.localizedDescription)")
+                log("video \(name) failed: \(error.localizedDescription); going on with the others")
+                continue
+            }
+            analysisSeconds += Date().timeIntervalSince(t0)
+            log("video \(v + 1)/\(videos.count) \(name) ready (\(String(format: "%.1f", Date().timeIntervalSince(t0))) s); \(videoRuns.count) runs")
+            let t1 = Date()
+            execute(videoRuns, prepared)
+            runSeconds += Date().timeIntervalSince(t1)
+        }
+        try? journal?.close()
+        journal = nil
+        rows = try loadJournal(keys: Set(runs.map(\.key)))
+        let ordered = runs.compactMap { rows[$0.key] }
+        try Self.writeOutputs(ordered, name: config.name, failures: failures, to: out)
+        let timing = ["analysis_s": analysisSeconds, "allocation_and_metrics_s": runSeconds]
+        try AtomicWrite.write(try JSONSerialization.data(withJSONObject: timing, options: [.sortedKeys]), to: out.appendingPathComponent("timing.json").path)
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        log(String(format: "done: %d rows; analysis %.1f s (clips, features, scores), allocation + metrics %.1f s; outputs in %@",
+                   ordered.count, analysisSeconds, runSeconds, out.path))
+        return failures.isEmpty
+    }
+
+    struct Prepared: Sendable {
+        var features: FeatureSet
+        var scores: RelevanceScores
+        var truth: Truth
+        var reference: Int
+    }
+
+    /// The clip (generated if a recipe), its features (cached), its query and scores.
+    private func prepare(name: String, source: Source) throws -> Prepared {
+        let fm = FileManager.default
+        let clips = out.appendingPathComponent("clips"), cache = out.appendingPathComponent("cache")
+        try fm.createDirectory(at: clips, withIntermediateDirectories: true)
+        try fm.createDirectory(at: cache, withIntermediateDirectories: true)
+        let video: String
+        let truth: Truth
+        switch source {
+        case let .haystack(spec, seed):
+            video = clips.appendingPathComponent("\(name).mp4").path
+            let truthPath = clips.appendingPathComponent("\(name).yaml").path
+            if fm.fileExists(atPath: video), fm.fileExists(atPath: truthPath) {
+                truth = try Truth.load(path: truthPath)
+            } else {
+                let needle = spec.needle == "builtin" ? try Haystack.builtinNeedle(in: clips) : spec.needle
+                let info = try VideoProbe.probe(path: spec.background)
+                let n = try VideoProbe.probe(path: needle, countFrames: false)
+                let recipe = HaystackRecipe.random(
+                    duration: info.durationSeconds ?? 10, count: spec.events, eventDuration: spec.eventDuration, scale: spec.scale,
+                    needleAspect: Double(n.height) / Double(n.width), frameAspect: Double(info.width) / Double(info.height),
+                    moving: spec.moving, seed: seed)
+                truth = try Haystack.build(background: spec.background, needle: needle, recipe: recipe, output: video, progress: Progress(enabled: false))
+                try AtomicWrite.write(Data(try truth.yaml().utf8), to: truthPath)
+            }
+        case let .video(spec):
+            video = spec.video
+            truth = try Truth.load(path: spec.truth)
+        }
+        let sha = try SHA256.hexDigest(ofFile: video)
+        let a = config.base
+        let cacheName = "\(sha.prefix(16))-fps\(SweepRow.number(a.analysis.candidateFPS))-d\(a.analysis.embeddingDim)-t\(a.allocation.minTokens)-\(a.allocation.maxTokens).safetensors"
+        let cached = cache.appendingPathComponent(cacheName).path
+        let features: FeatureSet
+        if fm.fileExists(atPath: cached) {
+            features = try FeatureSet(contentsOf: cached)
+        } else {
+            features = try VideoAnalysis.analyze(path: video, config: a, progress: Progress(enabled: false))
+            try features.write(to: cached)
+        }
+        let query: Query
+        if truth.query.hasSuffix(".npy") {
+            let (shape, values) = try NPY.readFloats(path: truth.query)
+            query = try Query(vectors: values, shape: shape, source: truth.query, featuresDimension: features.dimension)
+        } else {
+            query = try CompressionRun.queryImage(path: truth.query, features: features, featuresPath: cached, settings: a).0
+        }
+        let scores = try OpponentProcessingScorer(config: a.scoring).score(features, query: query)
+        let s = features.info.source
+        let reference = QwenVideoDefaults.plan(totalFrames: max(2, Int((s.durationSeconds * s.fps).rounded())), videoFPS: s.fps,
+                                               width: s.width, height: s.height).totalTokens
+        return Prepared(features: features, scores: scores, truth: truth, reference: reference)
+    }
+
+    /// Runs in parallel (`jobs` at a time), each row appended to the journal when done.
+    private func execute(_ runs: [SweepRun], _ p: Prepared) {
+        let group = DispatchGroup()
+        let slots = DispatchSemaphore(value: jobs)
+        let base = config.base
+        let minBox = config.minBoxTokens
+        for run in runs {
+            slots.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                defer {
+                    slots.signal()
+                    group.leave()
+                }
+                let row = Self.evaluate(run, p, base: base, minBoxTokens: minBox)
+                self.append(row)
+            }
+        }
+        group.wait()
+    }
+
+    static func evaluate(_ run: SweepRun, _ p: Prepared, base: CompressionConfig, minBoxTokens: Double) -> SweepRow {
+        var c = base
+        c.strategy = run.strategy
+        c.strategyParams = run.parameters
+        c.emission.format = run.format
+        c.emission.mode = run.mode
+        do {
+            let plan = try Compressor.plan(features: p.features, scores: p.scores, config: c, budget: run.budget)
+            let blocks = plan.allocation.blocks.enumerated().map { i, b in
+                EvaluatedBlock(time: b.time, tokens: b.tokens, grid: plan.pixelGrids[i], keptCells: run.mode == .select ? plan.cells[i] : nil)
+            }
+            let m = Evaluation.evaluate(blocks: blocks, truth: p.truth, delta: run.delta, minBoxTokens: minBoxTokens,
+                                        tokensUsed: plan.allocation.totalTokens, budget: run.budget, qwen3vlDefaultTokens: p.reference)
+            return SweepRow(run: run, status: "ok", blocks: blocks.count, metrics: m)
+        } catch {
+            let m = Metrics(delta: run.delta, temporalRecall: 0, precision: 0, f1: 0, eventHit: 0, detailRecall: 0, tokenShareOnEvents: 0,
+                            tokensUsed: 0, budget: run.budget, qwen3vlDefaultTokens: p.reference, compressionRatio: 0)
+            return SweepRow(run: run, status: "error: \(error.localizedDescription)", blocks: 0, metrics: m)
+        }
+    }
+
+    private func append(_ row: SweepRow) {
+        lock.withLock {
+            journal?.write(Data((row.line + "\n").utf8))  // one write(2) per row: a kill leaves whole lines
+            done += 1
+            progress()
+        }
+    }
+
+    private func progress() {
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        if isTerminal {
+            FileHandle.standardError.write(Data(String(format: "\rruns %d/%d (%.0f%%), ETA %.0f s   ", done, total, 100 * Double(done) / Double(max(total, 1)), eta).utf8))
+        } else if done % max(1, total / 10) == 0 {
+            printErr("runs \(done)/\(total)")
+        }
+    }
+
+    private func log(_ text: String) {
+        if isTerminal { FileHandle.standardError.write(Data("\r".utf8)) }
+        printErr(text)
+    }
+
+    /// Rows already in the journal (for these keys); drops a partial last line left by a kill.
+    private func loadJournal(keys: Set<String>) throws -> [String: SweepRow] {
+        let path = out.appendingPathComponent("results.partial.csv").path
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) {
+            try AtomicWrite.write(Data((SweepRow.header + "\n").utf8), to: path)
+        }
+        var data = fm.contents(atPath: path) ?? Data()
+        if let last = data.lastIndex(of: UInt8(ascii: "\n")), last != data.index(before: data.endIndex) {
+            data = data.prefix(through: last)
+            try AtomicWrite.write(data, to: path)
+        }
+        var rows: [String: SweepRow] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            if let row = SweepRow(line: String(line)), keys.contains(row.key), rows[row.key] == nil { rows[row.key] = row }
+        }
+        if journal == nil {
+            journal = FileHandle(forWritingAtPath: path)
+            journal?.seekToEndOfFile()
+        }
+        return rows
+    }
+
+    static func writeOutputs(_ rows: [SweepRow], name: String, failures: [String], to dir: URL) throws {
+        try AtomicWrite.write(Data(SweepReport.csv(rows).utf8), to: dir.appendingPathComponent("results.csv").path)
+        try AtomicWrite.write(Data(SweepReport.summary(rows, name: name, failures: failures).utf8), to: dir.appendingPathComponent("summary.md").path)
+        try AtomicWrite.write(Data(SweepReport.svg(rows, name: name).utf8), to: dir.appendingPathComponent("recall-vs-budget.svg").path)
+        let failurePath = dir.appendingPathComponent("failures.txt").path
+        if failures.isEmpty { try? FileManager.default.removeItem(atPath: failurePath) } else {
+            try AtomicWrite.write(Data((failures.joined(separator: "\n") + "\n").utf8), to: failurePath)
+        }
+    }
+
+    /// Joins shard directories into the outputs an unsharded run gives.
+    static func merge(_ directories: [URL], into out: URL) throws {
+        guard let first = directories.first else { throw ConfigError.invalidValue(key: "directories", value: "none", expected: "at least one shard directory") }
+        var text: String? = nil
+        var rows: [String: SweepRow] = [:]
+        for dir in directories {
+            let configPath = dir.appendingPathComponent("sweep.yaml").path
+            guard let data = FileManager.default.contents(atPath: configPath) else {
+                throw ConfigError.unreadable(path: configPath, reason: "not a sweep output directory (no sweep.yaml)")
+            }
+            let t = String(decoding: data, as: UTF8.self)
+            if let text, text != t { throw ConfigError.invalidValue(key: "directories", value: dir.path, expected: "shards of one sweep (sweep.yaml differs from \(first.path))") }
+            text = t
+            for name in ["results.csv", "results.partial.csv"] {
+                guard let d = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else { continue }
+                for line in String(decoding: d, as: UTF8.self).split(separator: "\n") {
+                    if let row = SweepRow(line: String(line)), rows[row.key] == nil { rows[row.key] = row }
+                }
+            }
+        }
+        let config = try SweepConfig.parse(yaml: text ?? "", path: first.appendingPathComponent("sweep.yaml").path, checkFiles: false, resolve: { $0 })
+        let runs = SweepRun.all(config, videos: videos(config).map(\.name))
+        let ordered = runs.compactMap { rows[$0.key] }
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try AtomicWrite.write(Data((text ?? "").utf8), to: out.appendingPathComponent("sweep.yaml").path)
+        try writeOutputs(ordered, name: config.name, failures: [], to: out)
+        let missing = runs.count - ordered.count
+        printErr("merged \(directories.count) directories: \(ordered.count) of \(runs.count) runs" + (missing > 0 ? " (\(missing) missing)" : "") + " → \(out.path)")
+        if missing > 0 { throw ExitCodeError.incomplete(missing: missing) }
+    }
+}
+
+enum ExitCodeError: Error, LocalizedError {
+    case incomplete(missing: Int)
+    var errorDescription: String? {
+        switch self {
+        case let .incomplete(missing): return "\(missing) runs are missing from the shards: the merged results are incomplete"
+        }
+    }
+}
