@@ -83,6 +83,20 @@ struct SweepRunCommand: ParsableCommand {
         }
         let sweep = try SweepConfig.parse(yaml: text, path: config, resolve: SweepRunner.resolve)
         let runner = try SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: (index, count), jobs: jobs)
+        // Interrupted: every finished run is already a whole line of the journal; say how to resume.
+        // (Unblock the signals first: a parent may have spawned us with them blocked.)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { code in
+                let message = "\ninterrupted: finished runs are kept in results.partial.csv; run the same command again to resume\n"
+                _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+                _exit(128 + code)
+            }
+        }
         let ok = try runner.run()
         if !ok { throw ExitCode(1) }
     }

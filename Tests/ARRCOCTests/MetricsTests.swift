@@ -1,0 +1,81 @@
+import Testing
+@testable import ARRCOC
+
+/// Metrics on hand-made blocks and truths with answers worked out by hand.
+@Suite struct MetricsTests {
+    static func block(_ t: Double, _ h: Int = 10, _ w: Int = 10) -> EvaluatedBlock {
+        EvaluatedBlock(time: t, tokens: h * w, grid: THW(t: 1, h: h, w: w), keptCells: nil)
+    }
+
+    static func evaluate(_ blocks: [EvaluatedBlock], _ events: [Truth.Event], delta: Double = 1) -> Metrics {
+        Evaluation.evaluate(blocks: blocks, truth: Truth(video: "v", query: "q", events: events), delta: delta,
+                            tokensUsed: blocks.reduce(0) { $0 + $1.tokens + 8 }, budget: 1000, qwen3vlDefaultTokens: 5000)
+    }
+
+    @Test func groundTruthTimesIncludeTheStart() {
+        #expect(Evaluation.groundTruthTimes(.init(startSeconds: 2, endSeconds: 4.5, box: nil)) == [2, 3, 4])
+        #expect(Evaluation.groundTruthTimes(.init(startSeconds: 3, endSeconds: 3, box: nil)) == [3])
+    }
+
+    @Test func recallPrecisionAndF1() {
+        // Event 10–13 s: ground truth 10, 11, 12, 13. Blocks at 10.5 (hits 10, 11), 20 (far).
+        let m = Self.evaluate([Self.block(10.5), Self.block(20)], [.init(startSeconds: 10, endSeconds: 13, box: [0, 0, 0.5, 0.5])])
+        #expect(m.temporalRecall == 0.5)
+        #expect(m.precision == 0.5)
+        #expect(abs(m.f1 - 0.5) < 1e-12)
+        #expect(m.eventHit == 1)
+        // Block inside with 100 tokens × 0.25 of the frame = 25 ≥ 16.
+        #expect(m.detailRecall == 1)
+        #expect(m.tokenShareOnEvents == 0.5)
+        #expect(m.compressionRatio == 5000.0 / 216.0)
+    }
+
+    @Test func eventsAtTheVeryStartAndEnd() {
+        let events: [Truth.Event] = [.init(startSeconds: 0, endSeconds: 0.5, box: nil), .init(startSeconds: 59, endSeconds: 60, box: nil)]
+        let m = Self.evaluate([Self.block(0.25), Self.block(60.9)], events)
+        // Ground truth 0, 59, 60: 0.25 hits 0; 60.9 hits 60 but not 59 (1.9 s away).
+        #expect(abs(m.temporalRecall - 2.0 / 3.0) < 1e-12)
+        #expect(m.eventHit == 1)
+        #expect(m.precision == 1)
+        // 60.9 lies outside [59, 60]: the second event has no block inside for detail.
+        #expect(m.detailRecall == 0.5)
+    }
+
+    @Test func overlappingEventsCountEachGroundTruthTime() {
+        let events: [Truth.Event] = [.init(startSeconds: 5, endSeconds: 7, box: nil), .init(startSeconds: 6, endSeconds: 8, box: nil)]
+        let m = Self.evaluate([Self.block(6)], events, delta: 0.5)
+        // Ground truth 5, 6, 7 and 6, 7, 8: only the two 6s are within 0.5 s.
+        #expect(abs(m.temporalRecall - 2.0 / 6.0) < 1e-12)
+        #expect(m.eventHit == 1 && m.precision == 1 && m.tokenShareOnEvents == 1)
+    }
+
+    @Test func noBlocks() {
+        let m = Self.evaluate([], [.init(startSeconds: 1, endSeconds: 2, box: nil)])
+        #expect(m.temporalRecall == 0 && m.precision == 0 && m.f1 == 0 && m.eventHit == 0 && m.detailRecall == 0 && m.tokenShareOnEvents == 0)
+    }
+
+    @Test func detailNeedsEnoughTokensOnTheBox() {
+        let small = [Truth.Event(startSeconds: 0, endSeconds: 2, box: [0.1, 0.1, 0.1, 0.1])]
+        // 20×20 = 400 tokens × 1% of the frame = 4 tokens < 16.
+        #expect(Self.evaluate([Self.block(1, 20, 20)], small).detailRecall == 0)
+        // Select mode: kept cells meeting the box count (box covers cells rows 2–3, cols 2–3 of 20×20).
+        var kept = Self.block(1, 20, 20)
+        kept.keptCells = (0..<400).filter { c in (2...3).contains(c / 20) && (2...3).contains(c % 20) }
+        #expect(Evaluation.tokensOnBox(kept, box: [0.1, 0.1, 0.1, 0.1]) == 4)
+        let big = [Truth.Event(startSeconds: 0, endSeconds: 2, box: [0.0, 0.0, 0.5, 0.5])]
+        #expect(Self.evaluate([Self.block(1, 20, 20)], big).detailRecall == 1)
+    }
+
+    @Test func truthFilesRoundTripAndValidate() throws {
+        let t = Truth(video: "clip.mp4", query: "needle.png", events: [.init(startSeconds: 1.5, endSeconds: 3, box: [0.1, 0.2, 0.3, 0.25])])
+        let text = try t.yaml()
+        #expect(text.contains("{start_s: 1.5, end_s: 3, box: [0.1, 0.2, 0.3, 0.25]}"))
+        let path = FileFormatTests.temp("t.yaml")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try Truth.load(path: path) == t)
+        let bad = Truth(video: "v", query: "q", events: [.init(startSeconds: 3, endSeconds: 1, box: nil)])
+        #expect(throws: ConfigError.self) { try bad.validate(path: "bad.yaml") }
+        let badBox = Truth(video: "v", query: "q", events: [.init(startSeconds: 0, endSeconds: 1, box: [0.9, 0, 0.5, 0.1])])
+        #expect(throws: ConfigError.self) { try badBox.validate(path: "bad.yaml") }
+    }
+}

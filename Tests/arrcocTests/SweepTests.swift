@@ -1,0 +1,135 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import TestSupport
+
+/// `arrcoc sweep` with Configs/quick.yaml: outputs, the honest comparison with uniform, shards
+/// merged, an interrupted sweep resumed, and bad sweep files.
+@Suite(.serialized) struct SweepTests {
+    static var quick: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Configs/quick.yaml").path
+    }
+    static let expectedRuns = 2 * 6 * 3  // videos × strategies × budgets
+
+    static let unsharded: Result<URL, Error> = Result {
+        let out = TestClips.scratch("sweep").appendingPathComponent("all")
+        let r = try CLIRunner.run(["sweep", quick, "--out", out.path])
+        guard r.status == 0 else { throw FFmpegTool.Failure(command: ["arrcoc", "sweep"], status: r.status, stderr: r.stderr) }
+        return out
+    }
+
+    static func rows(_ dir: URL) throws -> [[String]] {
+        let text = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test func quickSweepWritesEveryOutputAndArrcocBeatsUniformAtSmallBudgets() throws {
+        let dir = try Self.unsharded.get()
+        let rows = try Self.rows(dir)
+        #expect(rows.count == Self.expectedRuns)
+        #expect(Set(rows.map { $0[0...6].joined(separator: ",") }).count == rows.count)
+        let header = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")[0]
+        for column in ["video", "strategy", "params", "budget", "tokens_used", "temporal_recall", "precision", "f1", "event_hit", "detail_recall", "token_share_on_events"] {
+            #expect(header.split(separator: ",").contains(Substring(column)))
+        }
+        #expect(rows.allSatisfy { $0[7] == "ok" && Int($0[8])! <= Int($0[5])! })
+        func recall(_ strategy: String, _ budget: String) -> Double {
+            let r = rows.filter { $0[1] == strategy && $0[5] == budget }.map { Double($0[10])! }
+            return r.reduce(0, +) / Double(r.count)
+        }
+        for budget in ["250", "500"] {
+            #expect(recall("arrcoc", budget) > recall("uniform", budget), "budget \(budget): arrcoc \(recall("arrcoc", budget)) vs uniform \(recall("uniform", budget))")
+        }
+        let summary = try String(contentsOf: dir.appendingPathComponent("summary.md"), encoding: .utf8)
+        #expect(summary.contains("## Temporal recall@1s") && summary.contains("| budget | arrcoc | uniform |"))
+        let svg = try String(contentsOf: dir.appendingPathComponent("recall-vs-budget.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("<polyline") && svg.contains("detail recall"))
+        let parsed = try XMLDocument(xmlString: svg)  // well-formed: a browser can open it
+        #expect(parsed.rootElement()?.name == "svg")
+    }
+
+    @Test func threeShardsMergedEqualTheUnshardedRunByteForByte() throws {
+        let all = try Self.unsharded.get()
+        let base = TestClips.scratch("shards")
+        let dirs = (0..<3).map { base.appendingPathComponent("shard\($0)") }
+        let processes = try dirs.enumerated().map { i, d in try CLIRunner.start(["sweep", Self.quick, "--out", d.path, "--shard", "\(i)/3"]) }
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let counts = try dirs.map { try Self.rows($0).count }
+        #expect(counts.reduce(0, +) == Self.expectedRuns && counts.allSatisfy { $0 > 0 })
+        let merged = base.appendingPathComponent("merged")
+        let r = try CLIRunner.run(["sweep", "merge"] + dirs.map(\.path) + ["--out", merged.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        for file in ["results.csv", "summary.md", "recall-vs-budget.svg"] {
+            let a = try Data(contentsOf: all.appendingPathComponent(file)), b = try Data(contentsOf: merged.appendingPathComponent(file))
+            #expect(a == b, "\(file) differs")
+        }
+        // Merging an incomplete set says so.
+        let partial = try CLIRunner.run(["sweep", "merge", dirs[0].path, "--out", base.appendingPathComponent("partial").path])
+        #expect(partial.status != 0 && partial.stderr.contains("missing"))
+    }
+
+    @Test func anInterruptedSweepResumesWithoutDuplicates() throws {
+        let out = TestClips.scratch("sigint").appendingPathComponent("run")
+        let journal = out.appendingPathComponent("results.partial.csv")
+        let process = try CLIRunner.start(["sweep", Self.quick, "--out", out.path, "--jobs", "1"])
+        // Wait until the first video's runs are journaled, then interrupt (the second video is
+        // being made and analysed then).
+        let deadline = Date().addingTimeInterval(300)
+        var lines = 0
+        while Date() < deadline, process.isRunning {
+            lines = ((try? String(contentsOf: journal, encoding: .utf8)) ?? "").split(separator: "\n").count - 1
+            if lines >= 18 { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(process.isRunning, "the sweep finished before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal || process.terminationStatus != 0)
+        let before = ((try? String(contentsOf: journal, encoding: .utf8)) ?? "").split(separator: "\n").count - 1
+        #expect(before >= 18 && before < Self.expectedRuns)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("results.csv").path))
+
+        let r = try CLIRunner.run(["sweep", Self.quick, "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("\(before) already done"))
+        let rows = try Self.rows(out)
+        #expect(rows.count == Self.expectedRuns)
+        let journalRows = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").dropFirst()
+        let keys = journalRows.map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(7).joined(separator: ",") }
+        #expect(Set(keys).count == keys.count, "duplicate rows in the journal")
+        #expect(try Data(contentsOf: out.appendingPathComponent("results.csv")) == Data(contentsOf: try Self.unsharded.get().appendingPathComponent("results.csv")))
+    }
+
+    @Test func badSweepFilesFailBeforeAnyWork() throws {
+        let dir = TestClips.scratch("bad-sweeps")
+        let good = try String(contentsOfFile: Self.quick, encoding: .utf8)
+        let cases: [(String, String, String)] = [
+            ("unknown-key", good.replacingOccurrences(of: "min_box_tokens: 16", with: "min_box_tokens: 16\nbudget: 5"), "unknown key 'budget'"),
+            ("empty-budgets", good.replacingOccurrences(of: "budgets: [250, 500, 1000]", with: "budgets: []"), "budgets"),
+            ("missing-video", good.replacingOccurrences(of: "background: bikes.mp4", with: "background: /nonexistent/clip.mp4"), "/nonexistent/clip.mp4"),
+            ("negative-delta", good.replacingOccurrences(of: "deltas: [1.0]", with: "deltas: [-1]"), "deltas[0]"),
+            ("bad-strategy", good.replacingOccurrences(of: "- name: bolt", with: "- name: boltz"), "boltz"),
+            ("bad-param", good.replacingOccurrences(of: "params: {seed: [1]}", with: "params: {sed: [1]}"), "sed"),
+            ("nested-unknown", good.replacingOccurrences(of: "      clips: 1\n      events: 1", with: "      clips: 1\n      event: 1"), "dataset.haystacks[0].event"),
+        ]
+        for (name, text, message) in cases {
+            let file = dir.appendingPathComponent("\(name).yaml")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let out = dir.appendingPathComponent("out-\(name)")
+            let r = try CLIRunner.run(["sweep", file.path, "--out", out.path])
+            #expect(r.status != 0, "\(name) was accepted")
+            #expect(r.stderr.contains(message), "\(name): expected '\(message)' in \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "\(name) started work")
+        }
+        let slurm = try CLIRunner.run(["sweep", Self.quick, "--out", dir.appendingPathComponent("never").path],
+                                      environment: ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "3"])
+        #expect(slurm.status != 0 && slurm.stderr.contains("SLURM_ARRAY_TASK_ID 5"))
+        let k8s = try CLIRunner.run(["sweep", Self.quick, "--out", dir.appendingPathComponent("never").path],
+                                    environment: ["JOB_COMPLETION_INDEX": "1"])
+        #expect(k8s.status != 0 && k8s.stderr.contains("--shard-count"))
+    }
+}
