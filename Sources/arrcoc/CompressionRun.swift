@@ -13,15 +13,22 @@ enum CompressionRun {
         guard let embedder = features.embedder else {
             throw FeatureError.noEmbedderState(features: featuresPath ?? "the features", embedder: features.info.embedder.name)
         }
+        // The image at several scales (1, 4, 9, … cells up to query.image_cells), so that a
+        // needle is found whether it covers one cell of the video's grid or several.
         let reader = try VideoReader(path: path)
-        let grid = TokenGrid.grid(width: reader.info.width, height: reader.info.height,
-                                  target: settings.query.imageCells, maximum: settings.query.imageCells)
-        var image: RGBImage? = nil
-        try reader.fetch(times: [0], size: PixelSize(width: grid.w * 32, height: grid.h * 32)) {
-            image = RGBImage(width: $0.size.width, height: $0.size.height, pixels: $0.rgb)
+        let targets = [1, 4, 9, 16, 25, 36, 64, 100, 144, 196, 256, 324, 400].filter { $0 < settings.query.imageCells } + [settings.query.imageCells]
+        var grids: [THW] = []
+        for target in targets {
+            let g = TokenGrid.grid(width: reader.info.width, height: reader.info.height, target: target, maximum: target)
+            if !grids.contains(g) { grids.append(g) }
         }
-        guard let image else { throw FeatureError.invalidQuery(source: path, reason: "no image could be decoded") }
-        let q = try Query(imageDescriptors: FeatureAnalyzer.describe(image), grid: grid, embedder: embedder, source: path)
+        var scales: [(descriptors: [Float], grid: THW)] = []
+        try reader.fetch(grids.map { FrameRequest(time: 0, size: PixelSize(width: $0.w * 32, height: $0.h * 32)) }) { frame in
+            let image = RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb)
+            scales.append((FeatureAnalyzer.describe(image), THW(t: 1, h: frame.size.height / 32, w: frame.size.width / 32)))
+        }
+        guard scales.count == grids.count else { throw FeatureError.invalidQuery(source: path, reason: "no image could be decoded") }
+        let q = try Query(imageScales: scales, embedder: embedder, source: path)
         return (q, .init(kind: "image", path: path, vectors: q.count))
     }
 

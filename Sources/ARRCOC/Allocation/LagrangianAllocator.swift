@@ -19,11 +19,11 @@ import Foundation
 /// the budget: by the Lagrangian sufficiency theorem those choices are optimal for the budget
 /// they use (Everett 1963), and with concave utilities the gap to the true optimum is at most one
 /// unit's step. A greedy pass then spends what is left on the upgrades with the best utility per
-/// token. The sparse floor (a block every `sparse_interval_s`) is forced; if even the floor at the
-/// smallest grid does not fit, it is thinned evenly to what does. So is one block of every
-/// distinct relevant moment (a run of units with relevance ≥ `moment_threshold`), strongest first
-/// while the budget holds them: the utilities are per unit, blind to two units showing the same
-/// moment, and recall needs every moment seen before any gets a second look.
+/// token. Forced first: one block of every distinct relevant moment (a run of candidate frames
+/// with relevance ≥ `moment_threshold`), strongest first while the budget holds them — the
+/// utilities are per unit, blind to two units showing the same moment, and recall needs every
+/// moment seen before any gets a second look; then the sparse floor (a block every
+/// `sparse_interval_s`), thinned evenly to what the budget still holds.
 public struct LagrangianAllocator: BudgetAllocator {
     public let name = "arrcoc"
     public var parameters: [String: String] { [:] }
@@ -52,13 +52,32 @@ public struct LagrangianAllocator: BudgetAllocator {
         let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds)
         let value = (0..<units).map { u in input.unitFrames(u).map { spread[$0] }.max() ?? 0 }
 
-        // Sparse floor: the candidate nearest each multiple of the interval, thinned to the budget.
-        var floor = Self.floorFrames(input)
+        // Every distinct relevant moment (a run of candidate frames whose relevance is at least
+        // `moment_threshold`, found before the dense-window spread and the pairing, either of
+        // which would join nearby moments) is seen at least once: its best unit is forced,
+        // strongest moments first, while the budget holds them at the smallest grid.
+        let pairCost = { (u: Int) -> Int in
+            let f = input.unitFrames(u)
+            return input.levels[0].product + TimestampCost.overhead(seconds: input.time(of: f.count == 2 ? f : [f[0], f[0]]), format: input.format)
+        }
+        var anchors: [Int] = []
+        var committed = 0
+        for u in Self.momentAnchors(contrast, threshold: config.momentThreshold).map({ $0 / 2 }) where !anchors.contains(u) {
+            if committed + pairCost(u) <= input.budget {
+                anchors.append(u)
+                committed += pairCost(u)
+            }
+        }
+
+        // Sparse floor: the candidate nearest each multiple of the interval, thinned to what the
+        // budget holds after the moments (at least one block when nothing else fits).
+        var floor = Self.floorFrames(input).filter { !anchors.contains($0 / 2) }
         let cheapest = { (frame: Int) in input.levels[0].product + TimestampCost.overhead(seconds: input.times[frame], format: input.format) }
-        if floor.map(cheapest).reduce(0, +) > input.budget {
+        let room = input.budget - committed
+        if floor.map(cheapest).reduce(0, +) > room {
             let perBlock = floor.map(cheapest).max() ?? cheapest(0)
-            let fit = max(1, input.budget / perBlock)
-            floor = Self.evenlySpaced(floor, count: fit)
+            let fit = room / perBlock
+            floor = fit > 0 ? Self.evenlySpaced(floor, count: fit) : (anchors.isEmpty ? Array(floor.prefix(1)) : [])
         }
         let floorByUnit = Dictionary(floor.map { ($0 / 2, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -84,20 +103,7 @@ public struct LagrangianAllocator: BudgetAllocator {
             options.append(list.sorted { ($0.cost, $0.utility) < ($1.cost, $1.utility) })
         }
 
-        // Every distinct relevant moment (a run of units whose relevance is at least
-        // `moment_threshold`) is seen at least once: its best unit is forced like the floor,
-        // strongest moments first, while the budget holds them at their cheapest.
-        var forced = Set(floorByUnit.keys)
-        var committed = forced.reduce(0) { $0 + (options[$1].first?.cost ?? 0) }
-        // (Moments are runs of candidate frames, found before the dense-window spread and the
-        // pairing, either of which would join nearby moments into one.)
-        for anchor in Self.momentAnchors(contrast, threshold: config.momentThreshold).map({ $0 / 2 }) {
-            guard !forced.contains(anchor), let cheapest = options[anchor].first else { continue }
-            if committed + cheapest.cost <= input.budget {
-                forced.insert(anchor)
-                committed += cheapest.cost
-            }
-        }
+        let forced = Set(floorByUnit.keys).union(anchors)
 
         func choose(_ lambda: Double) -> [Int?] {
             (0..<units).map { u in

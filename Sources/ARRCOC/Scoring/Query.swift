@@ -10,9 +10,15 @@ public struct Query: Sendable, Equatable {
     public let dimension: Int
     /// Where the query came from (a path), for messages and the manifest.
     public let source: String
-    /// For an image query: its cell grid. Vectors 1… are then the cells in row-major order
-    /// (vector 0 is their mean), which lets the scorer match the image's layout, not just its cells.
-    public private(set) var grid: THW? = nil
+    /// An image query described on one grid: its cells are vectors `first ..< first + h·w`,
+    /// row-major, which lets the scorer match the image's layout, not just its cells.
+    public struct Template: Sendable, Equatable {
+        public var grid: THW
+        public var first: Int
+    }
+
+    /// For an image query: the image at one or more scales (vector 0 is the mean of all cells).
+    public private(set) var templates: [Template] = []
 
     /// Validates and normalises query vectors against the features' dimension.
     /// - Throws: `.dimensionMismatch` naming both sizes, `.invalidQuery` for NaN/∞ or zero vectors.
@@ -41,15 +47,20 @@ public struct Query: Sendable, Equatable {
         self.source = source
     }
 
-    /// A query image's cells (raw descriptors, `cells × 28`) embedded with the video's embedder;
-    /// the query is the cells plus their mean.
-    public init(imageDescriptors: [Float], grid: THW, embedder: DescriptorEmbedder, source: String) throws {
-        let cells = try embedder.embed(imageDescriptors)
+    /// A query image described at one or more scales — raw descriptors (`cells × 28`) on each
+    /// grid — embedded with the video's embedder; the query is every cell plus their mean.
+    public init(imageScales: [(descriptors: [Float], grid: THW)], embedder: DescriptorEmbedder, source: String) throws {
         let d = embedder.dimension
+        var cells: [Float] = []
+        var templates: [Template] = []
+        for scale in imageScales {
+            templates.append(Template(grid: scale.grid, first: 1 + cells.count / d))
+            cells += try embedder.embed(scale.descriptors)
+        }
         let n = cells.count / d
         var mean = [Float](repeating: 0, count: d)
         for c in 0..<n { for j in 0..<d { mean[j] += cells[c * d + j] / Float(n) } }
         try self.init(vectors: mean + cells, shape: [n + 1, d], source: source, featuresDimension: d)
-        if grid.h * grid.w == n { self.grid = grid }
+        self.templates = templates.filter { $0.grid.h * $0.grid.w > 0 }
     }
 }

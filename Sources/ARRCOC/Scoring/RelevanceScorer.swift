@@ -51,13 +51,19 @@ public struct OpponentProcessingScorer: FrameScorer {
                 participatory[i] = best
             }
         }
-        if let grid = query.grid, grid.h <= features.rows, grid.w <= features.cols {
-            // Template matching in embedding space: a window of the image's grid slid over each
-            // frame scores the mean cosine of corresponding cells; each cell keeps the best
-            // window covering it. Layout matters, so chance look-alike cells do not.
-            let window = Self.windowMatch(sims.elements, queries: query.count, frames: t, rows: features.rows,
-                                          cols: features.cols, grid: grid)
-            for i in 0..<n { participatory[i] = max(window[i], 0.5 * participatory[i]) }
+        // Template matching in embedding space, at every scale of an image query: a window of
+        // the image's grid slid over each frame scores the mean cosine of corresponding cells;
+        // each cell keeps the best window covering it. Layout matters, so chance look-alike
+        // cells do not; several scales find the needle whatever its size in the video.
+        let templates = query.templates.filter { $0.grid.h <= features.rows && $0.grid.w <= features.cols }
+        if !templates.isEmpty {
+            var best = [Float](repeating: -1, count: n)
+            for template in templates {
+                let window = Self.windowMatch(sims.elements, queries: query.count, frames: t, rows: features.rows,
+                                              cols: features.cols, template: template)
+                for i in 0..<n { best[i] = max(best[i], window[i]) }
+            }
+            for i in 0..<n { participatory[i] = max(best[i], 0.5 * participatory[i]) }
         }
         // Peakedness is read on the raw similarities: how far the best frame's match stands
         // above the typical frame's, in robust standard deviations.
@@ -113,9 +119,10 @@ public struct OpponentProcessingScorer: FrameScorer {
             frames: frames, frameSimilarity: frameSimilarity, peakedness: peakedness, exploit: exploit, weights: (wP, wS, wI))
     }
 
-    /// Per cell, the best mean cosine over the `grid`-shaped windows covering it, where window
-    /// cell (i, j) is compared with query vector 1 + i·grid.w + j (`sims` holds cells × queries).
-    static func windowMatch(_ sims: [Float], queries: Int, frames: Int, rows: Int, cols: Int, grid: THW) -> [Float] {
+    /// Per cell, the best mean cosine over the template-shaped windows covering it, where window
+    /// cell (i, j) is compared with query vector `first + i·w + j` (`sims` holds cells × queries).
+    static func windowMatch(_ sims: [Float], queries: Int, frames: Int, rows: Int, cols: Int, template: Query.Template) -> [Float] {
+        let grid = template.grid
         let cells = rows * cols
         var out = [Float](repeating: -1, count: frames * cells)
         let area = Float(grid.h * grid.w)
@@ -127,7 +134,7 @@ public struct OpponentProcessingScorer: FrameScorer {
                         for i in 0..<grid.h {
                             for j in 0..<grid.w {
                                 let cell = f * cells + (r0 + i) * cols + (c0 + j)
-                                sum += s[cell * queries + 1 + i * grid.w + j]
+                                sum += s[cell * queries + template.first + i * grid.w + j]
                             }
                         }
                         let score = sum / area
