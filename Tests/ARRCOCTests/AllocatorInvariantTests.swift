@@ -1,19 +1,11 @@
 import Foundation
 import Testing
 @testable import ARRCOC
+import TestSupport
 
 /// Property tests: over many random inputs, every allocator keeps its guarantees.
 @Suite struct AllocatorInvariantTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Rng = SeededGenerator
 
     static func randomInput(_ g: inout Rng) -> AllocationInput {
         let count = Int.random(in: 1...400, using: &g)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ARRCOC
+import TestSupport
 
 @Suite struct FileFormatTests {
     static func temp(_ name: String) -> String {

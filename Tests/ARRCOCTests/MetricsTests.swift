@@ -1,5 +1,6 @@
 import Testing
 @testable import ARRCOC
+import TestSupport
 
 /// Metrics on hand-made blocks and truths with answers worked out by hand.
 @Suite struct MetricsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ARRCOC
+import TestSupport
 
 @Suite struct ScorerTests {
     /// A synthetic feature set: T frames of `cells` cells in D = 4 dims; background cells point

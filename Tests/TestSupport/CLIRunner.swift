@@ -28,8 +28,19 @@ public enum CLIRunner {
 
     /// Runs `arrcoc arguments…` with extra environment variables; waits for it to finish.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let r = try ProcessRunner.run(try executable, arguments, environment: environment)
+        return Result(status: r.status, exitedNormally: r.exitedNormally,
+                      stdout: String(decoding: r.stdout, as: UTF8.self), stderr: String(decoding: r.stderr, as: UTF8.self))
+    }
+}
+
+/// Runs a process to completion, reading its two pipes concurrently so neither fills up.
+public enum ProcessRunner {
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> (status: Int32, exitedNormally: Bool, stdout: Data, stderr: Data) {
         let process = Process()
-        process.executableURL = try executable
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
@@ -48,8 +59,7 @@ public enum CLIRunner {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, exitedNormally: process.terminationReason == .exit,
-                      stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return (process.terminationStatus, process.terminationReason == .exit, outData, errData)
     }
 }
 

@@ -19,31 +19,11 @@ public enum FFmpegTool {
     /// Runs `tool` with `arguments`; returns standard output, throws on a non-zero exit.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes concurrently so neither fills up and blocks the child.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        let r = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments)
+        guard r.status == 0 else {
+            throw Failure(command: [tool] + arguments, status: r.status, stderr: String(decoding: r.stderr.suffix(2000), as: UTF8.self))
         }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(command: [tool] + arguments, status: process.terminationStatus,
-                          stderr: String(decoding: errData.suffix(2000), as: UTF8.self))
-        }
-        return data
+        return r.stdout
     }
 
     /// Presentation times (seconds from the stream's start) of every decoded frame, in order,
