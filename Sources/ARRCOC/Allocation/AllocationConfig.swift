@@ -17,6 +17,11 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// Relevance (0…1 above the background) from which a run of frames is a moment that must be
     /// seen at least once.
     public var momentThreshold = 0.5
+    /// At most this share of the budget goes to forcing one block per moment (the strongest
+    /// moment is always forced).
+    public var momentBudgetShare = 0.3
+    /// At most this share of the budget goes to the sparse floor (at least one block).
+    public var floorBudgetShare = 0.3
 
     public init() {}
 
@@ -25,6 +30,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         case sparseIntervalSeconds = "sparse_interval_s", denseWindowSeconds = "dense_window_s"
         case relevancePower = "relevance_power", coverageWeight = "coverage_weight"
         case presenceWeight = "presence_weight", momentThreshold = "moment_threshold"
+        case momentBudgetShare = "moment_budget_share", floorBudgetShare = "floor_budget_share"
     }
 
     public init(from decoder: Decoder) throws {
@@ -38,6 +44,8 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         coverageWeight = try c.decodeIfPresent(Double.self, forKey: .coverageWeight) ?? d.coverageWeight
         presenceWeight = try c.decodeIfPresent(Double.self, forKey: .presenceWeight) ?? d.presenceWeight
         momentThreshold = try c.decodeIfPresent(Double.self, forKey: .momentThreshold) ?? d.momentThreshold
+        momentBudgetShare = try c.decodeIfPresent(Double.self, forKey: .momentBudgetShare) ?? d.momentBudgetShare
+        floorBudgetShare = try c.decodeIfPresent(Double.self, forKey: .floorBudgetShare) ?? d.floorBudgetShare
     }
 
     public func validate() throws(ConfigError) {
@@ -49,5 +57,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         try ConfigError.check("allocation.coverage_weight", coverageWeight, in: 0...10)
         try ConfigError.check("allocation.presence_weight", presenceWeight, in: 0...10)
         try ConfigError.check("allocation.moment_threshold", momentThreshold, in: 0...1)
+        try ConfigError.check("allocation.moment_budget_share", momentBudgetShare, in: 0...1)
+        try ConfigError.check("allocation.floor_budget_share", floorBudgetShare, in: 0...1)
     }
 }

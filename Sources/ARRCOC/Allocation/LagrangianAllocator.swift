@@ -22,8 +22,10 @@ import Foundation
 /// token. Forced first: one block of every distinct relevant moment (a run of candidate frames
 /// with relevance ≥ `moment_threshold`), strongest first while the budget holds them — the
 /// utilities are per unit, blind to two units showing the same moment, and recall needs every
-/// moment seen before any gets a second look; then the sparse floor (a block every
-/// `sparse_interval_s`), thinned evenly to what the budget still holds.
+/// moment seen before any gets a second look (the strongest always, the others within
+/// `moment_budget_share` of the budget, so a query that resembles many moments does not crowd out
+/// the best); then the sparse floor (a block every `sparse_interval_s`), thinned evenly to
+/// `floor_budget_share` of the budget. The rest is the Lagrangian's.
 public struct LagrangianAllocator: BudgetAllocator {
     public let name = "arrcoc"
     public var parameters: [String: String] { [:] }
@@ -55,27 +57,31 @@ public struct LagrangianAllocator: BudgetAllocator {
         // Every distinct relevant moment (a run of candidate frames whose relevance is at least
         // `moment_threshold`, found before the dense-window spread and the pairing, either of
         // which would join nearby moments) is seen at least once: its best unit is forced,
-        // strongest moments first, while the budget holds them at the smallest grid.
+        // strongest moments first, while `moment_budget_share` of the budget holds them at the
+        // smallest grid.
         let pairCost = { (u: Int) -> Int in
             let f = input.unitFrames(u)
             return input.levels[0].product + TimestampCost.overhead(seconds: input.time(of: f.count == 2 ? f : [f[0], f[0]]), format: input.format)
         }
         var anchors: [Int] = []
         var committed = 0
+        let momentBudget = Int(Double(input.budget) * config.momentBudgetShare)
         for u in Self.momentAnchors(contrast, threshold: config.momentThreshold).map({ $0 / 2 }) where !anchors.contains(u) {
-            if committed + pairCost(u) <= input.budget {
+            // The strongest moment may use the whole budget; the others share `moment_budget_share`.
+            if committed + pairCost(u) <= (anchors.isEmpty ? input.budget : momentBudget) {
                 anchors.append(u)
                 committed += pairCost(u)
             }
         }
 
-        // Sparse floor: the candidate nearest each multiple of the interval, thinned to what the
-        // budget holds after the moments (at least one block when nothing else fits).
+        // Sparse floor: the candidate nearest each multiple of the interval, thinned evenly to
+        // `floor_budget_share` of the budget (at least one block when the budget still holds one),
+        // so that context never crowds out the moments the query is about.
         var floor = Self.floorFrames(input).filter { !anchors.contains($0 / 2) }
         let cheapest = { (frame: Int) in input.levels[0].product + TimestampCost.overhead(seconds: input.times[frame], format: input.format) }
-        let room = input.budget - committed
+        let perBlock = floor.map(cheapest).max() ?? cheapest(0)
+        let room = min(input.budget - committed, max(Int(Double(input.budget) * config.floorBudgetShare), perBlock))
         if floor.map(cheapest).reduce(0, +) > room {
-            let perBlock = floor.map(cheapest).max() ?? cheapest(0)
             let fit = room / perBlock
             floor = fit > 0 ? Self.evenlySpaced(floor, count: fit) : (anchors.isEmpty ? Array(floor.prefix(1)) : [])
         }
