@@ -21,7 +21,10 @@ enum VideoAnalysis {
     /// Decodes `path` once and returns its features.
     static func analyze(path: String, config: CompressionConfig, progress: Progress) throws -> FeatureSet {
         let reader = try VideoReader(path: path)
-        let info = try VideoProbe.probe(path: path)
+        // The header's duration when it can be trusted; packets are counted (one extra read of
+        // the file) only when there is none, or for AVI, whose headers can overstate the length.
+        let untrusted = reader.info.durationSeconds == nil || reader.info.container == "avi"
+        let info = untrusted ? try VideoProbe.probe(path: path) : reader.info
         let grid = grid(width: info.width, height: info.height, config: config)
         let analyzer = FeatureAnalyzer(rows: grid.h, cols: grid.w, dimension: config.analysis.embeddingDim)
         let size = PixelSize(width: grid.w * 32, height: grid.h * 32)
