@@ -44,8 +44,8 @@ final class MediaFile {
 
         var codec: UnsafePointer<AVCodec>? = nil
         let index = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
-        if index == arrcoc_averror(ENOSYS) || index < 0 {
-            // AVERROR_DECODER_NOT_FOUND when a video stream exists but cannot be decoded.
+        if index < 0 {
+            // A video stream without a decoder (AVERROR_DECODER_NOT_FOUND), or none at all.
             for i in 0..<Int(context.pointee.nb_streams) {
                 if let s = context.pointee.streams[i], s.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
                     let name = String(cString: avcodec_get_name(s.pointee.codecpar.pointee.codec_id))

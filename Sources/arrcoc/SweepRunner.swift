@@ -153,7 +153,7 @@ final class SweepRunner: @unchecked Sendable {
         if fm.fileExists(atPath: cached) {
             features = try FeatureSet(contentsOf: cached)
         } else {
-            features = try VideoAnalysis.analyze(path: video, config: a, progress: Progress(enabled: false))
+            features = try VideoAnalysis.analyze(path: video, config: a, progress: Progress(enabled: false), sha256: sha)
             try features.write(to: cached)
         }
         let query: Query

@@ -12,14 +12,15 @@ enum VideoAnalysis {
     }
 
     /// The source description (with its SHA-256) of a probed video.
-    static func source(path: String, info: VideoInfo) throws -> FeatureInfo.Source {
+    static func source(path: String, info: VideoInfo, sha256: String? = nil) throws -> FeatureInfo.Source {
         FeatureInfo.Source(
-            path: path, sha256: try SHA256.hexDigest(ofFile: path), durationSeconds: info.durationSeconds ?? 0,
+            path: path, sha256: try sha256 ?? SHA256.hexDigest(ofFile: path), durationSeconds: info.durationSeconds ?? 0,
             fps: info.fps, width: info.width, height: info.height, codec: info.codec)
     }
 
     /// Decodes `path` once and returns its features.
-    static func analyze(path: String, config: CompressionConfig, progress: Progress) throws -> FeatureSet {
+    /// - Parameter sha256: the file's digest when the caller already has it (saves a read).
+    static func analyze(path: String, config: CompressionConfig, progress: Progress, sha256: String? = nil) throws -> FeatureSet {
         let reader = try VideoReader(path: path)
         // The header's duration when it can be trusted; packets are counted (one extra read of
         // the file) only when there is none, or for AVI, whose headers can overstate the length.
@@ -38,7 +39,7 @@ enum VideoAnalysis {
         }
         try pipeline.drain()
         progress.finish()
-        let source = try source(path: path, info: info)
+        let source = try source(path: path, info: info, sha256: sha256)
         return try analyzer.finish(source: source, candidateFPS: config.analysis.candidateFPS)
     }
 }
