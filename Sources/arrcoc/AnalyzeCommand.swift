@@ -1,4 +1,5 @@
 import ARRCOC
+import ARRCOCPipeline
 import ArgumentParser
 import Foundation
 
@@ -31,13 +32,19 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("candidate-fps"), help: "Candidate frames per second (overrides the config).")
     var candidateFPS: Double?
 
+    @Flag(help: "Replace FILE if it exists and is a features file arrcoc wrote.")
+    var force = false
+
     func run() throws {
         global.bootstrapLogging()
         var settings = try config.map { try CompressionConfig.load(path: $0) } ?? CompressionConfig()
         if let candidateFPS { settings.analysis.candidateFPS = candidateFPS }
-        try settings.validate()
-        let features = try VideoAnalysis.analyze(path: video, config: settings, progress: Progress(enabled: true))
-        try features.write(to: out)
+        let engine = try Engine(config: settings, progress: TerminalProgress().handler)
+        StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
+        let output = try StagedOutput(path: out, kind: .featuresFile, force: force, inputs: [video] + (config.map { [$0] } ?? []))
+        let features = try engine.analyze(video: video)
+        try features.write(to: output.staging.path)
+        try output.commit()
         printErr("wrote \(out): \(features.frameCount) frames × \(features.rows)×\(features.cols) cells × \(features.dimension) dims")
     }
 }

@@ -1,4 +1,5 @@
 import ARRCOC
+import ARRCOCPipeline
 import ArgumentParser
 import Foundation
 import VideoDecoding
@@ -42,7 +43,7 @@ struct CompressCommand: ParsableCommand {
     @Option(help: "Output directory (created; must not exist unless --force).")
     var out: String
 
-    @Flag(help: "Replace DIR if it exists (only once everything succeeded).")
+    @Flag(help: "Replace DIR (and the --save-features file) if it exists and arrcoc wrote it (only once everything succeeded).")
     var force = false
 
     @Option(help: "Reuse a features file from `arrcoc analyze` (must come from this video).")
@@ -92,60 +93,34 @@ struct CompressCommand: ParsableCommand {
         guard let budget = settings.budget else {
             throw ValidationError("no budget: pass --budget N or set `budget` in the config")
         }
-        let progress = Progress(enabled: true)
-        let output = try OutputDirectory(path: out, force: force)
+        let engine = try Engine(config: settings, progress: TerminalProgress().handler)
+        StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
+        let inputs = [video, queryImage, queryEmbedding, features, config].compactMap { $0 }
+        let output = try StagedOutput(path: out, kind: .directory, force: force, inputs: inputs, command: "compress")
+        let savedFeatures = try saveFeatures.map {
+            try StagedOutput(path: $0, kind: .featuresFile, force: force, inputs: inputs + [out])
+        }
 
         // Features: reused (same video, checked by SHA-256) or computed now.
         let featureSet: FeatureSet
         if let features {
-            featureSet = try FeatureSet(contentsOf: features)
-            let sha = try SHA256.hexDigest(ofFile: video)
-            guard featureSet.info.source.sha256 == sha else {
-                throw FeatureError.sourceMismatch(features: features, featuresSHA256: featureSet.info.source.sha256, video: video, videoSHA256: sha)
-            }
+            featureSet = try engine.features(at: features, for: video)
         } else {
-            featureSet = try VideoAnalysis.analyze(path: video, config: settings, progress: progress)
-            if let saveFeatures { try featureSet.write(to: saveFeatures) }
+            featureSet = try engine.analyze(video: video)
+            if let savedFeatures { try featureSet.write(to: savedFeatures.staging.path) }
         }
-
-        let (query, queryInfo) = try loadQuery(featureSet, settings)
-        let (sequence, manifest) = try CompressionRun.compress(
-            video: video, features: featureSet, query: query, queryInfo: queryInfo, settings: settings, budget: budget,
-            progress: progress)
-        try OutputWriter.write(sequence: sequence, manifest: manifest, to: output.staging)
+        let query = try queryEmbedding.map { try engine.query(embedding: $0, features: featureSet) }
+            ?? engine.query(image: queryImage ?? "", features: featureSet, featuresPath: features)
+        let result = try engine.compress(video: video, features: featureSet, query: query, budget: budget)
+        try OutputWriter.write(result, to: output.staging)
+        try savedFeatures?.commit()
         try output.commit()
+        let manifest = result.manifest
         let t = manifest.totals
         print("""
             \(out): \(t.blocks) blocks (\(manifest.blocks.filter { $0.density == .dense }.count) dense), \
             \(t.sequenceLength) of \(budget) tokens (vision \(t.visionTokens), text \(t.textTokens)); \
             Qwen3-VL default \(t.qwen3vlDefaultTokens) → \(String(format: "%.1f", t.compressionRatio))× smaller
             """)
-    }
-
-    private func loadQuery(_ features: FeatureSet, _ settings: CompressionConfig) throws -> (Query, Manifest.QueryInfo) {
-        if let queryEmbedding {
-            let (shape, values) = try NPY.readFloats(path: queryEmbedding)
-            let q = try Query(vectors: values, shape: shape, source: queryEmbedding, featuresDimension: features.dimension)
-            return (q, .init(kind: "embedding", path: queryEmbedding, vectors: q.count))
-        }
-        return try CompressionRun.queryImage(path: queryImage ?? "", features: features, featuresPath: self.features, settings: settings)
-    }
-}
-
-/// Writes the three output files into a (staging) directory.
-enum OutputWriter {
-    static func write(sequence: EmittedSequence, manifest: Manifest, to directory: URL) throws {
-        let l = sequence.length
-        let tensors = Safetensors(tensors: [
-            "pixel_values_videos": .init(sequence.pixelValues, shape: [sequence.pixelValues.count / QwenPatchLayout.rowLength, QwenPatchLayout.rowLength]),
-            "video_grid_thw": .init(sequence.gridTHW, shape: [sequence.gridTHW.count / 3, 3]),
-            "position_ids": .init(sequence.positionIDs, shape: [3, l]),
-            "input_ids": .init(sequence.inputIDs, shape: [l]),
-        ], metadata: ["schema": "arrcoc.tensors/1", "timestamp_placeholder_id": "\(QwenTokens.timestampPlaceholder)"])
-        try tensors.serialized().write(to: directory.appendingPathComponent("tensors.safetensors"))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
-        try Data((sequence.prompt + "\n").utf8).write(to: directory.appendingPathComponent("prompt.txt"))
     }
 }

@@ -1,3 +1,4 @@
+import ARRCOCPipeline
 import ArgumentParser
 import Foundation
 import VideoDecoding
@@ -33,7 +34,7 @@ struct FramesCommand: ParsableCommand {
     @Option(help: "Directory to create for the PNG files.")
     var out: String
 
-    @Flag(help: "Replace DIR if it exists.")
+    @Flag(help: "Replace DIR if it exists and arrcoc wrote it.")
     var force = false
 
     func validate() throws {
@@ -49,7 +50,8 @@ struct FramesCommand: ParsableCommand {
         global.bootstrapLogging()
         let target = try size.map { try PixelSize(parsing: $0) }
         let reader = try VideoReader(path: file)
-        let output = try OutputDirectory(path: out, force: force)
+        StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
+        let output = try StagedOutput(path: out, kind: .directory, force: force, inputs: [file], command: "frames")
         var written = 0
         let report = try reader.sample(fps: fps, size: target) { frame in
             let name = String(format: "%09.3f.png", frame.time)

@@ -1,4 +1,5 @@
 import ARRCOC
+import ARRCOCPipeline
 import ArgumentParser
 import Foundation
 import VideoDecoding
@@ -51,10 +52,12 @@ struct HaystackCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Replace the clip and the truth file if they exist and arrcoc wrote them.")
+    var force = false
+
     func run() throws {
         global.bootstrapLogging()
-        let needlePath = needle == "builtin"
-            ? try Haystack.builtinNeedle(in: URL(fileURLWithPath: out).deletingLastPathComponent()) : needle
+        let needlePath = needle == "builtin" ? try HaystackBuilder.builtinNeedle(in: CacheDirectory.generated) : needle
         let info = try VideoProbe.probe(path: background)
         let needleInfo = try VideoProbe.probe(path: needlePath, countFrames: false)
         let needleAspect = Double(needleInfo.height) / Double(needleInfo.width)
@@ -74,8 +77,24 @@ struct HaystackCommand: ParsableCommand {
                 return .init(startSeconds: v[0], endSeconds: v[1], box: [v[2], v[3], v[4], h])
             })
         }
-        let truthValue = try Haystack.build(background: background, needle: needlePath, recipe: recipe, output: out, progress: Progress(enabled: true))
-        try AtomicWrite.write(Data(try truthValue.yaml().utf8), to: truth)
+        StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) and \(truth) were not written")
+        let clipOutput = try StagedOutput(path: out, kind: .haystackClip, force: force, inputs: [background, needle, truth])
+        let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle, out])
+        var truthValue = try HaystackBuilder.build(
+            background: background, needle: needlePath, recipe: recipe, output: clipOutput.staging.path,
+            queryPath: (out as NSString).deletingPathExtension + ".query.png", progress: TerminalProgress().handler)
+        truthValue.video = out
+        if needle == "builtin" {
+            // The query image beside the clip (written once, never replaced).
+            let beside = URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent(URL(fileURLWithPath: needlePath).lastPathComponent).path
+            truthValue.query = beside
+            try clipOutput.commit()
+            if !FileManager.default.fileExists(atPath: beside) { try FileManager.default.copyItem(atPath: needlePath, toPath: beside) }
+        } else {
+            try clipOutput.commit()
+        }
+        try Data(try truthValue.yaml().utf8).write(to: truthOutput.staging)
+        try truthOutput.commit()
         printErr("wrote \(out) and \(truth): \(truthValue.events.count) events")
     }
 

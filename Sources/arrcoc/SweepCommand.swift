@@ -1,4 +1,5 @@
 import ARRCOC
+import ARRCOCPipeline
 import ArgumentParser
 import Foundation
 
@@ -81,22 +82,12 @@ struct SweepRunCommand: ParsableCommand {
         do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
             throw ConfigError.unreadable(path: config, reason: "cannot read the sweep file")
         }
-        let sweep = try SweepConfig.parse(yaml: text, path: config, resolve: SweepRunner.resolve)
-        let runner = try SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: (index, count), jobs: jobs)
+        let sweep = try SweepConfig.parse(yaml: text, path: config, resolve: CacheDirectory.resolveSample)
+        let runner = SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: (index, count), jobs: jobs,
+                                 progress: TerminalProgress().handler)
         // Interrupted: every finished run is already a whole line of the journal; say how to resume.
-        // (Unblock the signals first: a parent may have spawned us with them blocked.)
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, SIGINT)
-        sigaddset(&unblock, SIGTERM)
-        sigprocmask(SIG_UNBLOCK, &unblock, nil)
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig) { code in
-                let message = "\ninterrupted: finished runs are kept in results.partial.csv; run the same command again to resume\n"
-                _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-                _exit(128 + code)
-            }
-        }
+        StagingRegistry.shared.installSignalHandlers(
+            message: "interrupted: finished runs are kept in results.partial.csv; run the same command again to resume")
         let ok = try runner.run()
         if !ok { throw ExitCode(1) }
     }
@@ -116,6 +107,7 @@ struct SweepMergeCommand: ParsableCommand {
 
     func run() throws {
         global.bootstrapLogging()
-        try SweepRunner.merge(directories.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out))
+        try SweepRunner.merge(directories.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out),
+                              progress: TerminalProgress().handler)
     }
 }

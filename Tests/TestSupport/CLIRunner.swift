@@ -27,8 +27,8 @@ public enum CLIRunner {
     }
 
     /// Runs `arrcoc arguments…` with extra environment variables; waits for it to finish.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let r = try ProcessRunner.run(try executable, arguments, environment: environment)
+    public static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Result {
+        let r = try ProcessRunner.run(try executable, arguments, environment: environment, in: directory)
         return Result(status: r.status, exitedNormally: r.exitedNormally,
                       stdout: String(decoding: r.stdout, as: UTF8.self), stderr: String(decoding: r.stderr, as: UTF8.self))
     }
@@ -37,10 +37,11 @@ public enum CLIRunner {
 /// Runs a process to completion, reading its two pipes concurrently so neither fills up.
 public enum ProcessRunner {
     public static func run(
-        _ executable: URL, _ arguments: [String], environment: [String: String] = [:]
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil
     ) throws -> (status: Int32, exitedNormally: Bool, stdout: Data, stderr: Data) {
         let process = Process()
         process.executableURL = executable
+        if let directory { process.currentDirectoryURL = directory }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()

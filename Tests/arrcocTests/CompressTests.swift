@@ -150,22 +150,31 @@ import TestSupport
         }
     }
 
-    @Test func existingOutputIsReplacedOnlyWithForce() throws {
+    @Test func existingOutputIsReplacedOnlyWithForceAndOnlyWhenArrcocWroteIt() throws {
         let h = try Self.haystack.get()
-        let out = h.directory.appendingPathComponent("existing").path
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try Data("keep".utf8).write(to: URL(fileURLWithPath: out + "/marker"))
-        let refused = try CLIRunner.run(["compress", h.video, "--query-image", h.needle, "--budget", "1000", "--features", h.features, "--out", out])
+        // A directory of the user's: refused without --force, and refused with it.
+        let users = h.directory.appendingPathComponent("users").path
+        try FileManager.default.createDirectory(atPath: users, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: users + "/notes.txt"))
+        let refused = try CLIRunner.run(["compress", h.video, "--query-image", h.needle, "--budget", "1000", "--features", h.features, "--out", users])
         #expect(refused.status != 0 && refused.stderr.contains("--force"))
-        #expect(FileManager.default.fileExists(atPath: out + "/marker"))
-        // A failing run with --force leaves the old directory alone.
+        let forcedUsers = try CLIRunner.run(["compress", h.video, "--query-image", h.needle, "--budget", "1000", "--features", h.features, "--out", users, "--force"])
+        #expect(forcedUsers.status != 0 && forcedUsers.stderr.contains("not an output directory written by arrcoc"), "\(forcedUsers.stderr)")
+        #expect(FileManager.default.fileExists(atPath: users + "/notes.txt"))
+
+        // arrcoc's own output: a failing run with --force leaves it alone; a good one replaces it.
+        let out = h.directory.appendingPathComponent("existing").path
+        let first = try CLIRunner.run(["compress", h.video, "--query-image", h.needle, "--budget", "1000", "--features", h.features, "--out", out])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))
         let failing = try CLIRunner.run(["compress", h.video, "--query-image", h.needle, "--budget", "10", "--features", h.features, "--out", out, "--force"])
         #expect(failing.status != 0)
-        #expect(FileManager.default.fileExists(atPath: out + "/marker"))
-        let forced = try CLIRunner.run(["compress", h.video, "--query-image", h.needle, "--budget", "1000", "--features", h.features, "--out", out, "--force"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")) == before)
+        let forced = try CLIRunner.run(["compress", h.video, "--query-image", h.needle, "--budget", "1500", "--features", h.features, "--out", out, "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out + "/marker"))
-        #expect(FileManager.default.fileExists(atPath: out + "/manifest.json"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")) != before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: h.directory.path).filter { $0.hasPrefix(".arrcoc-staging-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
     /// Docs/examples/write_features.py (numpy only) writes features an outside model could have

@@ -90,21 +90,10 @@ public struct Safetensors: Sendable {
 
     /// The file's bytes.
     public func serialized() -> Data {
-        var header: [String: Any] = [:]
-        var offset = 0
-        let names = tensors.keys.sorted()
-        for name in names {
-            let t = tensors[name]!
-            header[name] = ["dtype": t.dtype.rawValue, "shape": t.shape, "data_offsets": [offset, offset + t.data.count]]
-            offset += t.data.count
-        }
-        if !metadata.isEmpty { header["__metadata__"] = metadata }
-        var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        while json.count % 8 != 0 { json.append(0x20) }
-        var out = Data()
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
-        out.append(json)
-        for name in names { out.append(tensors[name]!.data) }
+        let ordered = tensors.sorted { $0.key < $1.key }
+        var out = Self.header(ordered.map { (name: $0.key, dtype: $0.value.dtype, shape: $0.value.shape, bytes: $0.value.data.count) },
+                              metadata: metadata)
+        for (_, tensor) in ordered { out.append(tensor.data) }
         return out
     }
 

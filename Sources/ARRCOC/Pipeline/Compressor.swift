@@ -1,36 +1,5 @@
 import Foundation
 
-/// A frame the emitter needs: a candidate frame's time and the size to decode it at.
-public struct PixelRequest: Sendable, Hashable, Comparable {
-    public var time: Double
-    public var width: Int
-    public var height: Int
-
-    public static func < (a: PixelRequest, b: PixelRequest) -> Bool {
-        (a.time, a.width, a.height) < (b.time, b.width, b.height)
-    }
-}
-
-/// The decisions of a compression before any pixel is decoded for emission.
-public struct CompressionPlan: Sendable {
-    public var allocation: Allocation
-    public var scores: RelevanceScores
-    public var strategy: any BudgetAllocator
-    /// Per block: the grid its pixels are laid on and the cells emitted.
-    public var pixelGrids: [THW]
-    public var cells: [[Int]]
-    /// Every frame to decode, sorted by time (for one targeted pass).
-    public var requests: [PixelRequest]
-
-    /// The two requests of block `i`.
-    public func requests(ofBlock i: Int, features: FeatureSet) -> (PixelRequest, PixelRequest) {
-        let b = allocation.blocks[i]
-        let g = pixelGrids[i]
-        let r = { (f: Int) in PixelRequest(time: features.times[f], width: g.w * 32, height: g.h * 32) }
-        return (r(b.frames[0]), r(b.frames[1]))
-    }
-}
-
 /// The compression pipeline's core (no FFmpeg): score → allocate → plan the pixels; then, with
 /// the decoded pixels, emit the sequence and the manifest.
 public enum Compressor {
@@ -80,6 +49,24 @@ public enum Compressor {
         }
         plan.requests = requests.sorted()
         return plan
+    }
+
+    /// The whole compression after analysis, in one place: score → allocate → decode the chosen
+    /// frames (one targeted pass over `source`) → emit.
+    public static func compress(
+        features: FeatureSet, query: QueryInput, config: CompressionConfig, budget: Int, source: some FrameSource,
+        progress: @escaping ProgressHandler = { _ in }
+    ) throws -> CompressionResult {
+        let plan = try plan(features: features, query: query.query, config: config, budget: budget)
+        var pixels: [PixelRequest: RGBImage] = [:]
+        var counter = ProgressCounter(progress, task: "decoding \(plan.requests.count) chosen frames", total: plan.requests.count)
+        try source.frames(plan.requests) { image in
+            pixels[plan.requests[counter.done]] = image
+            counter.advance()
+        }
+        counter.finish()
+        let (sequence, manifest) = try emit(plan: plan, features: features, pixels: pixels, config: config, budget: budget, query: query.info)
+        return CompressionResult(sequence: sequence, manifest: manifest)
     }
 
     /// Emits the sequence and the manifest, given the decoded pixels of every request.

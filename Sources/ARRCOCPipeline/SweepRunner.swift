@@ -5,18 +5,17 @@ import VideoDecoding
 /// Runs a sweep: materialises the dataset (haystack clips, features), then every run, appending
 /// rows to a journal as they finish; finally writes the outputs. `@unchecked Sendable`: the
 /// journal and the counters are touched only under `lock`.
-final class SweepRunner: @unchecked Sendable {
-    let config: SweepConfig
-    let configText: String
-    let out: URL
-    let shard: (index: Int, count: Int)
-    let jobs: Int
+public final class SweepRunner: @unchecked Sendable {
+    public let config: SweepConfig
+    public let configText: String
+    public let out: URL
+    public let shard: (index: Int, count: Int)
+    public let jobs: Int
+    private let progress: ProgressHandler
     private let lock = NSLock()
     private var journal: FileHandle? = nil
     private var done = 0
-    private var total = 0
-    private var started = Date()
-    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private var doneOfVideo = 0
 
     /// A video of the dataset: its name in results, and how to get it.
     enum Source {
@@ -24,19 +23,19 @@ final class SweepRunner: @unchecked Sendable {
         case video(SweepConfig.VideoSpec)
     }
 
-    init(config: SweepConfig, configText: String, out: URL, shard: (Int, Int), jobs: Int) throws {
+    /// - Parameters:
+    ///   - configText: the sweep file's text, kept in `out/sweep.yaml` (a resumed run must match it).
+    ///   - shard: (index, count) of this process's share of the runs; (0, 1) for all.
+    ///   - jobs: runs evaluated in parallel.
+    ///   - progress: runs done, and notes (video ready, failures); from any thread.
+    public init(config: SweepConfig, configText: String, out: URL, shard: (Int, Int) = (0, 1), jobs: Int = 1,
+                progress: @escaping ProgressHandler = { _ in }) {
         self.config = config
         self.configText = configText
         self.out = out
         self.shard = shard
-        self.jobs = jobs
-    }
-
-    /// A path as given if it exists, else a sample name in the sample cache.
-    static func resolve(_ name: String) -> String? {
-        if FileManager.default.fileExists(atPath: name) { return name }
-        let sample = DemoVideo.cacheRoot.appendingPathComponent(name).path
-        return FileManager.default.fileExists(atPath: sample) ? sample : nil
+        self.jobs = max(1, jobs)
+        self.progress = progress
     }
 
     /// Names of the dataset's videos, in order, with how to make each.
@@ -58,7 +57,8 @@ final class SweepRunner: @unchecked Sendable {
         return result
     }
 
-    func run() throws -> Bool {
+    /// Runs every pending run of this shard; returns false when a video failed (the others ran).
+    public func run() throws -> Bool {
         let fm = FileManager.default
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
         let configCopy = out.appendingPathComponent("sweep.yaml")
@@ -71,9 +71,7 @@ final class SweepRunner: @unchecked Sendable {
         var rows = try loadJournal(keys: Set(runs.map(\.key)))
         let finished = Set(rows.keys)
         let pending = runs.filter { !finished.contains($0.key) }
-        total = runs.count
         done = runs.count - pending.count
-        started = Date()
         log("sweep \(config.name): \(videos.count) videos, \(runs.count) runs in shard \(shard.index)/\(shard.count)" +
             (done > 0 ? ", \(done) already done" : ""))
         var failures: [String] = []
@@ -93,7 +91,10 @@ final class SweepRunner: @unchecked Sendable {
             analysisSeconds += Date().timeIntervalSince(t0)
             log("video \(v + 1)/\(videos.count) \(name) ready (\(String(format: "%.1f", Date().timeIntervalSince(t0))) s); \(videoRuns.count) runs")
             let t1 = Date()
+            lock.withLock { doneOfVideo = 0 }
+            progress(.started(task: "runs of \(name)", total: videoRuns.count))
             execute(videoRuns, prepared)
+            progress(.finished)
             runSeconds += Date().timeIntervalSince(t1)
         }
         try? journal?.close()
@@ -103,7 +104,6 @@ final class SweepRunner: @unchecked Sendable {
         try Self.writeOutputs(ordered, name: config.name, failures: failures, to: out)
         let timing = ["analysis_s": analysisSeconds, "allocation_and_metrics_s": runSeconds]
         try AtomicWrite.write(try JSONSerialization.data(withJSONObject: timing, options: [.sortedKeys]), to: out.appendingPathComponent("timing.json").path)
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
         log(String(format: "done: %d rows; analysis %.1f s (clips, features, scores), allocation + metrics %.1f s; outputs in %@",
                    ordered.count, analysisSeconds, runSeconds, out.path))
         return failures.isEmpty
@@ -131,14 +131,14 @@ final class SweepRunner: @unchecked Sendable {
             if fm.fileExists(atPath: video), fm.fileExists(atPath: truthPath) {
                 truth = try Truth.load(path: truthPath)
             } else {
-                let needle = spec.needle == "builtin" ? try Haystack.builtinNeedle(in: clips) : spec.needle
+                let needle = spec.needle == "builtin" ? try HaystackBuilder.builtinNeedle(in: clips) : spec.needle
                 let info = try VideoProbe.probe(path: spec.background)
                 let n = try VideoProbe.probe(path: needle, countFrames: false)
                 let recipe = HaystackRecipe.random(
                     duration: info.durationSeconds ?? 10, count: spec.events, eventDuration: spec.eventDuration, scale: spec.scale,
                     needleAspect: Double(n.height) / Double(n.width), frameAspect: Double(info.width) / Double(info.height),
                     moving: spec.moving, seed: seed)
-                truth = try Haystack.build(background: spec.background, needle: needle, recipe: recipe, output: video, progress: Progress(enabled: false))
+                truth = try HaystackBuilder.build(background: spec.background, needle: needle, recipe: recipe, output: video)
                 try AtomicWrite.write(Data(try truth.yaml().utf8), to: truthPath)
             }
         case let .video(spec):
@@ -153,15 +153,14 @@ final class SweepRunner: @unchecked Sendable {
         if fm.fileExists(atPath: cached) {
             features = try FeatureSet(contentsOf: cached)
         } else {
-            features = try VideoAnalysis.analyze(path: video, config: a, progress: Progress(enabled: false), sha256: sha)
+            features = try Engine(config: a).analyze(video: video, sha256: sha)
             try features.write(to: cached)
         }
         let query: Query
         if truth.query.hasSuffix(".npy") {
-            let (shape, values) = try NPY.readFloats(path: truth.query)
-            query = try Query(vectors: values, shape: shape, source: truth.query, featuresDimension: features.dimension)
+            query = try QueryInput.embedding(path: truth.query, features: features).query
         } else {
-            query = try CompressionRun.queryImage(path: truth.query, features: features, featuresPath: cached, settings: a).0
+            query = try Engine(config: a).query(image: truth.query, features: features, featuresPath: cached).query
         }
         let scores = try OpponentProcessingScorer(config: a.scoring).score(features, query: query)
         let s = features.info.source
@@ -213,26 +212,17 @@ final class SweepRunner: @unchecked Sendable {
     }
 
     private func append(_ row: SweepRow) {
-        lock.withLock {
+        let count = lock.withLock {
             journal?.write(Data((row.line + "\n").utf8))  // one write(2) per row: a kill leaves whole lines
             done += 1
-            progress()
+            doneOfVideo += 1
+            return doneOfVideo
         }
-    }
-
-    private func progress() {
-        let elapsed = Date().timeIntervalSince(started)
-        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-        if isTerminal {
-            FileHandle.standardError.write(Data(String(format: "\rruns %d/%d (%.0f%%), ETA %.0f s   ", done, total, 100 * Double(done) / Double(max(total, 1)), eta).utf8))
-        } else if done % max(1, total / 10) == 0 {
-            printErr("runs \(done)/\(total)")
-        }
+        progress(.advanced(done: count))
     }
 
     private func log(_ text: String) {
-        if isTerminal { FileHandle.standardError.write(Data("\r".utf8)) }
-        printErr(text)
+        progress(.note(text))
     }
 
     /// Rows already in the journal (for these keys); drops a partial last line left by a kill.
@@ -258,6 +248,7 @@ final class SweepRunner: @unchecked Sendable {
         return rows
     }
 
+    /// Writes results.csv, summary.md, recall-vs-budget.svg (and failures.txt) into `dir`.
     static func writeOutputs(_ rows: [SweepRow], name: String, failures: [String], to dir: URL) throws {
         try AtomicWrite.write(Data(SweepReport.csv(rows).utf8), to: dir.appendingPathComponent("results.csv").path)
         try AtomicWrite.write(Data(SweepReport.summary(rows, name: name, failures: failures).utf8), to: dir.appendingPathComponent("summary.md").path)
@@ -269,7 +260,7 @@ final class SweepRunner: @unchecked Sendable {
     }
 
     /// Joins shard directories into the outputs an unsharded run gives.
-    static func merge(_ directories: [URL], into out: URL) throws {
+    public static func merge(_ directories: [URL], into out: URL, progress: @escaping ProgressHandler = { _ in }) throws {
         guard let first = directories.first else { throw ConfigError.invalidValue(key: "directories", value: "none", expected: "at least one shard directory") }
         var text: String? = nil
         var rows: [String: SweepRow] = [:]
@@ -295,14 +286,15 @@ final class SweepRunner: @unchecked Sendable {
         try AtomicWrite.write(Data((text ?? "").utf8), to: out.appendingPathComponent("sweep.yaml").path)
         try writeOutputs(ordered, name: config.name, failures: [], to: out)
         let missing = runs.count - ordered.count
-        printErr("merged \(directories.count) directories: \(ordered.count) of \(runs.count) runs" + (missing > 0 ? " (\(missing) missing)" : "") + " → \(out.path)")
+        progress(.note("merged \(directories.count) directories: \(ordered.count) of \(runs.count) runs" + (missing > 0 ? " (\(missing) missing)" : "") + " → \(out.path)"))
         if missing > 0 { throw ExitCodeError.incomplete(missing: missing) }
     }
 }
 
-enum ExitCodeError: Error, LocalizedError {
+/// A merge that lacks runs of some shard.
+public enum ExitCodeError: Error, LocalizedError {
     case incomplete(missing: Int)
-    var errorDescription: String? {
+    public var errorDescription: String? {
         switch self {
         case let .incomplete(missing): return "\(missing) runs are missing from the shards: the merged results are incomplete"
         }

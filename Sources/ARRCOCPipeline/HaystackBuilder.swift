@@ -4,10 +4,13 @@ import VideoDecoding
 
 /// Builds needle-in-a-haystack clips: the needle's pixels really are in the video (pasted into
 /// decoded background frames, re-encoded with libavcodec), so every selector can see it.
-enum Haystack {
+public enum HaystackBuilder {
     /// Writes the clip for `recipe` to `output` and returns its truth (query = `needle`, or for a
-    /// clip needle a PNG of its first frame written beside the output).
-    static func build(background: String, needle: String, recipe: HaystackRecipe, output: String, progress: Progress) throws -> Truth {
+    /// clip needle a PNG of its first frame, written to `queryPath`, default beside the output).
+    public static func build(
+        background: String, needle: String, recipe: HaystackRecipe, output: String, queryPath: String? = nil,
+        progress: @escaping ProgressHandler = { _ in }
+    ) throws -> Truth {
         let info = try VideoProbe.probe(path: background)
         let size = PixelSize(width: max(2, info.width & ~1), height: max(2, info.height & ~1))
         let fps = max(1, Int(info.fps.rounded()))
@@ -23,7 +26,7 @@ enum Haystack {
             boxSizes.append(box)
         }
         let encoder = try VideoEncoder(path: output, size: size, fps: fps)
-        progress.start("haystack \(URL(fileURLWithPath: output).lastPathComponent)", total: info.frameCount)
+        progress(.started(task: "haystack \(URL(fileURLWithPath: output).lastPathComponent)", total: info.frameCount))
         var index = 0
         try VideoReader(path: background).sample(fps: Double(fps), size: size) { frame in
             var rgb = frame.rgb
@@ -42,13 +45,13 @@ enum Haystack {
             }
             try encoder.append(rgb: rgb)
             index += 1
-            progress.advance()
+            progress(.advanced(done: index))
         }
         try encoder.finish()
-        progress.finish()
+        progress(.finished)
         var query = needle
         if try VideoProbe.probe(path: needle, countFrames: false).frameCount ?? 1 > 1 {
-            query = (output as NSString).deletingPathExtension + ".query.png"
+            query = queryPath ?? (output as NSString).deletingPathExtension + ".query.png"
             var first: VideoFrame? = nil
             try VideoReader(path: needle).fetch(times: [0]) { first = $0 }
             if let first { try PNGWriter.write(first, to: query) }
@@ -56,13 +59,13 @@ enum Haystack {
         return Truth(video: output, query: query, events: recipe.events.map(\.truthEvent))
     }
 
-    /// The built-in needle: a checkerboard of saturated colours (`DemoVideo.needle`) as a PNG.
-    static func builtinNeedle(in directory: URL) throws -> String {
+    /// The built-in needle: a checkerboard of saturated colours (`BuiltinNeedle`) as a PNG.
+    public static func builtinNeedle(in directory: URL) throws -> String {
         let path = directory.appendingPathComponent("needle-builtin-v1.png").path
         if !FileManager.default.fileExists(atPath: path) {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try PNGWriter.write(VideoFrame(time: 0, target: 0, sourceIndex: 0, size: PixelSize(width: 128, height: 128),
-                                           rgb: DemoVideo.needle(side: 128)), to: path)
+                                           rgb: BuiltinNeedle.pixels(side: 128)), to: path)
         }
         return path
     }

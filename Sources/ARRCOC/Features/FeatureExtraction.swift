@@ -1,0 +1,40 @@
+import Foundation
+
+/// Analysis of a frame source: candidate frames at the analysis grid, described by the built-in
+/// embedder (`FeatureAnalyzer`), decoding and describing overlapped on two threads.
+public enum FeatureExtraction {
+    /// The analysis grid of a `width × height` video: the largest token level (aspect kept)
+    /// within `allocation.max_tokens`.
+    public static func grid(width: Int, height: Int, config: CompressionConfig) -> THW {
+        TokenGrid.levels(width: width, height: height, minimum: config.allocation.minTokens,
+                         maximum: config.allocation.maxTokens).last ?? THW(t: 1, h: 1, w: 1)
+    }
+
+    /// Samples `source` once at `analysis.candidate_fps` and returns its features.
+    /// - Parameter sha256: the source's digest when the caller already has it (saves a read).
+    public static func analyze(
+        _ source: some FrameSource, config: CompressionConfig, sha256: String? = nil, progress: @escaping ProgressHandler = { _ in }
+    ) throws -> FeatureSet {
+        let meta = try source.metadata()
+        let grid = grid(width: meta.width, height: meta.height, config: config)
+        let fps = config.analysis.candidateFPS
+        let analyzer = FeatureAnalyzer(rows: grid.h, cols: grid.w, dimension: config.analysis.embeddingDim)
+        let frames = meta.durationSeconds * fps
+        let expected = frames.isFinite && frames >= 0 && frames < 1e9 ? Int(frames) + 1 : nil
+        let name = URL(fileURLWithPath: meta.path).lastPathComponent
+        var counter = ProgressCounter(progress, task: "analysing \(name) (\(grid.h)×\(grid.w) cells, \(fps) fps)", total: expected)
+        // Describe frames on a second thread while the source decodes the next ones.
+        let pipeline = AnalysisPipeline(analyzer)
+        try source.sample(fps: fps, width: grid.w * 32, height: grid.h * 32) { time, image in
+            try pipeline.submit(image, time: time)
+            counter.advance()
+        }
+        try pipeline.drain()
+        counter.finish()
+        let digest = try sha256 ?? source.sha256()
+        let described = FeatureInfo.Source(
+            path: meta.path, sha256: digest, durationSeconds: meta.durationSeconds, fps: meta.fps,
+            width: meta.width, height: meta.height, codec: meta.codec)
+        return try analyzer.finish(source: described, candidateFPS: fps)
+    }
+}

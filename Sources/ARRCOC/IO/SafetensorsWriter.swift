@@ -1,0 +1,90 @@
+import Foundation
+
+/// Writes a safetensors file tensor by tensor, straight from the arrays that hold the values,
+/// so that a large `pixel_values_videos` is never copied into one more buffer. The bytes are
+/// exactly those of `Safetensors.serialized()` for the same tensors.
+public struct SafetensorsWriter {
+    /// A tensor's values, borrowed (arrays are copy-on-write: no copy is made).
+    public enum Values: Sendable {
+        case float32([Float])
+        case int64([Int64])
+
+        var dtype: Safetensors.DType {
+            switch self {
+            case .float32: .f32
+            case .int64: .i64
+            }
+        }
+
+        var byteCount: Int {
+            switch self {
+            case let .float32(v): v.count * 4
+            case let .int64(v): v.count * 8
+            }
+        }
+    }
+
+    public var tensors: [String: (shape: [Int], values: Values)] = [:]
+    public var metadata: [String: String] = [:]
+
+    public init(metadata: [String: String] = [:]) {
+        self.metadata = metadata
+    }
+
+    /// Writes the file to `path` (a new file; the caller stages it).
+    /// - Throws: `FormatError.unwritable` naming the path.
+    public func write(to path: String) throws(FormatError) {
+        let ordered = tensors.sorted { $0.key < $1.key }
+        let header = Safetensors.header(
+            ordered.map { (name: $0.key, dtype: $0.value.values.dtype, shape: $0.value.shape, bytes: $0.value.values.byteCount) },
+            metadata: metadata)
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+            throw .unwritable(path: path, reason: "cannot create the file")
+        }
+        defer { try? file.close() }
+        do {
+            try file.write(contentsOf: header)
+            for (_, tensor) in ordered {
+                switch tensor.values {
+                case let .float32(v): try Self.write(v, to: file)
+                case let .int64(v): try Self.write(v, to: file)
+                }
+            }
+        } catch {
+            throw .unwritable(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Writes an array's bytes in chunks of at most 8 MiB (no whole copy).
+    private static func write<T>(_ values: [T], to file: FileHandle) throws {
+        try values.withUnsafeBytes { raw in
+            let chunk = 8 << 20
+            var offset = 0
+            while offset < raw.count {
+                let end = min(raw.count, offset + chunk)
+                try file.write(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<end]))
+                offset = end
+            }
+        }
+    }
+}
+
+extension Safetensors {
+    /// The 8-byte length and the JSON header (sorted keys, padded to 8 bytes with spaces) for
+    /// tensors laid out one after another in the order given.
+    static func header(_ entries: [(name: String, dtype: DType, shape: [Int], bytes: Int)], metadata: [String: String]) -> Data {
+        var header: [String: Any] = [:]
+        var offset = 0
+        for e in entries {
+            header[e.name] = ["dtype": e.dtype.rawValue, "shape": e.shape, "data_offsets": [offset, offset + e.bytes]]
+            offset += e.bytes
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        while json.count % 8 != 0 { json.append(0x20) }
+        var out = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(json)
+        return out
+    }
+}

@@ -1,0 +1,39 @@
+/// What a frame source is: enough to plan an analysis before any frame is decoded.
+public struct SourceMetadata: Sendable, Equatable {
+    public var path: String
+    public var durationSeconds: Double
+    public var fps: Double
+    public var width: Int
+    public var height: Int
+    public var codec: String
+
+    public init(path: String, durationSeconds: Double, fps: Double, width: Int, height: Int, codec: String) {
+        self.path = path
+        self.durationSeconds = durationSeconds
+        self.fps = fps
+        self.width = width
+        self.height = height
+        self.codec = codec
+    }
+}
+
+/// Where the core gets pixels. The core never decodes video itself: `ARRCOCPipeline` gives it a
+/// decoded file (`VideoFileSource`, FFmpeg), and tests or apps can hand in frames they hold.
+///
+/// Frames are handed on one at a time, so a source never needs to hold the whole video.
+public protocol FrameSource {
+    /// Size, rate, duration and codec of the source.
+    func metadata() throws -> SourceMetadata
+
+    /// The SHA-256 (lowercase hex) of the source's bytes: features files and manifests name their
+    /// video by it.
+    func sha256() throws -> String
+
+    /// Hands on the frame nearest each time `k / fps` (k = 0, 1, …), converted to
+    /// `width × height`, in time order.
+    func sample(fps: Double, width: Int, height: Int, _ body: (_ time: Double, _ image: RGBImage) throws -> Void) throws
+
+    /// Hands on exactly one frame per request (the frame nearest its time, at its size), in the
+    /// order given; `requests` are sorted by time.
+    func frames(_ requests: [PixelRequest], _ body: (_ image: RGBImage) throws -> Void) throws
+}

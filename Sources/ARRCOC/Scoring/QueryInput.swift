@@ -1,0 +1,48 @@
+import Foundation
+
+/// A query ready for scoring, with how the manifest describes it.
+public struct QueryInput: Sendable {
+    public var query: Query
+    public var info: Manifest.QueryInfo
+
+    public init(query: Query, info: Manifest.QueryInfo) {
+        self.query = query
+        self.info = info
+    }
+
+    /// Query embeddings from a `.npy` float array `[D]` or `[Q, D]` in the features' space.
+    public static func embedding(path: String, features: FeatureSet) throws -> QueryInput {
+        let (shape, values) = try NPY.readFloats(path: path)
+        let q = try Query(vectors: values, shape: shape, source: path, featuresDimension: features.dimension)
+        return QueryInput(query: q, info: .init(kind: "embedding", path: path, vectors: q.count))
+    }
+
+    /// A query image (read through `image`, a one-frame source) embedded with the video's fitted
+    /// embedder, at several scales (1, 4, 9, … cells up to `query.image_cells`), so that a needle
+    /// is found whether it covers one cell of the video's grid or several.
+    /// - Parameter featuresPath: names the features in the error when they carry no embedder.
+    public static func image(
+        _ image: some FrameSource, features: FeatureSet, featuresPath: String? = nil, config: CompressionConfig
+    ) throws -> QueryInput {
+        let meta = try image.metadata()
+        guard let embedder = features.embedder else {
+            throw FeatureError.noEmbedderState(features: featuresPath ?? "the features", embedder: features.info.embedder.name)
+        }
+        let cells = config.query.imageCells
+        let targets = [1, 4, 9, 16, 25, 36, 64, 100, 144, 196, 256, 324, 400].filter { $0 < cells } + [cells]
+        var grids: [THW] = []
+        for target in targets {
+            let g = TokenGrid.grid(width: meta.width, height: meta.height, target: target, maximum: target)
+            if !grids.contains(g) { grids.append(g) }
+        }
+        var scales: [(descriptors: [Float], grid: THW)] = []
+        try image.frames(grids.map { PixelRequest(time: 0, width: $0.w * 32, height: $0.h * 32) }) { frame in
+            scales.append((FeatureAnalyzer.describe(frame), THW(t: 1, h: frame.height / 32, w: frame.width / 32)))
+        }
+        guard scales.count == grids.count else {
+            throw FeatureError.invalidQuery(source: meta.path, reason: "no image could be decoded")
+        }
+        let q = try Query(imageScales: scales, embedder: embedder, source: meta.path)
+        return QueryInput(query: q, info: .init(kind: "image", path: meta.path, vectors: q.count))
+    }
+}

@@ -1,0 +1,67 @@
+import ARRCOC
+import Foundation
+
+/// arrcoc as a library: configured once, then called per video. Decoding (FFmpeg) and the core
+/// (scoring, allocation, emission) joined, so that a Swift user compresses a video in one call:
+///
+/// ```swift
+/// let engine = Engine(config: CompressionConfig())
+/// let result = try engine.compress(video: "clip.mp4", queryImage: "needle.png", budget: 2000)
+/// try result.write(to: "out")
+/// ```
+///
+/// The engine never prints: long steps report through `progress`.
+public struct Engine: Sendable {
+    public var config: CompressionConfig
+    public var progress: ProgressHandler
+
+    /// - Parameters:
+    ///   - config: every knob (`Configs/default.yaml`); validated here.
+    ///   - progress: receives progress events, from any thread; ignored by default.
+    public init(config: CompressionConfig = CompressionConfig(), progress: @escaping ProgressHandler = { _ in }) throws {
+        try config.validate()
+        self.config = config
+        self.progress = progress
+    }
+
+    /// Decodes `video` once at the candidate rate and returns its features (what `arrcoc analyze`
+    /// writes).
+    /// - Parameter sha256: the file's digest when the caller already has it (saves a read).
+    public func analyze(video: String, sha256: String? = nil) throws -> FeatureSet {
+        try FeatureExtraction.analyze(try VideoFileSource(path: video), config: config, sha256: sha256, progress: progress)
+    }
+
+    /// Loads a features file and checks, by SHA-256, that it was made from `video`.
+    public func features(at path: String, for video: String) throws -> FeatureSet {
+        let features = try FeatureSet(contentsOf: path)
+        let sha = try SHA256.hexDigest(ofFile: video)
+        guard features.info.source.sha256 == sha else {
+            throw FeatureError.sourceMismatch(features: path, featuresSHA256: features.info.source.sha256, video: video, videoSHA256: sha)
+        }
+        return features
+    }
+
+    /// A query image embedded in the features' space.
+    /// - Parameter featuresPath: names the features in errors.
+    public func query(image: String, features: FeatureSet, featuresPath: String? = nil) throws -> QueryInput {
+        try QueryInput.image(try VideoFileSource(path: image), features: features, featuresPath: featuresPath, config: config)
+    }
+
+    /// Query embeddings from a `.npy` float array `[D]` or `[Q, D]`.
+    public func query(embedding: String, features: FeatureSet) throws -> QueryInput {
+        try QueryInput.embedding(path: embedding, features: features)
+    }
+
+    /// Compresses `video` (already analysed into `features`) for `query` under `budget` tokens:
+    /// score, allocate, decode only the chosen frames, emit.
+    public func compress(video: String, features: FeatureSet, query: QueryInput, budget: Int) throws -> CompressionResult {
+        try Compressor.compress(features: features, query: query, config: config, budget: budget,
+                                source: try VideoFileSource(path: video), progress: progress)
+    }
+
+    /// The one-call form: analyse `video`, embed `queryImage`, compress under `budget`.
+    public func compress(video: String, queryImage: String, budget: Int) throws -> CompressionResult {
+        let features = try analyze(video: video)
+        return try compress(video: video, features: features, query: try query(image: queryImage, features: features), budget: budget)
+    }
+}

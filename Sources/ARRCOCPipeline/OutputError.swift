@@ -1,0 +1,25 @@
+import Foundation
+
+/// Why an output cannot be written where it was asked for.
+public enum OutputError: Error, LocalizedError, Equatable {
+    case exists(path: String)
+    case isInput(output: String, input: String)
+    case containsInput(output: String, input: String)
+    case notArrcocOutput(path: String, expected: String)
+    case unwritable(path: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .exists(path):
+            return "\(path) already exists; pass --force to replace it (only outputs arrcoc wrote are replaced)"
+        case let .isInput(output, input):
+            return "output \(output) is the input \(input); choose another output path"
+        case let .containsInput(output, input):
+            return "output \(output) contains the input \(input); replacing it would delete the input — choose another output path"
+        case let .notArrcocOutput(path, expected):
+            return "\(path) exists and is not \(expected) written by arrcoc; refusing to replace it even with --force"
+        case let .unwritable(path, reason):
+            return "cannot write \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import CSystem
+import Foundation
+
+/// An output that appears whole or not at all, and never destroys what arrcoc did not write.
+///
+/// - An output is never an input: real paths are compared (and a directory output may not
+///   contain an input).
+/// - An existing output is replaced only with `force`, and only when it is arrcoc's own: a
+///   directory holding arrcoc's marker (or an arrcoc manifest), or a file `recognise` accepts.
+/// - Everything is written to a staging name in the nearest existing ancestor, registered with
+///   `StagingRegistry` (removed on SIGINT/SIGTERM); `commit()` creates missing parent folders and
+///   swaps the staging into place by rename (an atomic exchange for directories), so an
+///   interruption at any point leaves the old output or the new one, whole. Stale staging
+///   entries of dead processes are removed by the next run that stages beside them.
+public final class StagedOutput: @unchecked Sendable {
+    /// What is written.
+    public enum Kind: Sendable {
+        /// A directory of outputs; arrcoc marks it with `markerName`.
+        case directory
+        /// One file; an existing file is arrcoc's when `recognise` says so. `description` names
+        /// the kind in errors ("a features file").
+        case file(description: String, recognise: @Sendable (String) -> Bool)
+    }
+
+    /// The marker file in every output directory arrcoc writes.
+    public static let markerName = ".arrcoc-output"
+
+    public let destination: URL
+    /// Where to write: a directory (kind `.directory`) or a file path (kind `.file`).
+    public let staging: URL
+    private let kind: Kind
+    private var committed = false
+
+    /// - Parameters:
+    ///   - path: the output as the user gave it.
+    ///   - inputs: every file the command reads; the output may be none of them.
+    ///   - command: written into the marker of a directory output.
+    public init(path: String, kind: Kind, force: Bool, inputs: [String], command: String = "arrcoc") throws {
+        let fm = FileManager.default
+        destination = URL(fileURLWithPath: path).standardizedFileURL
+        self.kind = kind
+        let resolved = Self.resolve(destination.path)
+        for input in inputs where !input.isEmpty {
+            let r = Self.resolve(input)
+            if r == resolved { throw OutputError.isInput(output: path, input: input) }
+            if case .directory = kind, r.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/") {
+                throw OutputError.containsInput(output: path, input: input)
+            }
+        }
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: destination.path, isDirectory: &isDirectory) || Self.isSymlink(destination.path) {
+            guard force else { throw OutputError.exists(path: path) }
+            switch kind {
+            case .directory:
+                guard isDirectory.boolValue, !Self.isSymlink(destination.path), Self.isArrcocDirectory(destination) else {
+                    throw OutputError.notArrcocOutput(path: path, expected: "an output directory")
+                }
+                let cwd = Self.resolve(fm.currentDirectoryPath)
+                if cwd == resolved || cwd.hasPrefix(resolved + "/") {
+                    throw OutputError.containsInput(output: path, input: "the current directory")
+                }
+            case let .file(description, recognise):
+                guard !isDirectory.boolValue, !Self.isSymlink(destination.path), recognise(destination.path) else {
+                    throw OutputError.notArrcocOutput(path: path, expected: description)
+                }
+            }
+        }
+        // Stage in the nearest existing ancestor: missing parents are created only on commit.
+        var anchor = destination.deletingLastPathComponent()
+        while !fm.fileExists(atPath: anchor.path), anchor.path != "/" { anchor.deleteLastPathComponent() }
+        Self.removeStale(in: anchor)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        staging = anchor.appendingPathComponent(".arrcoc-staging-\(pid)-\(UUID().uuidString.prefix(8))-\(destination.lastPathComponent)")
+        StagingRegistry.shared.add(staging.path)
+        do {
+            if case .directory = kind {
+                try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+                let marker = "{\"tool\": \"arrcoc\", \"command\": \"\(command)\"}\n"
+                try Data(marker.utf8).write(to: staging.appendingPathComponent(Self.markerName))
+            }
+        } catch {
+            StagingRegistry.shared.remove(staging.path)
+            try? fm.removeItem(at: staging)
+            throw OutputError.unwritable(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Moves the staged output into place (creating missing parent folders now).
+    public func commit() throws {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: staging.path) else {
+            throw OutputError.unwritable(path: destination.path, reason: "nothing was written")
+        }
+        do {
+            try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw OutputError.unwritable(path: destination.path, reason: error.localizedDescription)
+        }
+        let replacing = fm.fileExists(atPath: destination.path)
+        if case .directory = kind, replacing {
+            // Swap both names at once; the old output ends up at the staging name and is removed.
+            if arrcoc_exchange_paths(staging.path, destination.path) != 0 {
+                // Filesystems without RENAME_EXCHANGE: two renames; the old output is kept aside
+                // until the new one is in place.
+                let aside = staging.path + ".old"
+                guard rename(destination.path, aside) == 0 else { throw Self.renameError(destination.path) }
+                guard rename(staging.path, destination.path) == 0 else {
+                    let error = Self.renameError(destination.path)
+                    _ = rename(aside, destination.path)
+                    throw error
+                }
+                try? fm.removeItem(atPath: aside)
+            } else {
+                try? fm.removeItem(at: staging)
+            }
+        } else {
+            // rename(2) replaces a file atomically.
+            guard rename(staging.path, destination.path) == 0 else { throw Self.renameError(destination.path) }
+        }
+        committed = true
+        StagingRegistry.shared.remove(staging.path)
+    }
+
+    deinit {
+        if !committed {
+            try? FileManager.default.removeItem(at: staging)
+            StagingRegistry.shared.remove(staging.path)
+        }
+    }
+
+    // MARK: - Rules
+
+    /// The real path of `path`, resolving symbolic links of its existing part.
+    static func resolve(_ path: String) -> String {
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        var rest: [String] = []
+        while !FileManager.default.fileExists(atPath: url.path), url.path != "/" {
+            rest.insert(url.lastPathComponent, at: 0)
+            url.deleteLastPathComponent()
+        }
+        var real = url.resolvingSymlinksInPath().path
+        for part in rest { real = (real as NSString).appendingPathComponent(part) }
+        return real
+    }
+
+    static func isSymlink(_ path: String) -> Bool {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+    }
+
+    /// A directory arrcoc wrote: it holds the marker, or an arrcoc manifest (older outputs).
+    static func isArrcocDirectory(_ url: URL) -> Bool {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: url.appendingPathComponent(markerName).path) { return true }
+        guard let data = fm.contents(atPath: url.appendingPathComponent("manifest.json").path),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return json["schema"] as? String == "arrcoc.manifest/1"
+    }
+
+    /// Removes staging entries of processes that no longer run.
+    static func removeStale(in directory: URL) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(".arrcoc-staging-") {
+            let pidText = name.dropFirst(".arrcoc-staging-".count).prefix { $0.isNumber }
+            guard let pid = Int32(pidText), pid > 0, pid != ProcessInfo.processInfo.processIdentifier else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH {
+                try? fm.removeItem(at: directory.appendingPathComponent(name))
+            }
+        }
+    }
+
+    private static func renameError(_ path: String) -> OutputError {
+        .unwritable(path: path, reason: String(cString: strerror(errno)))
+    }
+}

@@ -1,0 +1,49 @@
+import ARRCOC
+import Foundation
+import VideoDecoding
+
+/// A video or image file as the core's `FrameSource`, decoded with FFmpeg (`VideoDecoding`).
+///
+/// Each call opens its own reader, so a source can be sampled, then fetched from, in any order.
+public struct VideoFileSource: FrameSource, Sendable {
+    public let path: String
+    private let described: SourceMetadata
+
+    /// Opens `path` and reads its metadata. The header's duration is used when it can be
+    /// trusted; packets are counted (one extra read of the file) only when there is none, or for
+    /// AVI, whose headers can overstate the length.
+    /// - Throws: `VideoError` naming the file.
+    public init(path: String) throws {
+        self.path = path
+        let opened = try VideoReader(path: path).info
+        let untrusted = opened.durationSeconds == nil || opened.container == "avi"
+        let info = untrusted ? try VideoProbe.probe(path: path) : opened
+        described = SourceMetadata(
+            path: path, durationSeconds: info.durationSeconds ?? 0, fps: info.fps, width: info.width, height: info.height,
+            codec: info.codec)
+    }
+
+    public func metadata() -> SourceMetadata { described }
+
+    public func sha256() throws -> String { try SHA256.hexDigest(ofFile: path) }
+
+    public func sample(fps: Double, width: Int, height: Int, _ body: (Double, RGBImage) throws -> Void) throws {
+        try VideoReader(path: path).sample(fps: fps, size: PixelSize(width: width, height: height)) { frame in
+            try body(frame.time, RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb))
+        }
+    }
+
+    public func frames(_ requests: [PixelRequest], _ body: (RGBImage) throws -> Void) throws {
+        let wanted = requests.map { FrameRequest(time: $0.time, size: PixelSize(width: $0.width, height: $0.height)) }
+        try VideoReader(path: path).fetch(wanted) { frame in
+            try body(RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb))
+        }
+    }
+}
+
+extension VideoFileSource {
+    /// Whether `path` is a clip arrcoc's encoder wrote (its container comment says so).
+    public static func isArrcocClip(_ path: String) -> Bool {
+        VideoProbe.comment(path: path) == VideoEncoder.comment
+    }
+}

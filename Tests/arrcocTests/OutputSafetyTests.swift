@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Outputs never destroy what arrcoc did not write, never overwrite an input, appear whole or
+/// not at all, and leave nothing behind when a run fails or is interrupted. Each lost-data case
+/// here destroyed user files before output safety (issue 7).
+@Suite(.serialized) struct OutputSafetyTests {
+    /// A 4 s clip, a needle image cut from it, and a scratch directory holding both.
+    struct Fixture {
+        let directory: URL
+        let video: String
+        let needle: String
+    }
+
+    static func fixture(_ name: String) throws -> Fixture {
+        let dir = TestClips.scratch(name)
+        let video = dir.appendingPathComponent("in.mp4").path
+        try FileManager.default.copyItem(atPath: try TestClips.path(TestClips.recipes[0]), toPath: video)
+        let needle = dir.appendingPathComponent("needle.png").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-ss", "1", "-i", video, "-vf", "crop=96:96:40:40", "-frames:v", "1", needle])
+        return Fixture(directory: dir, video: video, needle: needle)
+    }
+
+    static func digest(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    static func leftovers(_ dir: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".arrcoc-staging-") || $0.contains(".partial-") }
+    }
+
+    @Test func demoRefusesADirectoryItDidNotWrite() throws {
+        let f = try Self.fixture("safety-demo")
+        let out = f.directory.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: out.appendingPathComponent("thesis.tex"))
+        let r = try CLIRunner.run(["demo", "--video", f.video, "--out", out.path])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(out.path) && r.stderr.contains("not an output directory written by arrcoc"), "\(r.stderr)")
+        #expect(try Self.digest(out.appendingPathComponent("thesis.tex").path) == Data("precious".utf8))
+    }
+
+    @Test func forcedOutputOnTheCurrentDirectoryKeepsTheInput() throws {
+        let f = try Self.fixture("safety-cwd")
+        let before = try Self.digest(f.video)
+        let r = try CLIRunner.run(["compress", "in.mp4", "--query-image", "needle.png", "--budget", "500", "--out", ".", "--force"], in: f.directory)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("in.mp4"), "\(r.stderr)")
+        #expect(try Self.digest(f.video) == before)
+        #expect(FileManager.default.fileExists(atPath: f.needle))
+        #expect(try Self.leftovers(f.directory).isEmpty)
+    }
+
+    @Test func anOutputThatIsAnInputIsRefusedNamingBoth() throws {
+        let f = try Self.fixture("safety-same")
+        let before = try Self.digest(f.video)
+        let link = f.directory.appendingPathComponent("alias.mp4").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: f.video)
+        let cases: [[String]] = [
+            ["compress", f.video, "--query-image", f.needle, "--budget", "500", "--out", f.video, "--force"],
+            ["compress", f.video, "--query-image", f.needle, "--budget", "500", "--out", link, "--force"],
+            ["analyze", f.video, "--out", f.video],
+            ["analyze", f.video, "--out", link, "--force"],
+            ["haystack", f.video, "--out", f.directory.appendingPathComponent("h.mp4").path, "--truth", f.video],
+            ["haystack", f.video, "--needle", f.needle, "--out", f.needle, "--truth", f.directory.appendingPathComponent("h.yaml").path, "--force"],
+        ]
+        for c in cases {
+            let r = try CLIRunner.run(c)
+            #expect(r.status == 1, "\(c): \(r.stderr)")
+            #expect(r.stderr.contains("is the input"), "\(c): \(r.stderr)")
+        }
+        #expect(try Self.digest(f.video) == before)
+        #expect(FileManager.default.fileExists(atPath: f.needle))
+        #expect(!FileManager.default.fileExists(atPath: f.directory.appendingPathComponent("h.mp4").path))
+        #expect(try Self.leftovers(f.directory).isEmpty)
+    }
+
+    @Test func forceReplacesOnlyFilesOfTheKindArrcocWrites() throws {
+        let f = try Self.fixture("safety-kind")
+        let features = f.directory.appendingPathComponent("f.safetensors").path
+        try Data("not a features file".utf8).write(to: URL(fileURLWithPath: features))
+        let r = try CLIRunner.run(["analyze", f.video, "--out", features, "--force"])
+        #expect(r.status == 1 && r.stderr.contains("not a features file written by arrcoc"), "\(r.stderr)")
+        #expect(try Self.digest(features) == Data("not a features file".utf8))
+        try FileManager.default.removeItem(atPath: features)
+        #expect(try CLIRunner.run(["analyze", f.video, "--out", features]).status == 0)
+        let again = try CLIRunner.run(["analyze", f.video, "--out", features])
+        #expect(again.status == 1 && again.stderr.contains("--force"))
+        #expect(try CLIRunner.run(["analyze", f.video, "--out", features, "--force"]).status == 0)
+    }
+
+    @Test func aFailedRunCreatesNoParentFoldersAndCleansStaleStaging() throws {
+        let f = try Self.fixture("safety-parents")
+        // A staging folder left by a process that no longer runs.
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let stale = f.directory.appendingPathComponent(".arrcoc-staging-\(dead.processIdentifier)-deadbeef-old")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        let out = f.directory.appendingPathComponent("a/b/c").path
+        let r = try CLIRunner.run(["compress", f.video, "--query-image", f.needle, "--budget", "3", "--out", out])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: f.directory.appendingPathComponent("a").path))
+        #expect(!FileManager.default.fileExists(atPath: stale.path), "the stale staging folder was not removed")
+        let ok = try CLIRunner.run(["compress", f.video, "--query-image", f.needle, "--budget", "500", "--out", out])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/manifest.json"))
+        #expect(try Self.leftovers(f.directory).isEmpty)
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func anInterruptedCompressLeavesNothingBehind(_ signal: Int32) throws {
+        let dir = TestClips.scratch("safety-signal")
+        let needle = dir.appendingPathComponent("needle.png").path
+        let video = try Samples.path("cockatoo.mp4")
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", video, "-vf", "crop=128:128:600:200", "-frames:v", "1", needle])
+        let out = dir.appendingPathComponent("out").path
+        let process = try CLIRunner.start(["compress", video, "--query-image", needle, "--budget", "2000", "--out", out])
+        // Wait until the staging folder exists, then interrupt.
+        let deadline = Date().addingTimeInterval(60)
+        while try Self.leftovers(dir).isEmpty, process.isRunning, Date() < deadline { usleep(20_000) }
+        #expect(process.isRunning, "compress finished before it could be interrupted")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + signal)
+        #expect(try Self.leftovers(dir).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
