@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "VideoDecodingTests", dependencies: ["VideoDecoding", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "ARRCOCTests", dependencies: ["ARRCOC", "TestSupport"]),
+        .testTarget(name: "ARRCOCPipelineTests", dependencies: ["ARRCOCPipeline", "TestSupport"]),
         .testTarget(name: "arrcocTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

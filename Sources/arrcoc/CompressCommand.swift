@@ -64,6 +64,12 @@ struct CompressCommand: ParsableCommand {
     @Option(help: "A YAML config (see Configs/default.yaml); flags override it.")
     var config: String?
 
+    @Flag(help: "Also draw preview.png (the chosen blocks) and timeline.svg (relevance and tokens over time) into DIR.")
+    var preview = false
+
+    @Flag(help: "With --preview: tint the cells of high relevance.")
+    var heat = false
+
     func validate() throws {
         guard (queryImage == nil) != (queryEmbedding == nil) else {
             throw ValidationError("give exactly one of --query-image and --query-embedding")
@@ -113,6 +119,7 @@ struct CompressCommand: ParsableCommand {
             ?? engine.query(image: queryImage ?? "", features: featureSet, featuresPath: features)
         let result = try engine.compress(video: video, features: featureSet, query: query, budget: budget)
         try OutputWriter.write(result, to: output.staging)
+        if preview { try Preview.write(result, features: featureSet, heat: heat, to: output.staging) }
         try savedFeatures?.commit()
         try output.commit()
         let manifest = result.manifest

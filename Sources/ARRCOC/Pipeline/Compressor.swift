@@ -66,7 +66,7 @@ public enum Compressor {
         }
         counter.finish()
         let (sequence, manifest) = try emit(plan: plan, features: features, pixels: pixels, config: config, budget: budget, query: query.info)
-        return CompressionResult(sequence: sequence, manifest: manifest)
+        return CompressionResult(sequence: sequence, manifest: manifest, scores: plan.scores)
     }
 
     /// Emits the sequence and the manifest, given the decoded pixels of every request.

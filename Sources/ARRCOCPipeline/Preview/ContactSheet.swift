@@ -1,0 +1,94 @@
+import ARRCOC
+import Foundation
+
+/// `preview.png`: the chosen blocks in time order, each drawn from the very pixels the model
+/// is given (rebuilt from `pixel_values_videos`), scaled without smoothing, so that a 64-token
+/// block looks coarse and a 400-token block sharp; under each, its timestamp text, its tokens
+/// and grid, and its kind. An optional heat overlay tints the cells whose relevance is high.
+public enum ContactSheet {
+    /// Tile width in pixels.
+    /// Half the width of the finest block of 16:9 video (26 × 32 px): a coarse block is
+    /// magnified and shows its pixels, a fine one is shown at full detail.
+    static let tileWidth = 416
+    static let columns = 4
+    static let margin = 12
+    static let labelHeight = 40
+    static let headerHeight = 44
+    /// Cells at or above this relevance (0…1) are tinted by the heat overlay; others are untouched.
+    public static let heatThreshold: Float = 0.5
+
+    static let background: Canvas.Colour = (24, 24, 28)
+    static let ink: Canvas.Colour = (235, 235, 235)
+    static let heatColour: Canvas.Colour = (255, 40, 30)
+
+    /// The colour of a block's kind.
+    static func colour(_ density: Density) -> Canvas.Colour {
+        switch density {
+        case .dense: (240, 130, 20)
+        case .sparse: (70, 130, 230)
+        }
+    }
+
+    /// Per block, relevance 0…1 on a `grid` of cells of the source frame (e.g. the analysis grid).
+    public struct Heat: Sendable {
+        public var grid: THW
+        public var blocks: [[Float]]
+
+        public init(grid: THW, blocks: [[Float]]) {
+            self.grid = grid
+            self.blocks = blocks
+        }
+    }
+
+    /// Renders the sheet for `manifest` from the rows of `pixelValues` (`N × 1536`, row-major).
+    public static func render(manifest: Manifest, pixelValues: [Float], heat: Heat? = nil) -> RGBImage {
+        let source = manifest.source
+        let tileHeight = max(64, min(tileWidth * 3 / 2, tileWidth * max(source.height, 1) / max(source.width, 1)))
+        let n = manifest.blocks.count
+        let cols = max(1, min(columns, n))
+        let rows = max(1, (n + cols - 1) / cols)
+        let width = margin + cols * (tileWidth + margin)
+        let height = headerHeight + rows * (tileHeight + labelHeight + 6 + margin) + margin
+        var canvas = Canvas(width: width, height: height, background: background)
+        let t = manifest.totals
+        let title = "\(manifest.strategy.name) - \(t.blocks) BLOCKS, \(t.sequenceLength) OF \(manifest.budget.tokens) TOKENS; "
+            + "QWEN3-VL DEFAULT \(t.qwen3vlDefaultTokens) (\(String(format: "%.1f", t.compressionRatio))X SMALLER)"
+        canvas.text(title, x: margin, y: 8, scale: 2, ink)
+        canvas.text("ORANGE = DENSE, BLUE = SPARSE" + (heat == nil ? "" : ", RED TINT = HIGH RELEVANCE"), x: margin, y: 26, scale: 1, (170, 170, 170))
+
+        var offset = 0
+        for (i, block) in manifest.blocks.enumerated() {
+            let cells = block.keptCells ?? Array(0..<(block.grid.h * block.grid.w))
+            let count = cells.count * 4 * QwenPatchLayout.rowLength
+            guard offset + count <= pixelValues.count else { break }
+            let image = QwenPatchLayout.image(rows: pixelValues[offset..<(offset + count)], grid: block.grid, cells: cells)
+            offset += count
+            let x = margin + (i % cols) * (tileWidth + margin)
+            let y = headerHeight + (i / cols) * (tileHeight + labelHeight + 6 + margin)
+            canvas.fill(x: x, y: y, w: tileWidth, h: 6, colour(block.density))
+            canvas.draw(image, x: x, y: y + 6, w: tileWidth, h: tileHeight)
+            if let heat, i < heat.blocks.count {
+                overlay(&canvas, heat.blocks[i], grid: heat.grid, x: x, y: y + 6, w: tileWidth, h: tileHeight)
+            }
+            canvas.text(block.timestamp, x: x, y: y + 6 + tileHeight + 6, scale: 2, ink)
+            let detail = "\(block.tokens) TOK \(block.grid.h)X\(block.grid.w) \(block.density.rawValue)"
+            canvas.text(detail, x: x, y: y + 6 + tileHeight + 24, scale: 2, colour(block.density))
+        }
+        return canvas.image
+    }
+
+    /// Tints the cells of `values` (on `grid`) at or above `heatThreshold`, more for higher values.
+    static func overlay(_ canvas: inout Canvas, _ values: [Float], grid: THW, x: Int, y: Int, w: Int, h: Int) {
+        guard grid.h > 0, grid.w > 0, values.count == grid.h * grid.w else { return }
+        for r in 0..<grid.h {
+            for c in 0..<grid.w {
+                let v = values[r * grid.w + c]
+                guard v.isFinite, v >= heatThreshold else { continue }
+                let x0 = x + c * w / grid.w, x1 = x + (c + 1) * w / grid.w
+                let y0 = y + r * h / grid.h, y1 = y + (r + 1) * h / grid.h
+                let alpha = 60 + Int((v - heatThreshold) / (1 - heatThreshold) * 120)
+                canvas.blend(x: x0, y: y0, w: x1 - x0, h: y1 - y0, heatColour, alpha: alpha)
+            }
+        }
+    }
+}

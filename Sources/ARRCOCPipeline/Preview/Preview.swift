@@ -1,0 +1,60 @@
+import ARRCOC
+import Foundation
+import VideoDecoding
+
+/// Pictures of a compression a person looks at: `preview.png` (`ContactSheet`) and
+/// `timeline.svg` (`TimelineSVG`), written into an output directory.
+public enum Preview {
+    public static let sheetName = "preview.png"
+    public static let timelineName = "timeline.svg"
+
+    /// Writes both pictures into `directory` (each atomically).
+    public static func write(manifest: Manifest, pixelValues: [Float], heat: ContactSheet.Heat? = nil, to directory: URL) throws {
+        let sheet = ContactSheet.render(manifest: manifest, pixelValues: pixelValues, heat: heat)
+        try PNGWriter.write(VideoFrame(time: 0, target: 0, sourceIndex: 0, size: PixelSize(width: sheet.width, height: sheet.height), rgb: sheet.pixels),
+                            to: directory.appendingPathComponent(sheetName).path)
+        let svg = TimelineSVG.render(manifest: manifest, thumbnail: thumbnail(manifest.query))
+        try AtomicWrite.write(Data(svg.utf8), to: directory.appendingPathComponent(timelineName).path)
+    }
+
+    /// Writes the pictures of `result` (heat from its scores when `heat` is set).
+    public static func write(_ result: CompressionResult, features: FeatureSet, heat: Bool, to directory: URL) throws {
+        let overlay = heat ? result.scores.map { Self.heat(features: features, scores: $0, manifest: result.manifest) } : nil
+        try write(manifest: result.manifest, pixelValues: result.sequence.pixelValues, heat: overlay, to: directory)
+    }
+
+    /// Per block, the relevance of each analysis cell (the max over the block's two frames),
+    /// relative to the most relevant cell of the whole video (1).
+    public static func heat(features: FeatureSet, scores: RelevanceScores, manifest: Manifest) -> ContactSheet.Heat {
+        let per = features.cellsPerFrame
+        let top = scores.cells.filter(\.isFinite).max() ?? 1
+        let scale: Float = top > 0 ? 1 / top : 1
+        let blocks = manifest.blocks.map { block -> [Float] in
+            let frames = block.frameTimes.map { nearest($0, in: features.times) }
+            return (0..<per).map { c in (frames.map { scores.cells[$0 * per + c] }.max() ?? 0) * scale }
+        }
+        return ContactSheet.Heat(grid: THW(t: 1, h: features.rows, w: features.cols), blocks: blocks)
+    }
+
+    /// A PNG of the query image at most 120 px on a side; nil for embeddings or unreadable images.
+    static func thumbnail(_ query: Manifest.QueryInfo) -> Data? {
+        guard query.kind == "image", let reader = try? VideoReader(path: query.path) else { return nil }
+        let (w, h) = (reader.info.width, reader.info.height)
+        guard w > 0, h > 0 else { return nil }
+        let scale = min(1, 120 / Double(max(w, h)))
+        let size = PixelSize(width: max(2, Int(Double(w) * scale) & ~1), height: max(2, Int(Double(h) * scale) & ~1))
+        var png: Data? = nil
+        _ = try? reader.fetch(times: [0], size: size) { png = try? PNGWriter.encode($0, path: query.path) }
+        return png
+    }
+
+    static func nearest(_ t: Double, in times: [Double]) -> Int {
+        var lo = 0, hi = times.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        if lo > 0, abs(times[lo - 1] - t) <= abs(times[lo] - t) { return lo - 1 }
+        return lo
+    }
+}
