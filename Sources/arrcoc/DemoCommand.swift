@@ -9,12 +9,13 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run arrcoc end to end on a built-in example (no arguments needed).",
         discussion: """
-            Builds a visual needle-in-a-haystack clip: the sample video cockatoo.mp4 (from \
-            $ARRCOC_SAMPLES, default ~/.cache/arrcoc/samples; or a clip generated with arrcoc's \
-            own encoder when no sample is there) with a patterned needle pasted in from 40% to 60% \
-            of its length, encoded with arrcoc's encoder. Then it compresses the clip with the \
-            needle image as the query at 10% of Qwen3-VL's default token count, with arrcoc and \
-            with the uniform baseline, writes both outputs under --out, and shows where the tokens went.
+            Builds a needle-in-a-haystack clip from real sample videos (in $ARRCOC_SAMPLES, \
+            default ~/.cache/arrcoc/samples): cockatoo.mp4 with the bunny of bigbuckbunny.mp4 \
+            pasted in twice, once still and once moving (a generated clip and a checkerboard \
+            needle when the samples are missing). Then it compresses the clip with the needle image \
+            as the query at 3%, 10% and 25% of Qwen3-VL's default token count, with arrcoc and with \
+            uniform sampling (what Qwen3-VL does by default), prints what each kept of the needle, \
+            and writes every output with its preview.png and timeline.svg under --out.
             """
     )
 
@@ -23,65 +24,52 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Background video (default: the sample cockatoo.mp4).")
     var video: String?
 
-    @Option(help: "Budget as a fraction of Qwen3-VL's default token count for the clip.")
-    var budgetFraction: Double = 0.1
+    @Option(name: .customLong("budget-fractions"), help: "Budgets as fractions of Qwen3-VL's default token count, comma-separated.")
+    var budgetFractions: String = "0.03,0.1,0.25"
 
-    @Option(help: "Where to write the outputs (replaced on each run).")
+    @Option(help: "Where to write the outputs (replaced on each run; only a directory the demo wrote is replaced).")
     var out: String = "arrcoc-demo-output"
 
-    func validate() throws {
-        guard budgetFraction.isFinite, budgetFraction > 0, budgetFraction <= 1 else {
-            throw ValidationError("--budget-fraction \(budgetFraction): expected a fraction in (0, 1]")
+    func fractions() throws -> [Double] {
+        let values = budgetFractions.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.count <= 10, values.allSatisfy({ $0 != nil && $0!.isFinite && $0! > 0 && $0! <= 1 }) else {
+            throw ValidationError("--budget-fractions \(budgetFractions): expected up to 10 comma-separated fractions in (0, 1]")
         }
+        return values.compactMap { $0 }
+    }
+
+    func validate() throws {
+        _ = try fractions()
     }
 
     func run() throws {
         global.bootstrapLogging()
+        let started = Date()
         let progress = TerminalProgress()
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
         let output = try StagedOutput(path: out, kind: .directory, force: true, inputs: [video].compactMap { $0 }, command: "demo")
         let background = try video ?? DemoClip.background(progress: progress.handler)
         let haystack = try DemoClip.haystack(background: background, progress: progress.handler)
-        let (clip, needle, interval) = (haystack.clip, haystack.needle, haystack.interval)
-        let info = try VideoProbe.probe(path: clip)
-        print("haystack: \(clip)\n  \(info.width)x\(info.height), \(String(format: "%.1f", info.durationSeconds ?? 0)) s; needle \(needle) shown \(String(format: "%.1f–%.1f s", interval.lowerBound, interval.upperBound))")
+        let info = try VideoProbe.probe(path: haystack.clip, countFrames: false)
+        let events = haystack.truth.events.map { String(format: "%.1f–%.1f s", $0.startSeconds, $0.endSeconds) }.joined(separator: " and ")
+        print("""
+            haystack: \(URL(fileURLWithPath: background).lastPathComponent) (\(info.width)x\(info.height), \(String(format: "%.1f", info.durationSeconds ?? 0)) s) with a needle from \(haystack.needleOrigin),
+              shown \(events) (the second time moving); the query is the needle image \(haystack.needle)
 
-        var settings = CompressionConfig()
-        let engine = try Engine(config: settings, progress: progress.handler)
-        let features = try engine.analyze(video: clip)
-        let query = try engine.query(image: needle, features: features)
-        let source = features.info.source
-        let reference = QwenVideoDefaults.plan(totalFrames: max(2, Int((source.durationSeconds * source.fps).rounded())),
-                                               videoFPS: source.fps, width: source.width, height: source.height)
-        let budget = max(1, Int(Double(reference.totalTokens) * budgetFraction))
-        print("Qwen3-VL default: \(reference.blocks) blocks × \(reference.height / 32)×\(reference.width / 32) tokens = \(reference.totalTokens) tokens with timestamps; budget \(budget)\n")
-
-        var summaries: [String] = []
-        for strategy in ["arrcoc", "uniform"] {
-            settings.strategy = strategy
-            let result = try Engine(config: settings).compress(video: clip, features: features, query: query, budget: budget)
-            let manifest = result.manifest
-            let dir = output.staging.appendingPathComponent(strategy)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try OutputWriter.write(result, to: dir)
-            // A block sees the needle when one of its two frames shows it.
-            let sees = { (b: Manifest.ManifestBlock) in b.frameTimes.contains { interval.contains($0) } }
-            let inside = manifest.blocks.filter(sees)
-            summaries.append(String(format: "%-8@ %3d blocks, %5d tokens used; %2d blocks show the needle, with %5d vision tokens (%.0f%%)",
-                                    strategy as NSString, manifest.blocks.count, manifest.totals.sequenceLength, inside.count,
-                                    inside.reduce(0) { $0 + $1.tokens }, 100 * Double(inside.reduce(0) { $0 + $1.tokens }) / Double(max(manifest.totals.visionTokens, 1))))
-            if strategy == "arrcoc" {
-                print("arrcoc blocks (peakedness \(manifest.scoring.map { String(format: "%.1f", $0.peakedness) } ?? "?"), exploit \(manifest.scoring.map { String(format: "%.2f", $0.exploit) } ?? "?")):")
-                print("    time  density  grid    tokens  relevance")
-                for b in manifest.blocks {
-                    print(String(format: "%8.2f  %-7@  %2d×%-3d  %6d  %9.3f%@", b.timeSeconds, b.density.rawValue as NSString, b.grid.h, b.grid.w,
-                                 b.tokens, b.relevance, sees(b) ? "  ← needle" as NSString : "" as NSString))
-                }
-                print("")
-            }
-        }
+            """)
+        let (rows, reference) = try DemoStory(budgetFractions: try fractions()).run(haystack: haystack, into: output.staging, progress: progress.handler)
         try output.commit()
-        for s in summaries { print(s) }
-        print("\noutputs (manifest.json, prompt.txt, tensors.safetensors) in \(out)/arrcoc and \(out)/uniform")
+        print("Qwen3-VL's default for this clip: \(reference) tokens; truth in \(haystack.clip.replacingOccurrences(of: ".mp4", with: ".yaml"))\n")
+        print("strategy  budget        used  blocks  temporal recall@1s  detail recall  tokens on needle")
+        for r in rows {
+            print(String(format: "%-8@  %4.0f%% %6d  %6d  %6d  %18.2f  %13.2f  %16.0f", r.strategy as NSString, r.budgetFraction * 100, r.budget,
+                         r.tokensUsed, r.blocks, r.temporalRecall, r.detailRecall, r.tokensOnNeedle))
+        }
+        print("\ntemporal recall: share of the needle's seconds with a block within 1 s; detail recall: share of its appearances")
+        print("seen by a block with at least 16 tokens on it. Open the pictures of what each kept:")
+        for r in rows where r.strategy == rows.first?.strategy || r.budgetFraction == rows.first?.budgetFraction {
+            print("  \(out)/\(r.directory)/preview.png   \(out)/\(r.directory)/timeline.svg")
+        }
+        printErr(String(format: "demo done in %.0f s", Date().timeIntervalSince(started)))
     }
 }

@@ -95,36 +95,49 @@ import TestSupport
         let samples = TestClips.scratch("no-samples").appendingPathComponent("samples")
         try FileManager.default.createDirectory(at: samples, withIntermediateDirectories: true)
         let out = samples.deletingLastPathComponent().appendingPathComponent("demo-out").path
-        let r = try CLIRunner.run(["demo", "--out", out], environment: ["ARRCOC_SAMPLES": samples.path])
+        // A cache of its own (XDG_CACHE_HOME is honoured): nothing generated before.
+        let cache = samples.deletingLastPathComponent().appendingPathComponent("cache")
+        let r = try CLIRunner.run(["demo", "--out", out], environment: ["ARRCOC_SAMPLES": samples.path, "XDG_CACHE_HOME": cache.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("generating a demo clip"))
-        #expect(r.stdout.contains("640x360"))
-        try Self.checkDemo(r.stdout, out: out)
+        #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent("arrcoc/generated/demo-v1.mp4").path))
+        #expect(r.stdout.contains("640x360") && r.stdout.contains("built-in checkerboard"))
+        _ = try Self.checkDemo(r.stdout, out: out)
     }
 
     @Test func demoOnTheDefaultSample() throws {
         let out = TestClips.scratch("demo").appendingPathComponent("out").path
         let r = try CLIRunner.run(["demo", "--out", out], environment: ["ARRCOC_SAMPLES": Samples.directory.path])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("1280x720"))
-        try Self.checkDemo(r.stdout, out: out)
+        #expect(r.stdout.contains("1280x720") && r.stdout.contains("bigbuckbunny.mp4"))
+        let rows = try Self.checkDemo(r.stdout, out: out)
+        // With a quarter of the default, arrcoc puts more tokens on the real needle than uniform.
+        let a = try #require(rows["arrcoc 25%"]), u = try #require(rows["uniform 25%"])
+        #expect(a.onNeedle > u.onNeedle, "arrcoc \(a.onNeedle) vs uniform \(u.onNeedle) tokens on the needle")
     }
 
-    /// The demo's summary: arrcoc puts more of its vision tokens on the needle than uniform, and
-    /// both outputs are written.
-    static func checkDemo(_ stdout: String, out: String) throws {
-        func share(_ strategy: String) -> Int? {
-            guard let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix(strategy + " ") && $0.contains("tokens used") }),
-                  let open = line.lastIndex(of: "("), let pct = line[line.index(after: open)...].split(separator: "%").first
-            else { return nil }
-            return Int(pct)
+    /// The demo's table: arrcoc and uniform at three budgets, each within its budget, each
+    /// output written with its previews, and each row's recall what `arrcoc eval` says of the
+    /// written manifest against the demo's truth.
+    static func checkDemo(_ stdout: String, out: String) throws -> [String: (recall: Double, onNeedle: Double)] {
+        let truthLine = try #require(stdout.split(separator: "\n").first { $0.contains("truth in ") })
+        let truth = String(truthLine[truthLine.range(of: "truth in ")!.upperBound...])
+        var rows: [String: (recall: Double, onNeedle: Double)] = [:]
+        for line in stdout.split(separator: "\n") where line.hasPrefix("arrcoc ") || line.hasPrefix("uniform ") {
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(f.count == 8, "\(line)")
+            guard f.count == 8, let budget = Int(f[2]), let used = Int(f[3]), let recall = Double(f[5]), let onNeedle = Double(f[7]) else { continue }
+            #expect(used <= budget, "\(line)")
+            let dir = "\(out)/\(f[0])-\(f[1].dropLast())pct"
+            for file in ["manifest.json", "prompt.txt", "tensors.safetensors", "preview.png", "timeline.svg"] {
+                #expect(FileManager.default.fileExists(atPath: "\(dir)/\(file)"), "\(dir)/\(file)")
+            }
+            let e = try CLIRunner.run(["eval", "--truth", truth, "--manifest", dir + "/manifest.json", "--json"])
+            let m = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+            #expect(abs((m["temporal_recall"] as? Double ?? -1) - recall) < 0.006, "\(line) vs \(m)")
+            rows["\(f[0]) \(f[1])"] = (recall, onNeedle)
         }
-        let a = try #require(share("arrcoc"))
-        let u = try #require(share("uniform"))
-        #expect(a > u, "arrcoc \(a)% vs uniform \(u)% of tokens on the needle")
-        #expect(stdout.contains("← needle"))
-        for s in ["arrcoc", "uniform"] {
-            #expect(FileManager.default.fileExists(atPath: "\(out)/\(s)/manifest.json"))
-        }
+        #expect(rows.count == 6, "\(stdout)")
+        return rows
     }
 }

@@ -18,9 +18,17 @@ struct Canvas {
 
     var image: RGBImage { RGBImage(width: width, height: height, pixels: pixels) }
 
+    /// The part of the box (x, y, w, h) inside the canvas; empty ranges when it is outside.
+    private func clip(x: Int, y: Int, w: Int, h: Int) -> (Range<Int>, Range<Int>) {
+        let x0 = min(max(0, x), width), x1 = max(x0, min(width, x + w))
+        let y0 = min(max(0, y), height), y1 = max(y0, min(height, y + h))
+        return (x0..<x1, y0..<y1)
+    }
+
     mutating func fill(x: Int, y: Int, w: Int, h: Int, _ c: Colour) {
-        for yy in max(0, y)..<min(height, y + h) {
-            for xx in max(0, x)..<min(width, x + w) {
+        let (xs, ys) = clip(x: x, y: y, w: w, h: h)
+        for yy in ys {
+            for xx in xs {
                 let o = (yy * width + xx) * 3
                 pixels[o] = c.r
                 pixels[o + 1] = c.g
@@ -32,7 +40,7 @@ struct Canvas {
     /// Draws `image` into the box (x, y, w, h) with nearest-neighbour scaling, so that a coarse
     /// image looks coarse: every source pixel becomes a visible square.
     mutating func draw(_ image: RGBImage, x: Int, y: Int, w: Int, h: Int) {
-        guard image.width > 0, image.height > 0 else { return }
+        guard image.width > 0, image.height > 0, w > 0, h > 0 else { return }
         for yy in 0..<h where y + yy >= 0 && y + yy < height {
             let sy = yy * image.height / h
             for xx in 0..<w where x + xx >= 0 && x + xx < width {
@@ -49,8 +57,9 @@ struct Canvas {
     mutating func blend(x: Int, y: Int, w: Int, h: Int, _ c: Colour, alpha: Int) {
         let a = max(0, min(255, alpha))
         guard a > 0 else { return }
-        for yy in max(0, y)..<min(height, y + h) {
-            for xx in max(0, x)..<min(width, x + w) {
+        let (xs, ys) = clip(x: x, y: y, w: w, h: h)
+        for yy in ys {
+            for xx in xs {
                 let o = (yy * width + xx) * 3
                 pixels[o] = UInt8((Int(pixels[o]) * (255 - a) + Int(c.r) * a) / 255)
                 pixels[o + 1] = UInt8((Int(pixels[o + 1]) * (255 - a) + Int(c.g) * a) / 255)

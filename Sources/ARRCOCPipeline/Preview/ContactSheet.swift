@@ -47,7 +47,8 @@ public enum ContactSheet {
         let n = manifest.blocks.count
         let cols = max(1, min(columns, n))
         let rows = max(1, (n + cols - 1) / cols)
-        let width = margin + cols * (tileWidth + margin)
+        // Wide enough for the title (about 1000 px) even with one block.
+        let width = max(margin + cols * (tileWidth + margin), 1100)
         let height = headerHeight + rows * (tileHeight + labelHeight + 6 + margin) + margin
         var canvas = Canvas(width: width, height: height, background: background)
         let t = manifest.totals
