@@ -1,14 +1,19 @@
 import Foundation
 
 extension Manifest {
-    /// Reads a `manifest.json` (a regular file within `Limit.sideFileBytes`) and validates it.
+    /// Reads a `manifest.json` (a regular file within `Limit.jsonBytes`) and validates it.
     /// - Throws: `ConfigError` naming the file and the key at fault, or `LimitError`.
     public static func load(path: String) throws -> Manifest {
         let data: Data
-        do { data = try SideFile.read(path: path, limit: .sideFileBytes) } catch let error as FormatError {
+        do { data = try SideFile.read(path: path, limit: .jsonBytes) } catch let error as FormatError {
             if case let .unreadable(_, reason) = error { throw ConfigError.unreadable(path: path, reason: reason) }
             throw error
         }
+        return try parse(data, path: path)
+    }
+
+    /// Parses and validates a manifest's bytes; `path` names it in errors.
+    public static func parse(_ data: Data, path: String) throws -> Manifest {
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
             throw ConfigError.unreadable(path: path, reason: "not an arrcoc.manifest/1 file: \(FeatureSet.describe(error))")

@@ -80,7 +80,11 @@ public struct Truth: Codable, Sendable, Equatable {
     /// Reads and validates a truth file (a regular file within the YAML limits).
     /// - Throws: `ConfigError` naming the file and the key, or `LimitError`.
     public static func load(path: String) throws -> Truth {
-        let text = try YAMLInput.read(path: path)
+        try parse(yaml: try YAMLInput.read(path: path), path: path)
+    }
+
+    /// Parses and validates a truth file's text; `path` names it in errors.
+    public static func parse(yaml text: String, path: String) throws -> Truth {
         try YAMLInput.check(text, path: path)
         let truth: Truth
         do { truth = try YAMLDecoder().decode(Truth.self, from: text) } catch {

@@ -24,7 +24,16 @@ extension FeatureSet {
     /// Reads a features file written by `arrcoc analyze` or by another tool (see Docs/features.md).
     /// - Throws: `FormatError` naming the file and the tensor or key at fault.
     public init(contentsOf path: String) throws {
-        let file = try Safetensors(contentsOf: path)
+        try self.init(file: try Safetensors(contentsOf: path), path: path)
+    }
+
+    /// Parses a features file's bytes; `path` names it in errors.
+    public init(data: Data, path: String) throws {
+        try self.init(file: try Safetensors(data: data, path: path), path: path)
+    }
+
+    /// The features held by a parsed safetensors container (see `init(contentsOf:)`).
+    public init(file: Safetensors, path: String) throws {
         guard let json = file.metadata["arrcoc"] else {
             throw FormatError.malformed(path: path, format: "features", reason: "__metadata__ has no 'arrcoc' entry")
         }

@@ -24,8 +24,10 @@ public enum Limit: String, CaseIterable, Sendable {
     case events
     /// Blocks in a manifest.
     case blocks
-    /// Bytes of a side file (safetensors, npy, features, manifest).
+    /// Bytes of a side file (safetensors, npy, features).
     case sideFileBytes
+    /// Bytes of a JSON file (a manifest read by `eval`).
+    case jsonBytes
     /// Bytes of a YAML file (config, sweep, truth).
     case yamlBytes
     /// Nodes of a YAML document after expanding its aliases (refuses alias bombs).
@@ -45,8 +47,9 @@ public enum Limit: String, CaseIterable, Sendable {
         case .sourceFPS: 1_000
         case .budgetTokens: 16_777_216
         case .events: 10_000
-        case .blocks: 1_000_000
+        case .blocks: 262_144
         case .sideFileBytes: 16 * 1_073_741_824
+        case .jsonBytes: 128 * 1_048_576
         case .yamlBytes: 4 * 1_048_576
         case .yamlNodes: 1_000_000
         case .evaluationWork: 200_000_000
@@ -67,6 +70,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .events: "ARRCOC_MAX_EVENTS"
         case .blocks: "ARRCOC_MAX_BLOCKS"
         case .sideFileBytes: "ARRCOC_MAX_SIDE_FILE_BYTES"
+        case .jsonBytes: "ARRCOC_MAX_JSON_BYTES"
         case .yamlBytes: "ARRCOC_MAX_YAML_BYTES"
         case .yamlNodes: "ARRCOC_MAX_YAML_NODES"
         case .evaluationWork: "ARRCOC_MAX_EVAL_WORK"
@@ -86,7 +90,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .budgetTokens: "tokens"
         case .events: "events"
         case .blocks: "blocks"
-        case .sideFileBytes, .yamlBytes: "bytes"
+        case .sideFileBytes, .yamlBytes, .jsonBytes: "bytes"
         case .yamlNodes: "YAML nodes (aliases expanded)"
         case .evaluationWork: "comparisons"
         }
