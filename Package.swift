@@ -69,3 +69,18 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, declared only for Scripts/fuzz.sh (ARRCOC_FUZZ=1) with its own scratch path:
+// they need `-sanitize=fuzzer` to link. See Fuzz/README.md.
+if Context.environment["ARRCOC_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("safetensors", ["ARRCOC"]), ("npy", ["ARRCOC"]), ("features", ["ARRCOC"]), ("config", ["ARRCOC"]),
+        ("sweep", ["ARRCOC"]), ("truth", ["ARRCOC"]), ("manifest", ["ARRCOC"]), ("probe", ["VideoDecoding"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(name)", dependencies: dependencies, path: "Fuzz/Sources/fuzz-\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
+    }
+}

@@ -9,6 +9,8 @@ final class MediaFile {
     let streamIndex: Int32
     let decoder: UnsafeMutablePointer<AVCodecContext>
     let fileBytes: Int64
+    /// Bytes in memory and FFmpeg's I/O context over them (`init(memory:name:)`); nil for files.
+    private let memory: MemoryInput?
 
     var stream: UnsafeMutablePointer<AVStream> { format.pointee.streams[Int(streamIndex)]! }
     var timeBase: AVRational { stream.pointee.time_base }
@@ -23,13 +25,43 @@ final class MediaFile {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         fileBytes = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
         guard fileBytes > 0 else { throw .notMediaFile(path: path, reason: "the file is empty") }
-
+        memory = nil
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
-        var status = avformat_open_input(&context, path, nil, nil)
+        let status = avformat_open_input(&context, path, nil, nil)
         guard status >= 0, let context else {
             throw .notMediaFile(path: path, reason: FFmpegLog.describe(status))
         }
         format = context
+        (streamIndex, decoder) = try Self.openVideoStream(context, path: path, threads: threads)
+    }
+
+    /// Opens bytes held in memory (read through a custom AVIOContext); `name` stands for the
+    /// path in errors. Used to fuzz the demuxers and the probe without files.
+    init(memory data: Data, name: String, threads: Int = 1) throws(VideoError) {
+        FFmpegLog.install()
+        path = name
+        fileBytes = Int64(data.count)
+        guard !data.isEmpty else { throw .notMediaFile(path: name, reason: "the file is empty") }
+        guard let input = MemoryInput(data), var context = avformat_alloc_context() else {
+            throw .unreadableData(path: name, reason: "out of memory")
+        }
+        context.pointee.pb = input.io
+        context.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
+        var opened: UnsafeMutablePointer<AVFormatContext>? = context
+        let status = avformat_open_input(&opened, nil, nil, nil)  // frees the context on failure
+        guard status >= 0, let o = opened else { throw .notMediaFile(path: name, reason: FFmpegLog.describe(status)) }
+        context = o
+        memory = input
+        format = context
+        (streamIndex, decoder) = try Self.openVideoStream(context, path: name, threads: threads)
+    }
+
+    /// Finds the best video stream of an open container and opens its decoder; closes the
+    /// container when it throws.
+    private static func openVideoStream(
+        _ context: UnsafeMutablePointer<AVFormatContext>, path: String, threads: Int
+    ) throws(VideoError) -> (Int32, UnsafeMutablePointer<AVCodecContext>) {
+        var status: Int32 = 0
         var ok = false
         var codecContext: UnsafeMutablePointer<AVCodecContext>? = nil
         defer {
@@ -54,8 +86,7 @@ final class MediaFile {
             }
             throw .noVideoStream(path: path)
         }
-        streamIndex = index
-        let stream = context.pointee.streams[Int(index)]!
+        guard let stream = context.pointee.streams[Int(index)] else { throw .noVideoStream(path: path) }
         // Attached pictures (cover art in audio files) are not video.
         if stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0 { throw .noVideoStream(path: path) }
         guard let codec else {
@@ -75,8 +106,8 @@ final class MediaFile {
         guard codecContext.pointee.width > 0, codecContext.pointee.height > 0 else {
             throw .unreadableData(path: path, reason: "the video stream has no frame size")
         }
-        decoder = codecContext
         ok = true
+        return (index, codecContext)
     }
 
     deinit {
@@ -127,5 +158,62 @@ final class MediaFile {
         guard count > 0, let last = avformat_index_get_entry(stream, count - 1) else { return nil }
         guard last.pointee.pos >= 0 else { return nil }
         return last.pointee.pos + Int64(last.pointee.size)
+    }
+}
+
+/// A file's bytes in memory, read by FFmpeg through a custom AVIOContext (`MediaFile(memory:)`).
+/// Keeps the context and its buffer, freed on deinit (after the container is closed).
+final class MemoryInput {
+    let bytes: [UInt8]
+    var position = 0
+    private(set) var io: UnsafeMutablePointer<AVIOContext>? = nil
+
+    init?(_ data: Data) {
+        bytes = [UInt8](data)
+        let size: Int32 = 32_768
+        guard let buffer = av_malloc(Int(size)) else { return nil }
+        io = avio_alloc_context(
+            buffer.assumingMemoryBound(to: UInt8.self), size, 0, Unmanaged.passUnretained(self).toOpaque(),
+            { opaque, target, size in
+                guard let opaque, let target else { return arrcoc_averror_eof() }
+                let input = Unmanaged<MemoryInput>.fromOpaque(opaque).takeUnretainedValue()
+                let n = min(Int(size), input.bytes.count - input.position)
+                guard n > 0 else { return arrcoc_averror_eof() }
+                input.bytes.withUnsafeBufferPointer { b in
+                    if let base = b.baseAddress { target.update(from: base + input.position, count: n) }
+                }
+                input.position += n
+                return Int32(n)
+            }, nil,
+            { opaque, offset, whence in
+                guard let opaque else { return -1 }
+                let input = Unmanaged<MemoryInput>.fromOpaque(opaque).takeUnretainedValue()
+                let count = Int64(input.bytes.count)
+                if whence & AVSEEK_SIZE != 0 { return count }
+                let base: Int64
+                switch whence & ~AVSEEK_FORCE {
+                case SEEK_SET: base = 0
+                case SEEK_CUR: base = Int64(input.position)
+                case SEEK_END: base = count
+                default: return -1
+                }
+                let (target, overflow) = base.addingReportingOverflow(offset)
+                guard !overflow, target >= 0, target <= count else { return -1 }
+                input.position = Int(target)
+                return target
+            })
+        if io == nil {
+            var b: UnsafeMutableRawPointer? = buffer
+            av_freep(&b)
+            return nil
+        }
+    }
+
+    deinit {
+        // FFmpeg may have replaced the buffer; free the one the context holds now.
+        if io != nil {
+            av_freep(&io!.pointee.buffer)
+            avio_context_free(&io)
+        }
     }
 }

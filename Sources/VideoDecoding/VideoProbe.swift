@@ -1,3 +1,4 @@
+import Foundation
 import CFFmpeg
 
 /// Reads a file's metadata: container, codec, size, rate, duration, frame counts, start time.
@@ -19,6 +20,12 @@ public enum VideoProbe {
         guard let file = try? MediaFile(path: path, threads: 1),
               let entry = av_dict_get(file.format.pointee.metadata, "comment", nil, 0) else { return nil }
         return String(cString: entry.pointee.value)
+    }
+
+    /// Probes a file's bytes held in memory (read through a custom AVIOContext); `name` stands
+    /// for the path in errors and in the result.
+    public static func probe(data: Data, name: String, countFrames: Bool = true) throws(VideoError) -> VideoInfo {
+        try probe(try MediaFile(memory: data, name: name), countFrames: countFrames)
     }
 
     static func probe(_ file: MediaFile, countFrames: Bool) throws(VideoError) -> VideoInfo {

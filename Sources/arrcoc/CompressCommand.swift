@@ -74,8 +74,9 @@ struct CompressCommand: ParsableCommand {
         guard (queryImage == nil) != (queryEmbedding == nil) else {
             throw ValidationError("give exactly one of --query-image and --query-embedding")
         }
-        if let budget, budget <= 0 {
-            throw ValidationError("--budget \(budget): expected a positive number of tokens")
+        if let budget, budget <= 0 || budget > Limit.budgetTokens.intValue {
+            throw ValidationError("--budget \(budget): expected a positive number of tokens up to \(Limit.budgetTokens.intValue) "
+                                  + "(\(Limit.budgetTokens.environmentVariable) raises it)")
         }
         if let format, SequenceFormat(rawValue: format) == nil {
             throw ValidationError("--format \(format): expected qwen3vl or seed")

@@ -55,24 +55,51 @@ struct HaystackCommand: ParsableCommand {
     @Flag(help: "Replace the clip and the truth file if they exist and arrcoc wrote them.")
     var force = false
 
+    /// The most random events a clip may get (a sweep's haystack recipes share it).
+    static let maxRandomEvents = 100
+
+    func validate() throws {
+        guard (1...Self.maxRandomEvents).contains(events) else {
+            throw ValidationError("--events \(events): expected 1…\(Self.maxRandomEvents) random events")
+        }
+        try Limit.events.check(explicitEvents.count, in: "--event", what: "number of events")
+        _ = try Self.range(scale, "--scale", maximum: 0.9)
+        _ = try Self.range(eventDuration, "--event-duration", maximum: Limit.durationSeconds.value)
+        for text in explicitEvents { _ = try Self.explicitEvent(text) }
+    }
+
+    /// START,END,X,Y,W of an `--event`, finite, START < END, the box inside 0…1.
+    static func explicitEvent(_ text: String) throws -> [Double] {
+        let v = text.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard v.count == 5, v.allSatisfy(\.isFinite), v[0] >= 0, v[1] > v[0], v[1] <= Limit.durationSeconds.value,
+              v[2] >= 0, v[3] >= 0, v[3] < 1, v[4] > 0, v[2] + v[4] <= 1
+        else {
+            throw ValidationError("--event \(text): expected START,END,X,Y,W with START < END and the box inside 0…1")
+        }
+        return v
+    }
+
     func run() throws {
         global.bootstrapLogging()
         let needlePath = needle == "builtin" ? try HaystackBuilder.builtinNeedle(in: CacheDirectory.generated) : needle
         let info = try VideoProbe.probe(path: background)
         let needleInfo = try VideoProbe.probe(path: needlePath, countFrames: false)
+        guard info.width > 0, info.height > 0, needleInfo.width > 0, needleInfo.height > 0 else {
+            let path = info.width > 0 && info.height > 0 ? needlePath : background
+            throw FormatError.malformed(path: path, format: "video or image", reason: "no picture size")
+        }
+        let duration = info.durationSeconds ?? 10
+        try Limit.durationSeconds.check(duration, in: background, what: "duration")
         let needleAspect = Double(needleInfo.height) / Double(needleInfo.width)
         let frameAspect = Double(info.width) / Double(info.height)
         let recipe: HaystackRecipe
         if explicitEvents.isEmpty {
             recipe = HaystackRecipe.random(
-                duration: info.durationSeconds ?? 10, count: events, eventDuration: try Self.range(eventDuration, "--event-duration"),
+                duration: duration, count: events, eventDuration: try Self.range(eventDuration, "--event-duration"),
                 scale: try Self.range(scale, "--scale"), needleAspect: needleAspect, frameAspect: frameAspect, moving: moving, seed: seed)
         } else {
             recipe = HaystackRecipe(events: try explicitEvents.map { text in
-                let v = text.split(separator: ",").compactMap { Double($0) }
-                guard v.count == 5, v[0] >= 0, v[1] > v[0], v[2] >= 0, v[3] >= 0, v[4] > 0, v[2] + v[4] <= 1 else {
-                    throw ValidationError("--event \(text): expected START,END,X,Y,W with START < END and the box inside 0…1")
-                }
+                let v = try Self.explicitEvent(text)
                 let h = min(1 - v[3], v[4] * frameAspect * needleAspect)
                 return .init(startSeconds: v[0], endSeconds: v[1], box: [v[2], v[3], v[4], h])
             })
@@ -98,9 +125,11 @@ struct HaystackCommand: ParsableCommand {
         printErr("wrote \(out) and \(truth): \(truthValue.events.count) events")
     }
 
-    static func range(_ text: String, _ flag: String) throws -> ClosedRange<Double> {
-        let v = text.split(separator: ",").compactMap { Double($0) }
-        guard v.count == 2, v[0] > 0, v[1] >= v[0] else { throw ValidationError("\(flag) \(text): expected MIN,MAX with 0 < MIN ≤ MAX") }
+    static func range(_ text: String, _ flag: String, maximum: Double = .greatestFiniteMagnitude) throws -> ClosedRange<Double> {
+        let v = text.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard v.count == 2, v[0].isFinite, v[1].isFinite, v[0] > 0, v[1] >= v[0], v[1] <= maximum else {
+            throw ValidationError("\(flag) \(text): expected MIN,MAX with 0 < MIN ≤ MAX ≤ \(maximum)")
+        }
         return v[0]...v[1]
     }
 }
@@ -138,21 +167,16 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard delta.isFinite, delta >= 0 else { throw ValidationError("--delta \(delta): expected a tolerance ≥ 0 seconds") }
+        guard delta.isFinite, delta >= 0, delta <= Limit.durationSeconds.value else { throw ValidationError("--delta \(delta): expected a tolerance ≥ 0 seconds") }
         guard minBoxTokens.isFinite, minBoxTokens >= 0 else { throw ValidationError("--min-box-tokens \(minBoxTokens): expected ≥ 0") }
     }
 
     func run() throws {
         global.bootstrapLogging()
         let t = try Truth.load(path: truth)
-        guard let data = FileManager.default.contents(atPath: manifest) else {
-            throw ConfigError.unreadable(path: manifest, reason: "no such file or not readable")
-        }
-        let m: Manifest
-        do { m = try JSONDecoder().decode(Manifest.self, from: data) } catch {
-            throw ConfigError.unreadable(path: manifest, reason: "not an arrcoc.manifest/1 file: \(error)")
-        }
-        let metrics = Evaluation.evaluate(manifest: m, truth: t, delta: delta, minBoxTokens: minBoxTokens)
+        let m = try Manifest.load(path: manifest)
+        if m.source.durationSeconds > 0 { try t.validate(path: truth, duration: m.source.durationSeconds, slack: max(1, delta)) }
+        let metrics = try Evaluation.evaluate(manifest: m, truth: t, delta: delta, minBoxTokens: minBoxTokens, source: manifest)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -45,7 +45,7 @@ struct SweepRunCommand: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): expected at least 1") }
+        guard (1...1024).contains(jobs) else { throw ValidationError("--jobs \(jobs): expected 1…1024 parallel runs") }
         _ = try resolveShard()
     }
 
@@ -78,11 +78,11 @@ struct SweepRunCommand: ParsableCommand {
     func run() throws {
         global.bootstrapLogging()
         let (index, count) = try resolveShard()
-        let text: String
-        do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
-            throw ConfigError.unreadable(path: config, reason: "cannot read the sweep file")
+        let text = try YAMLInput.read(path: config)
+        let sweep: SweepConfig
+        do { sweep = try SweepConfig.parse(yaml: text, path: config, resolve: CacheDirectory.resolveSample) } catch let error as ConfigError {
+            throw error.located(in: config)
         }
-        let sweep = try SweepConfig.parse(yaml: text, path: config, resolve: CacheDirectory.resolveSample)
         let runner = SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: (index, count), jobs: jobs,
                                  progress: TerminalProgress().handler)
         // Interrupted: every finished run is already a whole line of the journal; say how to resume.

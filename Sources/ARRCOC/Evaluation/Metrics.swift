@@ -86,28 +86,61 @@ public enum Evaluation {
     }
 
     /// All metrics of `blocks` against `truth` at tolerance `delta`.
+    ///
+    /// - Complexity: O((G + B + E) log B) for G ground-truth times, B blocks and E events, plus
+    ///   the blocks inside each event for detail recall and token share (see `comparisons`).
     public static func evaluate(
         blocks: [EvaluatedBlock], truth: Truth, delta: Double, minBoxTokens: Double = 16,
         tokensUsed: Int, budget: Int, qwen3vlDefaultTokens: Int
     ) -> Metrics {
         let events = truth.events
-        let gt = events.flatMap(groundTruthTimes)
-        let hits = gt.filter { t in blocks.contains { abs($0.time - t) <= delta + 1e-9 } }.count
-        let recall = gt.isEmpty ? 0 : Double(hits) / Double(gt.count)
-        func distance(_ t: Double, _ e: Truth.Event) -> Double {
-            t < e.startSeconds ? e.startSeconds - t : (t > e.endSeconds ? t - e.endSeconds : 0)
+        let tolerance = delta + 1e-9
+        let order = blocks.indices.sorted { blocks[$0].time < blocks[$1].time }
+        let times = order.map { blocks[$0].time }
+        /// Positions (in `order`) of the blocks whose time lies in `lo…hi`.
+        func within(_ lo: Double, _ hi: Double) -> Range<Int> {
+            let first = lowerBound(times, lo)
+            var last = first
+            while last < times.count, times[last] <= hi { last += 1 }
+            return first..<max(first, last)
         }
-        let near = blocks.filter { b in events.contains { distance(b.time, $0) <= delta + 1e-9 } }.count
+        func any(_ lo: Double, _ hi: Double) -> Bool {
+            let first = lowerBound(times, lo)
+            return first < times.count && times[first] <= hi
+        }
+
+        var hits = 0, gtCount = 0
+        for e in events {
+            for t in groundTruthTimes(e) {
+                gtCount += 1
+                if any(t - tolerance, t + tolerance) { hits += 1 }
+            }
+        }
+        let recall = gtCount == 0 ? 0 : Double(hits) / Double(gtCount)
+        // A block is near when it lies within δ of some event: the union of [start − δ, end + δ].
+        var near = 0
+        var covered: [(lo: Double, hi: Double)] = []
+        for e in events.sorted(by: { $0.startSeconds < $1.startSeconds }) {
+            let lo = e.startSeconds - tolerance, hi = e.endSeconds + tolerance
+            if let last = covered.last, lo <= last.hi { covered[covered.count - 1].hi = max(last.hi, hi) } else { covered.append((lo, hi)) }
+        }
+        for interval in covered { near += within(interval.lo, interval.hi).count }
         let precision = blocks.isEmpty ? 0 : Double(near) / Double(blocks.count)
         let f1 = recall + precision > 0 ? 2 * recall * precision / (recall + precision) : 0
-        let eventHits = events.filter { e in blocks.contains { distance($0.time, e) <= delta + 1e-9 } }.count
+        let eventHits = events.filter { any($0.startSeconds - tolerance, $0.endSeconds + tolerance) }.count
         let detailed = events.filter { e in
             let box = e.box ?? [0, 0, 1, 1]
-            return blocks.contains { $0.time >= e.startSeconds - 1e-9 && $0.time <= e.endSeconds + 1e-9 && tokensOnBox($0, box: box) >= minBoxTokens }
+            return within(e.startSeconds - 1e-9, e.endSeconds + 1e-9).contains { tokensOnBox(blocks[order[$0]], box: box) >= minBoxTokens }
         }.count
-        let inside = blocks.filter { b in events.contains { b.time >= $0.startSeconds - 1e-9 && b.time <= $0.endSeconds + 1e-9 } }
+        var inside = 0
+        var covering: [(lo: Double, hi: Double)] = []
+        for e in events.sorted(by: { $0.startSeconds < $1.startSeconds }) {
+            let lo = e.startSeconds - 1e-9, hi = e.endSeconds + 1e-9
+            if let last = covering.last, lo <= last.hi { covering[covering.count - 1].hi = max(last.hi, hi) } else { covering.append((lo, hi)) }
+        }
+        for interval in covering { for i in within(interval.lo, interval.hi) { inside += blocks[order[i]].tokens } }
         let vision = blocks.reduce(0) { $0 + $1.tokens }
-        let share = vision == 0 ? 0 : Double(inside.reduce(0) { $0 + $1.tokens }) / Double(vision)
+        let share = vision == 0 ? 0 : Double(inside) / Double(vision)
         return Metrics(
             delta: delta, temporalRecall: recall, precision: precision, f1: f1,
             eventHit: events.isEmpty ? 0 : Double(eventHits) / Double(events.count),
@@ -116,10 +149,43 @@ public enum Evaluation {
             compressionRatio: tokensUsed == 0 ? 0 : Double(qwen3vlDefaultTokens) / Double(tokensUsed))
     }
 
-    /// Metrics of a manifest.
-    public static func evaluate(manifest: Manifest, truth: Truth, delta: Double, minBoxTokens: Double = 16) -> Metrics {
-        evaluate(blocks: manifest.blocks.map { EvaluatedBlock(time: $0.timeSeconds, tokens: $0.tokens, grid: $0.grid, keptCells: $0.keptCells) },
-                 truth: truth, delta: delta, minBoxTokens: minBoxTokens, tokensUsed: manifest.totals.sequenceLength,
-                 budget: manifest.budget.tokens, qwen3vlDefaultTokens: manifest.totals.qwen3vlDefaultTokens)
+    /// The first index of sorted `values` whose value is at least `x`.
+    static func lowerBound(_ values: [Double], _ x: Double) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Work detail recall does on `blocks` for `truth`: per event, the cost of its blocks
+    /// (kept cells in select mode, 1 in resize mode). `eval` refuses crafted inputs whose
+    /// comparisons exceed `Limit.evaluationWork` rather than run for hours.
+    public static func comparisons(blocks: [EvaluatedBlock], truth: Truth) -> Int {
+        let order = blocks.indices.sorted { blocks[$0].time < blocks[$1].time }
+        let times = order.map { blocks[$0].time }
+        var prefix = [0]
+        prefix.reserveCapacity(order.count + 1)
+        for i in order { prefix.append(prefix[prefix.count - 1] &+ max(1, blocks[i].keptCells?.count ?? 1)) }
+        var total = 0
+        for e in truth.events {
+            let first = lowerBound(times, e.startSeconds - 1e-9)
+            let last = lowerBound(times, (e.endSeconds + 1e-9).nextUp)
+            let (sum, overflow) = total.addingReportingOverflow(prefix[max(first, last)] - prefix[first])
+            total = overflow ? Int.max : sum
+        }
+        return total
+    }
+
+    /// Metrics of a manifest (checked with `Manifest.validate`), refusing inputs that would need
+    /// more than `Limit.evaluationWork` block comparisons.
+    /// - Throws: `LimitError` naming `source`.
+    public static func evaluate(manifest: Manifest, truth: Truth, delta: Double, minBoxTokens: Double = 16,
+                                source: String = "manifest") throws -> Metrics {
+        let blocks = manifest.blocks.map { EvaluatedBlock(time: $0.timeSeconds, tokens: $0.tokens, grid: $0.grid, keptCells: $0.keptCells) }
+        try Limit.evaluationWork.check(comparisons(blocks: blocks, truth: truth), in: source, what: "block comparisons for detail recall")
+        return evaluate(blocks: blocks, truth: truth, delta: delta, minBoxTokens: minBoxTokens, tokensUsed: manifest.totals.sequenceLength,
+                        budget: manifest.budget.tokens, qwen3vlDefaultTokens: manifest.totals.qwen3vlDefaultTokens)
     }
 }

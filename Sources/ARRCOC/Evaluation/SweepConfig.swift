@@ -57,8 +57,7 @@ public struct SweepConfig: Sendable, Equatable {
     /// Parses and validates a sweep file; `resolve` turns a video name into a path (sample names
     /// are looked up in the sample cache) or returns nil when it does not exist.
     public static func parse(yaml text: String, path: String, checkFiles: Bool = true, resolve: (String) -> String?) throws -> SweepConfig {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch { throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)") }
+        let root = try YAMLInput.load(text, path: path)
         guard let top = root as? [String: Any] else { throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping") }
         try keys(top, allowed: topKeys, at: "")
         func double(_ v: Any?, _ key: String) throws -> Double {
@@ -66,16 +65,25 @@ public struct SweepConfig: Sendable, Equatable {
             if let i = v as? Int { return Double(i) }
             throw ConfigError.invalidValue(key: key, value: "\(v.map { "\($0)" } ?? "nothing")", expected: "a number")
         }
+        // A whole number in `bounds`, checked before any conversion (1e30 or -1 must not trap).
+        func integer(_ v: Any?, _ key: String, in bounds: ClosedRange<Int>) throws -> Int {
+            let d = try double(v, key)
+            guard let i = CheckedMath.integer(d, in: bounds) else {
+                let shown = d == d.rounded() && abs(d) < 1e18 ? "\(Int(d))" : "\(d)"
+                throw ConfigError.outOfRange(key: key, value: shown, expected: "a whole number in \(bounds.lowerBound)…\(bounds.upperBound)")
+            }
+            return i
+        }
         func range(_ v: Any?, _ key: String, default d: ClosedRange<Double>) throws -> ClosedRange<Double> {
             guard let v else { return d }
             guard let a = v as? [Any], a.count == 2 else { throw ConfigError.invalidValue(key: key, value: "\(v)", expected: "[min, max]") }
             let lo = try double(a[0], key), hi = try double(a[1], key)
-            guard lo > 0, hi >= lo else { throw ConfigError.outOfRange(key: key, value: "[\(lo), \(hi)]", expected: "0 < min ≤ max") }
+            guard lo > 0, hi >= lo, hi <= Limit.durationSeconds.value else { throw ConfigError.outOfRange(key: key, value: "[\(lo), \(hi)]", expected: "0 < min ≤ max") }
             return lo...hi
         }
 
         let name = (top["name"] as? String) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let seed = UInt64(try double(top["seed"] ?? 1, "seed"))
+        let seed = UInt64(try integer(top["seed"] ?? 1, "seed", in: 0...Int.max))
         var base = CompressionConfig()
         if let c = top["compression"] {
             guard let mapping = c as? [String: Any] else { throw ConfigError.invalidValue(key: "compression", value: "\(c)", expected: "a mapping") }
@@ -99,10 +107,8 @@ public struct SweepConfig: Sendable, Equatable {
                 guard let p = resolve(needle) else { throw ConfigError.invalidValue(key: "\(key).needle", value: needle, expected: "an existing image or video, or builtin") }
                 needlePath = p
             }
-            let clips = Int(try double(h["clips"] ?? 1, "\(key).clips"))
-            let events = Int(try double(h["events"] ?? 2, "\(key).events"))
-            guard clips >= 1, clips <= 1000 else { throw ConfigError.outOfRange(key: "\(key).clips", value: "\(clips)", expected: "1…1000") }
-            guard events >= 1, events <= 100 else { throw ConfigError.outOfRange(key: "\(key).events", value: "\(events)", expected: "1…100") }
+            let clips = try integer(h["clips"] ?? 1, "\(key).clips", in: 1...1000)
+            let events = try integer(h["events"] ?? 2, "\(key).events", in: 1...100)
             let scale = try range(h["scale"], "\(key).scale", default: 0.08...0.2)
             guard scale.upperBound <= 0.9 else { throw ConfigError.outOfRange(key: "\(key).scale", value: "\(scale)", expected: "fractions of the frame width up to 0.9") }
             haystacks.append(HaystackSpec(
@@ -130,13 +136,14 @@ public struct SweepConfig: Sendable, Equatable {
 
         var budgets: [Int] = []
         if let list = top["budgets"] as? [Any] {
-            budgets = try list.enumerated().map { i, v in Int(try double(v, "budgets[\(i)]")) }
+            budgets = try list.enumerated().map { i, v in try integer(v, "budgets[\(i)]", in: 1...Limit.budgetTokens.intValue) }
         } else if let r = top["budgets"] as? [String: Any] {
             try keys(r, allowed: ["from", "to", "steps"], at: "budgets")
             let from = try double(r["from"], "budgets.from"), to = try double(r["to"], "budgets.to")
-            let steps = Int(try double(r["steps"] ?? 5, "budgets.steps"))
-            guard from > 0, to >= from, steps >= 1, steps <= 100 else {
-                throw ConfigError.outOfRange(key: "budgets", value: "from \(from) to \(to) in \(steps) steps", expected: "0 < from ≤ to, 1…100 steps")
+            let steps = try integer(r["steps"] ?? 5, "budgets.steps", in: 1...100)
+            guard from >= 1, to >= from, to <= Double(Limit.budgetTokens.intValue) else {
+                throw ConfigError.outOfRange(key: "budgets", value: "from \(from) to \(to) in \(steps) steps",
+                                             expected: "1 ≤ from ≤ to ≤ \(Limit.budgetTokens.intValue) (\(Limit.budgetTokens.environmentVariable) raises it)")
             }
             budgets = (0..<steps).map { k in Int((from * pow(to / from, steps == 1 ? 0 : Double(k) / Double(steps - 1))).rounded()) }
         }
@@ -166,6 +173,10 @@ public struct SweepConfig: Sendable, Equatable {
                     guard !grid[k]!.isEmpty else { throw ConfigError.invalidValue(key: "\(key).params.\(k)", value: "[]", expected: "at least one value") }
                 }
             }
+            let variantCount = CheckedMath.product(grid.values.map(\.count)) ?? Int.max
+            guard variantCount <= 10_000 else {
+                throw ConfigError.outOfRange(key: "\(key).params", value: "\(variantCount) combinations", expected: "at most 10000 parameter combinations")
+            }
             let spec = StrategySpec(name: name, grid: grid)
             for variant in spec.variants { _ = try StrategyRegistry.allocator(named: name, parameters: variant) }
             strategies.append(spec)
@@ -191,7 +202,7 @@ public struct SweepConfig: Sendable, Equatable {
             throw ConfigError.outOfRange(key: "deltas[\(i)]", value: "\(d)", expected: "a tolerance ≥ 0 seconds")
         }
         let minBox = try double(top["min_box_tokens"] ?? 16, "min_box_tokens")
-        guard minBox >= 0 else { throw ConfigError.outOfRange(key: "min_box_tokens", value: "\(minBox)", expected: "≥ 0") }
+        guard minBox >= 0, minBox.isFinite else { throw ConfigError.outOfRange(key: "min_box_tokens", value: "\(minBox)", expected: "a finite number ≥ 0") }
         return SweepConfig(name: name, seed: seed, haystacks: haystacks, videos: videos, budgets: budgets, strategies: strategies,
                            formats: formats, modes: modes, deltas: deltas, minBoxTokens: minBox, base: base)
     }

@@ -40,28 +40,54 @@ public struct Truth: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable { case video, query, events }
 
     /// Checks times and boxes; errors name the event and the key.
-    public func validate(path: String) throws(ConfigError) {
+    ///
+    /// Events are at most `Limit.events`, and end within `Limit.durationSeconds`; their total
+    /// length is at most that too, which bounds the ground-truth times the metrics walk.
+    public func validate(path: String) throws {
+        try Limit.events.check(events.count, in: path, what: "number of events")
+        let longest = Limit.durationSeconds.value
+        var total = 0.0
         for (i, e) in events.enumerated() {
             guard e.startSeconds.isFinite, e.endSeconds.isFinite, e.startSeconds >= 0, e.endSeconds >= e.startSeconds else {
-                throw .invalidValue(key: "events[\(i)].start_s/end_s", value: "\(e.startSeconds)…\(e.endSeconds) (in \(path))",
-                                    expected: "0 ≤ start_s ≤ end_s")
+                throw ConfigError.invalidValue(key: "events[\(i)].start_s/end_s", value: "\(e.startSeconds)…\(e.endSeconds) (in \(path))",
+                                               expected: "0 ≤ start_s ≤ end_s")
+            }
+            try Limit.durationSeconds.check(e.endSeconds, in: path, what: "events[\(i)].end_s")
+            total += e.endSeconds - e.startSeconds
+            guard total <= longest else {
+                throw LimitError.exceeded(source: path, what: "total length of the events up to events[\(i)]", value: "\(total) s",
+                                          limit: .durationSeconds)
             }
             if let box = e.box {
                 guard box.count == 4, box.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }), box[0] + box[2] <= 1.0001,
                       box[1] + box[3] <= 1.0001
                 else {
-                    throw .invalidValue(key: "events[\(i)].box", value: "\(box) (in \(path))", expected: "[x, y, w, h] within 0…1")
+                    throw ConfigError.invalidValue(key: "events[\(i)].box", value: "\(box) (in \(path))", expected: "[x, y, w, h] within 0…1")
                 }
             }
         }
     }
 
-    public static func load(path: String) throws -> Truth {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError.unreadable(path: path, reason: "no such file or not readable")
+    /// Checks that every event lies within a video of `duration` seconds (with `slack` for
+    /// containers whose durations are off by a little), for a truth file used with that video.
+    public func validate(path: String, duration: Double, slack: Double = 1) throws(ConfigError) {
+        for (i, e) in events.enumerated() where e.startSeconds > duration + slack || e.endSeconds > duration + slack {
+            throw .outOfRange(key: "events[\(i)]", value: "\(e.startSeconds)…\(e.endSeconds) s (in \(path))",
+                              expected: "times within the video's \(String(format: "%.2f", duration)) s")
         }
+    }
+
+    /// Reads and validates a truth file (a regular file within the YAML limits).
+    /// - Throws: `ConfigError` naming the file and the key, or `LimitError`.
+    public static func load(path: String) throws -> Truth {
+        try parse(yaml: try YAMLInput.read(path: path), path: path)
+    }
+
+    /// Parses and validates a truth file's text; `path` names it in errors.
+    public static func parse(yaml text: String, path: String) throws -> Truth {
+        try YAMLInput.check(text, path: path)
         let truth: Truth
-        do { truth = try YAMLDecoder().decode(Truth.self, from: String(decoding: data, as: UTF8.self)) } catch {
+        do { truth = try YAMLDecoder().decode(Truth.self, from: text) } catch {
             throw ConfigError.unreadable(path: path, reason: "not a truth file (video, query, events[] with start_s, end_s, box): \(error)")
         }
         try truth.validate(path: path)

@@ -56,6 +56,9 @@ public struct DescriptorEmbedder: Sendable, Equatable {
         let sd = (0..<d0).map { max(covariance[$0, $0], 1e-12).squareRoot() }
         var correlation = covariance
         for i in 0..<d0 { for j in 0..<d0 { correlation[i, j] = covariance[i, j] / (sd[i] * sd[j]) } }
+        // Every descriptor alike (a blank or single-colour video): no direction to whiten along.
+        let variance = (0..<d0).reduce(0.0) { $0 + correlation[$1, $1] }
+        guard variance >= 0.5 else { throw FeatureError.noVariation(path: nil) }
         let (values, vectors) = try LAPACK.symmetricEigen(correlation)
         let regulariser = 0.05 * values.reduce(0, +) / Double(d0)
         var projection = [Float](repeating: 0, count: d0 * k)
@@ -87,15 +90,27 @@ public struct DescriptorEmbedder: Sendable, Equatable {
         return y
     }
 
-    /// Scales each row of `values` (rows of `dimension`) to unit L2 norm.
+    /// Scales each row of `values` (rows of `dimension`) to unit L2 norm; a zero row stays zero.
+    ///
+    /// Each row is first divided by its largest magnitude, so that the sum of squares can neither
+    /// overflow (3e38² is infinite in `Float`) nor underflow (1e-30² is zero): any finite nonzero
+    /// row becomes a unit vector.
     public static func normalizeRows(_ values: inout [Float], dimension: Int) {
+        guard dimension > 0 else { return }
         let rows = values.count / dimension
         values.withUnsafeMutableBufferPointer { v in
             for r in 0..<rows {
+                let row = r * dimension
+                var largest: Float = 0
+                for j in 0..<dimension { largest = max(largest, abs(v[row + j])) }
+                guard largest > 0, largest.isFinite else { continue }
                 var s: Float = 0
-                for j in 0..<dimension { s += v[r * dimension + j] * v[r * dimension + j] }
+                for j in 0..<dimension {
+                    v[row + j] /= largest
+                    s += v[row + j] * v[row + j]
+                }
                 let norm = s.squareRoot()
-                if norm > 1e-12 { for j in 0..<dimension { v[r * dimension + j] /= norm } }
+                for j in 0..<dimension { v[row + j] /= norm }
             }
         }
     }

@@ -50,7 +50,12 @@ public final class FeatureAnalyzer {
     /// Fits the embedder on every cell and returns the features.
     public func finish(source: FeatureInfo.Source, candidateFPS: Double) throws -> FeatureSet {
         guard !times.isEmpty else { throw FeatureError.noFrames(path: source.path) }
-        let embedder = try DescriptorEmbedder.fit(descriptors: descriptors, inputDimension: CellDescriptor.length, dimension: dimension)
+        let embedder: DescriptorEmbedder
+        do {
+            embedder = try DescriptorEmbedder.fit(descriptors: descriptors, inputDimension: CellDescriptor.length, dimension: dimension)
+        } catch FeatureError.noVariation {
+            throw FeatureError.noVariation(path: source.path)
+        }
         let embeddings = try embedder.embed(descriptors)
         let info = FeatureInfo(
             source: source, analysis: .init(candidateFPS: candidateFPS, rows: rows, cols: cols),

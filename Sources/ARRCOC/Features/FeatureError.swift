@@ -14,6 +14,9 @@ public enum FeatureError: Error, Equatable, LocalizedError {
     case invalidQuery(source: String, reason: String)
     /// `--query-image` needs the embedder's fitted state, which external features do not carry.
     case noEmbedderState(features: String, embedder: String)
+    /// Every analysed cell looks the same (a blank or single-colour video): frames cannot be
+    /// told apart. `path` is the video, when known.
+    case noVariation(path: String?)
 
     public var errorDescription: String? {
         switch self {
@@ -31,6 +34,8 @@ public enum FeatureError: Error, Equatable, LocalizedError {
             return "\(query): query embedding dimension \(q) does not match the features' dimension \(f)"
         case let .invalidQuery(source, reason):
             return "\(source): invalid query (\(reason))"
+        case let .noVariation(path):
+            return "\(path ?? "the video"): every analysed frame looks the same (blank or a single flat colour), so there is nothing for a query to find; check the video plays"
         case let .noEmbedderState(features, embedder):
             return "\(features) (embedder '\(embedder)') carries no fitted embedder state, so a query image cannot be embedded in its space; pass --query-embedding with a vector from the same model"
         }

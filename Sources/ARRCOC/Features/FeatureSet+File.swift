@@ -24,7 +24,16 @@ extension FeatureSet {
     /// Reads a features file written by `arrcoc analyze` or by another tool (see Docs/features.md).
     /// - Throws: `FormatError` naming the file and the tensor or key at fault.
     public init(contentsOf path: String) throws {
-        let file = try Safetensors(contentsOf: path)
+        try self.init(file: try Safetensors(contentsOf: path), path: path)
+    }
+
+    /// Parses a features file's bytes; `path` names it in errors.
+    public init(data: Data, path: String) throws {
+        try self.init(file: try Safetensors(data: data, path: path), path: path)
+    }
+
+    /// The features held by a parsed safetensors container (see `init(contentsOf:)`).
+    public init(file: Safetensors, path: String) throws {
         guard let json = file.metadata["arrcoc"] else {
             throw FormatError.malformed(path: path, format: "features", reason: "__metadata__ has no 'arrcoc' entry")
         }
@@ -35,6 +44,7 @@ extension FeatureSet {
         guard info.schema == FeatureInfo.schemaName else {
             throw FormatError.malformed(path: path, format: "features", reason: "schema '\(info.schema)', expected '\(FeatureInfo.schemaName)'")
         }
+        try info.validate(path: path)
         func tensor(_ name: String) throws -> Safetensors.Tensor {
             guard let t = file.tensors[name] else { throw FormatError.missingTensor(path: path, name: name) }
             return t
@@ -53,13 +63,8 @@ extension FeatureSet {
         }
         let t = times.count
         guard t > 0 else { throw FormatError.wrongTensor(path: path, name: "times_s", expected: "at least one frame", found: "[0]") }
-        for i in 1..<max(t, 1) where !(times[i] > times[i - 1]) {
-            throw FormatError.malformed(path: path, format: "features", reason: "times_s must increase: \(times[i]) after \(times[i - 1]) at \(i)")
-        }
+        try info.validate(times: times, path: path)
         let r = info.analysis.rows, c = info.analysis.cols, d = info.embedder.dimension
-        guard r > 0, c > 0, d > 0 else {
-            throw FormatError.malformed(path: path, format: "features", reason: "grid \(r)×\(c) with dimension \(d)")
-        }
         let embeddingsTensor = try tensor("embeddings")
         guard embeddingsTensor.shape == [t, r, c, d] else {
             throw FormatError.wrongTensor(path: path, name: "embeddings", expected: "[\(t), \(r), \(c), \(d)] (times × rows × cols × dimension from the metadata)",
@@ -72,8 +77,9 @@ extension FeatureSet {
         let edges = try file.tensors["cue_edges"].map { _ in try floats("cue_edges", shape: cueShape) }
         let change = try file.tensors["cue_change"].map { _ in try floats("cue_change", shape: cueShape) }
         var embedder: DescriptorEmbedder? = nil
-        if let mean = file.tensors["embedder_mean"], file.tensors["embedder_projection"] != nil {
-            let d0 = mean.shape.first ?? 0
+        if file.tensors["embedder_mean"] != nil, file.tensors["embedder_projection"] != nil {
+            // The built-in embedder's state: it embeds the 28-value cell descriptors.
+            let d0 = CellDescriptor.length
             embedder = try DescriptorEmbedder(
                 mean: try floats("embedder_mean", shape: [d0]), projection: try floats("embedder_projection", shape: [d0, d]),
                 inputDimension: d0, dimension: d)

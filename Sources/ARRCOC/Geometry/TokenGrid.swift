@@ -9,8 +9,15 @@ public enum TokenGrid {
     public static func grid(width: Int, height: Int, target: Int, maximum: Int) -> THW {
         precondition(width > 0 && height > 0 && target > 0 && maximum >= target)
         let aspect = Double(width) / Double(height)
-        var h = max(1, Int((Double(target) / aspect).squareRoot().rounded()))
-        var w = max(1, Int((Double(h) * aspect).rounded()))
+        // Sides beyond `maximum` cannot fit: clamp before converting, so that no aspect ratio
+        // overflows `Int` and the loop below runs at most O(maximum) times.
+        let cap = Double(maximum) + 1
+        var h = max(1, Int(min((Double(target) / aspect).squareRoot(), cap).rounded()))
+        var w = max(1, Int(min(Double(h) * aspect, cap).rounded()))
+        // Shrink the longer side until the grid fits (one step where a side-by-side walk down
+        // would take many), then both alternately.
+        if w > h, h * w > maximum { w = max(h, maximum / h, 1) }
+        if h > w, h * w > maximum { h = max(w, maximum / w, 1) }
         while h * w > maximum {
             if w >= h, w > 1 { w -= 1 } else if h > 1 { h -= 1 } else { break }
         }
@@ -28,7 +35,7 @@ public enum TokenGrid {
         var result: [THW] = []
         var h = 1
         while true {
-            let w = max(1, Int((Double(h) * aspect).rounded()))
+            let w = max(1, Int(min(Double(h) * aspect, Double(maximum) + 1).rounded()))
             let n = h * w
             if n > maximum { break }
             if n >= minimum, result.last.map({ $0.product < n }) ?? true {

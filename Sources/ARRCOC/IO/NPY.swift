@@ -3,13 +3,10 @@ import Foundation
 /// Reads numpy `.npy` arrays of floats (`<f4` or `<f8`, C order), as `np.save` writes them.
 public enum NPY {
     /// The array's shape and its values as `Float`.
-    /// - Throws: `FormatError` naming the file when the bytes are not a little-endian float array.
-    public static func readFloats(path: String) throws(FormatError) -> (shape: [Int], values: [Float]) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
-        }
-        return try parse(data, path: path)
+    /// - Throws: `FormatError` naming the file when the bytes are not a little-endian float array;
+    ///   `LimitError` when the file is larger than `Limit.sideFileBytes`.
+    public static func readFloats(path: String) throws -> (shape: [Int], values: [Float]) {
+        try parse(try SideFile.read(path: path, limit: .sideFileBytes), path: path)
     }
 
     static func parse(_ data: Data, path: String) throws(FormatError) -> (shape: [Int], values: [Float]) {
@@ -19,6 +16,7 @@ public enum NPY {
             throw bad("missing the \\x93NUMPY magic")
         }
         let major = bytes[6]
+        guard (1...3).contains(major) else { throw bad("format version \(major); expected 1, 2 or 3") }
         let headerStart = major == 1 ? 10 : 12
         guard bytes.count >= headerStart else { throw bad("truncated header") }
         let headerLength = major == 1
@@ -39,12 +37,20 @@ public enum NPY {
         guard let shapeText = header.range(of: "'shape':").map({ header[$0.upperBound...] }),
               let open = shapeText.firstIndex(of: "("), let close = shapeText.firstIndex(of: ")")
         else { throw bad("no 'shape' in header") }
-        let shape = shapeText[shapeText.index(after: open)..<close].split(separator: ",")
-            .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let count = shape.reduce(1, *)
+        guard open < close else { throw bad("no 'shape' tuple in header") }
+        var shape: [Int] = []
+        for item in shapeText[shapeText.index(after: open)..<close].split(separator: ",") {
+            let text = item.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            guard let n = Int(text), n >= 0 else { throw bad("shape entry '\(text)' is not a non-negative integer") }
+            shape.append(n)
+        }
         let start = headerStart + headerLength
-        guard bytes.count - start == count * width else {
-            throw bad("shape \(shape) needs \(count * width) data bytes, the file has \(bytes.count - start)")
+        guard let count = CheckedMath.product(shape), let needed = CheckedMath.product([count, width]) else {
+            throw bad("shape \(shape) has more elements than memory can address")
+        }
+        guard bytes.count - start == needed else {
+            throw bad("shape \(shape) needs \(needed) data bytes, the file has \(bytes.count - start)")
         }
         let values: [Float] = data.subdata(in: start..<data.count).withUnsafeBytes { raw in
             width == 4 ? Array(raw.bindMemory(to: Float.self)) : raw.bindMemory(to: Double.self).map(Float.init)

@@ -92,17 +92,24 @@ public struct SHA256: Sendable {
         }
     }
 
-    /// Hex digest of a file, read in 4 MiB chunks.
+    /// Hex digest of a regular file, read in 4 MiB chunks.
+    ///
+    /// Only the bytes the file held when it was opened are read, and devices, FIFOs and
+    /// directories are refused (`/dev/zero` would otherwise be hashed forever).
+    /// - Throws: `FormatError.unreadable` naming the file.
     public static func hexDigest(ofFile path: String) throws(FormatError) -> String {
+        let size = try SideFile.regularFileSize(path: path)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .unreadable(path: path, reason: "cannot open for reading")
         }
         defer { try? handle.close() }
         var hasher = SHA256()
-        while true {
-            let chunk = handle.readData(ofLength: 4 << 20)
+        var remaining = size
+        while remaining > 0 {
+            let chunk = handle.readData(ofLength: min(4 << 20, remaining))
             if chunk.isEmpty { break }
             hasher.update(chunk)
+            remaining -= chunk.count
         }
         return hasher.finalize()
     }

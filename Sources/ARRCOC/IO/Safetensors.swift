@@ -46,7 +46,7 @@ public struct Safetensors: Sendable {
         }
 
         /// Number of elements, the product of the shape.
-        public var count: Int { shape.reduce(1, *) }
+        public var count: Int { CheckedMath.product(shape) ?? 0 }
 
         /// The elements as `Float` (F32 as is, F64 narrowed); nil for integer types.
         public var floats: [Float]? {
@@ -127,10 +127,13 @@ public struct Safetensors: Sendable {
             guard let dtype = DType(rawValue: dtypeName) else {
                 throw bad("tensor '\(name)' has dtype \(dtypeName); arrcoc reads F32, F64, I64, I32, U8")
             }
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body.count else {
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension in shape \(shape)") }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body.count else {
                 throw bad("tensor '\(name)' has offsets \(offsets) outside the \(body.count)-byte data")
             }
-            let expected = shape.reduce(1, *) * dtype.size
+            guard let count = CheckedMath.product(shape), let expected = CheckedMath.product([count, dtype.size]) else {
+                throw bad("tensor '\(name)' of shape \(shape) has more elements than memory can address")
+            }
             guard offsets[1] - offsets[0] == expected else {
                 throw bad("tensor '\(name)' of shape \(shape) \(dtypeName) needs \(expected) bytes, has \(offsets[1] - offsets[0])")
             }
@@ -139,12 +142,9 @@ public struct Safetensors: Sendable {
         self.init(tensors: tensors, metadata: metadata)
     }
 
-    /// Reads and parses the file at `path`.
-    public init(contentsOf path: String) throws(FormatError) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
-        }
-        try self.init(data: data, path: path)
+    /// Reads and parses the file at `path` (a regular file within `Limit.sideFileBytes`).
+    /// - Throws: `FormatError` naming the file, or `LimitError` when it is too large.
+    public init(contentsOf path: String) throws {
+        try self.init(data: try SideFile.read(path: path, limit: .sideFileBytes, mapped: true), path: path)
     }
 }

@@ -95,6 +95,10 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         _ = try StrategyRegistry.allocator(named: strategy, parameters: strategyParams)
         if let budget {
             guard budget > 0 else { throw .outOfRange(key: "budget", value: "\(budget)", expected: "a positive number of tokens") }
+            guard budget <= Limit.budgetTokens.intValue else {
+                throw .outOfRange(key: "budget", value: "\(budget)",
+                                  expected: "at most \(Limit.budgetTokens.intValue) tokens (\(Limit.budgetTokens.environmentVariable) raises it)")
+            }
         }
         try ConfigError.check("analysis.candidate_fps", analysis.candidateFPS, in: 0.01...60)
         try ConfigError.check("analysis.embedding_dim", analysis.embeddingDim, in: 2...CellDescriptor.length)
@@ -105,11 +109,7 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
 
     /// Parses YAML text: unknown keys, wrong types and out-of-range values are errors naming the key.
     public static func parse(yaml text: String, path: String) throws -> CompressionConfig {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
-            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)")
-        }
-        guard let root else { return CompressionConfig() }
+        guard let root = try YAMLInput.load(text, path: path) else { return CompressionConfig() }
         guard let mapping = root as? [String: Any] else {
             throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping of keys")
         }
@@ -124,10 +124,9 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
 
     /// Loads a YAML file.
     public static func load(path: String) throws -> CompressionConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError.unreadable(path: path, reason: "no such file or not readable")
+        do { return try parse(yaml: try YAMLInput.read(path: path), path: path) } catch let error as ConfigError {
+            throw error.located(in: path)
         }
-        return try parse(yaml: String(decoding: data, as: UTF8.self), path: path)
     }
 
     private static func checkKeys(_ mapping: [String: Any], section: String) throws {

@@ -6,6 +6,8 @@ public enum ConfigError: Error, Equatable, LocalizedError {
     case unknownKey(key: String, allowed: [String])
     case invalidValue(key: String, value: String, expected: String)
     case unreadable(path: String, reason: String)
+    /// Any of the above, found in the file at `path`.
+    indirect case inFile(path: String, error: ConfigError)
 
     public var errorDescription: String? {
         switch self {
@@ -17,6 +19,16 @@ public enum ConfigError: Error, Equatable, LocalizedError {
             return "\(key) = \(value) is invalid; expected \(expected)"
         case let .unreadable(path, reason):
             return "\(path): \(reason)"
+        case let .inFile(path, error):
+            return "\(path): \(error.errorDescription ?? "")"
+        }
+    }
+
+    /// This error as found in the file at `path` (errors that already name a file are kept).
+    public func located(in path: String) -> ConfigError {
+        switch self {
+        case .unreadable, .inFile: self
+        default: .inFile(path: path, error: self)
         }
     }
 

@@ -30,6 +30,10 @@ public struct Query: Sendable, Equatable {
         guard q > 0, vectors.count == q * d else {
             throw .invalidQuery(source: source, reason: "shape \(shape) does not match \(vectors.count) values")
         }
+        guard q <= Limit.queryVectors.intValue else {
+            throw .invalidQuery(source: source, reason: "\(q) query vectors is beyond the limit of \(Limit.queryVectors.intValue); "
+                                + "set \(Limit.queryVectors.environmentVariable) to raise it if this is intended")
+        }
         guard d == featuresDimension else {
             throw .dimensionMismatch(query: source, queryDimension: d, featuresDimension: featuresDimension)
         }

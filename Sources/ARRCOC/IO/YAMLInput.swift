@@ -1,0 +1,66 @@
+import Foundation
+import Yams
+
+/// YAML read with bounds (config, sweep and truth files): the file is a regular file within
+/// `Limit.yamlBytes`, and its document, aliases expanded, has at most `Limit.yamlNodes` nodes.
+///
+/// An alias bomb (a few hundred bytes whose anchors refer to each other ten levels deep) expands
+/// to billions of nodes; libyaml and Yams's composer share the aliased nodes, but constructing
+/// Swift values or decoding copies every one. Counting the expansion first, and stopping at the
+/// limit, costs at most `Limit.yamlNodes` steps.
+public enum YAMLInput {
+    /// The text of the YAML file at `path`.
+    /// - Throws: `ConfigError.unreadable` (missing, not a regular file, not UTF-8) or `LimitError`.
+    public static func read(path: String) throws -> String {
+        let data: Data
+        do { data = try SideFile.read(path: path, limit: .yamlBytes) } catch let error as FormatError {
+            if case let .unreadable(_, reason) = error { throw ConfigError.unreadable(path: path, reason: reason) }
+            throw error
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError.unreadable(path: path, reason: "not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Checks `text` (from `path`) is within the limits and parses it to plain values (Yams'
+    /// `load`); nil for an empty document.
+    /// - Throws: `ConfigError.unreadable` for invalid YAML, `LimitError` beyond a limit.
+    public static func load(_ text: String, path: String) throws -> Any? {
+        try check(text, path: path)
+        do { return try Yams.load(yaml: text) } catch {
+            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)")
+        }
+    }
+
+    /// Throws unless `text` is within `Limit.yamlBytes` and expands to at most `Limit.yamlNodes`.
+    public static func check(_ text: String, path: String) throws {
+        try Limit.yamlBytes.check(text.utf8.count, in: path, what: "YAML size")
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)")
+        }
+        guard let root else { return }
+        let limit = Limit.yamlNodes.intValue
+        var count = 0
+        var stack: [Node] = [root]
+        while let node = stack.popLast() {
+            count += 1
+            guard count <= limit else {
+                throw LimitError.exceeded(source: path, what: "the document with its aliases expanded", value: "more than \(limit) nodes",
+                                          limit: .yamlNodes)
+            }
+            switch node {
+            case let .mapping(mapping):
+                for (key, value) in mapping {
+                    stack.append(key)
+                    stack.append(value)
+                }
+            case let .sequence(sequence):
+                stack.append(contentsOf: sequence)
+            default:
+                break
+            }
+        }
+    }
+}
