@@ -2,7 +2,7 @@
 /// whose top relevance is clearly above its mean (by `threshold`) gets its top units; otherwise it
 /// is split in two with the budget shared, down to `depth` levels, where units are spread evenly.
 public struct AKSAllocator: BudgetAllocator {
-    public let name = "aks"
+    public let name = Strategy.aks.rawValue
     public var depth: Int
     public var threshold: Double
     public var tokensPerFrame: Double

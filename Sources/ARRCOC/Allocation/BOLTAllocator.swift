@@ -3,7 +3,7 @@ import Foundation
 /// `bolt`: inverse transform sampling of relevance^α (BOLT, Liu et al., CVPR 2025: frames drawn
 /// at evenly spaced quantiles of the relevance CDF), duplicates removed (`alpha`, `tokens_per_frame`).
 public struct BOLTAllocator: BudgetAllocator {
-    public let name = "bolt"
+    public let name = Strategy.bolt.rawValue
     public var alpha: Double
     public var tokensPerFrame: Double
     public var parameters: [String: String] { ["alpha": "\(alpha)", "tokens_per_frame": "\(Int(tokensPerFrame))"] }

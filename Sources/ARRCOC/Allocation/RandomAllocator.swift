@@ -1,6 +1,6 @@
 /// `random`: units in a seeded random order (parameters `seed`, `tokens_per_frame`).
 public struct RandomAllocator: BudgetAllocator {
-    public let name = "random"
+    public let name = Strategy.random.rawValue
     public var seed: UInt64
     public var tokensPerFrame: Double
     public var parameters: [String: String] { ["seed": "\(seed)", "tokens_per_frame": "\(Int(tokensPerFrame))"] }

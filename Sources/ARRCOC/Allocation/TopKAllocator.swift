@@ -1,6 +1,6 @@
 /// `topk`: the k most relevant units, k as many as the budget holds (`tokens_per_frame`).
 public struct TopKAllocator: BudgetAllocator {
-    public let name = "topk"
+    public let name = Strategy.topk.rawValue
     public var tokensPerFrame: Double
     public var parameters: [String: String] { ["tokens_per_frame": "\(Int(tokensPerFrame))"] }
 
