@@ -1,6 +1,6 @@
 import CLapack
 
-/// Symmetric eigendecomposition and Cholesky through LAPACK (`dsyevd`, `dpotrf`, `dpotrs`).
+/// Symmetric eigendecomposition through LAPACK (`dsyevd`).
 ///
 /// The matrices are symmetric, so a row-major matrix is its own column-major view; only the
 /// outputs need care (LAPACK writes eigenvectors as columns of a column-major array).
@@ -40,54 +40,5 @@ public enum LAPACK {
         // `work` holds eigenvectors as columns, column-major: read as row-major it is Vᵀ.
         let vt = try Matrix(rows: a.rows, columns: a.rows, elements: work)
         return (values, vt.transposed)
-    }
-
-    /// Cholesky factor `L` (lower triangular) with `a = L · Lᵀ`.
-    ///
-    /// - Throws: `.notPositiveDefinite(order:)` naming the first failing leading minor.
-    /// - Complexity: O(n³/3).
-    public static func cholesky(_ a: Matrix<Double>) throws(LinearAlgebraError) -> Matrix<Double> {
-        guard a.rows == a.columns else {
-            throw .notSquare(operation: "Cholesky", rows: a.rows, columns: a.columns)
-        }
-        guard a.elements.allSatisfy(\.isFinite) else { throw .nonFinite(operation: "Cholesky") }
-        var n = Int32(a.rows)
-        if n == 0 { return a }
-        var factor = a.elements
-        var lda = n
-        var info: Int32 = 0
-        // Column-major 'U' (A = UᵀU) read back row-major is the lower factor L = Uᵀ.
-        dpotrf_("U", &n, &factor, &lda, &info, 1)
-        if info > 0 { throw .notPositiveDefinite(order: Int(info)) }
-        guard info == 0 else { throw .lapackFailure(routine: "dpotrf", info: Int(info)) }
-        var l = try Matrix(rows: a.rows, columns: a.rows, elements: factor)
-        for r in 0..<a.rows { for c in (r + 1)..<a.rows where c < a.rows { l[r, c] = 0 } }
-        return l
-    }
-
-    /// Solves `a · x = b` for a symmetric positive definite `a` (Cholesky, then two triangular solves).
-    ///
-    /// - Parameter b: right-hand sides as columns (`n × nrhs`).
-    /// - Complexity: O(n³/3 + n²·nrhs).
-    public static func solvePositiveDefinite(
-        _ a: Matrix<Double>, _ b: Matrix<Double>
-    ) throws(LinearAlgebraError) -> Matrix<Double> {
-        guard b.rows == a.rows else {
-            throw .dimensionMismatch(
-                operation: "positive definite solve", left: "\(a.rows)×\(a.columns)", right: "\(b.rows)×\(b.columns)")
-        }
-        let l = try cholesky(a)
-        var n = Int32(a.rows)
-        var nrhs = Int32(b.columns)
-        if n == 0 || nrhs == 0 { return b }
-        // dpotrs wants the column-major 'U' factor: that is L's row-major storage read as U.
-        var factor = l.elements
-        var rhs = b.transposed.elements  // column-major b
-        var lda = n
-        var ldb = n
-        var info: Int32 = 0
-        dpotrs_("U", &n, &nrhs, &factor, &lda, &rhs, &ldb, &info, 1)
-        guard info == 0 else { throw .lapackFailure(routine: "dpotrs", info: Int(info)) }
-        return try Matrix(rows: b.columns, columns: b.rows, elements: rhs).transposed
     }
 }

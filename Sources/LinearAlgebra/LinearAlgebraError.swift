@@ -8,8 +8,6 @@ public enum LinearAlgebraError: Error, Equatable, LocalizedError {
     case dimensionMismatch(operation: String, left: String, right: String)
     /// The routine needs a square matrix.
     case notSquare(operation: String, rows: Int, columns: Int)
-    /// Cholesky found a leading minor that is not positive definite.
-    case notPositiveDefinite(order: Int)
     /// LAPACK reported a failure (`info` as LAPACK returned it).
     case lapackFailure(routine: String, info: Int)
     /// The input holds NaN or infinity.
@@ -23,8 +21,6 @@ public enum LinearAlgebraError: Error, Equatable, LocalizedError {
             return "\(operation): shapes \(left) and \(right) do not fit"
         case let .notSquare(operation, rows, columns):
             return "\(operation) needs a square matrix, got \(rows)×\(columns)"
-        case let .notPositiveDefinite(order):
-            return "Cholesky: the leading minor of order \(order) is not positive definite"
         case let .lapackFailure(routine, info):
             return "LAPACK \(routine) failed with info = \(info)"
         case let .nonFinite(operation):

@@ -34,9 +34,10 @@ import TestSupport
         return AllocationInput(times: times, relevance: relevance, levels: levels, budget: budget, format: format, config: config)
     }
 
-    @Test(arguments: StrategyRegistry.names)
-    func invariantsHoldOverRandomInputs(_ strategy: String) throws {
-        let allocator = try StrategyRegistry.allocator(named: strategy)
+    @Test(arguments: Strategy.allCases)
+    func invariantsHoldOverRandomInputs(_ strategy: Strategy) throws {
+        let allocator = try StrategyRegistry.allocator(strategy)
+        #expect(allocator.name == strategy.rawValue)
         var g = Rng(state: 20261125)
         var allocated = 0, refused = 0
         for case_ in 0..<1000 {
@@ -142,7 +143,9 @@ import TestSupport
     }
 
     @Test func unknownStrategiesAndParametersAreNamed() {
-        #expect(throws: ConfigError.self) { try StrategyRegistry.allocator(named: "magic") }
+        #expect(throws: ConfigError.invalidValue(key: "strategy", value: "magic", expected: "one of arrcoc, uniform, random, topk, bolt, aks")) {
+            try StrategyRegistry.allocator(named: "magic")
+        }
         #expect(throws: ConfigError.unknownKey(key: "strategy_params.sead (for random)", allowed: ["seed", "tokens_per_frame"])) {
             try StrategyRegistry.allocator(named: "random", parameters: ["sead": 1])
         }

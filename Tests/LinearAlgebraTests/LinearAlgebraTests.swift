@@ -66,22 +66,12 @@ import Testing
         #expect(vtv.maxAbsDifference(.identity(n)) < 1e-10)
     }
 
-    @Test func choleskyOfKnownMatrix() throws {
-        // [[4,12,-16],[12,37,-43],[-16,-43,98]] = L·Lᵀ with L = [[2,0,0],[6,1,0],[-8,5,3]].
-        let a = try Matrix<Double>(rows: 3, columns: 3, elements: [4, 12, -16, 12, 37, -43, -16, -43, 98])
-        let l = try LAPACK.cholesky(a)
-        #expect(l.elements == [2, 0, 0, 6, 1, 0, -8, 5, 3])
-        let x = try LAPACK.solvePositiveDefinite(a, try Matrix(rows: 3, columns: 1, elements: [1, 2, 3]))
-        let ax = try BLAS.multiply(a, x)
-        #expect(ax.maxAbsDifference(try Matrix(rows: 3, columns: 1, elements: [1, 2, 3])) < 1e-9)
-    }
-
-    @Test func choleskyRejectsIndefiniteAndNonFinite() throws {
-        let a = try Matrix<Double>(rows: 2, columns: 2, elements: [1, 2, 2, 1])
-        #expect(throws: LinearAlgebraError.notPositiveDefinite(order: 2)) { try LAPACK.cholesky(a) }
+    @Test func symmetricEigenRejectsNonSquareAndNonFinite() throws {
         let nan = try Matrix<Double>(rows: 1, columns: 1, elements: [.nan])
-        #expect(throws: LinearAlgebraError.nonFinite(operation: "Cholesky")) { try LAPACK.cholesky(nan) }
+        #expect(throws: LinearAlgebraError.nonFinite(operation: "symmetric eigendecomposition")) { try LAPACK.symmetricEigen(nan) }
         let rect = Matrix<Double>(zeros: 2, 3)
-        #expect(throws: LinearAlgebraError.self) { try LAPACK.symmetricEigen(rect) }
+        #expect(throws: LinearAlgebraError.notSquare(operation: "symmetric eigendecomposition", rows: 2, columns: 3)) {
+            try LAPACK.symmetricEigen(rect)
+        }
     }
 }

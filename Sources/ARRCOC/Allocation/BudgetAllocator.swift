@@ -62,7 +62,6 @@ public enum AllocationError: Error, Equatable, LocalizedError {
     case budgetNotPositive(budget: Int)
     /// Not even one block of the smallest grid fits.
     case budgetTooSmall(budget: Int, minimum: Int)
-    case unknownStrategy(name: String, known: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -73,7 +72,6 @@ public enum AllocationError: Error, Equatable, LocalizedError {
         case let .budgetNotPositive(b): return "budget \(b) tokens: expected a positive number of tokens"
         case let .budgetTooSmall(b, m):
             return "budget \(b) tokens is below the smallest feasible sequence: one block needs \(m) tokens (vision tokens + timestamp + vision_start/vision_end)"
-        case let .unknownStrategy(name, known): return "unknown strategy '\(name)'; known: \(known.joined(separator: ", "))"
         }
     }
 }

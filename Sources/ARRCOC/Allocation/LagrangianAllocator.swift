@@ -27,7 +27,7 @@ import Foundation
 /// the best); then the sparse floor (a block every `sparse_interval_s`), thinned evenly to
 /// `floor_budget_share` of the budget. The rest is the Lagrangian's.
 public struct LagrangianAllocator: BudgetAllocator {
-    public let name = "arrcoc"
+    public let name = Strategy.arrcoc.rawValue
     public var parameters: [String: String] { [:] }
 
     public init() {}

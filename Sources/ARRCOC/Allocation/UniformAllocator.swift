@@ -3,7 +3,7 @@
 /// largest whose total fits; when even the smallest grid does not fit, blocks are dropped evenly
 /// (fewer frames, evenly spaced) until it does. Ignores relevance.
 public struct UniformAllocator: BudgetAllocator {
-    public let name = "uniform"
+    public let name = Strategy.uniform.rawValue
     public var parameters: [String: String] { [:] }
 
     public init() {}

@@ -46,7 +46,8 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         }
     }
 
-    /// Allocation strategy: `arrcoc` or a baseline (`uniform`, `random`, `topk`, `bolt`, `aks`).
+    /// Allocation strategy: a `Strategy` name, `arrcoc` or a baseline (`uniform`, `random`, `topk`, `bolt`, `aks`);
+    /// checked by `validate()`.
     public var strategy = "arrcoc"
     /// The strategy's parameters (see `StrategyRegistry`); missing ones take their defaults.
     public var strategyParams: [String: Double] = [:]
@@ -88,7 +89,7 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
     ]
 
     /// Strategy names `compress` knows.
-    public static var strategies: [String] { StrategyRegistry.names }
+    public static var strategies: [String] { Strategy.names }
 
     /// Range checks after decoding and after flags; errors name the key.
     public func validate() throws(ConfigError) {
