@@ -51,7 +51,7 @@ public struct DemoStory: Sendable {
                 try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
                 try OutputWriter.write(result, to: out)
                 try Preview.write(result, features: features, heat: true, to: out)
-                let m = Evaluation.evaluate(manifest: result.manifest, truth: haystack.truth, delta: 1, minBoxTokens: 16)
+                let m = try Evaluation.evaluate(manifest: result.manifest, truth: haystack.truth, delta: 1, minBoxTokens: 16)
                 let onNeedle = result.manifest.blocks.reduce(0.0) { sum, b in
                     let block = EvaluatedBlock(time: b.timeSeconds, tokens: b.tokens, grid: b.grid, keptCells: b.keptCells)
                     let event = haystack.truth.events.first { b.timeSeconds >= $0.startSeconds && b.timeSeconds <= $0.endSeconds }
