@@ -35,31 +35,8 @@ struct PreviewCommand: ParsableCommand {
     func run() throws {
         global.bootstrapLogging()
         let dir = URL(fileURLWithPath: directory)
-        let manifestPath = dir.appendingPathComponent("manifest.json").path
-        guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw ConfigError.unreadable(path: manifestPath, reason: "no such file: \(directory) is not an output directory of arrcoc compress")
-        }
-        let manifest: Manifest
-        do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
-            throw ConfigError.unreadable(path: manifestPath, reason: "not an arrcoc.manifest/1 file: \(error.localizedDescription)")
-        }
-        let tensorsPath = dir.appendingPathComponent("tensors.safetensors").path
-        guard let pixels = try Safetensors(contentsOf: tensorsPath).tensors["pixel_values_videos"]?.floats else {
-            throw FormatError.missingTensor(path: tensorsPath, name: "pixel_values_videos")
-        }
-        var overlay: ContactSheet.Heat? = nil
-        if heat {
-            var config = CompressionConfig()
-            config.emission.mode = manifest.mode
-            let engine = try Engine(config: config, progress: TerminalProgress().handler)
-            let video = manifest.source.path
-            let featureSet = try features.map { try engine.features(at: $0, for: video) } ?? engine.analyze(video: video)
-            let query = manifest.query.kind == "image"
-                ? try engine.query(image: manifest.query.path, features: featureSet, featuresPath: features)
-                : try engine.query(embedding: manifest.query.path, features: featureSet)
-            let scores = try OpponentProcessingScorer(config: config.scoring).score(featureSet, query: query.query)
-            overlay = Preview.heat(features: featureSet, scores: scores, manifest: manifest)
-        }
+        let (manifest, pixels) = try Preview.load(directory: dir)
+        let overlay = heat ? try Preview.heat(for: manifest, featuresPath: features, progress: TerminalProgress().handler) : nil
         try Preview.write(manifest: manifest, pixelValues: pixels, heat: overlay, to: dir)
         print("\(dir.appendingPathComponent(Preview.sheetName).path)\n\(dir.appendingPathComponent(Preview.timelineName).path)")
     }

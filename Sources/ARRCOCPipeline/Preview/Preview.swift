@@ -36,6 +36,32 @@ public enum Preview {
         return ContactSheet.Heat(grid: THW(t: 1, h: features.rows, w: features.cols), blocks: blocks)
     }
 
+    /// Scores the manifest's query again on the video's features (`featuresPath`, or the video
+    /// analysed now) and returns the heat of its blocks: what `arrcoc preview --heat` draws.
+    public static func heat(for manifest: Manifest, featuresPath: String?, progress: @escaping ProgressHandler = { _ in }) throws -> ContactSheet.Heat {
+        var config = CompressionConfig()
+        config.emission.mode = manifest.mode
+        let engine = try Engine(config: config, progress: progress)
+        let video = manifest.source.path
+        let features = try featuresPath.map { try engine.features(at: $0, for: video) } ?? engine.analyze(video: video)
+        let query = manifest.query.kind == "image"
+            ? try engine.query(image: manifest.query.path, features: features, featuresPath: featuresPath)
+            : try engine.query(embedding: manifest.query.path, features: features)
+        let scores = try OpponentProcessingScorer(config: config.scoring).score(features, query: query.query)
+        return heat(features: features, scores: scores, manifest: manifest)
+    }
+
+    /// Reads an output directory of `arrcoc compress`: its manifest and `pixel_values_videos`.
+    public static func load(directory: URL) throws -> (manifest: Manifest, pixelValues: [Float]) {
+        let manifestPath = directory.appendingPathComponent("manifest.json").path
+        let manifest = try Manifest.load(path: manifestPath)
+        let tensorsPath = directory.appendingPathComponent("tensors.safetensors").path
+        guard let pixels = try Safetensors(contentsOf: tensorsPath).tensors["pixel_values_videos"]?.floats else {
+            throw FormatError.missingTensor(path: tensorsPath, name: "pixel_values_videos")
+        }
+        return (manifest, pixels)
+    }
+
     /// A PNG of the query image at most 120 px on a side; nil for embeddings or unreadable images.
     static func thumbnail(_ query: Manifest.QueryInfo) -> Data? {
         guard query.kind == "image", let reader = try? VideoReader(path: query.path) else { return nil }
