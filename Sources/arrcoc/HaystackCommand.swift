@@ -81,48 +81,14 @@ struct HaystackCommand: ParsableCommand {
 
     func run() throws {
         global.bootstrapLogging()
-        let needlePath = needle == "builtin" ? try HaystackBuilder.builtinNeedle(in: CacheDirectory.generated) : needle
-        let info = try VideoProbe.probe(path: background)
-        let needleInfo = try VideoProbe.probe(path: needlePath, countFrames: false)
-        guard info.width > 0, info.height > 0, needleInfo.width > 0, needleInfo.height > 0 else {
-            let path = info.width > 0 && info.height > 0 ? needlePath : background
-            throw FormatError.malformed(path: path, format: "video or image", reason: "no picture size")
-        }
-        let duration = info.durationSeconds ?? 10
-        try Limit.durationSeconds.check(duration, in: background, what: "duration")
-        let needleAspect = Double(needleInfo.height) / Double(needleInfo.width)
-        let frameAspect = Double(info.width) / Double(info.height)
-        let recipe: HaystackRecipe
-        if explicitEvents.isEmpty {
-            recipe = HaystackRecipe.random(
-                duration: duration, count: events, eventDuration: try Self.range(eventDuration, "--event-duration"),
-                scale: try Self.range(scale, "--scale"), needleAspect: needleAspect, frameAspect: frameAspect, moving: moving, seed: seed)
-        } else {
-            recipe = HaystackRecipe(events: try explicitEvents.map { text in
-                let v = try Self.explicitEvent(text)
-                let h = min(1 - v[3], v[4] * frameAspect * needleAspect)
-                return .init(startSeconds: v[0], endSeconds: v[1], box: [v[2], v[3], v[4], h])
-            })
-        }
+        let when: HaystackBuilder.Events = explicitEvents.isEmpty
+            ? .random(count: events, duration: try Self.range(eventDuration, "--event-duration"), scale: try Self.range(scale, "--scale"),
+                      moving: moving, seed: seed)
+            : .explicit(try explicitEvents.map { let v = try Self.explicitEvent($0); return (v[0], v[1], v[2], v[3], v[4]) })
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) and \(truth) were not written")
-        let clipOutput = try StagedOutput(path: out, kind: .haystackClip, force: force, inputs: [background, needle, truth])
-        let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle, out])
-        var truthValue = try HaystackBuilder.build(
-            background: background, needle: needlePath, recipe: recipe, output: clipOutput.staging.path,
-            queryPath: (out as NSString).deletingPathExtension + ".query.png", progress: TerminalProgress().handler)
-        truthValue.video = out
-        if needle == "builtin" {
-            // The query image beside the clip (written once, never replaced).
-            let beside = URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent(URL(fileURLWithPath: needlePath).lastPathComponent).path
-            truthValue.query = beside
-            try clipOutput.commit()
-            if !FileManager.default.fileExists(atPath: beside) { try FileManager.default.copyItem(atPath: needlePath, toPath: beside) }
-        } else {
-            try clipOutput.commit()
-        }
-        try Data(try truthValue.yaml().utf8).write(to: truthOutput.staging)
-        try truthOutput.commit()
-        printErr("wrote \(out) and \(truth): \(truthValue.events.count) events")
+        let value = try HaystackBuilder.make(background: background, needle: needle, events: when, clip: out, truth: truth, force: force,
+                                             progress: TerminalProgress().handler)
+        printErr("wrote \(out) and \(truth): \(value.events.count) events")
     }
 
     static func range(_ text: String, _ flag: String, maximum: Double = .greatestFiniteMagnitude) throws -> ClosedRange<Double> {

@@ -1,0 +1,61 @@
+import ARRCOC
+import Foundation
+import VideoDecoding
+
+extension HaystackBuilder {
+    /// When the needle appears.
+    public enum Events: Sendable {
+        /// `count` non-overlapping events drawn from `seed` (`HaystackRecipe.random`).
+        case random(count: Int, duration: ClosedRange<Double>, scale: ClosedRange<Double>, moving: Bool, seed: UInt64)
+        /// Explicit events: start, end (seconds), box corner x, y and width (0…1); the height
+        /// follows from the needle's aspect ratio.
+        case explicit([(start: Double, end: Double, x: Double, y: Double, width: Double)])
+    }
+
+    /// `arrcoc haystack` as a library call: builds the clip for `events` and writes it to `clip`
+    /// and its truth to `truth`, both staged (never over an input; an existing output replaced
+    /// only with `force` and only when arrcoc wrote it). `needle` is an image or video path, or
+    /// `builtin` (the checkerboard, copied beside the clip as the query image).
+    public static func make(
+        background: String, needle: String, events: Events, clip: String, truth: String, force: Bool = false,
+        progress: @escaping ProgressHandler = { _ in }
+    ) throws -> Truth {
+        let needlePath = needle == "builtin" ? try builtinNeedle(in: CacheDirectory.generated) : needle
+        let info = try VideoProbe.probe(path: background)
+        let needleInfo = try VideoProbe.probe(path: needlePath, countFrames: false)
+        guard info.width > 0, info.height > 0, needleInfo.width > 0, needleInfo.height > 0 else {
+            let path = info.width > 0 && info.height > 0 ? needlePath : background
+            throw FormatError.malformed(path: path, format: "video or image", reason: "no picture size")
+        }
+        let duration = info.durationSeconds ?? 10
+        try Limit.durationSeconds.check(duration, in: background, what: "duration")
+        let needleAspect = Double(needleInfo.height) / Double(needleInfo.width)
+        let frameAspect = Double(info.width) / Double(info.height)
+        let recipe: HaystackRecipe
+        switch events {
+        case let .random(count, eventDuration, scale, moving, seed):
+            recipe = HaystackRecipe.random(duration: duration, count: count, eventDuration: eventDuration, scale: scale,
+                                           needleAspect: needleAspect, frameAspect: frameAspect, moving: moving, seed: seed)
+        case let .explicit(list):
+            recipe = HaystackRecipe(events: list.map { e in
+                let h = min(1 - e.y, e.width * frameAspect * needleAspect)
+                return .init(startSeconds: e.start, endSeconds: e.end, box: [e.x, e.y, e.width, h])
+            })
+        }
+        let clipOutput = try StagedOutput(path: clip, kind: .haystackClip, force: force, inputs: [background, needle, truth])
+        let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle, clip])
+        var value = try build(background: background, needle: needlePath, recipe: recipe, output: clipOutput.staging.path,
+                              queryPath: (clip as NSString).deletingPathExtension + ".query.png", progress: progress)
+        value.video = clip
+        try clipOutput.commit()
+        if needle == "builtin" {
+            // The query image beside the clip (written once, never replaced).
+            let beside = URL(fileURLWithPath: clip).deletingLastPathComponent().appendingPathComponent(URL(fileURLWithPath: needlePath).lastPathComponent).path
+            value.query = beside
+            if !FileManager.default.fileExists(atPath: beside) { try FileManager.default.copyItem(atPath: needlePath, toPath: beside) }
+        }
+        try Data(try value.yaml().utf8).write(to: truthOutput.staging)
+        try truthOutput.commit()
+        return value
+    }
+}
