@@ -1,0 +1,98 @@
+import ARRCOCPipeline
+import Foundation
+import Testing
+import TestSupport
+
+/// The rules of `StagedOutput` one by one, without a video.
+@Suite struct StagedOutputTests {
+    static func write(_ text: String, _ url: URL) throws { try Data(text.utf8).write(to: url) }
+    static func read(_ url: URL) throws -> String { String(decoding: try Data(contentsOf: url), as: UTF8.self) }
+
+    @Test func aDirectoryAppearsOnlyOnCommitWithItsParentsAndMarker() throws {
+        let root = TestClips.scratch("staged-new")
+        let dest = root.appendingPathComponent("a/b/out")
+        do {
+            let output = try StagedOutput(path: dest.path, kind: .directory, force: false, inputs: [])
+            try Self.write("x", output.staging.appendingPathComponent("f.txt"))
+            #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("a").path), "parents made before commit")
+            #expect(StagingRegistry.shared.staged.contains(output.staging.path))
+            try output.commit()
+            #expect(!StagingRegistry.shared.staged.contains(output.staging.path))
+        }
+        #expect(try Self.read(dest.appendingPathComponent("f.txt")) == "x")
+        #expect(FileManager.default.fileExists(atPath: dest.appendingPathComponent(StagedOutput.markerName).path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["a"])
+    }
+
+    @Test func anAbandonedOutputLeavesNothing() throws {
+        let root = TestClips.scratch("staged-abandon")
+        var staging = ""
+        do {
+            let output = try StagedOutput(path: root.appendingPathComponent("out").path, kind: .directory, force: false, inputs: [])
+            staging = output.staging.path
+            try Self.write("x", output.staging.appendingPathComponent("f.txt"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: staging))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
+        #expect(!StagingRegistry.shared.staged.contains(staging))
+    }
+
+    @Test func forceSwapsArrcocsOwnDirectoryAndNothingElse() throws {
+        let root = TestClips.scratch("staged-force")
+        let dest = root.appendingPathComponent("out")
+        for text in ["old", "new"] {
+            let output = try StagedOutput(path: dest.path, kind: .directory, force: true, inputs: [])
+            try Self.write(text, output.staging.appendingPathComponent("f.txt"))
+            try output.commit()
+        }
+        #expect(try Self.read(dest.appendingPathComponent("f.txt")) == "new")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["out"], "the old output was not removed")
+
+        let users = root.appendingPathComponent("users")
+        try FileManager.default.createDirectory(at: users, withIntermediateDirectories: true)
+        try Self.write("keep", users.appendingPathComponent("notes.txt"))
+        #expect(throws: OutputError.exists(path: users.path)) {
+            try StagedOutput(path: users.path, kind: .directory, force: false, inputs: [])
+        }
+        #expect(throws: OutputError.notArrcocOutput(path: users.path, expected: "an output directory")) {
+            try StagedOutput(path: users.path, kind: .directory, force: true, inputs: [])
+        }
+        // A symbolic link to arrcoc's own output is not followed.
+        let link = root.appendingPathComponent("link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: dest)
+        #expect(throws: OutputError.notArrcocOutput(path: link.path, expected: "an output directory")) {
+            try StagedOutput(path: link.path, kind: .directory, force: true, inputs: [])
+        }
+        #expect(try Self.read(users.appendingPathComponent("notes.txt")) == "keep")
+    }
+
+    @Test func anOutputIsNeverAnInputNorHoldsOne() throws {
+        let root = TestClips.scratch("staged-input")
+        let input = root.appendingPathComponent("dir/in.mp4")
+        try FileManager.default.createDirectory(at: input.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Self.write("video", input)
+        let dotted = root.path + "/dir/../dir/in.mp4"
+        #expect(throws: OutputError.isInput(output: dotted, input: input.path)) {
+            try StagedOutput(path: dotted, kind: .featuresFile, force: true, inputs: [input.path])
+        }
+        #expect(throws: OutputError.containsInput(output: root.appendingPathComponent("dir").path, input: input.path)) {
+            try StagedOutput(path: root.appendingPathComponent("dir").path, kind: .directory, force: true, inputs: [input.path])
+        }
+        #expect(try Self.read(input) == "video")
+    }
+
+    @Test func filesAreReplacedOnlyWhenRecognisedAsArrcocs() throws {
+        let root = TestClips.scratch("staged-file")
+        let truth = root.appendingPathComponent("t.yaml")
+        try Self.write("video: a.mp4\nquery: q.png\nevents:\n  - {start_s: 1, end_s: 2}\n", truth)
+        let output = try StagedOutput(path: truth.path, kind: .truthFile, force: true, inputs: [])
+        try Self.write("video: b.mp4\nquery: q.png\nevents: []\n", output.staging)
+        try output.commit()
+        #expect(try Self.read(truth).contains("b.mp4"))
+        let notes = root.appendingPathComponent("notes.yaml")
+        try Self.write("shopping: [milk]\n", notes)
+        #expect(throws: OutputError.notArrcocOutput(path: notes.path, expected: "a truth file")) {
+            try StagedOutput(path: notes.path, kind: .truthFile, force: true, inputs: [])
+        }
+    }
+}
