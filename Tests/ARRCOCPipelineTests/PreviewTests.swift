@@ -17,12 +17,7 @@ import TestSupport
 
     static let fixture: Result<Fixture, Error> = Result {
         let dir = TestClips.scratch("preview")
-        let needle = dir.appendingPathComponent("needle.png").path
-        let video = dir.appendingPathComponent("hay.mp4").path
-        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "mandelbrot=s=160x160", "-frames:v", "1", needle])
-        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", try Samples.path("cockatoo.mp4"), "-i", needle,
-                                      "-filter_complex", "[0:v][1:v]overlay=900:100:enable='between(t,6,9)'",
-                                      "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", video])
+        let (video, needle) = try TestClips.cockatooWithMandelbrot(in: dir)
         let engine = try Engine()
         let features = try engine.analyze(video: video)
         let result = try engine.compress(video: video, features: features, query: try engine.query(image: needle, features: features), budget: 1500)

@@ -62,3 +62,17 @@ public enum TestClips {
         return dir
     }
 }
+
+extension TestClips {
+    /// cockatoo.mp4 (14 s, 1280×720) with a 160-px Mandelbrot needle at (900, 100) from 6 to 9 s,
+    /// composited by the ffmpeg command line into `directory`; returns the clip and the needle.
+    public static func cockatooWithMandelbrot(in directory: URL) throws -> (video: String, needle: String) {
+        let needle = directory.appendingPathComponent("needle.png").path
+        let video = directory.appendingPathComponent("hay.mp4").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "mandelbrot=s=160x160", "-frames:v", "1", needle])
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", try Samples.path("cockatoo.mp4"), "-i", needle,
+                                      "-filter_complex", "[0:v][1:v]overlay=900:100:enable='between(t,6,9)'",
+                                      "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", video])
+        return (video, needle)
+    }
+}

@@ -16,12 +16,7 @@ import TestSupport
 
     static let haystack: Result<Haystack, Error> = Result {
         let dir = TestClips.scratch("haystack")
-        let needle = dir.appendingPathComponent("needle.png").path
-        let video = dir.appendingPathComponent("hay.mp4").path
-        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "mandelbrot=s=160x160", "-frames:v", "1", needle])
-        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", try Samples.path("cockatoo.mp4"), "-i", needle,
-                                      "-filter_complex", "[0:v][1:v]overlay=900:100:enable='between(t,6,9)'",
-                                      "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", video])
+        let (video, needle) = try TestClips.cockatooWithMandelbrot(in: dir)
         let features = dir.appendingPathComponent("hay.features.safetensors").path
         let r = try CLIRunner.run(["analyze", video, "--out", features])
         guard r.status == 0 else { throw FFmpegTool.Failure(command: ["arrcoc", "analyze"], status: r.status, stderr: r.stderr) }
