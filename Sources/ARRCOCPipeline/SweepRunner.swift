@@ -203,11 +203,11 @@ public final class SweepRunner: @unchecked Sendable {
             }
             let m = Evaluation.evaluate(blocks: blocks, truth: p.truth, delta: run.delta, minBoxTokens: minBoxTokens,
                                         tokensUsed: plan.allocation.totalTokens, budget: run.budget, qwen3vlDefaultTokens: p.reference)
-            return SweepRow(run: run, status: "ok", blocks: blocks.count, metrics: m)
+            return SweepRow(run: run, status: .ok, blocks: blocks.count, metrics: m)
         } catch {
             let m = Metrics(delta: run.delta, temporalRecall: 0, precision: 0, f1: 0, eventHit: 0, detailRecall: 0, tokenShareOnEvents: 0,
                             tokensUsed: 0, budget: run.budget, qwen3vlDefaultTokens: p.reference, compressionRatio: 0)
-            return SweepRow(run: run, status: "error: \(error.localizedDescription)", blocks: 0, metrics: m)
+            return SweepRow(run: run, status: .init(error: error), blocks: 0, metrics: m)
         }
     }
 

@@ -62,7 +62,7 @@ enum SweepPlot {
 
     static func svg(_ rows: [SweepRow], name: String) -> String {
         let fmt = SweepReport.fmt, esc = SweepReport.escape
-        let ok = rows.filter { $0.status == "ok" }
+        let ok = rows.filter { $0.status.isOK }
         let deltas = Array(Set(rows.map(\.metrics.delta))).sorted()
         let metrics = metrics(deltas: deltas)
         var settings: [Setting] = []

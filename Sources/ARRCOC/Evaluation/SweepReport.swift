@@ -13,7 +13,7 @@ public enum SweepReport {
         var sums: [String: [Int: (Double, Int)]] = [:]
         var variants: [String] = []
         var budgets = Set<Int>()
-        for r in rows where r.status == "ok" && r.metrics.delta == delta {
+        for r in rows where r.status.isOK && r.metrics.delta == delta {
             let label = label(r, rows)
             if !variants.contains(label) { variants.append(label) }
             budgets.insert(r.metrics.budget)
@@ -36,7 +36,7 @@ public enum SweepReport {
     public static func summary(_ rows: [SweepRow], name: String, failures: [String]) -> String {
         var out = "# Sweep `\(name)`\n\n"
         let videos = Set(rows.map(\.video))
-        let bad = rows.filter { $0.status != "ok" }
+        let bad = rows.filter { !$0.status.isOK }
         out += "\(rows.count) runs over \(videos.count) videos; means over videos. \(bad.count) runs could not allocate (budget below the smallest feasible sequence) and are left out of the means.\n"
         let deltas = Array(Set(rows.map(\.metrics.delta))).sorted()
         for delta in deltas {
