@@ -290,13 +290,3 @@ public final class SweepRunner: @unchecked Sendable {
         if missing > 0 { throw ExitCodeError.incomplete(missing: missing) }
     }
 }
-
-/// A merge that lacks runs of some shard.
-public enum ExitCodeError: Error, LocalizedError {
-    case incomplete(missing: Int)
-    public var errorDescription: String? {
-        switch self {
-        case let .incomplete(missing): return "\(missing) runs are missing from the shards: the merged results are incomplete"
-        }
-    }
-}
