@@ -203,11 +203,11 @@ public final class SweepRunner: @unchecked Sendable {
             }
             let m = Evaluation.evaluate(blocks: blocks, truth: p.truth, delta: run.delta, minBoxTokens: minBoxTokens,
                                         tokensUsed: plan.allocation.totalTokens, budget: run.budget, qwen3vlDefaultTokens: p.reference)
-            return SweepRow(run: run, status: "ok", blocks: blocks.count, metrics: m)
+            return SweepRow(run: run, status: .ok, blocks: blocks.count, metrics: m)
         } catch {
             let m = Metrics(delta: run.delta, temporalRecall: 0, precision: 0, f1: 0, eventHit: 0, detailRecall: 0, tokenShareOnEvents: 0,
                             tokensUsed: 0, budget: run.budget, qwen3vlDefaultTokens: p.reference, compressionRatio: 0)
-            return SweepRow(run: run, status: "error: \(error.localizedDescription)", blocks: 0, metrics: m)
+            return SweepRow(run: run, status: .init(error: error), blocks: 0, metrics: m)
         }
     }
 
@@ -288,15 +288,5 @@ public final class SweepRunner: @unchecked Sendable {
         let missing = runs.count - ordered.count
         progress(.note("merged \(directories.count) directories: \(ordered.count) of \(runs.count) runs" + (missing > 0 ? " (\(missing) missing)" : "") + " → \(out.path)"))
         if missing > 0 { throw ExitCodeError.incomplete(missing: missing) }
-    }
-}
-
-/// A merge that lacks runs of some shard.
-public enum ExitCodeError: Error, LocalizedError {
-    case incomplete(missing: Int)
-    public var errorDescription: String? {
-        switch self {
-        case let .incomplete(missing): return "\(missing) runs are missing from the shards: the merged results are incomplete"
-        }
     }
 }

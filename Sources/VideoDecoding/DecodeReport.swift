@@ -26,25 +26,3 @@ public struct DecodeReport: Sendable, Equatable, Codable {
         case seeks, lastFrameTime = "last_frame_time_s"
     }
 }
-
-/// A frame wanted by a targeted fetch: the time it should be nearest to, and its size.
-public struct FrameRequest: Sendable, Equatable {
-    /// Seconds from the stream's start.
-    public var time: Double
-    /// Output size; nil keeps the source size.
-    public var size: PixelSize?
-
-    public init(time: Double, size: PixelSize?) {
-        self.time = time
-        self.size = size
-    }
-}
-
-/// How a targeted fetch reaches its frames.
-public enum FetchStrategy: String, Sendable, CaseIterable {
-    /// Seek when the index shows a keyframe between the current position and the next
-    /// request, stream otherwise (never decodes the same GOP twice, skips long gaps).
-    case automatic
-    /// Always decode forward from the start (one pass).
-    case stream
-}

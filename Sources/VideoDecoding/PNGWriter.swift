@@ -53,38 +53,3 @@ public enum PNGWriter {
         return data
     }
 }
-
-/// Copies packed RGB rows into an AVFrame's first plane (whose stride may be padded).
-enum RGBFrameCopy {
-    static func copy(_ rgb: [UInt8], width: Int, height: Int, into frame: UnsafeMutablePointer<AVFrame>) {
-        let stride = Int(frame.pointee.linesize.0)
-        guard let plane = frame.pointee.data.0 else { return }
-        rgb.withUnsafeBufferPointer { src in
-            for y in 0..<height {
-                (plane + y * stride).update(from: src.baseAddress! + y * width * 3, count: width * 3)
-            }
-        }
-    }
-}
-
-/// Writes a file through a temporary name in the same directory, then renames it into place,
-/// so that a failure never leaves a half-written file behind.
-public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws(VideoError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try data.write(to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw .writeFailed(path: path, reason: error.localizedDescription)
-        }
-        // rename(2) replaces an existing file atomically.
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw .writeFailed(path: path, reason: reason)
-        }
-    }
-}

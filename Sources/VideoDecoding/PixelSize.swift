@@ -11,13 +11,13 @@ public struct PixelSize: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Parses `WxH` (for example `640x360`).
-    /// - Throws: `VideoError.invalidRequest` naming the text when it is not two positive integers.
+    /// - Throws: `VideoError.unparsableSize` naming the text when it is not two positive integers.
     public init(parsing text: String) throws(VideoError) {
         let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
         guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0,
               w <= 16384, h <= 16384
         else {
-            throw .invalidRequest("size '\(text)' is not WxH with two positive integers up to 16384 (e.g. 640x360)")
+            throw .unparsableSize(text: text, maximum: 16384)
         }
         self.init(width: w, height: h)
     }

@@ -31,16 +31,16 @@ public final class VideoEncoder {
     /// - Parameters:
     ///   - codecs: encoder names to try in order; the first one this FFmpeg build has is used.
     ///   - quality: constant quality (x264 CRF; MPEG-4 qscale maps from it).
-    /// - Throws: `VideoError.invalidRequest` for odd or empty sizes, `.unsupportedCodec` when no
+    /// - Throws: `VideoError.oddEncoderSize` / `.encoderRateOutOfRange` for odd or empty sizes and bad rates, `.unsupportedCodec` when no
     ///   listed encoder exists, `.writeFailed` when the file cannot be created.
     public init(
         path: String, size: PixelSize, fps: Int, codecs: [String] = ["libx264", "mpeg4"], quality: Int = 20
     ) throws(VideoError) {
         FFmpegLog.install()
         guard size.width >= 2, size.height >= 2, size.width % 2 == 0, size.height % 2 == 0 else {
-            throw .invalidRequest("encoder size \(size) must have even sides of at least 2 px")
+            throw .oddEncoderSize(size)
         }
-        guard fps > 0, fps <= 240 else { throw .invalidRequest("encoder rate \(fps) fps is not in 1…240") }
+        guard fps > 0, fps <= 240 else { throw .encoderRateOutOfRange(fps: fps, maximum: 240) }
         self.path = path
         self.size = size
         let url = URL(fileURLWithPath: path)
@@ -126,7 +126,7 @@ public final class VideoEncoder {
     public func append(rgb pixels: [UInt8]) throws(VideoError) {
         guard !finished, let encoder, let yuv, let rgb else { throw .writeFailed(path: path, reason: "the encoder is closed") }
         guard pixels.count == size.width * size.height * 3 else {
-            throw .invalidRequest("frame of \(pixels.count) bytes does not match \(size) RGB (\(size.width * size.height * 3) bytes)")
+            throw .frameSizeMismatch(bytes: pixels.count, size: size, expected: size.width * size.height * 3)
         }
         guard av_frame_make_writable(yuv) >= 0 else { throw .writeFailed(path: path, reason: "frame not writable") }
         RGBFrameCopy.copy(pixels, width: size.width, height: size.height, into: rgb)

@@ -15,8 +15,22 @@ public enum VideoError: Error, Equatable, LocalizedError {
     case unreadableData(path: String, reason: String)
     /// The file is shorter than its own index says: it was cut off.
     case truncated(path: String, decodedUntil: Double, indexedBytes: Int64, fileBytes: Int64)
-    /// A request that cannot be served (a non-positive size or rate, unsorted times…).
-    case invalidRequest(String)
+    /// A sampling rate outside (0, 1000] frames per second.
+    case sampleRateOutOfRange(fps: Double)
+    /// A requested frame time that is not a finite time ≥ 0 (`position` in the request list).
+    case invalidTime(seconds: Double, position: Int)
+    /// Requested frame times out of order: `seconds` at `position` comes after `previous`.
+    case unsortedTimes(seconds: Double, position: Int, previous: Double)
+    /// An output frame size outside 1×1 … `maximum`×`maximum`.
+    case sizeOutOfRange(PixelSize, maximum: Int)
+    /// Text that is not a `WxH` size with two positive integers up to `maximum`.
+    case unparsableSize(text: String, maximum: Int)
+    /// An encoder size with an odd or zero side (H.264 in 4:2:0 needs even sides).
+    case oddEncoderSize(PixelSize)
+    /// An encoder rate outside 1…`maximum` frames per second.
+    case encoderRateOutOfRange(fps: Int, maximum: Int)
+    /// A frame handed to the encoder whose byte count is not `expected` (packed RGB of its size).
+    case frameSizeMismatch(bytes: Int, size: PixelSize, expected: Int)
     /// Encoding or writing an output file failed.
     case writeFailed(path: String, reason: String)
 
@@ -36,8 +50,22 @@ public enum VideoError: Error, Equatable, LocalizedError {
             return String(
                 format: "%@: the file is truncated: its index needs %lld bytes but it has %lld; decoded up to %.2f s",
                 path, indexed, size, until)
-        case let .invalidRequest(message):
-            return message
+        case let .sampleRateOutOfRange(fps):
+            return "sample rate \(fps) fps is not in (0, 1000]"
+        case let .invalidTime(seconds, position):
+            return "requested time \(seconds) s (at position \(position)) is not a finite time ≥ 0"
+        case let .unsortedTimes(seconds, position, previous):
+            return "requested times must be sorted: \(seconds) s at position \(position) comes after \(previous) s"
+        case let .sizeOutOfRange(size, maximum):
+            return "output size \(size) is not within 1x1 … \(maximum)x\(maximum)"
+        case let .unparsableSize(text, maximum):
+            return "size '\(text)' is not WxH with two positive integers up to \(maximum) (e.g. 640x360)"
+        case let .oddEncoderSize(size):
+            return "encoder size \(size) must have even sides of at least 2 px"
+        case let .encoderRateOutOfRange(fps, maximum):
+            return "encoder rate \(fps) fps is not in 1…\(maximum)"
+        case let .frameSizeMismatch(bytes, size, expected):
+            return "frame of \(bytes) bytes does not match \(size) RGB (\(expected) bytes)"
         case let .writeFailed(path, reason):
             return "\(path): cannot write (\(reason))"
         }

@@ -36,7 +36,7 @@ public final class VideoReader {
         fps: Double = 2, size: PixelSize? = nil, _ body: (VideoFrame) throws -> Void
     ) throws -> DecodeReport {
         guard fps.isFinite, fps > 0, fps <= 1000 else {
-            throw VideoError.invalidRequest("sample rate \(fps) fps is not in (0, 1000]")
+            throw VideoError.sampleRateOutOfRange(fps: fps)
         }
         try checkSize(size)
         var pass = DecodePass(reader: self, schedule: .grid(fps: fps, size: size), strategy: .stream)
@@ -48,7 +48,7 @@ public final class VideoReader {
     /// frame. With `.automatic`, seeks are used only where the seek index shows a keyframe
     /// between the current position and the next request.
     ///
-    /// - Throws: `VideoError.invalidRequest` for unsorted or non-finite times, decoding errors,
+    /// - Throws: `VideoError.invalidTime` / `.unsortedTimes` for non-finite or unsorted times, decoding errors,
     ///   or whatever `body` throws.
     @discardableResult
     public func fetch(
@@ -56,11 +56,10 @@ public final class VideoReader {
     ) throws -> DecodeReport {
         for (i, r) in requests.enumerated() {
             guard r.time.isFinite, r.time >= 0 else {
-                throw VideoError.invalidRequest("requested time \(r.time) s (at position \(i)) is not a finite time ≥ 0")
+                throw VideoError.invalidTime(seconds: r.time, position: i)
             }
             if i > 0, r.time < requests[i - 1].time {
-                throw VideoError.invalidRequest(
-                    "requested times must be sorted: \(r.time) s at position \(i) comes after \(requests[i - 1].time) s")
+                throw VideoError.unsortedTimes(seconds: r.time, position: i, previous: requests[i - 1].time)
             }
             try checkSize(r.size)
         }
@@ -80,7 +79,7 @@ public final class VideoReader {
 
     private func checkSize(_ size: PixelSize?) throws(VideoError) {
         if let size, size.width <= 0 || size.height <= 0 || size.width > 16384 || size.height > 16384 {
-            throw .invalidRequest("output size \(size) is not within 1x1 … 16384x16384")
+            throw .sizeOutOfRange(size, maximum: 16384)
         }
     }
 

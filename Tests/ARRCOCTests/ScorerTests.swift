@@ -85,8 +85,20 @@ import TestSupport
         #expect(throws: FeatureError.dimensionMismatch(query: "q.npy", queryDimension: 3, featuresDimension: 4)) {
             try Query(vectors: [1, 2, 3], shape: [3], source: "q.npy", featuresDimension: 4)
         }
+        #expect(throws: FeatureError.nonFiniteQuery(source: "q", index: 1, value: .infinity)) {
+            try Query(vectors: [1, .infinity, 0, 0], shape: [4], source: "q", featuresDimension: 4)
+        }
         #expect(throws: FeatureError.self) { try Query(vectors: [1, .nan, 0, 0], shape: [4], source: "q", featuresDimension: 4) }
-        #expect(throws: FeatureError.self) { try Query(vectors: [0, 0, 0, 0], shape: [1, 4], source: "q", featuresDimension: 4) }
+        #expect(throws: FeatureError.zeroQueryVector(source: "q", vector: 1)) {
+            try Query(vectors: [1, 0, 0, 0, 0, 0, 0, 0], shape: [2, 4], source: "q", featuresDimension: 4)
+        }
+        #expect(throws: FeatureError.queryValueCount(source: "q", shape: [2, 4], count: 4)) {
+            try Query(vectors: [1, 0, 0, 0], shape: [2, 4], source: "q", featuresDimension: 4)
+        }
+        #expect(throws: FeatureError.queryShape(source: "q", shape: [1, 1, 4])) {
+            try Query(vectors: [1, 0, 0, 0], shape: [1, 1, 4], source: "q", featuresDimension: 4)
+        }
+        #expect(FeatureError.zeroQueryVector(source: "q", vector: 1).localizedDescription == "q: invalid query (query vector 1 is all zeros)")
         #expect(throws: Never.self) { try Query(vectors: [1, 0, 0, 0, 0, 1, 0, 0], shape: [2, 4], source: "q", featuresDimension: 4) }
     }
 }

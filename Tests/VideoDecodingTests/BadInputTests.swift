@@ -105,13 +105,15 @@ import TestSupport
 
     @Test func invalidRequests() throws {
         let reader = try VideoReader(path: try Samples.path("bikes.mp4"))
-        #expect(throws: VideoError.self) { try reader.sample(fps: 0) { _ in } }
+        #expect(throws: VideoError.sampleRateOutOfRange(fps: 0)) { try reader.sample(fps: 0) { _ in } }
         #expect(throws: VideoError.self) { try reader.sample(fps: .nan) { _ in } }
-        #expect(throws: VideoError.self) { try reader.sample(fps: 2, size: PixelSize(width: 0, height: 10)) { _ in } }
-        #expect(throws: VideoError.self) { try reader.fetch(times: [2, 1]) { _ in } }
-        #expect(throws: VideoError.self) { try reader.fetch(times: [-1]) { _ in } }
-        #expect(throws: VideoError.invalidRequest("size '12x' is not WxH with two positive integers up to 16384 (e.g. 640x360)")) {
-            try PixelSize(parsing: "12x")
+        #expect(throws: VideoError.sizeOutOfRange(PixelSize(width: 0, height: 10), maximum: 16384)) {
+            try reader.sample(fps: 2, size: PixelSize(width: 0, height: 10)) { _ in }
         }
+        #expect(throws: VideoError.unsortedTimes(seconds: 1, position: 1, previous: 2)) { try reader.fetch(times: [2, 1]) { _ in } }
+        #expect(throws: VideoError.invalidTime(seconds: -1, position: 0)) { try reader.fetch(times: [-1]) { _ in } }
+        #expect(throws: VideoError.unparsableSize(text: "12x", maximum: 16384)) { try PixelSize(parsing: "12x") }
+        #expect(VideoError.unparsableSize(text: "12x", maximum: 16384).localizedDescription
+                == "size '12x' is not WxH with two positive integers up to 16384 (e.g. 640x360)")
     }
 }

@@ -113,9 +113,16 @@ import TestSupport
     @Test func encoderRejectsOddSizesAndLeavesNothingOnFailure() throws {
         let dir = TestClips.scratch("enc-bad")
         let path = dir.appendingPathComponent("odd.mp4").path
-        #expect(throws: VideoError.self) { try VideoEncoder(path: path, size: PixelSize(width: 15, height: 10), fps: 10) }
+        #expect(throws: VideoError.oddEncoderSize(PixelSize(width: 15, height: 10))) {
+            try VideoEncoder(path: path, size: PixelSize(width: 15, height: 10), fps: 10)
+        }
+        #expect(throws: VideoError.encoderRateOutOfRange(fps: 0, maximum: 240)) {
+            try VideoEncoder(path: path, size: PixelSize(width: 16, height: 16), fps: 0)
+        }
         let encoder = try VideoEncoder(path: path, size: PixelSize(width: 16, height: 16), fps: 10)
-        #expect(throws: VideoError.self) { try encoder.append(rgb: [0, 1, 2]) }
+        #expect(throws: VideoError.frameSizeMismatch(bytes: 3, size: PixelSize(width: 16, height: 16), expected: 768)) {
+            try encoder.append(rgb: [0, 1, 2])
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") }.isEmpty)
     }
 }

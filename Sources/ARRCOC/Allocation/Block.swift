@@ -1,9 +1,3 @@
-/// Whether a block is part of a dense window (two consecutive candidate frames) or the sparse
-/// context floor (one frame, repeated to fill Qwen3-VL's 2-frame temporal patch).
-public enum Density: String, Sendable, Codable {
-    case dense, sparse
-}
-
 /// One chosen moment: which candidate frames make its temporal patch, its time, and its grid.
 public struct Block: Sendable, Equatable {
     /// Candidate-frame indices of the two frames of the temporal patch (equal for a repeated frame).
@@ -26,21 +20,4 @@ public struct Block: Sendable, Equatable {
         self.density = density
         self.relevance = relevance
     }
-}
-
-/// What a budget allocator decided, with its token accounting.
-public struct Allocation: Sendable, Equatable {
-    /// Blocks in time order.
-    public var blocks: [Block]
-    public var format: SequenceFormat
-
-    public init(blocks: [Block], format: SequenceFormat) {
-        self.blocks = blocks
-        self.format = format
-    }
-
-    public var visionTokens: Int { blocks.reduce(0) { $0 + $1.tokens } }
-    /// Timestamp text, vision_start and vision_end of every block.
-    public var textTokens: Int { blocks.reduce(0) { $0 + TimestampCost.overhead(seconds: $1.time, format: format) } }
-    public var totalTokens: Int { visionTokens + textTokens }
 }

@@ -23,10 +23,10 @@ public struct DescriptorEmbedder: Sendable, Equatable {
 
     public init(mean: [Float], projection: [Float], inputDimension: Int, dimension: Int) throws(FeatureError) {
         guard mean.count == inputDimension, projection.count == inputDimension * dimension, dimension > 0 else {
-            throw .embedderState(reason: "mean of \(mean.count) and projection of \(projection.count) values do not fit \(inputDimension)→\(dimension)")
+            throw .embedderStateShape(meanCount: mean.count, projectionCount: projection.count, inputDimension: inputDimension, dimension: dimension)
         }
         guard mean.allSatisfy(\.isFinite), projection.allSatisfy(\.isFinite) else {
-            throw .embedderState(reason: "the fitted state holds NaN or infinity")
+            throw .embedderStateNotFinite
         }
         self.mean = mean
         self.projection = projection

@@ -3,15 +3,28 @@ import Foundation
 /// Analysis, features files and queries: what went wrong, with the values involved.
 public enum FeatureError: Error, Equatable, LocalizedError {
     case tooFewCells(count: Int)
-    case embedderState(reason: String)
+    /// An embedder state whose mean and projection do not fit `inputDimension`→`dimension`.
+    case embedderStateShape(meanCount: Int, projectionCount: Int, inputDimension: Int, dimension: Int)
+    /// An embedder state holding NaN or infinity.
+    case embedderStateNotFinite
     case noFrames(path: String)
     case gridMismatch(expected: String, found: String)
     /// A features file made from another video.
     case sourceMismatch(features: String, featuresSHA256: String, video: String, videoSHA256: String)
     /// Query and features have different embedding sizes.
     case dimensionMismatch(query: String, queryDimension: Int, featuresDimension: Int)
-    /// A query that holds NaN, infinity, or only zeros.
-    case invalidQuery(source: String, reason: String)
+    /// A query embedding whose shape is not [D] or [Q, D].
+    case queryShape(source: String, shape: [Int])
+    /// A query embedding whose shape does not match its number of values.
+    case queryValueCount(source: String, shape: [Int], count: Int)
+    /// More query vectors than `Limit.queryVectors` allows.
+    case tooManyQueryVectors(source: String, count: Int, limit: Int, environmentVariable: String)
+    /// A query element that is NaN or infinite (`index` into the flat values).
+    case nonFiniteQuery(source: String, index: Int, value: Float)
+    /// A query vector of zeros only (it has no direction).
+    case zeroQueryVector(source: String, vector: Int)
+    /// A query image none of whose scales could be decoded.
+    case undecodableQueryImage(source: String)
     /// `--query-image` needs the embedder's fitted state, which external features do not carry.
     case noEmbedderState(features: String, embedder: String)
     /// Every analysed cell looks the same (a blank or single-colour video): frames cannot be
@@ -22,8 +35,10 @@ public enum FeatureError: Error, Equatable, LocalizedError {
         switch self {
         case let .tooFewCells(count):
             return "analysis needs at least 2 cells to fit the embedder, got \(count)"
-        case let .embedderState(reason):
-            return "embedder state: \(reason)"
+        case let .embedderStateShape(meanCount, projectionCount, inputDimension, dimension):
+            return "embedder state: mean of \(meanCount) and projection of \(projectionCount) values do not fit \(inputDimension)→\(dimension)"
+        case .embedderStateNotFinite:
+            return "embedder state: the fitted state holds NaN or infinity"
         case let .noFrames(path):
             return "\(path): no frame could be analysed"
         case let .gridMismatch(expected, found):
@@ -32,8 +47,18 @@ public enum FeatureError: Error, Equatable, LocalizedError {
             return "\(features) was made from another video (sha256 \(fsha.prefix(12))…), not \(video) (sha256 \(vsha.prefix(12))…)"
         case let .dimensionMismatch(query, q, f):
             return "\(query): query embedding dimension \(q) does not match the features' dimension \(f)"
-        case let .invalidQuery(source, reason):
-            return "\(source): invalid query (\(reason))"
+        case let .queryShape(source, shape):
+            return "\(source): invalid query (shape \(shape): expected [D] or [Q, D])"
+        case let .queryValueCount(source, shape, count):
+            return "\(source): invalid query (shape \(shape) does not match \(count) values)"
+        case let .tooManyQueryVectors(source, count, limit, variable):
+            return "\(source): invalid query (\(count) query vectors is beyond the limit of \(limit); set \(variable) to raise it if this is intended)"
+        case let .nonFiniteQuery(source, index, value):
+            return "\(source): invalid query (element \(index) is \(value); expected finite numbers)"
+        case let .zeroQueryVector(source, vector):
+            return "\(source): invalid query (query vector \(vector) is all zeros)"
+        case let .undecodableQueryImage(source):
+            return "\(source): invalid query (no image could be decoded)"
         case let .noVariation(path):
             return "\(path ?? "the video"): every analysed frame looks the same (blank or a single flat colour), so there is nothing for a query to find; check the video plays"
         case let .noEmbedderState(features, embedder):

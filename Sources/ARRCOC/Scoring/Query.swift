@@ -21,27 +21,27 @@ public struct Query: Sendable, Equatable {
     public private(set) var templates: [Template] = []
 
     /// Validates and normalises query vectors against the features' dimension.
-    /// - Throws: `.dimensionMismatch` naming both sizes, `.invalidQuery` for NaN/∞ or zero vectors.
+    /// - Throws: `.dimensionMismatch` naming both sizes, `.queryShape`, `.queryValueCount`, `.tooManyQueryVectors`, `.nonFiniteQuery`, `.zeroQueryVector`.
     public init(vectors: [Float], shape: [Int], source: String, featuresDimension: Int) throws(FeatureError) {
         guard shape.count == 1 || shape.count == 2, let d = shape.last, d > 0 else {
-            throw .invalidQuery(source: source, reason: "shape \(shape): expected [D] or [Q, D]")
+            throw .queryShape(source: source, shape: shape)
         }
         let q = shape.count == 2 ? shape[0] : 1
         guard q > 0, vectors.count == q * d else {
-            throw .invalidQuery(source: source, reason: "shape \(shape) does not match \(vectors.count) values")
+            throw .queryValueCount(source: source, shape: shape, count: vectors.count)
         }
         guard q <= Limit.queryVectors.intValue else {
-            throw .invalidQuery(source: source, reason: "\(q) query vectors is beyond the limit of \(Limit.queryVectors.intValue); "
-                                + "set \(Limit.queryVectors.environmentVariable) to raise it if this is intended")
+            throw .tooManyQueryVectors(source: source, count: q, limit: Limit.queryVectors.intValue,
+                                       environmentVariable: Limit.queryVectors.environmentVariable)
         }
         guard d == featuresDimension else {
             throw .dimensionMismatch(query: source, queryDimension: d, featuresDimension: featuresDimension)
         }
         if let bad = vectors.firstIndex(where: { !$0.isFinite }) {
-            throw .invalidQuery(source: source, reason: "element \(bad) is \(vectors[bad]); expected finite numbers")
+            throw .nonFiniteQuery(source: source, index: bad, value: vectors[bad])
         }
         for r in 0..<q where vectors[(r * d)..<((r + 1) * d)].allSatisfy({ $0 == 0 }) {
-            throw .invalidQuery(source: source, reason: "query vector \(r) is all zeros")
+            throw .zeroQueryVector(source: source, vector: r)
         }
         var v = vectors
         DescriptorEmbedder.normalizeRows(&v, dimension: d)

@@ -40,7 +40,7 @@ public struct QueryInput: Sendable {
             scales.append((FeatureAnalyzer.describe(frame), THW(t: 1, h: frame.height / 32, w: frame.width / 32)))
         }
         guard scales.count == grids.count else {
-            throw FeatureError.invalidQuery(source: meta.path, reason: "no image could be decoded")
+            throw FeatureError.undecodableQueryImage(source: meta.path)
         }
         let q = try Query(imageScales: scales, embedder: embedder, source: meta.path)
         return QueryInput(query: q, info: .init(kind: "image", path: meta.path, vectors: q.count))

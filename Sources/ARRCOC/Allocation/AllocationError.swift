@@ -1,0 +1,24 @@
+import Foundation
+
+/// Why an allocation could not be made.
+public enum AllocationError: Error, Equatable, LocalizedError {
+    case noCandidates
+    case noLevels
+    case relevanceCount(times: Int, relevance: Int)
+    case nonFiniteRelevance(index: Int)
+    case budgetNotPositive(budget: Int)
+    /// Not even one block of the smallest grid fits.
+    case budgetTooSmall(budget: Int, minimum: Int)
+
+    public var errorDescription: String? {
+        switch self {
+        case .noCandidates: return "no candidate frames to allocate"
+        case .noLevels: return "no token grid fits between the minimum and maximum tokens per frame"
+        case let .relevanceCount(t, r): return "\(r) relevance values for \(t) candidate frames"
+        case let .nonFiniteRelevance(i): return "relevance of candidate frame \(i) is NaN or infinite"
+        case let .budgetNotPositive(b): return "budget \(b) tokens: expected a positive number of tokens"
+        case let .budgetTooSmall(b, m):
+            return "budget \(b) tokens is below the smallest feasible sequence: one block needs \(m) tokens (vision tokens + timestamp + vision_start/vision_end)"
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Everything an allocator decides from: candidate frames with their relevance, the grids a
+/// frame may get, the budget and the sequence format (which sets the per-block text cost).
+public struct AllocationInput: Sendable {
+    /// Candidate frame times, increasing (seconds).
+    public var times: [Double]
+    /// Relevance per candidate frame, 0…1.
+    public var relevance: [Double]
+    /// Grids a block may have, fewest tokens first (`TokenGrid.levels`).
+    public var levels: [THW]
+    /// Tokens for the whole video part of the sequence, overhead included.
+    public var budget: Int
+    public var format: SequenceFormat
+    public var config: AllocationConfig
+
+    public init(times: [Double], relevance: [Double], levels: [THW], budget: Int, format: SequenceFormat, config: AllocationConfig) {
+        self.times = times
+        self.relevance = relevance
+        self.levels = levels
+        self.budget = budget
+        self.format = format
+        self.config = config
+    }
+
+    /// Candidate indices of unit `u` (a pair of consecutive candidates; the last may be single).
+    func unitFrames(_ u: Int) -> [Int] { 2 * u + 1 < times.count ? [2 * u, 2 * u + 1] : [2 * u] }
+    var unitCount: Int { (times.count + 1) / 2 }
+
+    /// Time of a pair block (mean of its frames) or of a repeated frame.
+    func time(of frames: [Int]) -> Double { frames.map { times[$0] }.reduce(0, +) / Double(frames.count) }
+
+    /// Checks what every allocator needs; throws `AllocationError` naming the value.
+    func validate() throws(AllocationError) {
+        guard !times.isEmpty else { throw .noCandidates }
+        guard relevance.count == times.count else { throw .relevanceCount(times: times.count, relevance: relevance.count) }
+        if let bad = relevance.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteRelevance(index: bad) }
+        guard !levels.isEmpty else { throw .noLevels }
+        guard budget > 0 else { throw .budgetNotPositive(budget: budget) }
+        let minimum = levels[0].product + TimestampCost.overhead(seconds: times[0], format: format)
+        guard budget >= minimum else { throw .budgetTooSmall(budget: budget, minimum: minimum) }
+    }
+}

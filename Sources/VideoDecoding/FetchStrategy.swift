@@ -1,0 +1,8 @@
+/// How a targeted fetch reaches its frames.
+public enum FetchStrategy: String, Sendable, CaseIterable {
+    /// Seek when the index shows a keyframe between the current position and the next
+    /// request, stream otherwise (never decodes the same GOP twice, skips long gaps).
+    case automatic
+    /// Always decode forward from the start (one pass).
+    case stream
+}
