@@ -31,10 +31,8 @@ import TestSupport
         Issue.record("Docs/cli.md differs from the binary's --help at line \(line + 1): the file has \"\(was)\", the binary prints \"\(now)\"; \(Self.regenerate)")
     }
 
-    /// Every subcommand `arrcoc --help` lists has its section, and nested ones (`sweep merge`) too:
-    /// the generator walks the SUBCOMMANDS sections, so a new command cannot be left out.
-    @Test func referenceHasASectionPerSubcommandIncludingNestedOnes() throws {
-        let document = try Self.generated()
+    /// The subcommand names in the SUBCOMMANDS section of `arrcoc --help`.
+    static func subcommands() throws -> [String] {
         let help = try CLIRunner.run(["--help"], environment: ["COLUMNS": "80"])
         #expect(help.status == 0)
         var inList = false
@@ -45,8 +43,26 @@ import TestSupport
             if inList, line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first { names.append(String(name)) }
         }
         #expect(names.count >= 8, "\(help.stdout)")
+        return names
+    }
+
+    /// Every subcommand `arrcoc --help` lists has its section, and nested ones (`sweep merge`) too:
+    /// the generator walks the SUBCOMMANDS sections, so a new command cannot be left out.
+    @Test func referenceHasASectionPerSubcommandIncludingNestedOnes() throws {
+        let document = try Self.generated()
+        let names = try Self.subcommands()
         for name in names + ["sweep run", "sweep merge"] {
             #expect(document.contains("\n## arrcoc \(name)\n"), "no section for `arrcoc \(name)`")
+        }
+    }
+
+    /// The README's command table has one row per subcommand: none missing, none twice.
+    @Test func readmeListsEverySubcommandOnce() throws {
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| `arrcoc ") }
+        for name in try Self.subcommands() {
+            let count = rows.filter { $0.hasPrefix("| `arrcoc \(name) ") || $0.hasPrefix("| `arrcoc \(name)`") }.count
+            #expect(count == 1, "README.md's command table has \(count) rows for `arrcoc \(name)`: give it exactly one")
         }
     }
 }
