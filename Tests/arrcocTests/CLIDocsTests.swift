@@ -65,4 +65,13 @@ import TestSupport
             #expect(count == 1, "README.md's command table has \(count) rows for `arrcoc \(name)`: give it exactly one")
         }
     }
+
+    /// The preview image the README shows is a PNG under 200 KB (Scripts/gen-docs-preview.sh).
+    @Test func readmePreviewImageIsAPNGUnder200KB() throws {
+        let data = try Data(contentsOf: Self.repository.appendingPathComponent("Docs/images/preview.png"))
+        #expect(data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        #expect(data.count < 200_000, "Docs/images/preview.png is \(data.count) bytes")
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("(Docs/images/preview.png)"))
+    }
 }
