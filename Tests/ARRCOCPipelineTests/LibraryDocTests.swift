@@ -140,4 +140,25 @@ import TestSupport
         #expect(metrics.eventHit == 1, "\(metrics)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("haystack.yaml").path))
     }
+
+    @Test func sweepRunsFromASweepFileThroughTheLibrary() throws {
+        let dir = TestClips.scratch("library-sweep")
+        let background = try TestClips.path(try #require(TestClips.recipes.first { $0.name == "h264-bframes.mp4" }))
+        let file = dir.appendingPathComponent("tiny.yaml")
+        try """
+            name: tiny
+            dataset:
+              haystacks:
+                - {background: "\(background)", needle: builtin, clips: 1, events: 1, event_duration_s: [1.0, 1.5]}
+            budgets: [300]
+            strategies: [{name: arrcoc}, {name: uniform}]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        #expect(try LibraryTour.sweep(file: file.path, out: out))
+        for name in ["results.csv", "summary.md", "recall-vs-budget.svg"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name) missing")
+        }
+        let rows = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 3, "a header and one row per strategy: \(rows)")
+    }
 }
