@@ -60,11 +60,15 @@ let package = Package(
             path: "Benchmarks/Sources/arrcoc-bench"
         ),
 
+        // The example Docs/library.md shows: `swift run compress-video VIDEO QUERY_IMAGE BUDGET OUT_DIR`
+        // (LibraryDocTests checks the document shows this code, and runs it).
+        .executableTarget(name: "compress-video", dependencies: ["ARRCOCPipeline", "ARRCOC"], path: "Examples/CompressVideo"),
+
         .target(name: "TestSupport", dependencies: ["VideoDecoding", "ARRCOCPipeline"], path: "Tests/TestSupport"),
         .testTarget(name: "VideoDecodingTests", dependencies: ["VideoDecoding", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "ARRCOCTests", dependencies: ["ARRCOC", "TestSupport"]),
-        .testTarget(name: "ARRCOCPipelineTests", dependencies: ["ARRCOCPipeline", "TestSupport"]),
+        .testTarget(name: "ARRCOCPipelineTests", dependencies: ["ARRCOCPipeline", "ARRCOC", "TestSupport"]),
         .testTarget(name: "arrcocTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -41,11 +41,12 @@ struct SweepRunCommand: ParsableCommand {
     @Option(name: .customLong("shard-count"), help: "Number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).")
     var shardCount: Int?
 
+    /// Optional, so that the help text (and Docs/cli.md) does not depend on the machine's core count.
     @Option(help: "Parallel runs (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     func validate() throws {
-        guard (1...1024).contains(jobs) else { throw ValidationError("--jobs \(jobs): expected 1…1024 parallel runs") }
+        if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs \(jobs): expected 1…1024 parallel runs") }
         _ = try resolveShard()
     }
 
@@ -83,7 +84,8 @@ struct SweepRunCommand: ParsableCommand {
         do { sweep = try SweepConfig.parse(yaml: text, path: config, resolve: CacheDirectory.resolveSample) } catch let error as ConfigError {
             throw error.located(in: config)
         }
-        let runner = SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: (index, count), jobs: jobs,
+        let runner = SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: (index, count),
+                                 jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                  progress: TerminalProgress().handler)
         // Interrupted: every finished run is already a whole line of the journal; say how to resume.
         StagingRegistry.shared.installSignalHandlers(
