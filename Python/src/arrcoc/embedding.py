@@ -260,6 +260,8 @@ def embed(
         raise EmbedError("a query (--text or --image) needs --query-out to be written to")
     encoder, processor = load_encoder(model, device) if isinstance(model, (str, Path)) else model
     name = str(model) if isinstance(model, (str, Path)) else getattr(encoder.config, "_name_or_path", "") or encoder.config.model_type
+    # The query first: a bad image fails before the video is decoded.
+    query = embed_query(encoder, processor, text=text, image=image) if text is not None or image is not None else None
     source = probe(video)
     if grid is None and not frame_level:
         vision = encoder.config.vision_config
@@ -290,9 +292,7 @@ def embed(
         raise EmbedError(f"{video}: no frame could be decoded")
     embeddings = np.concatenate(chunks)
     write_features(out, np.asarray(times), embeddings, source, embedder=name, candidate_fps=candidate_fps)
-    query = None
-    if query_out is not None and (text is not None or image is not None):
-        query = embed_query(encoder, processor, text=text, image=image)
+    if query is not None and query_out is not None:
         np.save(query_out, query.astype(np.float32))
     return EmbedResult(Path(out), len(times), tuple(embeddings.shape[1:3]), embeddings.shape[-1], query)
 
