@@ -72,6 +72,7 @@ def compress(arrcoc_bin: Path, tmp_path_factory):
     """`compress(video, *flags)`: runs `arrcoc compress` (a query embedding made from the video's
     own features when none is given) and returns the output directory. Cached per arguments."""
     cache: dict[tuple, Path] = {}
+    analysed: dict[str, Path] = {}
 
     def run(video: Path, *flags: str) -> Path:
         key = (str(video), *flags)
@@ -82,9 +83,10 @@ def compress(arrcoc_bin: Path, tmp_path_factory):
         args = list(flags)
         if "--query-embedding" not in args and "--query-image" not in args:
             if "--features" not in args:
-                features = work / "features.safetensors"
-                run_arrcoc(arrcoc_bin, "analyze", video, "--out", features)
-                args += ["--features", str(features)]
+                if str(video) not in analysed:  # a video is analysed once per session
+                    analysed[str(video)] = work / "features.safetensors"
+                    run_arrcoc(arrcoc_bin, "analyze", video, "--out", analysed[str(video)])
+                args += ["--features", str(analysed[str(video)])]
             from arrcoc.features import read_features
 
             _, emb, _ = read_features(args[args.index("--features") + 1])

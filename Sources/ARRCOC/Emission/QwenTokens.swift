@@ -20,10 +20,6 @@ public enum QwenTokens {
     /// `<t`, the start of the seed format's `<t12>`.
     public static let lessThanT: Int64 = 62752
 
-    /// What `input_ids` held at timestamp text before they carried the real ids; still written
-    /// as `timestamp_placeholder_id` in the tensors file's metadata by older writers.
-    public static let timestampPlaceholder: Int64 = -1
-
     /// The id of one decimal digit character.
     static func digit(_ c: Character) -> Int64? {
         guard let v = c.wholeNumberValue, c.isASCII else { return nil }
