@@ -1,14 +1,15 @@
 import ARRCOC
 import Foundation
 
-/// Writes a compression's three files into a directory: `tensors.safetensors` streamed from the
-/// sequence's arrays (no copy of `pixel_values_videos`), `manifest.json`, `prompt.txt`.
+/// Writes a compression's files into a directory: `tensors.safetensors` streamed from the
+/// sequence's arrays (no copy of `pixel_values_videos`), `manifest.json`, `prompt.txt` (the video
+/// segment as text that the Qwen tokenizer turns into exactly `input_ids`) and
+/// `prompt-compact.txt` (the same for people, `<|video_pad|>` runs written once with a count).
 public enum OutputWriter {
     public static func write(_ result: CompressionResult, to directory: URL) throws {
         let sequence = result.sequence
-        var tensors = SafetensorsWriter(metadata: [
-            "schema": "arrcoc.tensors/1", "timestamp_placeholder_id": "\(QwenTokens.timestampPlaceholder)",
-        ])
+        // Schema 2: `input_ids` carry the timestamp text's real token ids (1 had -1 there).
+        var tensors = SafetensorsWriter(metadata: ["schema": "arrcoc.tensors/2"])
         let l = sequence.length
         tensors.tensors = [
             "pixel_values_videos": ([sequence.pixelValues.count / QwenPatchLayout.rowLength, QwenPatchLayout.rowLength], .float32(sequence.pixelValues)),
@@ -20,7 +21,8 @@ public enum OutputWriter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(result.manifest).write(to: directory.appendingPathComponent("manifest.json"))
-        try Data((sequence.prompt + "\n").utf8).write(to: directory.appendingPathComponent("prompt.txt"))
+        try Data(sequence.text.utf8).write(to: directory.appendingPathComponent("prompt.txt"))
+        try Data((sequence.prompt + "\n").utf8).write(to: directory.appendingPathComponent("prompt-compact.txt"))
     }
 }
 

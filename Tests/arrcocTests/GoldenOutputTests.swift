@@ -9,7 +9,9 @@ import TestSupport
 /// exactly, `pixel_values_videos` within one 8-bit level per value.
 ///
 /// Recorded by the code before the move (outputs of commit 8b73b36 and of the library were
-/// compared byte for byte); re-record only for an intended change of the outputs:
+/// compared byte for byte; `input_ids` and `prompt.txt` re-recorded when timestamp text got its
+/// real token ids and `prompt.txt` became token-exact); re-record only for an intended change of
+/// the outputs:
 ///   ARRCOC_RECORD_GOLDEN=1 swift test --filter GoldenOutputTests
 @Suite(.serialized) struct GoldenOutputTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Golden")

@@ -101,11 +101,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var blocks: [ManifestBlock]
     public var totals: Totals
     public var scoring: ScoringInfo?
-    /// How `input_ids` marks timestamp text (see Docs/output.md).
-    public var timestampPlaceholderID: Int64 = QwenTokens.timestampPlaceholder
 
     enum CodingKeys: String, CodingKey {
         case schema, source, query, format, mode, strategy, budget, blocks, totals, scoring
-        case timestampPlaceholderID = "timestamp_placeholder_id"
     }
 }

@@ -27,8 +27,12 @@ public struct EmissionBlock: Sendable {
 
 /// The emitted sequence: text, ids, positions and pixels for a Qwen3-VL forward pass.
 public struct EmittedSequence: Sendable {
-    /// The sequence as text, `<|video_pad|>` runs written once with a count (`<|video_pad|>×350`).
+    /// The sequence as text for people: `<|video_pad|>` runs written once with a count
+    /// (`<|video_pad|>×350`).
     public var prompt: String
+    /// The sequence as text that the Qwen tokenizer turns into exactly `inputIDs`: every
+    /// `<|video_pad|>` written out, nothing else around it.
+    public var text: String
     public var inputIDs: [Int64]
     /// `3 × L`, rows t, h, w (get_rope_index), starting at 0.
     public var positionIDs: [Int64]
@@ -50,6 +54,9 @@ public struct SequenceEmitter: Sendable {
 
     /// Emits `blocks` (in time order).
     ///
+    /// `inputIDs` carry the real Qwen ids of the timestamp text (`TimestampCost.tokenIDs`), so
+    /// that `text` tokenises to exactly them.
+    ///
     /// Position ids follow transformers' `Qwen3VLModel.get_rope_index`: every text token
     /// (timestamp text, vision_start, vision_end) gets (p, p, p) and advances p by one; a block
     /// starting at p gives its token at (row, col) the ids (p, p + row, p + col); the next text
@@ -57,6 +64,7 @@ public struct SequenceEmitter: Sendable {
     /// its (row, col) on the full grid.
     public func emit(_ blocks: [EmissionBlock]) -> EmittedSequence {
         var prompt = ""
+        var exact = ""
         var ids: [Int64] = []
         var t: [Int64] = [], h: [Int64] = [], w: [Int64] = []
         var pixels: [Float] = []
@@ -70,7 +78,8 @@ public struct SequenceEmitter: Sendable {
         for b in blocks {
             let stamp = TimestampCost.text(seconds: b.block.time, format: format)
             prompt += stamp + "<|vision_start|><|video_pad|>×\(b.cells.count)<|vision_end|>"
-            for _ in 0..<TimestampCost.tokens(seconds: b.block.time, format: format) { text(QwenTokens.timestampPlaceholder) }
+            exact += stamp + "<|vision_start|>" + String(repeating: "<|video_pad|>", count: b.cells.count) + "<|vision_end|>"
+            TimestampCost.tokenIDs(seconds: b.block.time, format: format).forEach(text)
             text(QwenTokens.visionStart)
             for cell in b.cells {
                 let row = Int64(cell / b.pixelGrid.w), col = Int64(cell % b.pixelGrid.w)
@@ -82,6 +91,6 @@ public struct SequenceEmitter: Sendable {
             pixels += QwenPatchLayout.rows(frames: b.frames, grid: b.pixelGrid, cells: b.cells)
             grids += [1, Int64(2 * b.pixelGrid.h), Int64(2 * b.pixelGrid.w)]
         }
-        return EmittedSequence(prompt: prompt, inputIDs: ids, positionIDs: t + h + w, pixelValues: pixels, gridTHW: grids)
+        return EmittedSequence(prompt: prompt, text: exact, inputIDs: ids, positionIDs: t + h + w, pixelValues: pixels, gridTHW: grids)
     }
 }

@@ -15,9 +15,13 @@ public enum Compressor {
         let source = features.info.source
         var levels = TokenGrid.levels(width: source.width, height: source.height,
                                       minimum: config.allocation.minTokens, maximum: config.allocation.maxTokens)
-        // Never finer than the analysis grid (external features may use a coarser one).
-        levels = levels.filter { $0.h <= analysisGrid.h && $0.w <= analysisGrid.w }
-        if levels.isEmpty { levels = [analysisGrid] }
+        // Resize mode decodes each block afresh at its own grid: the features' grid (external
+        // features may be coarse, even one cell per frame) does not limit it. Select mode keeps
+        // cells of the analysis grid, so a block cannot hold more than it has.
+        if config.emission.mode == .select {
+            levels = levels.filter { $0.h <= analysisGrid.h && $0.w <= analysisGrid.w }
+            if levels.isEmpty { levels = [analysisGrid] }
+        }
         let strategy = try StrategyRegistry.allocator(named: config.strategy, parameters: config.strategyParams)
         let input = AllocationInput(times: features.times, relevance: scores.frames, levels: levels, budget: budget,
                                     format: config.emission.format, config: config.allocation)

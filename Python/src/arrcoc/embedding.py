@@ -1,0 +1,353 @@
+"""`arrcoc-embed`: a features file from a Hugging Face image-text encoder (SigLIP, SigLIP 2, CLIP)
+and the query embedding in the same space, for `arrcoc compress --features … --query-embedding …`.
+
+Patch features are brought into the space of the text embedding the way each model makes its own
+image embedding, applied to one patch at a time:
+- SigLIP / SigLIP 2: the attention-pooling head with its attention put wholly on that patch, that is
+  `out_proj(v_proj(x))`, then the head's layer norm and MLP with their residual (what the head would
+  output for an image made of that patch alone);
+- CLIP: the vision tower's final layer norm and `visual_projection`, as for the class token.
+Then they are resampled onto the cell grid and L2-normalised. With `frame_level=True` each frame
+gets the model's own image embedding, `[T, 1, 1, D]` (robust, no localisation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .features import (
+    DEFAULT_CANDIDATE_FPS,
+    cell_grid,
+    l2_normalize,
+    nearest_frames,
+    resample_grid,
+    sha256_of,
+    write_features,
+)
+
+SUPPORTED = ("siglip", "siglip2", "clip")
+
+
+class EmbedError(ValueError):
+    """A model, video or query `arrcoc-embed` cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class EmbedResult:
+    """What `embed` wrote: the features' shape and the query's."""
+
+    features: Path
+    frames: int
+    grid: tuple[int, int]
+    dimension: int
+    query: np.ndarray | None
+
+
+def probe(video: str | Path) -> dict[str, Any]:
+    """The video's `source` record (path, sha256, duration_s, fps, width, height, codec), read with PyAV."""
+    import av
+
+    with av.open(str(video)) as container:
+        if not container.streams.video:
+            raise EmbedError(f"{video}: no video stream")
+        stream = container.streams.video[0]
+        fps = float(stream.average_rate or stream.guessed_rate or 0)
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            duration = container.duration / 1_000_000
+        else:
+            duration = 0.0
+        return {
+            "path": str(video),
+            "sha256": sha256_of(video),
+            "duration_s": duration,
+            "fps": fps,
+            "width": stream.codec_context.width,
+            "height": stream.codec_context.height,
+            "codec": stream.codec_context.name,
+        }
+
+
+def decode_candidates(video: str | Path, candidate_fps: float = DEFAULT_CANDIDATE_FPS) -> Iterator[tuple[float, np.ndarray]]:
+    """`(time_s, RGB uint8 [H, W, 3])` of the frames nearest each `k / candidate_fps` seconds,
+    decoded sequentially with PyAV; times are seconds from the stream's start, as arrcoc's own."""
+    import av
+
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        start = stream.start_time or 0
+        fps = float(stream.average_rate or 25)
+
+        def frames() -> Iterator[tuple[float, Any]]:
+            last = -1.0
+            for frame in container.decode(stream):
+                pts = frame.pts if frame.pts is not None else frame.dts
+                t = float((pts - start) * stream.time_base) if pts is not None else last + 1 / fps
+                if t <= last:
+                    t = last + 1 / fps
+                last = t
+                yield t, frame
+
+        for t, frame in nearest_frames(frames(), candidate_fps, 1 / fps):
+            yield t, frame.to_ndarray(format="rgb24")
+
+
+def load_encoder(name_or_path: str, device: str = "cpu") -> tuple[Any, Any]:
+    """`(model, processor)` of a SigLIP, SigLIP 2 or CLIP checkpoint (a Hub id or a local directory)."""
+    from transformers import AutoModel, AutoProcessor
+
+    model = AutoModel.from_pretrained(name_or_path).to(device).eval()
+    kind = model.config.model_type
+    if kind not in SUPPORTED:
+        raise EmbedError(f"--model {name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
+    processor = AutoProcessor.from_pretrained(name_or_path)
+    return model, processor
+
+
+def _image_inputs(model: Any, processor: Any, images: list[np.ndarray]) -> dict[str, Any]:
+    """The image processor's tensors; CLIP's square input without its centre crop, so that the
+    patch grid covers the whole frame as the cell grid does."""
+    image_processor = getattr(processor, "image_processor", processor)
+    kwargs: dict[str, Any] = {"return_tensors": "pt"}
+    if model.config.model_type == "clip":
+        side = model.config.vision_config.image_size
+        kwargs.update(do_center_crop=False, size={"height": side, "width": side})
+    inputs = image_processor(images=images, **kwargs)
+    return {k: v.to(model.device) for k, v in inputs.items()}
+
+
+def _patch_grid(model: Any, inputs: dict[str, Any], hidden: Any) -> list[Any]:
+    """Per image, its patch tokens as `[h, w, hidden]` (tokens of the vision tower, last layer)."""
+    kind = model.config.model_type
+    if kind == "siglip2":
+        shapes = inputs["spatial_shapes"].tolist()
+        return [hidden[i, : h * w].reshape(h, w, -1) for i, (h, w) in enumerate(shapes)]
+    tokens = hidden[:, 1:] if kind == "clip" else hidden
+    side = int(round(tokens.shape[1] ** 0.5))
+    if side * side != tokens.shape[1]:
+        raise EmbedError(f"{tokens.shape[1]} patch tokens do not make a square grid")
+    return list(tokens.reshape(tokens.shape[0], side, side, -1))
+
+
+def _to_joint_space(model: Any, patches: Any) -> Any:
+    """Patch tokens `[..., hidden]` → the image-text space `[..., D]` (see the module's doc)."""
+    kind = model.config.model_type
+    if kind == "clip":
+        vision = model.vision_model
+        return model.visual_projection(vision.post_layernorm(patches))
+    import torch.nn.functional as F
+
+    head = model.vision_model.head
+    e = head.attention.embed_dim
+    v = F.linear(patches, head.attention.in_proj_weight[2 * e :], head.attention.in_proj_bias[2 * e :])
+    x = head.attention.out_proj(v)
+    return x + head.mlp(head.layernorm(x))
+
+
+def embed_images(model: Any, processor: Any, images: list[np.ndarray], grid: tuple[int, int] | None) -> tuple[np.ndarray, np.ndarray]:
+    """`(cells [B, rows, cols, D], images [B, D])` for a batch of RGB frames, both L2-normalised.
+    `grid=None` skips the cells (frame-level only)."""
+    import torch
+
+    inputs = _image_inputs(model, processor, images)
+    with torch.inference_mode():
+        out = model.get_image_features(**inputs)
+        pooled = l2_normalize(out.pooler_output.float().cpu().numpy())
+        if grid is None:
+            return np.zeros((len(images), 0, 0, pooled.shape[-1]), np.float32), pooled
+        patches = [_to_joint_space(model, p).float().cpu().numpy() for p in _patch_grid(model, inputs, out.last_hidden_state)]
+    cells = np.stack([resample_grid(p, *grid) for p in patches])
+    return l2_normalize(cells).astype(np.float32), pooled.astype(np.float32)
+
+
+def embed_text(model: Any, processor: Any, texts: list[str]) -> np.ndarray:
+    """`[Q, D]` L2-normalised text embeddings (SigLIP's tokenizer padded to `max_length`, as trained)."""
+    import torch
+
+    tokenizer = getattr(processor, "tokenizer", processor)
+    siglip = model.config.model_type in ("siglip", "siglip2")
+    kwargs: dict[str, Any] = {"truncation": True, "return_tensors": "pt", "padding": True}
+    if siglip:  # trained padded to the text tower's length, without an attention mask
+        kwargs.update(padding="max_length", max_length=model.config.text_config.max_position_embeddings)
+    inputs = tokenizer(texts, **kwargs)
+    keep = ("input_ids",) if siglip else ("input_ids", "attention_mask")
+    inputs = {k: v.to(model.device) for k, v in inputs.items() if k in keep}
+    with torch.inference_mode():
+        out = model.get_text_features(**inputs)
+    return l2_normalize(out.pooler_output.float().cpu().numpy()).astype(np.float32)
+
+
+def embed_query(model: Any, processor: Any, text: str | None = None, image: str | Path | None = None) -> np.ndarray:
+    """The query embedding `[D]` from a text or an image file, in the features' space."""
+    if (text is None) == (image is None):
+        raise EmbedError("give exactly one of text and image")
+    if text is not None:
+        return embed_text(model, processor, [text])[0]
+    from PIL import Image
+
+    with Image.open(image) as im:
+        rgb = np.asarray(im.convert("RGB"))
+    return embed_images(model, processor, [rgb], None)[1][0]
+
+
+class Progress:
+    """A progress line on stderr: rewritten in place on a terminal, every 10% otherwise."""
+
+    def __init__(self, label: str, total: int | None, enabled: bool = True) -> None:
+        self.label, self.total, self.enabled = label, total, enabled
+        self.done, self.start, self.shown = 0, time.monotonic(), -1
+        self.tty = sys.stderr.isatty()
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        share = int(10 * self.done / self.total) if self.total else self.done // 50
+        if self.tty or share != self.shown:
+            self.shown = share
+            of = f"/{self.total}" if self.total else ""
+            end = "\r" if self.tty else "\n"
+            print(f"{self.label}: {self.done}{of} frames, {time.monotonic() - self.start:.1f} s", end=end, file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.enabled and self.tty:
+            print(file=sys.stderr)
+
+
+def embed(
+    video: str | Path,
+    model: str | tuple[Any, Any],
+    out: str | Path,
+    text: str | None = None,
+    image: str | Path | None = None,
+    query_out: str | Path | None = None,
+    candidate_fps: float = DEFAULT_CANDIDATE_FPS,
+    grid: tuple[int, int] | None = None,
+    frame_level: bool = False,
+    batch_size: int = 16,
+    device: str = "cpu",
+    progress: bool = True,
+) -> EmbedResult:
+    """Writes a features file for `video` from an image-text encoder, and the query embedding.
+
+    Args:
+        video: the video file (anything PyAV decodes).
+        model: a Hub id or local directory of a SigLIP, SigLIP 2 or CLIP checkpoint, or a
+            `(model, processor)` pair already loaded.
+        out: the features file to write (safetensors, `arrcoc.features/1`).
+        text, image: the query, as words or an image file (at most one); written to `query_out`.
+        candidate_fps: candidate frames per second (arrcoc's default 2).
+        grid: `(rows, cols)` of cells; default about as many cells as the encoder has patches,
+            keeping the video's aspect ratio.
+        frame_level: one embedding per frame (`[T, 1, 1, D]`), the model's own image embedding.
+        batch_size: frames per forward pass.
+        device: where the encoder runs (`"cpu"`, `"cuda"`).
+        progress: show progress on stderr.
+    """
+    if text is not None and image is not None:
+        raise EmbedError("give at most one of --text and --image")
+    if (text is not None or image is not None) and query_out is None:
+        raise EmbedError("a query (--text or --image) needs --query-out to be written to")
+    encoder, processor = load_encoder(model, device) if isinstance(model, (str, Path)) else model
+    name = str(model) if isinstance(model, (str, Path)) else getattr(encoder.config, "_name_or_path", "") or encoder.config.model_type
+    # The query first: a bad image fails before the video is decoded.
+    query = embed_query(encoder, processor, text=text, image=image) if text is not None or image is not None else None
+    source = probe(video)
+    if grid is None and not frame_level:
+        vision = encoder.config.vision_config
+        patches = (vision.image_size // vision.patch_size) ** 2 if hasattr(vision, "image_size") else getattr(vision, "num_patches", 256)
+        grid = cell_grid(source["width"], source["height"], patches)
+    cells_grid = None if frame_level else grid
+    expected = int(source["duration_s"] * candidate_fps) + 1 if source["duration_s"] else None
+    bar = Progress(f"embedding {Path(video).name} with {name}", expected, progress)
+    times: list[float] = []
+    chunks: list[np.ndarray] = []
+    batch: list[np.ndarray] = []
+
+    def flush() -> None:
+        cells, pooled = embed_images(encoder, processor, batch, cells_grid)
+        chunks.append(pooled[:, None, None, :] if frame_level else cells)
+        bar.advance(len(batch))
+        batch.clear()
+
+    for t, rgb in decode_candidates(video, candidate_fps):
+        times.append(t)
+        batch.append(rgb)
+        if len(batch) == batch_size:
+            flush()
+    if batch:
+        flush()
+    bar.finish()
+    if not times:
+        raise EmbedError(f"{video}: no frame could be decoded")
+    embeddings = np.concatenate(chunks)
+    write_features(out, np.asarray(times), embeddings, source, embedder=name, candidate_fps=candidate_fps)
+    if query is not None and query_out is not None:
+        np.save(query_out, query.astype(np.float32))
+    return EmbedResult(Path(out), len(times), tuple(embeddings.shape[1:3]), embeddings.shape[-1], query)
+
+
+def _grid(value: str) -> tuple[int, int]:
+    try:
+        rows, cols = (int(v) for v in value.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--grid {value}: expected ROWSxCOLS, e.g. 9x16") from None
+    if rows <= 0 or cols <= 0:
+        raise argparse.ArgumentTypeError(f"--grid {value}: expected positive rows and columns")
+    return rows, cols
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `arrcoc-embed` command."""
+    parser = argparse.ArgumentParser(
+        prog="arrcoc-embed",
+        description="Write an arrcoc features file from a SigLIP / SigLIP 2 / CLIP encoder, and the query embedding.",
+        epilog="Then: arrcoc compress VIDEO --features FEATURES --query-embedding Q.npy --budget N --out DIR",
+    )
+    parser.add_argument("video", help="the video file")
+    parser.add_argument("--model", required=True, help="Hub id or local directory (e.g. google/siglip2-base-patch16-224)")
+    parser.add_argument("--out", required=True, help="the features file to write (.safetensors)")
+    query = parser.add_mutually_exclusive_group()
+    query.add_argument("--text", help="the query in words")
+    query.add_argument("--image", help="the query as an image file")
+    parser.add_argument("--query-out", help="where to write the query embedding (.npy, [D])")
+    parser.add_argument("--candidate-fps", type=float, default=DEFAULT_CANDIDATE_FPS, help="candidate frames per second (default 2)")
+    parser.add_argument("--grid", type=_grid, help="cells ROWSxCOLS (default: about the encoder's patch count, aspect kept)")
+    parser.add_argument("--frame-level", action="store_true", help="one embedding per frame, [T, 1, 1, D]")
+    parser.add_argument("--batch-size", type=int, default=16, help="frames per forward pass (default 16)")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, … (default cpu)")
+    parser.add_argument("--quiet", action="store_true", help="no progress")
+    args = parser.parse_args(argv)
+    if args.candidate_fps <= 0:
+        parser.error(f"--candidate-fps {args.candidate_fps}: expected a positive number")
+    if args.batch_size <= 0:
+        parser.error(f"--batch-size {args.batch_size}: expected a positive number")
+    if (args.text is not None or args.image is not None) and not args.query_out:
+        parser.error("--text/--image need --query-out Q.npy")
+    try:
+        result = embed(
+            args.video, args.model, args.out, text=args.text, image=args.image, query_out=args.query_out,
+            candidate_fps=args.candidate_fps, grid=args.grid, frame_level=args.frame_level,
+            batch_size=args.batch_size, device=args.device, progress=not args.quiet,
+        )
+    except (EmbedError, OSError) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    rows, cols = result.grid
+    print(f"{result.features}: {result.frames} frames × {rows}×{cols} cells × {result.dimension} dims"
+          + (f"; query → {args.query_out}" if result.query is not None else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

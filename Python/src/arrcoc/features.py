@@ -1,0 +1,152 @@
+"""arrcoc features files (`arrcoc.features/1`, Docs/features.md) and the numpy parts of making
+one: the cell grid, candidate-frame choice, and resampling a patch grid onto cells."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+FEATURES_SCHEMA = "arrcoc.features/1"
+CELL_PX = 32
+DEFAULT_CANDIDATE_FPS = 2.0
+SOURCE_KEYS = ("path", "sha256", "duration_s", "fps", "width", "height", "codec")
+
+T = TypeVar("T")
+
+
+def sha256_of(path: str | Path, chunk: int = 1 << 20) -> str:
+    """The file's SHA-256 (hex), as `arrcoc compress --features` checks it."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def cell_grid(width: int, height: int, target: int) -> tuple[int, int]:
+    """`(rows, cols)` of about `target` cells keeping the frame's aspect ratio, never more than
+    `target` (arrcoc's `TokenGrid.grid`)."""
+    if width <= 0 or height <= 0 or target <= 0:
+        raise ValueError(f"cell_grid({width}, {height}, {target}): expected positive sizes and target")
+    aspect = width / height
+    h = max(1, round(math.sqrt(target / aspect)))
+    w = max(1, round(h * aspect))
+    while h * w > target:
+        if w >= h and w > 1:
+            w -= 1
+        elif h > 1:
+            h -= 1
+        else:
+            break
+    return h, w
+
+
+def nearest_frames(frames: Iterable[tuple[float, T]], fps: float, frame_duration: float) -> Iterator[tuple[float, T]]:
+    """The frames nearest each `k / fps` seconds, from `(time, frame)` pairs in presentation order,
+    as arrcoc's sampler picks them (a tie goes to the earlier frame; a target more than half a
+    frame past the last frame gets none). A frame serving several targets is yielded once.
+    Only the previous frame is held."""
+    if fps <= 0:
+        raise ValueError(f"candidate fps {fps}: expected a positive number")
+    k = 0
+    previous: tuple[float, T] | None = None
+    last_yielded: float | None = None
+    for time, frame in frames:
+        while k / fps <= time:
+            target = k / fps
+            pick = previous if previous is not None and target - previous[0] <= time - target else (time, frame)
+            if last_yielded is None or pick[0] > last_yielded:
+                last_yielded = pick[0]
+                yield pick
+            k += 1
+        previous = (time, frame)
+    while previous is not None and k / fps - previous[0] <= frame_duration / 2 + 1e-9:
+        if last_yielded is None or previous[0] > last_yielded:
+            last_yielded = previous[0]
+            yield previous
+        k += 1
+
+
+def resample_grid(patches: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Bilinear resampling of `[..., h, w, D]` patch features onto a `rows × cols` cell grid
+    (pixel centres aligned, as `torch.nn.functional.interpolate(align_corners=False)`).
+
+    A square encoder input squeezes the frame, so its patch grid covers the frame like the cell
+    grid does: resampling maps each cell to the patches over the same part of the frame.
+    """
+    h, w = patches.shape[-3], patches.shape[-2]
+
+    def axis(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x = (np.arange(n_out) + 0.5) * n_in / n_out - 0.5
+        x = np.clip(x, 0, n_in - 1)
+        lo = np.floor(x).astype(int)
+        hi = np.minimum(lo + 1, n_in - 1)
+        return lo, hi, (x - lo).astype(np.float32)
+
+    y0, y1, fy = axis(h, rows)
+    x0, x1, fx = axis(w, cols)
+    top = patches[..., y0, :, :] * (1 - fy)[:, None, None] + patches[..., y1, :, :] * fy[:, None, None]
+    return top[..., x0, :] * (1 - fx)[:, None] + top[..., x1, :] * fx[:, None]
+
+
+def l2_normalize(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """`x / ‖x‖` along `axis` (zero vectors stay zero)."""
+    norm = np.linalg.norm(x, axis=axis, keepdims=True)
+    return x / np.where(norm > 0, norm, 1)
+
+
+def write_features(
+    path: str | Path,
+    times_s: np.ndarray,
+    embeddings: np.ndarray,
+    source: dict[str, Any],
+    embedder: str,
+    version: int = 1,
+    candidate_fps: float = DEFAULT_CANDIDATE_FPS,
+) -> None:
+    """Writes an `arrcoc.features/1` file that `arrcoc compress --features` reads.
+
+    Args:
+        times_s: `[T]` candidate frame times, seconds from the stream's start, strictly increasing.
+        embeddings: `[T, rows, cols, D]`, one vector per cell (`[T, 1, 1, D]` for frame-level).
+        source: the video: path, sha256, duration_s, fps, width, height, codec.
+        embedder: the model's name (e.g. its Hugging Face id).
+    """
+    from safetensors.numpy import save_file
+
+    times = np.asarray(times_s, dtype=np.float64)
+    emb = np.asarray(embeddings, dtype=np.float32)
+    if emb.ndim != 4 or emb.shape[0] != times.shape[0]:
+        raise ValueError(f"embeddings shape {emb.shape}: expected [T, rows, cols, D] with T = {times.shape[0]}")
+    if times.size and not np.all(np.diff(times) > 0):
+        raise ValueError("times_s: expected strictly increasing times")
+    missing = [k for k in SOURCE_KEYS if k not in source]
+    if missing:
+        raise ValueError(f"source: missing {missing}")
+    _, rows, cols, d = emb.shape
+    meta = {
+        "schema": FEATURES_SCHEMA,
+        "source": {k: source[k] for k in SOURCE_KEYS},
+        "analysis": {"candidate_fps": candidate_fps, "rows": rows, "cols": cols, "cell_px": CELL_PX},
+        "embedder": {"name": embedder, "version": version, "dimension": d},
+    }
+    save_file(
+        {"times_s": np.ascontiguousarray(times), "embeddings": np.ascontiguousarray(emb)},
+        str(path),
+        metadata={"arrcoc": json.dumps(meta)},
+    )
+
+
+def read_features(path: str | Path) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """`(times_s, embeddings, metadata)` of a features file."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="np") as f:
+        meta = json.loads((f.metadata() or {}).get("arrcoc", "{}"))
+        return f.get_tensor("times_s"), f.get_tensor("embeddings"), meta

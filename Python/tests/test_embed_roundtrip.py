@@ -1,0 +1,146 @@
+"""(c) The round trip with tiny random encoders built from transformers' own classes:
+`arrcoc-embed` (SigLIP with a text query, CLIP with an image query and frame-level features)
+→ `arrcoc compress --features --query-embedding` → `arrcoc.load` → a tiny Qwen3-VL's generate."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import arrcoc
+from conftest import REPO, report, run_arrcoc
+
+WORDS = ["<pad>", "<unk>", "</s>", "when", "does", "the", "red", "car", "appear", "a", "bird"]
+
+
+def _tokenizer():
+    """A word-level tokenizer (SigLIP's and CLIP's own need vocabulary files that are not here)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    t = Tokenizer(models.WordLevel({w: i for i, w in enumerate(WORDS)}, unk_token="<unk>"))
+    t.pre_tokenizer = pre_tokenizers.Whitespace()
+    return PreTrainedTokenizerFast(tokenizer_object=t, pad_token="<pad>", unk_token="<unk>", eos_token="</s>", model_max_length=16)
+
+
+@pytest.fixture(scope="module")
+def tiny_encoders(tmp_path_factory) -> dict[str, Path]:
+    """Tiny random SigLIP and CLIP checkpoints saved as a user's local directories would be."""
+    from transformers import (CLIPConfig, CLIPImageProcessor, CLIPModel, CLIPProcessor, SiglipConfig,
+                              SiglipImageProcessor, SiglipModel, SiglipProcessor)
+
+    root = tmp_path_factory.mktemp("encoders")
+    text = dict(vocab_size=len(WORDS), hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                max_position_embeddings=16)
+    vision = dict(image_size=64, patch_size=16, hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2)
+    torch.manual_seed(0)
+    SiglipModel(SiglipConfig(text_config=text, vision_config=vision)).save_pretrained(root / "siglip")
+    SiglipProcessor(image_processor=SiglipImageProcessor(size={"height": 64, "width": 64}), tokenizer=_tokenizer()).save_pretrained(root / "siglip")
+    clip_text = dict(text, eos_token_id=2, pad_token_id=0, bos_token_id=0)
+    CLIPModel(CLIPConfig(text_config=clip_text, vision_config=vision, projection_dim=24)).save_pretrained(root / "clip")
+    CLIPProcessor(image_processor=CLIPImageProcessor(size={"shortest_edge": 64}, crop_size={"height": 64, "width": 64}),
+                  tokenizer=_tokenizer()).save_pretrained(root / "clip")
+    return {"siglip": root / "siglip", "clip": root / "clip"}
+
+
+def _arrcoc_embed(*args: str | Path) -> subprocess.CompletedProcess:
+    """The `arrcoc-embed` command as installed (`pip install ./Python`), else the module."""
+    exe = Path(sys.executable).parent / "arrcoc-embed"
+    cmd = [str(exe)] if exe.is_file() and os.environ.get("ARRCOC_EMBED_INSTALLED") else [sys.executable, "-m", "arrcoc.embedding"]
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, f"arrcoc-embed failed:\n{r.stderr}"
+    return r
+
+
+def test_c_siglip_text_query_round_trip(tmp_path, sample, arrcoc_bin, tiny_encoders, qwen_processor, tiny_qwen):
+    video = sample("bikes.mp4")
+    features, query = tmp_path / "bikes.features.safetensors", tmp_path / "q.npy"
+    r = _arrcoc_embed(video, "--model", tiny_encoders["siglip"], "--out", features, "--text", "when does the red car appear",
+                      "--query-out", query)
+    times, emb, meta = arrcoc.read_features(features)
+    assert meta["schema"] == "arrcoc.features/1" and meta["source"]["sha256"] == arrcoc.features.sha256_of(video)
+    assert emb.ndim == 4 and emb.shape[0] == len(times) > 10 and np.all(np.diff(times) > 0)
+    assert np.allclose(np.linalg.norm(emb, axis=-1), 1, atol=1e-4)
+    assert (emb.shape[1], emb.shape[2]) == arrcoc.cell_grid(meta["source"]["width"], meta["source"]["height"], 16)
+    q = np.load(query)
+    assert q.shape == (emb.shape[-1],) and abs(float(np.linalg.norm(q)) - 1) < 1e-4
+    assert "frames ×" in r.stdout
+
+    out = tmp_path / "out"
+    run_arrcoc(arrcoc_bin, "compress", video, "--features", features, "--query-embedding", query, "--budget", "900", "--out", out)
+    inputs = arrcoc.load(out, qwen_processor, "When does the red car appear?")
+    generated = tiny_qwen.generate(**inputs, max_new_tokens=3, do_sample=False)
+    assert generated.shape[1] == inputs["input_ids"].shape[1] + 3
+    answer = qwen_processor.decode(generated[0, inputs["input_ids"].shape[1]:])
+    # Reading times back: the manifest's block times, nearest block of a stated time.
+    assert inputs.timestamps == sorted(inputs.timestamps)
+    block = inputs.video.block_near(inputs.timestamps[-1] + 0.01)
+    assert block.index == len(inputs.video.blocks) - 1
+    report("c-siglip", video="bikes.mp4", features=list(emb.shape), blocks=len(inputs.video.blocks),
+           sequence=int(inputs["input_ids"].shape[1]), answer_tokens=int(generated.shape[1] - inputs["input_ids"].shape[1]),
+           answer=answer)
+
+
+def test_c_clip_image_query_frame_level_round_trip(tmp_path, sample, arrcoc_bin, tiny_encoders, qwen_processor, tiny_qwen):
+    from PIL import Image
+
+    video = sample("cockatoo.mp4")
+    image = tmp_path / "query.png"
+    Image.fromarray(np.tile(np.array([200, 30, 30], np.uint8), (48, 80, 1))).save(image)
+    features, query = tmp_path / "f.safetensors", tmp_path / "q.npy"
+    _arrcoc_embed(video, "--model", tiny_encoders["clip"], "--out", features, "--image", image, "--query-out", query,
+                  "--frame-level", "--batch-size", "5", "--quiet")
+    times, emb, _ = arrcoc.read_features(features)
+    assert emb.shape[1:3] == (1, 1) and emb.shape[-1] == 24
+    out = tmp_path / "out"
+    run_arrcoc(arrcoc_bin, "compress", video, "--features", features, "--query-embedding", query, "--budget", "1500", "--out", out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    tokens = [b["tokens"] for b in manifest["blocks"]]
+    # Frame-level features do not limit the emitted grids (resize mode decodes each block anew).
+    assert max(tokens) >= 64, tokens
+    inputs = arrcoc.load(out, qwen_processor, "Where is the bird?")
+    with torch.inference_mode():
+        logits = tiny_qwen(**inputs).logits
+    assert torch.isfinite(logits).all()
+    report("c-clip-frame-level", video="cockatoo.mp4", features=list(emb.shape), block_tokens=tokens)
+
+
+def test_embed_refuses_bad_queries_before_decoding(tmp_path, sample, tiny_encoders):
+    video = sample("cockatoo.mp4")
+    bad = tmp_path / "not-an-image.png"
+    bad.write_text("no")
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(video), "--model", str(tiny_encoders["clip"]),
+                        "--out", str(tmp_path / "f.safetensors"), "--image", str(bad), "--query-out", str(tmp_path / "q.npy")],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 1 and "not-an-image.png" in r.stderr
+    assert not (tmp_path / "f.safetensors").exists()
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(video), "--model", str(tiny_encoders["clip"]),
+                        "--out", str(tmp_path / "f.safetensors"), "--text", "a bird"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "--query-out" in r.stderr
+
+
+def test_c_siglip2_naflex_patch_grid_from_spatial_shapes(tmp_path, sample):
+    """SigLIP 2 NaFlex keeps the frame's aspect ratio: its patch grid comes from `spatial_shapes`."""
+    from transformers import Siglip2Config, Siglip2ImageProcessor, Siglip2Model, Siglip2Processor
+
+    text = dict(vocab_size=len(WORDS), hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                max_position_embeddings=16)
+    vision = dict(num_patches=16, patch_size=16, hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2)
+    torch.manual_seed(0)
+    model = Siglip2Model(Siglip2Config(text_config=text, vision_config=vision)).eval()
+    processor = Siglip2Processor(image_processor=Siglip2ImageProcessor(max_num_patches=16, patch_size=16), tokenizer=_tokenizer())
+    video = sample("cockatoo.mp4")
+    result = arrcoc.embed(video, (model, processor), tmp_path / "f.safetensors", text="a red car",
+                          query_out=tmp_path / "q.npy", batch_size=7, progress=False)
+    times, emb, _ = arrcoc.read_features(tmp_path / "f.safetensors")
+    assert result.grid == arrcoc.cell_grid(1280, 720, 16) == emb.shape[1:3]
+    assert emb.shape == (len(times), *result.grid, 32) and np.load(tmp_path / "q.npy").shape == (32,)

@@ -1,0 +1,112 @@
+"""(d) The numpy-only parts: grids, candidate frames, resampling, the files, position ids."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import arrcoc
+from arrcoc.features import l2_normalize, nearest_frames, resample_grid
+from arrcoc.loader import sequence_position_ids
+from arrcoc.output import OutputError
+
+
+def test_import_needs_only_numpy_and_safetensors():
+    code = "import sys, arrcoc; print(sorted(m for m in ('torch', 'transformers', 'av', 'PIL') if m in sys.modules))"
+    src = str(Path(arrcoc.__file__).parents[1])
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": src})
+    assert r.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("size", "target", "grid"), [
+    ((1280, 720), 400, (15, 26)),  # TokenGrid.grid: 15 × 27 = 405 is over, so 15 × 26
+    ((640, 640), 400, (20, 20)),
+    ((768, 576), 196, (12, 16)),
+    ((1280, 720), 1, (1, 1)),
+    ((100, 10000), 16, (16, 1)),
+])
+def test_cell_grid_keeps_aspect_within_target(size, target, grid):
+    assert arrcoc.cell_grid(*size, target) == grid
+    rows, cols = grid
+    assert rows * cols <= target
+
+
+def test_cell_grid_refuses_bad_sizes():
+    with pytest.raises(ValueError, match="0, 10, 4"):
+        arrcoc.cell_grid(0, 10, 4)
+
+
+def test_nearest_frames_picks_as_arrcoc_samples():
+    # 25 fps frames, 2 fps targets: 0, 0.5, 1.0 … ; ties (0.5 between 0.48 and 0.52) go earlier.
+    frames = [(i / 25, i) for i in range(60)]
+    picked = [f for _, f in nearest_frames(frames, 2.0, 1 / 25)]
+    assert picked == [0, 12, 25, 37, 50]
+    # Past the last frame (2.16 s): 2.5 s is more than half a frame away, so nothing.
+    assert [f for _, f in nearest_frames(frames[:55], 2.0, 1 / 25)][-1] == 50
+    # Frames rarer than targets are yielded once each.
+    sparse = [(float(i), i) for i in range(3)]
+    assert [f for _, f in nearest_frames(sparse, 4.0, 1.0)] == [0, 1, 2]
+    with pytest.raises(ValueError, match="-1"):
+        list(nearest_frames(frames, -1, 0.04))
+
+
+def test_resample_grid_identity_and_interpolation():
+    x = np.arange(2 * 3 * 4 * 2, dtype=np.float32).reshape(2, 3, 4, 2)
+    assert np.allclose(resample_grid(x, 3, 4), x)
+    up = resample_grid(np.array([[[0.0], [2.0]]]), 1, 4)  # [1, 2, 1] → [1, 4, 1]
+    assert np.allclose(up[0, :, 0], [0.0, 0.5, 1.5, 2.0])
+    down = resample_grid(x, 1, 1)
+    assert down.shape == (2, 1, 1, 2)
+    assert np.allclose(l2_normalize(np.array([[3.0, 4.0], [0.0, 0.0]])), [[0.6, 0.8], [0.0, 0.0]])
+
+
+SOURCE = {"path": "v.mp4", "sha256": "ab" * 32, "duration_s": 2.0, "fps": 25.0, "width": 64, "height": 32, "codec": "h264"}
+
+
+def test_features_file_round_trip_and_checks(tmp_path):
+    path = tmp_path / "f.safetensors"
+    emb = np.random.default_rng(0).normal(size=(3, 1, 2, 5)).astype(np.float32)
+    arrcoc.write_features(path, [0.0, 0.5, 1.0], emb, SOURCE, embedder="m")
+    times, back, meta = arrcoc.read_features(path)
+    assert times.dtype == np.float64 and np.array_equal(back, emb)
+    assert meta["analysis"] == {"candidate_fps": 2.0, "rows": 1, "cols": 2, "cell_px": 32}
+    assert meta["embedder"] == {"name": "m", "version": 1, "dimension": 5}
+    with pytest.raises(ValueError, match="strictly increasing"):
+        arrcoc.write_features(path, [0.0, 0.0, 1.0], emb, SOURCE, embedder="m")
+    with pytest.raises(ValueError, match=r"\(3, 2, 5\)"):
+        arrcoc.write_features(path, [0.0, 0.5, 1.0], emb[:, 0], SOURCE, embedder="m")
+    with pytest.raises(ValueError, match="codec"):
+        arrcoc.write_features(path, [0.0, 0.5, 1.0], emb, {k: v for k, v in SOURCE.items() if k != "codec"}, embedder="m")
+
+
+def test_sequence_position_ids_shift_the_segment_and_continue_after():
+    segment = np.array([[0, 1, 1, 1, 3], [0, 1, 1, 2, 3], [0, 1, 2, 1, 3]])
+    p = sequence_position_ids(segment, before=2, after=2)
+    assert p.tolist() == [[0, 1, 2, 3, 3, 3, 5, 6, 7], [0, 1, 2, 3, 3, 4, 5, 6, 7], [0, 1, 2, 3, 4, 3, 5, 6, 7]]
+
+
+def test_find_seconds_reads_times_from_answers():
+    assert arrcoc.find_seconds("It appears at <12.5 seconds> and again at 30 seconds, gone by 41.0s.") == [12.5, 30.0, 41.0]
+    assert arrcoc.find_seconds("no time here") == []
+
+
+def test_read_output_checks_files_agree(tmp_path, sample, compress):
+    out = compress(sample("cockatoo.mp4"), "--budget", "1500")
+    video = arrcoc.read_output(out)
+    assert video.timestamps == [b.time_s for b in video.blocks]
+    assert len(video.input_ids) == video.manifest["totals"]["sequence_length"]
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    manifest = json.loads((broken / "manifest.json").read_text())
+    manifest["blocks"][0]["tokens"] += 1
+    (broken / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(OutputError, match="block 0"):
+        arrcoc.read_output(broken)
+    with pytest.raises(OutputError, match="manifest.json: not found"):
+        arrcoc.read_output(tmp_path)
