@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries: FFmpeg (video) and BLAS/LAPACK (numerics).
@@ -37,7 +38,9 @@ let package = Package(
         // The core: no FFmpeg import.
         .target(
             name: "ARRCOC",
-            dependencies: ["LinearAlgebra", "Yams", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "LinearAlgebra", "Yams", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Small C helpers for what Swift's Glibc module does not expose (renameat2).
         .target(name: "CSystem"),

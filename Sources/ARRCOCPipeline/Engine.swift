@@ -28,7 +28,9 @@ public struct Engine: Sendable {
     /// writes).
     /// - Parameter sha256: the file's digest when the caller already has it (saves a read).
     public func analyze(video: String, sha256: String? = nil) throws -> FeatureSet {
-        try FeatureExtraction.analyze(try VideoFileSource(path: video), config: config, sha256: sha256, progress: progress)
+        let source = try VideoFileSource(path: video)
+        return try FeatureExtraction.analyze(sha256 == nil ? source.hashingInBackground() : source, config: config, sha256: sha256,
+                                             progress: progress)
     }
 
     /// Loads a features file and checks, by SHA-256, that it was made from `video`.

@@ -9,7 +9,7 @@ public final class SweepRunner: @unchecked Sendable {
     public let config: SweepConfig
     public let configText: String
     public let out: URL
-    public let shard: (index: Int, count: Int)
+    public let shard: Shard
     public let jobs: Int
     private let progress: ProgressHandler
     private let lock = NSLock()
@@ -25,10 +25,10 @@ public final class SweepRunner: @unchecked Sendable {
 
     /// - Parameters:
     ///   - configText: the sweep file's text, kept in `out/sweep.yaml` (a resumed run must match it).
-    ///   - shard: (index, count) of this process's share of the runs; (0, 1) for all.
+    ///   - shard: this process's share: whole videos, each analysed in one shard only (`Shard`).
     ///   - jobs: runs evaluated in parallel.
     ///   - progress: runs done, and notes (video ready, failures); from any thread.
-    public init(config: SweepConfig, configText: String, out: URL, shard: (Int, Int) = (0, 1), jobs: Int = 1,
+    public init(config: SweepConfig, configText: String, out: URL, shard: Shard = .all, jobs: Int = 1,
                 progress: @escaping ProgressHandler = { _ in }) {
         self.config = config
         self.configText = configText
@@ -67,12 +67,13 @@ public final class SweepRunner: @unchecked Sendable {
         }
         try AtomicWrite.write(Data(configText.utf8), to: configCopy.path)
         let videos = Self.videos(config)
-        let runs = SweepRun.all(config, videos: videos.map(\.name)).filter { $0.belongs(toShard: shard.index, of: shard.count) }
+        let runs = Self.share(SweepRun.all(config, videos: videos.map(\.name)), videos: videos.map(\.name), shard: shard)
         var rows = try loadJournal(keys: Set(runs.map(\.key)))
         let finished = Set(rows.keys)
         let pending = runs.filter { !finished.contains($0.key) }
         done = runs.count - pending.count
-        log("sweep \(config.name): \(videos.count) videos, \(runs.count) runs in shard \(shard.index)/\(shard.count)" +
+        let mine = Set(runs.map(\.video)).count
+        log("sweep \(config.name): \(videos.count) videos, \(runs.count) runs on \(mine) of them in shard \(shard)" +
             (done > 0 ? ", \(done) already done" : ""))
         var failures: [String] = []
         var analysisSeconds = 0.0, runSeconds = 0.0
@@ -107,6 +108,19 @@ public final class SweepRunner: @unchecked Sendable {
         log(String(format: "done: %d rows; analysis %.1f s (clips, features, scores), allocation + metrics %.1f s; outputs in %@",
                    ordered.count, analysisSeconds, runSeconds, out.path))
         return failures.isEmpty
+    }
+
+    /// The runs of `shard`: every run of the videos it owns (`Shard.runs(unit:ofItem:items:)`),
+    /// in the order of `runs`.
+    static func share(_ runs: [SweepRun], videos: [String], shard: Shard) -> [SweepRun] {
+        let position = Dictionary(videos.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var unit: [String: Int] = [:]
+        return runs.filter { run in
+            guard let item = position[run.video] else { return false }
+            let u = unit[run.video, default: 0]
+            unit[run.video] = u + 1
+            return shard.runs(unit: u, ofItem: item, items: videos.count)
+        }
     }
 
     struct Prepared: Sendable {

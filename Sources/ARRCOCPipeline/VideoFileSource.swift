@@ -8,6 +8,7 @@ import VideoDecoding
 public struct VideoFileSource: FrameSource, Sendable {
     public let path: String
     private let described: SourceMetadata
+    private var digest: BackgroundDigest? = nil
 
     /// Opens `path` and reads its metadata. The header's duration is used when it can be
     /// trusted; packets are counted (one extra read of the file) only when there is none, or for
@@ -25,7 +26,15 @@ public struct VideoFileSource: FrameSource, Sendable {
 
     public func metadata() -> SourceMetadata { described }
 
-    public func sha256() throws -> String { try SHA256.hexDigest(ofFile: path) }
+    public func sha256() throws -> String { try digest?.value() ?? SHA256.hexDigest(ofFile: path) }
+
+    /// This source, its SHA-256 being computed on another thread from now on (`sha256()` waits
+    /// for it): analysis hashes while it decodes.
+    public func hashingInBackground() -> VideoFileSource {
+        var copy = self
+        copy.digest = BackgroundDigest(path: path)
+        return copy
+    }
 
     public func sample(fps: Double, width: Int, height: Int, _ body: (Double, RGBImage) throws -> Void) throws {
         try VideoReader(path: path).sample(fps: fps, size: PixelSize(width: width, height: height)) { frame in

@@ -10,6 +10,6 @@ struct Arrcoc: ParsableCommand {
             Start with `arrcoc demo` (no arguments). `arrcoc probe FILE` tells what a video holds; \
             `arrcoc frames FILE` samples it to PNG files.
             """,
-        subcommands: [DemoCommand.self, CompressCommand.self, AnalyzeCommand.self, HaystackCommand.self, EvalCommand.self, SweepCommand.self, PreviewCommand.self, ProbeCommand.self, FramesCommand.self]
+        subcommands: [DemoCommand.self, CompressCommand.self, AnalyzeCommand.self, HaystackCommand.self, EvalCommand.self, SweepCommand.self, BatchCommand.self, PreviewCommand.self, ProbeCommand.self, FramesCommand.self]
     )
 }

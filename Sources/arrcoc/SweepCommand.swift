@@ -35,11 +35,7 @@ struct SweepRunCommand: ParsableCommand {
     @Option(help: "Output directory (created, or resumed if it holds this sweep).")
     var out: String
 
-    @Option(help: "Run only shard I of N (I/N, 0-based). Also read from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shard-count.")
-    var shard: String?
-
-    @Option(name: .customLong("shard-count"), help: "Number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).")
-    var shardCount: Int?
+    @OptionGroup var sharding: ShardOptions
 
     /// Optional, so that the help text (and Docs/cli.md) does not depend on the machine's core count.
     @Option(help: "Parallel runs (default: all cores).")
@@ -47,44 +43,17 @@ struct SweepRunCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs \(jobs): expected 1…1024 parallel runs") }
-        _ = try resolveShard()
-    }
-
-    /// (index, count) from --shard, SLURM, or Kubernetes; (0, 1) when unsharded.
-    func resolveShard() throws -> (Int, Int) {
-        let env = ProcessInfo.processInfo.environment
-        if let shard {
-            let parts = shard.split(separator: "/").map { Int($0) }
-            guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else {
-                throw ValidationError("--shard \(shard): expected I/N with 0 ≤ I < N")
-            }
-            return (i, n)
-        }
-        if let id = env["SLURM_ARRAY_TASK_ID"].flatMap(Int.init), let n = env["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init) {
-            let minimum = env["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
-            guard n >= 1, id - minimum >= 0, id - minimum < n else {
-                throw ValidationError("SLURM_ARRAY_TASK_ID \(id) is not within \(minimum)…\(minimum + n - 1)")
-            }
-            return (id - minimum, n)
-        }
-        if let id = env["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
-            guard let n = shardCount, n >= 1, id >= 0, id < n else {
-                throw ValidationError("JOB_COMPLETION_INDEX \(id) needs --shard-count N with \(id) < N")
-            }
-            return (id, n)
-        }
-        return (0, 1)
     }
 
     func run() throws {
         global.bootstrapLogging()
-        let (index, count) = try resolveShard()
+        let shard = try sharding.resolve()
         let text = try YAMLInput.read(path: config)
         let sweep: SweepConfig
         do { sweep = try SweepConfig.parse(yaml: text, path: config, resolve: CacheDirectory.resolveSample) } catch let error as ConfigError {
             throw error.located(in: config)
         }
-        let runner = SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: (index, count),
+        let runner = SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: shard,
                                  jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                  progress: TerminalProgress().handler)
         // Interrupted: every finished run is already a whole line of the journal; say how to resume.

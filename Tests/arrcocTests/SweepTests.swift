@@ -51,15 +51,17 @@ import TestSupport
         #expect(parsed.rootElement()?.name == "svg")
     }
 
-    @Test func threeShardsMergedEqualTheUnshardedRunByteForByte() throws {
-        let all = try Self.unsharded.get()
-        let base = TestClips.scratch("shards")
-        let dirs = (0..<3).map { base.appendingPathComponent("shard\($0)") }
-        let processes = try dirs.enumerated().map { i, d in try CLIRunner.start(["sweep", Self.quick, "--out", d.path, "--shard", "\(i)/3"]) }
+    /// Runs `count` shards of the quick sweep at once, merges them, and checks the merge against
+    /// the unsharded run byte for byte. Returns the shard directories.
+    static func shardAndMerge(count: Int, name: String) throws -> [URL] {
+        let all = try unsharded.get()
+        let base = TestClips.scratch(name)
+        let dirs = (0..<count).map { base.appendingPathComponent("shard\($0)") }
+        let processes = try dirs.enumerated().map { i, d in try CLIRunner.start(["sweep", quick, "--out", d.path, "--shard", "\(i)/\(count)"]) }
         for p in processes { p.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
-        let counts = try dirs.map { try Self.rows($0).count }
-        #expect(counts.reduce(0, +) == Self.expectedRuns && counts.allSatisfy { $0 > 0 })
+        let counts = try dirs.map { try rows($0).count }
+        #expect(counts.reduce(0, +) == expectedRuns && counts.allSatisfy { $0 > 0 })
         let merged = base.appendingPathComponent("merged")
         let r = try CLIRunner.run(["sweep", "merge"] + dirs.map(\.path) + ["--out", merged.path])
         #expect(r.status == 0, "\(r.stderr)")
@@ -67,8 +69,39 @@ import TestSupport
             let a = try Data(contentsOf: all.appendingPathComponent(file)), b = try Data(contentsOf: merged.appendingPathComponent(file))
             #expect(a == b, "\(file) differs")
         }
+        return dirs
+    }
+
+    /// The features files a sweep directory computed (one per video it analysed).
+    static func analysed(_ dir: URL) -> Set<String> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("cache").path)) ?? [])
+            .filter { $0.hasSuffix(".safetensors") })
+    }
+
+    @Test func twoShardsAnalyseEachVideoInExactlyOneShard() throws {
+        let dirs = try Self.shardAndMerge(count: 2, name: "shards2")
+        let videos = Self.analysed(try Self.unsharded.get())
+        #expect(videos.count == 2)
+        let perShard = dirs.map(Self.analysed)
+        #expect(perShard.allSatisfy { $0.count == 1 }, "\(perShard)")
+        #expect(perShard[0].union(perShard[1]) == videos && perShard[0].isDisjoint(with: perShard[1]))
+        // Each shard evaluated every run of its video, and only those.
+        for dir in dirs {
+            #expect(Set(try Self.rows(dir).map { $0[0] }).count == 1)
+            #expect(try Self.rows(dir).count == Self.expectedRuns / 2)
+        }
+    }
+
+    @Test func threeShardsMergedEqualTheUnshardedRunByteForByte() throws {
+        // Fewer videos (2) than shards (3): shards 0 and 2 share the first video's runs, shard 1
+        // has the second; no shard analyses more than one video.
+        let dirs = try Self.shardAndMerge(count: 3, name: "shards")
+        let perShard = dirs.map(Self.analysed)
+        #expect(perShard.allSatisfy { $0.count == 1 }, "\(perShard)")
+        #expect(perShard[0] == perShard[2] && perShard[0] != perShard[1])
+        #expect(try Self.rows(dirs[1]).count == Self.expectedRuns / 2)
         // Merging an incomplete set says so.
-        let partial = try CLIRunner.run(["sweep", "merge", dirs[0].path, "--out", base.appendingPathComponent("partial").path])
+        let partial = try CLIRunner.run(["sweep", "merge", dirs[0].path, "--out", TestClips.scratch("shards").appendingPathComponent("partial").path])
         #expect(partial.status != 0 && partial.stderr.contains("missing"))
     }
 

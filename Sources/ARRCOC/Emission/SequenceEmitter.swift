@@ -67,7 +67,10 @@ public struct SequenceEmitter: Sendable {
         var exact = ""
         var ids: [Int64] = []
         var t: [Int64] = [], h: [Int64] = [], w: [Int64] = []
+        // Sized once: appending block by block would regrow the largest array of the run (about
+        // 25 KB per token), holding an old and a new copy at each regrowth.
         var pixels: [Float] = []
+        pixels.reserveCapacity(blocks.reduce(0) { $0 + $1.cells.count } * 4 * QwenPatchLayout.rowLength)
         var grids: [Int64] = []
         var p: Int64 = 0
         func text(_ id: Int64) {

@@ -43,7 +43,4 @@ public struct SweepRun: Sendable, Equatable {
         }
         return runs
     }
-
-    /// Whether shard `shard` of `count` runs this run (round-robin on the run index).
-    public func belongs(toShard shard: Int, of count: Int) -> Bool { index % count == shard }
 }

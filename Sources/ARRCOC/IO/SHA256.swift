@@ -1,115 +1,64 @@
+import Crypto
 import Foundation
 
-/// SHA-256 (FIPS 180-4), streaming, for the source fingerprint in features files and manifests.
+/// SHA-256 for the source fingerprint in features files and manifests: swift-crypto's
+/// (BoringSSL's code, which uses the CPU's SHA extensions where it has them), streaming.
 /// Checked against `sha256sum` in the tests.
-public struct SHA256: Sendable {
-    private var h: [UInt32] = [
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
-
-    private static let k: [UInt32] = [
-        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-    ]
+public struct SHA256 {
+    private var hasher = Crypto.SHA256()
 
     public init() {}
 
     public mutating func update(_ data: Data) {
-        length += UInt64(data.count)
-        var state = h
-        var pending = buffer
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-            var offset = 0
-            if !pending.isEmpty {
-                let take = min(64 - pending.count, raw.count)
-                pending.append(contentsOf: UnsafeBufferPointer(start: base, count: take))
-                offset = take
-                if pending.count == 64 {
-                    pending.withUnsafeBufferPointer { Self.compress(&state, $0.baseAddress!) }
-                    pending.removeAll(keepingCapacity: true)
-                }
-            }
-            while raw.count - offset >= 64 {
-                Self.compress(&state, base + offset)
-                offset += 64
-            }
-            pending.append(contentsOf: UnsafeBufferPointer(start: base + offset, count: raw.count - offset))
-        }
-        h = state
-        buffer = pending
+        hasher.update(data: data)
     }
 
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+    }
+
+    /// The digest as lowercase hex.
     public mutating func finalize() -> String {
-        var tail = buffer
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        let bits = length &* 8
-        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))) }
-        var state = h
-        tail.withUnsafeBufferPointer { t in
-            var offset = 0
-            while offset < t.count {
-                Self.compress(&state, t.baseAddress! + offset)
-                offset += 64
-            }
-        }
-        h = state
-        return h.map { String(format: "%08x", $0) }.joined()
+        Self.hex(hasher.finalize())
     }
 
-    private static func compress(_ h: inout [UInt32], _ block: UnsafePointer<UInt8>) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 {
-                let b = block + 4 * i
-                w[i] = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
-            }
-            @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-            }
-            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 15)])
         }
+        return String(decoding: text, as: UTF8.self)
     }
 
-    /// Hex digest of a regular file, read in 4 MiB chunks.
+    /// Bytes read per `read(2)`.
+    static let chunkBytes = 8 << 20
+
+    /// Hex digest of a regular file, read in 8 MiB chunks into one reused buffer.
     ///
     /// Only the bytes the file held when it was opened are read, and devices, FIFOs and
     /// directories are refused (`/dev/zero` would otherwise be hashed forever).
     /// - Throws: `FormatError.unreadable` naming the file.
     public static func hexDigest(ofFile path: String) throws(FormatError) -> String {
         let size = try SideFile.regularFileSize(path: path)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .unreadable(path: path, reason: "cannot open for reading")
-        }
-        defer { try? handle.close() }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(path: path, reason: "cannot open for reading (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
         var hasher = SHA256()
         var remaining = size
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(chunkBytes, max(size, 1)), alignment: 64)
+        defer { buffer.deallocate() }
         while remaining > 0 {
-            let chunk = handle.readData(ofLength: min(4 << 20, remaining))
-            if chunk.isEmpty { break }
-            hasher.update(chunk)
-            remaining -= chunk.count
+            let n = read(fd, buffer.baseAddress, min(buffer.count, remaining))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }  // the file shrank since stat(2)
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            remaining -= n
         }
         return hasher.finalize()
     }

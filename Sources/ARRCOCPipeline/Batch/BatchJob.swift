@@ -1,0 +1,201 @@
+import ARRCOC
+import Foundation
+
+/// One line of a batch file (`arrcoc batch JOBS.jsonl`): a video, a query, one or more budgets and
+/// how to spend them. Every value is checked when the file is read, before any work; what can
+/// only fail while working (a damaged video, a missing query image) fails that job alone.
+///
+/// ```json
+/// {"id": "q17", "video": "clips/a.mp4", "query_image": "needles/a.png", "budgets": [500, 2000], "strategy": "arrcoc"}
+/// ```
+public struct BatchJob: Sendable, Equatable {
+    /// Names the job's outputs (`outputs/ID/BUDGET`); `job-LINE` when the line has none.
+    public var id: String
+    public var line: Int
+    public var video: String
+    public var query: Query
+    /// A features file of `video` (`arrcoc analyze`), checked by SHA-256; analysed here when nil.
+    public var features: String?
+    public var budgets: [Int]
+    public var strategy: String?
+    public var parameters: [String: Double]?
+    public var format: SequenceFormat?
+    public var mode: SpendMode?
+
+    public enum Query: Sendable, Equatable {
+        case image(String)
+        case embedding(String)
+
+        public var path: String {
+            switch self {
+            case let .image(p), let .embedding(p): p
+            }
+        }
+    }
+
+    /// The keys a line may hold.
+    public static let keys = ["id", "video", "query_image", "query_embedding", "features", "budget", "budgets", "strategy", "params", "format", "mode"]
+    /// The most budgets one job may list.
+    public static let maximumBudgets = 64
+    /// The longest line accepted, in bytes.
+    public static let maximumLineBytes = 65_536
+
+    /// The compression settings of this job: `base` with the job's strategy, parameters, format
+    /// and mode.
+    public func config(base: CompressionConfig) -> CompressionConfig {
+        var c = base
+        if let strategy {
+            c.strategy = strategy
+            c.strategyParams = parameters ?? [:]
+        } else if let parameters {
+            c.strategyParams = parameters
+        }
+        if let format { c.emission.format = format }
+        if let mode { c.emission.mode = mode }
+        return c
+    }
+
+    /// Every input file the job reads.
+    public var inputs: [String] { [video, query.path] + (features.map { [$0] } ?? []) }
+
+    /// Parses the text of a batch file: one JSON object per line; blank lines and lines starting
+    /// with `#` are skipped.
+    /// - Parameters:
+    ///   - resolve: turns a relative path of the file into the path to open.
+    /// - Throws: `BatchError.invalidLine` naming the line and the key.
+    public static func parse(_ text: String, source: String, base: CompressionConfig, resolve: (String) -> String) throws(BatchError) -> [BatchJob] {
+        var jobs: [BatchJob] = []
+        var ids: [String: Int] = [:]
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let number = i + 1
+            func fail(_ key: String, _ reason: String) -> BatchError { .invalidLine(source: source, line: number, key: key, reason: reason) }
+            guard line.utf8.count <= maximumLineBytes else { throw fail("", "the line is longer than \(maximumLineBytes) bytes") }
+            let object: [String: JSONValue]
+            do { object = try JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8)) } catch {
+                throw fail("", "not a JSON object (\(Self.reason(error)))")
+            }
+            for key in object.keys.sorted() where !keys.contains(key) {
+                throw fail(key, "unknown key; allowed: \(keys.joined(separator: ", "))")
+            }
+            func string(_ key: String) throws(BatchError) -> String? {
+                guard let value = object[key] else { return nil }
+                guard case let .string(s) = value, !s.isEmpty, !s.contains("\0") else { throw fail(key, "expected a non-empty string") }
+                return s
+            }
+            func budget(_ key: String, _ value: JSONValue) throws(BatchError) -> Int {
+                let limit = Limit.budgetTokens.intValue
+                guard case let .number(x) = value, let b = CheckedMath.integer(x, in: 1...limit) else {
+                    throw fail(key, "expected a whole number of tokens in 1…\(limit) (\(Limit.budgetTokens.environmentVariable) raises the limit), got \(value)")
+                }
+                return b
+            }
+
+            let id = try string("id") ?? String(format: "job-%06d", number)
+            guard Self.isSafeName(id) else { throw fail("id", "'\(id)' must be 1–128 letters, digits, '.', '_' or '-', not starting with '.' or '-'") }
+            if let first = ids[id] { throw fail("id", "'\(id)' is already the id of line \(first)") }
+            ids[id] = number
+            guard let video = try string("video") else { throw fail("video", "missing: every job names its video") }
+
+            let query: Query
+            switch (try string("query_image"), try string("query_embedding")) {
+            case let (image?, nil): query = .image(resolve(image))
+            case let (nil, embedding?): query = .embedding(resolve(embedding))
+            default: throw fail("query_image", "give exactly one of query_image and query_embedding")
+            }
+
+            var budgets: [Int] = []
+            switch (object["budget"], object["budgets"]) {
+            case let (value?, nil):
+                budgets = [try budget("budget", value)]
+            case let (nil, value?):
+                guard case let .array(values) = value, (1...maximumBudgets).contains(values.count) else {
+                    throw fail("budgets", "expected a list of 1…\(maximumBudgets) budgets")
+                }
+                for (k, v) in values.enumerated() {
+                    let b = try budget("budgets[\(k)]", v)
+                    guard !budgets.contains(b) else { throw fail("budgets[\(k)]", "\(b) is listed twice") }
+                    budgets.append(b)
+                }
+            default:
+                throw fail("budget", "give exactly one of budget and budgets")
+            }
+
+            var parameters: [String: Double]? = nil
+            if let value = object["params"] {
+                guard case let .object(entries) = value else { throw fail("params", "expected an object of numbers") }
+                var p: [String: Double] = [:]
+                for (k, v) in entries {
+                    guard case let .number(x) = v, x.isFinite else { throw fail("params.\(k)", "expected a finite number, got \(v)") }
+                    p[k] = x
+                }
+                parameters = p
+            }
+            let format = try string("format")
+            let mode = try string("mode")
+            let job = BatchJob(
+                id: id, line: number, video: resolve(video), query: query, features: try string("features").map(resolve), budgets: budgets,
+                strategy: try string("strategy"), parameters: parameters,
+                format: try format.map { f throws(BatchError) in
+                    guard let v = SequenceFormat(rawValue: f) else { throw fail("format", "'\(f)': expected qwen3vl or seed") }
+                    return v
+                },
+                mode: try mode.map { m throws(BatchError) in
+                    guard let v = SpendMode(rawValue: m) else { throw fail("mode", "'\(m)': expected resize or select") }
+                    return v
+                })
+            // Strategy names and parameters are checked as `compress` checks them.
+            do { try job.config(base: base).validate() } catch {
+                throw fail(job.strategy == nil ? "params" : "strategy", error.localizedDescription)
+            }
+            jobs.append(job)
+        }
+        return jobs
+    }
+
+    /// A name safe as one path component on any file system arrcoc writes to.
+    static func isSafeName(_ name: String) -> Bool {
+        guard (1...128).contains(name.utf8.count), let first = name.utf8.first, first != UInt8(ascii: "."), first != UInt8(ascii: "-") else {
+            return false
+        }
+        return name.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
+        }
+    }
+
+    private static func reason(_ error: Error) -> String {
+        if case let DecodingError.dataCorrupted(context) = error {
+            return (context.underlyingError as? NSError)?.localizedDescription ?? context.debugDescription
+        }
+        if case DecodingError.typeMismatch = error { return "the line must be one object" }
+        return error.localizedDescription
+    }
+}
+
+/// A JSON value as read from a batch line (numbers as `Double`, checked by the reader).
+enum JSONValue: Decodable, Sendable, Equatable, CustomStringConvertible {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null } else if let b = try? c.decode(Bool.self) { self = .bool(b) } else if let x = try? c.decode(Double.self) {
+            self = .number(x)
+        } else if let s = try? c.decode(String.self) { self = .string(s) } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .null: "null"
+        case let .bool(b): "\(b)"
+        case let .number(x): SweepRow.number(x)
+        case let .string(s): "\"\(s.prefix(40))\""
+        case .array: "a list"
+        case .object: "an object"
+        }
+    }
+}
