@@ -14,7 +14,7 @@ struct CompressCommand: ParsableCommand {
             blocks where the query is; a sparse, coarse floor elsewhere), decodes only the chosen \
             frames at their chosen sizes, and writes to DIR:
               manifest.json        blocks, timestamps, tokens, totals (schema arrcoc.manifest/1)
-              prompt.txt           the video segment as text that tokenises to exactly input_ids
+              prompt.txt           the segment as text that tokenises to exactly input_ids
               prompt-compact.txt   the same for people (<|video_pad|>×N)
               tensors.safetensors  pixel_values_videos, video_grid_thw, position_ids, input_ids
             The budget counts the whole video part of the sequence: vision tokens plus each \
