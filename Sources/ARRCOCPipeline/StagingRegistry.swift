@@ -44,6 +44,8 @@ public final class StagingRegistry: @unchecked Sendable {
         let (staged, text) = lock.withLock { (paths, message) }
         for path in staged { try? FileManager.default.removeItem(atPath: path) }
         FileHandle.standardError.write(Data("\n\(text)\n".utf8))
-        exit(128 + sig)
+        // _exit, not exit: the main thread is still running, and exit's handlers and static
+        // destructors would race with it.
+        _exit(128 + sig)
     }
 }
