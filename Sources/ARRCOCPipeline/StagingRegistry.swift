@@ -1,17 +1,19 @@
+import CSystem
 import Foundation
 
 /// The staging paths of this process, removed when SIGINT or SIGTERM arrives.
 ///
-/// The signal handler itself does nothing but what is async-signal-safe: the signals are
-/// ignored at the C level and delivered to a `DispatchSource` instead, whose handler (an
-/// ordinary thread) removes the registered paths, reports, and exits with 128 + the signal.
+/// The signal handler itself does nothing but what is async-signal-safe (`CSystem`'s handler
+/// writes the signal's number to a pipe); a thread waiting on the pipe removes the registered
+/// paths, reports, and exits with 128 + the signal. The handler is in place as soon as
+/// `installSignalHandlers` returns, so no early signal is lost.
 public final class StagingRegistry: @unchecked Sendable {
     /// The process's registry (staging is process-wide by nature: one signal ends every output).
     public static let shared = StagingRegistry()
 
     private let lock = NSLock()
     private var paths: Set<String> = []
-    private var sources: [DispatchSourceSignal] = []
+    private var installed = false
     private var message = ""
 
     func add(_ path: String) { lock.withLock { _ = paths.insert(path) } }
@@ -24,19 +26,20 @@ public final class StagingRegistry: @unchecked Sendable {
     public func installSignalHandlers(message: String = "interrupted") {
         lock.withLock {
             self.message = message
-            guard sources.isEmpty else { return }
-            // A parent may have spawned us with the signals blocked.
-            var unblock = sigset_t()
-            sigemptyset(&unblock)
-            for sig in [SIGINT, SIGTERM] {
-                sigaddset(&unblock, sig)
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { [self] in self.interrupted(sig) }
-                source.resume()
-                sources.append(source)
+            guard !installed else { return }
+            installed = true
+            // The C handler only writes the signal's number to a pipe; this thread does the rest.
+            let fd = arrcoc_install_interrupt_pipe()
+            guard fd >= 0 else { return }
+            Thread.detachNewThread { [self] in
+                var byte: UInt8 = 0
+                while true {
+                    let n = read(fd, &byte, 1)
+                    if n == 1 { self.interrupted(Int32(byte)) }
+                    if n < 0, errno == EINTR { continue }
+                    if n <= 0 { return }
+                }
             }
-            sigprocmask(SIG_UNBLOCK, &unblock, nil)
         }
     }
 

@@ -122,7 +122,7 @@ import TestSupport
             #expect(try Data(contentsOf: all.appendingPathComponent(file)) == Data(contentsOf: merged.appendingPathComponent(file)), "\(file) differs")
         }
         let expected = try Self.outputs(all), got = try Self.outputs(merged)
-        #expect(expected.count == 4 * 4 && Set(expected.keys) == Set(got.keys))  // 4 tasks × (3 files + marker)
+        #expect(expected.count == 4 * 5 && Set(expected.keys) == Set(got.keys))  // 4 tasks × (4 files + marker)
         for (path, data) in expected { #expect(got[path] == data, "\(path) differs") }
         // An incomplete set says what is missing; an existing output is not replaced without --force.
         let partial = try CLIRunner.run(["batch", "merge", dirs[0].path, "--out", base.appendingPathComponent("partial").path])

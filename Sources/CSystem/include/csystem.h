@@ -5,4 +5,9 @@
 /// exist, on one filesystem). Returns 0, or -1 with errno set (EINVAL/ENOSYS where unsupported).
 int arrcoc_exchange_paths(const char *a, const char *b);
 
+/// Installs handlers for SIGINT and SIGTERM that only write the signal's number (one byte) to a
+/// pipe (async-signal-safe), and unblocks both signals. Returns the pipe's read end, for a
+/// thread that waits on it and cleans up; -1 with errno set on failure. Call once.
+int arrcoc_install_interrupt_pipe(void);
+
 #endif
