@@ -516,9 +516,9 @@ def cases(fx):
     flag("sweep-shard-reversed", sw + ["--shard", "5/2"], "--shard")
     flag("sweep-shard-garbage", sw + ["--shard", "x/y"], "--shard")
     an = ["analyze", clip, "--out", "f.safetensors"]
-    flag("analyze-fps-0", an + ["--candidate-fps", "0"], "candidate_fps", outputs=())
-    flag("analyze-fps-inf", an + ["--candidate-fps", "inf"], "candidate_fps", outputs=())
-    flag("analyze-fps-huge", an + ["--candidate-fps", "1e9"], "candidate_fps", outputs=())
+    flag("analyze-fps-0", an + ["--candidate-fps", "0"], "--candidate-fps", outputs=())
+    flag("analyze-fps-inf", an + ["--candidate-fps", "inf"], "--candidate-fps", outputs=())
+    flag("analyze-fps-huge", an + ["--candidate-fps", "1e9"], "--candidate-fps", outputs=())
     flag("demo-fraction-2", ["demo", "--budget-fraction", "2", "--out", "out"], "--budget-fraction")
     flag("demo-fraction-nan", ["demo", "--budget-fraction", "nan", "--out", "out"], "--budget-fraction")
     flag("unknown-subcommand", ["explode"], "explode", outputs=())
