@@ -84,9 +84,10 @@ if Context.environment["ARRCOC_FUZZ"] != nil {
         ("safetensors", ["ARRCOC"]), ("npy", ["ARRCOC"]), ("features", ["ARRCOC"]), ("config", ["ARRCOC"]),
         ("sweep", ["ARRCOC"]), ("truth", ["ARRCOC"]), ("manifest", ["ARRCOC"]), ("probe", ["VideoDecoding"]),
     ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/Sources/CFuzzDriver"))
     for (name, dependencies) in fuzzTargets {
         package.targets.append(.executableTarget(
-            name: "fuzz-\(name)", dependencies: dependencies, path: "Fuzz/Sources/fuzz-\(name)",
+            name: "fuzz-\(name)", dependencies: dependencies + ["CFuzzDriver"], path: "Fuzz/Sources/fuzz-\(name)",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
         package.products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
     }

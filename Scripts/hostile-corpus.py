@@ -446,6 +446,31 @@ def cases(fx):
     eval_manifest("valid-ok", open(fx.manifest_path, "rb").read(), expect="ok")
     eval_manifest("many-blocks-ok", fx.manifest_with(lambda m: m.__setitem__("blocks", [m["blocks"][0]] * 20_000)), expect="ok")
 
+    # --- preview of an output directory (manifest + tensors) ---
+    tensors = open(os.path.join(os.path.dirname(fx.manifest_path), "tensors.safetensors"), "rb").read()
+
+    def preview(name, manifest, tensor_bytes=tensors, expect="error", names="d/"):
+        files = {"d": "dir", "d/manifest.json": manifest}
+        if tensor_bytes is not None:
+            files["d/tensors.safetensors"] = tensor_bytes
+        C.append(Case("preview/" + name, ["preview", "d"], files, expect, names, outputs=("d/preview.png", "d/timeline.svg")))
+    valid = open(fx.manifest_path, "rb").read()
+    preview("valid-ok", valid, expect="ok", names=None)
+    preview("grid-w-0", fx.manifest_with(block_set("grid", {"t": 1, "h": 4, "w": 0})), names="manifest.json")
+    preview("grid-larger-than-pixels", fx.manifest_with(block_set("grid", {"t": 1, "h": 100, "w": 100})), expect="either")
+    preview("more-blocks-than-pixels", fx.manifest_with(lambda m: m.__setitem__("blocks", m["blocks"] * 3)), expect="either")
+    preview("no-blocks", fx.manifest_with(lambda m: m.__setitem__("blocks", [])), expect="either")
+    preview("kept-cells", fx.manifest_with(block_set("kept_cells", [0, 1, 2])), expect="either")
+    preview("tensors-missing", valid, tensor_bytes=None, names="tensors.safetensors")
+    preview("tensors-garbage", valid, tensor_bytes=b"garbage" * 10, names="tensors.safetensors")
+    preview("pixels-wrong-shape", valid, tensor_bytes=safetensors({"pixel_values_videos": {"dtype": "F32", "shape": [3], "data_offsets": [0, 12]}},
+                                                                  b"\0" * 12), expect="either")
+    preview("pixels-nan", valid, tensor_bytes=safetensors({"pixel_values_videos": {"dtype": "F32", "shape": [2, 1536],
+                                                                                   "data_offsets": [0, 2 * 1536 * 4]}},
+                                                          struct.pack("<f", float("nan")) * (2 * 1536)), expect="either")
+    preview("manifest-not-json", b"{{{", names="manifest.json")
+    preview("manifest-fifo", "fifo", names="manifest.json")
+
     # --- flags ---
     def flag(name, argv, names, expect="error", outputs=("out",)):
         C.append(Case("flags/" + name, argv, {}, expect, names, outputs))
@@ -491,9 +516,9 @@ def cases(fx):
     flag("sweep-shard-reversed", sw + ["--shard", "5/2"], "--shard")
     flag("sweep-shard-garbage", sw + ["--shard", "x/y"], "--shard")
     an = ["analyze", clip, "--out", "f.safetensors"]
-    flag("analyze-fps-0", an + ["--candidate-fps", "0"], "candidate_fps", outputs=())
-    flag("analyze-fps-inf", an + ["--candidate-fps", "inf"], "candidate_fps", outputs=())
-    flag("analyze-fps-huge", an + ["--candidate-fps", "1e9"], "candidate_fps", outputs=())
+    flag("analyze-fps-0", an + ["--candidate-fps", "0"], "--candidate-fps", outputs=())
+    flag("analyze-fps-inf", an + ["--candidate-fps", "inf"], "--candidate-fps", outputs=())
+    flag("analyze-fps-huge", an + ["--candidate-fps", "1e9"], "--candidate-fps", outputs=())
     flag("demo-fraction-2", ["demo", "--budget-fraction", "2", "--out", "out"], "--budget-fraction")
     flag("demo-fraction-nan", ["demo", "--budget-fraction", "nan", "--out", "out"], "--budget-fraction")
     flag("unknown-subcommand", ["explode"], "explode", outputs=())
@@ -644,10 +669,10 @@ def run_case(arrcoc, work, index, case, fixtures_before):
         elif after[path] != state and not (state[0] == stat.S_IFDIR):
             problems.append("touched " + path)
     allowed = set(case.outputs) if result == "ok" else set()
-    leftovers = [p for p in after if p not in before and p.split(os.sep)[0] not in allowed]
+    leftovers = [p for p in after if p not in before and p not in allowed and p.split(os.sep)[0] not in allowed]
     if leftovers:
         problems.append("leftover " + ", ".join(sorted(leftovers)[:3]))
-    if result == "ok" and case.outputs and case.argv[0] in ("compress", "frames", "analyze", "sweep", "haystack"):
+    if result == "ok" and case.outputs and case.argv[0] in ("compress", "frames", "analyze", "sweep", "haystack", "preview"):
         if not any(o in after for o in case.outputs):
             problems.append("no output written")
     line = stderr.strip().splitlines()[-1] if stderr.strip() else ""

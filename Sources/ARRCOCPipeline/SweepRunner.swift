@@ -138,18 +138,26 @@ public final class SweepRunner: @unchecked Sendable {
         try fm.createDirectory(at: cache, withIntermediateDirectories: true)
         let video: String
         let truth: Truth
+        let truthFile: String
         switch source {
         case let .haystack(spec, seed):
             video = clips.appendingPathComponent("\(name).mp4").path
             let truthPath = clips.appendingPathComponent("\(name).yaml").path
+            truthFile = truthPath
             if fm.fileExists(atPath: video), fm.fileExists(atPath: truthPath) {
                 truth = try Truth.load(path: truthPath)
             } else {
                 let needle = spec.needle == "builtin" ? try HaystackBuilder.builtinNeedle(in: clips) : spec.needle
                 let info = try VideoProbe.probe(path: spec.background)
                 let n = try VideoProbe.probe(path: needle, countFrames: false)
+                guard info.width > 0, info.height > 0, n.width > 0, n.height > 0 else {
+                    throw FormatError.malformed(path: info.width > 0 && info.height > 0 ? needle : spec.background,
+                                                format: "video or image", reason: "no picture size")
+                }
+                let duration = info.durationSeconds ?? 10
+                try Limit.durationSeconds.check(duration, in: spec.background, what: "duration")
                 let recipe = HaystackRecipe.random(
-                    duration: info.durationSeconds ?? 10, count: spec.events, eventDuration: spec.eventDuration, scale: spec.scale,
+                    duration: duration, count: spec.events, eventDuration: spec.eventDuration, scale: spec.scale,
                     needleAspect: Double(n.height) / Double(n.width), frameAspect: Double(info.width) / Double(info.height),
                     moving: spec.moving, seed: seed)
                 truth = try HaystackBuilder.build(background: spec.background, needle: needle, recipe: recipe, output: video)
@@ -157,6 +165,7 @@ public final class SweepRunner: @unchecked Sendable {
             }
         case let .video(spec):
             video = spec.video
+            truthFile = spec.truth
             truth = try Truth.load(path: spec.truth)
         }
         let sha = try SHA256.hexDigest(ofFile: video)
@@ -170,6 +179,8 @@ public final class SweepRunner: @unchecked Sendable {
             features = try Engine(config: a).analyze(video: video, sha256: sha)
             try features.write(to: cached)
         }
+        // Events far beyond the video are a wrong truth file, not moments nobody found.
+        try truth.validate(path: truthFile, duration: features.info.source.durationSeconds)
         let query: Query
         if truth.query.hasSuffix(".npy") {
             query = try QueryInput.embedding(path: truth.query, features: features).query

@@ -35,6 +35,12 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Replace FILE if it exists and is a features file arrcoc wrote.")
     var force = false
 
+    func validate() throws {
+        if let candidateFPS, !(candidateFPS.isFinite && (0.01...60).contains(candidateFPS)) {
+            throw ValidationError("--candidate-fps \(candidateFPS): expected a rate in 0.01…60 frames per second")
+        }
+    }
+
     func run() throws {
         global.bootstrapLogging()
         var settings = try config.map { try CompressionConfig.load(path: $0) } ?? CompressionConfig()

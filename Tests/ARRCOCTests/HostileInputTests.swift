@@ -107,7 +107,7 @@ import TestSupport
         let start = Date()
         #expect(throws: LimitError.self) { try CompressionConfig.parse(yaml: text, path: "bomb.yaml") }
         #expect(throws: LimitError.self) { try SweepConfig.parse(yaml: text, path: "bomb.yaml", resolve: { $0 }) }
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30)  // generous: CI machines are loaded
     }
 
     @Test(arguments: [

@@ -11,7 +11,7 @@ import TestSupport
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(30)))
     func everyHostileInputEndsInACleanErrorOrACorrectResult() throws {
         let script = Self.repository.appendingPathComponent("Scripts/hostile-corpus.py").path
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-hostile-\(UUID().uuidString.prefix(8)).json")

@@ -1,4 +1,5 @@
 import ARRCOC
+import CFuzzDriver
 import Foundation
 
 /// libFuzzer entry: the features loader on arbitrary bytes; a file it accepts is then scored
@@ -12,4 +13,10 @@ public func fuzzFeatures(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? Compressor.plan(features: features, query: query, config: CompressionConfig(), budget: 4000)
     }
     return 0
+}
+
+/// The process entry point SwiftPM links as `main`: starts libFuzzer.
+@_cdecl("fuzz_features_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    arrcoc_fuzz_main(argc, argv)
 }

@@ -1,4 +1,5 @@
 import ARRCOC
+import CFuzzDriver
 import Foundation
 
 /// libFuzzer entry: the safetensors reader on arbitrary bytes (see Fuzz/README.md).
@@ -9,4 +10,10 @@ public func fuzzSafetensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for tensor in file.tensors.values { _ = (tensor.count, tensor.floats, tensor.doubles, tensor.int64s) }
     }
     return 0
+}
+
+/// The process entry point SwiftPM links as `main`: starts libFuzzer.
+@_cdecl("fuzz_safetensors_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    arrcoc_fuzz_main(argc, argv)
 }

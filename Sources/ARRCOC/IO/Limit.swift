@@ -51,7 +51,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .sideFileBytes: 16 * 1_073_741_824
         case .jsonBytes: 128 * 1_048_576
         case .yamlBytes: 4 * 1_048_576
-        case .yamlNodes: 1_000_000
+        case .yamlNodes: 100_000
         case .evaluationWork: 200_000_000
         }
     }

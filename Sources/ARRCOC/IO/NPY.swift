@@ -9,7 +9,8 @@ public enum NPY {
         try parse(try SideFile.read(path: path, limit: .sideFileBytes), path: path)
     }
 
-    static func parse(_ data: Data, path: String) throws(FormatError) -> (shape: [Int], values: [Float]) {
+    /// Parses a `.npy` file's bytes; `path` names it in errors.
+    public static func parse(_ data: Data, path: String) throws(FormatError) -> (shape: [Int], values: [Float]) {
         func bad(_ reason: String) -> FormatError { .malformed(path: path, format: "npy", reason: reason) }
         let bytes = [UInt8](data)
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
