@@ -67,6 +67,30 @@ import TestSupport
         #expect(Self.evaluate([Self.block(1, 20, 20)], big).detailRecall == 1)
     }
 
+    @Test func detailIsCountedOneWayInEveryMode() {
+        // A box covering half of each of the cells it meets: every token counts the share of its
+        // area inside the box, whether all cells are kept (resize) or some (select).
+        let box = [0.125, 0.125, 0.25, 0.25]  // on 4×4: x and y from 0.5 to 1.5 cells
+        let all = Self.block(1, 4, 4)
+        var every = all
+        every.keptCells = Array(0..<16)
+        #expect(Evaluation.tokensOnBox(all, box: box) == 1)
+        #expect(Evaluation.tokensOnBox(every, box: box) == 1)
+        var one = all
+        one.keptCells = [0]  // the top-left cell: a quarter of it is in the box
+        #expect(Evaluation.tokensOnBox(one, box: box) == 0.25)
+        // Random boxes and full grids agree to rounding.
+        var g = AllocatorInvariantTests.Rng(state: 9)
+        for _ in 0..<200 {
+            let x = Double.random(in: 0...0.9, using: &g), y = Double.random(in: 0...0.9, using: &g)
+            let b = [x, y, Double.random(in: 0...(1 - x), using: &g), Double.random(in: 0...(1 - y), using: &g)]
+            var grid = Self.block(1, 9, 16)
+            let resize = Evaluation.tokensOnBox(grid, box: b)
+            grid.keptCells = Array(0..<144)
+            #expect(abs(Evaluation.tokensOnBox(grid, box: b) - resize) < 1e-9)
+        }
+    }
+
     @Test func truthFilesRoundTripAndValidate() throws {
         let t = Truth(video: "clip.mp4", query: "needle.png", events: [.init(startSeconds: 1.5, endSeconds: 3, box: [0.1, 0.2, 0.3, 0.25])])
         let text = try t.yaml()

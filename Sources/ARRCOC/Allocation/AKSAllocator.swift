@@ -38,7 +38,10 @@ public struct AKSAllocator: BudgetAllocator {
                 let left = range.lowerBound..<mid, right = mid..<range.upperBound
                 let leftMean = value[left].reduce(0, +) / Double(left.count)
                 let rightMean = value[right].reduce(0, +) / Double(right.count)
-                let kLeft = k / 2 + (k % 2 == 1 && leftMean >= rightMean ? 1 : 0)
+                // Halves share k (the more relevant one gets the odd one); what a half cannot hold
+                // goes to the other, so no part of k is lost.
+                var kLeft = min(left.count, k / 2 + (k % 2 == 1 && leftMean >= rightMean ? 1 : 0))
+                kLeft = max(kLeft, k - right.count)
                 judge(left, kLeft, level + 1)
                 judge(right, k - kLeft, level + 1)
             } else {

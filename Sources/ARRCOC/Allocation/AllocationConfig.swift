@@ -22,6 +22,11 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     public var momentBudgetShare = 0.3
     /// At most this share of the budget goes to the sparse floor (at least one block).
     public var floorBudgetShare = 0.3
+    /// Whether the scorer's `exploit` reaches the allocator (explore: relevance trusted as
+    /// exploit², the floor growing to even coverage). Off by default: on real clips the
+    /// peakedness it comes from is not yet reliable (a real needle measured 2.6, noise-level;
+    /// a query absent from the video 6.2), so following it spread the budget away from found needles.
+    public var followExploit = false
 
     public init() {}
 
@@ -31,6 +36,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         case relevancePower = "relevance_power", coverageWeight = "coverage_weight"
         case presenceWeight = "presence_weight", momentThreshold = "moment_threshold"
         case momentBudgetShare = "moment_budget_share", floorBudgetShare = "floor_budget_share"
+        case followExploit = "follow_exploit"
     }
 
     public init(from decoder: Decoder) throws {
@@ -46,6 +52,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         momentThreshold = try c.decodeIfPresent(Double.self, forKey: .momentThreshold) ?? d.momentThreshold
         momentBudgetShare = try c.decodeIfPresent(Double.self, forKey: .momentBudgetShare) ?? d.momentBudgetShare
         floorBudgetShare = try c.decodeIfPresent(Double.self, forKey: .floorBudgetShare) ?? d.floorBudgetShare
+        followExploit = try c.decodeIfPresent(Bool.self, forKey: .followExploit) ?? d.followExploit
     }
 
     public func validate() throws(ConfigError) {

@@ -6,6 +6,7 @@ public enum AllocationError: Error, Equatable, LocalizedError {
     case noLevels
     case relevanceCount(times: Int, relevance: Int)
     case nonFiniteRelevance(index: Int)
+    case exploitOutOfRange(exploit: Double)
     case budgetNotPositive(budget: Int)
     /// Not even one block of the smallest grid fits.
     case budgetTooSmall(budget: Int, minimum: Int)
@@ -16,6 +17,7 @@ public enum AllocationError: Error, Equatable, LocalizedError {
         case .noLevels: return "no token grid fits between the minimum and maximum tokens per frame"
         case let .relevanceCount(t, r): return "\(r) relevance values for \(t) candidate frames"
         case let .nonFiniteRelevance(i): return "relevance of candidate frame \(i) is NaN or infinite"
+        case let .exploitOutOfRange(e): return "exploit \(e): expected a number in 0…1"
         case let .budgetNotPositive(b): return "budget \(b) tokens: expected a positive number of tokens"
         case let .budgetTooSmall(b, m):
             return "budget \(b) tokens is below the smallest feasible sequence: one block needs \(m) tokens (vision tokens + timestamp + vision_start/vision_end)"

@@ -13,14 +13,20 @@ public struct AllocationInput: Sendable {
     public var budget: Int
     public var format: SequenceFormat
     public var config: AllocationConfig
+    /// How much the relevance is to be trusted, 0 (explore: the query is found nowhere or
+    /// everywhere) … 1 (exploit: it is peaked) — the scorer's `RelevanceScores.exploit`. Query-aware
+    /// allocators follow relevance as far as this allows and spend the rest on even coverage.
+    public var exploit: Double
 
-    public init(times: [Double], relevance: [Double], levels: [THW], budget: Int, format: SequenceFormat, config: AllocationConfig) {
+    public init(times: [Double], relevance: [Double], levels: [THW], budget: Int, format: SequenceFormat, config: AllocationConfig,
+                exploit: Double = 1) {
         self.times = times
         self.relevance = relevance
         self.levels = levels
         self.budget = budget
         self.format = format
         self.config = config
+        self.exploit = exploit
     }
 
     /// Candidate indices of unit `u` (a pair of consecutive candidates; the last may be single).
@@ -35,6 +41,7 @@ public struct AllocationInput: Sendable {
         guard !times.isEmpty else { throw .noCandidates }
         guard relevance.count == times.count else { throw .relevanceCount(times: times.count, relevance: relevance.count) }
         if let bad = relevance.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteRelevance(index: bad) }
+        guard exploit.isFinite, (0...1).contains(exploit) else { throw .exploitOutOfRange(exploit: exploit) }
         guard !levels.isEmpty else { throw .noLevels }
         guard budget > 0 else { throw .budgetNotPositive(budget: budget) }
         let minimum = levels[0].product + TimestampCost.overhead(seconds: times[0], format: format)

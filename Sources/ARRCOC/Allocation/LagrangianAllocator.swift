@@ -40,17 +40,51 @@ public struct LagrangianAllocator: BudgetAllocator {
         var utility: Double
     }
 
+    /// The multiple-choice knapsack the allocator solves: per unit, its options (cheapest first),
+    /// and the units that may not be skipped (moments and the sparse floor).
+    struct Problem {
+        var options: [[Option]]
+        var forced: Set<Int>
+    }
+
     public func allocate(_ input: AllocationInput) throws -> Allocation {
         try input.validate()
+        let problem = Self.problem(input)
+        let choice = Self.solve(problem, budget: input.budget)
+        var blocks: [Block] = []
+        for (u, i) in choice.enumerated() {
+            guard let i else { continue }
+            let o = problem.options[u][i]
+            let grid = input.levels[o.level]
+            let time = o.density == .dense ? input.time(of: o.frames) : input.times[o.frames[0]]
+            blocks.append(Block(frames: o.frames, time: time, grid: grid, tokens: grid.product, density: o.density,
+                                relevance: o.frames.map { input.relevance[$0] }.max() ?? 0))
+        }
+        return Allocation(blocks: blocks, format: input.format)
+    }
+
+    /// Options, utilities and forced units for `input` (validated).
+    ///
+    /// Explore vs exploit: the relevance above the background is trusted as far as the scorer's
+    /// `exploit` says (v ← exploit² · v), so a query found nowhere or everywhere forces no moment on
+    /// its noise maximum; and the share of the budget given to the evenly spaced floor grows from
+    /// `floor_budget_share` (trust 1) to all that moments leave (trust 0), the floor growing from a
+    /// block every `sparse_interval_s` to as many evenly spaced blocks as that share pays for — uniform coverage,
+    /// which is what a global question needs (DIG, 2025: uniform sampling for global queries,
+    /// query-aware selection for local ones).
+    static func problem(_ input: AllocationInput) -> Problem {
         let config = input.config
         let units = input.unitCount
+        // Relevance is trusted as exploit²: a noise-level query (exploit ≈ 0.2) follows nothing,
+        // a clean one (exploit ≥ 0.9) nearly all of it.
+        let trust = input.exploit * input.exploit, explore = 1 - trust
         let n0 = Double(input.levels[0].product)
         // Seeing a moment at all is worth `presence`; detail adds ln(1 + n/n₀), concave.
         func g(_ tokens: Int) -> Double { config.presenceWeight + log(1 + Double(tokens) / n0) }
 
-        // Relevance above the video's typical frame (median → 0, best → 1), spread around peaks
-        // (dense windows), then per unit.
-        let contrast = Self.contrast(input.relevance)
+        // Relevance above the video's typical frame (background → 0, best → 1), trusted as far as
+        // the query is peaked, spread around peaks (dense windows), then per unit.
+        let contrast = Self.contrast(input.relevance).map { $0 * trust }
         let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds)
         let value = (0..<units).map { u in input.unitFrames(u).map { spread[$0] }.max() ?? 0 }
 
@@ -74,15 +108,24 @@ public struct LagrangianAllocator: BudgetAllocator {
             }
         }
 
-        // Sparse floor: the candidate nearest each multiple of the interval, thinned evenly to
-        // `floor_budget_share` of the budget (at least one block when the budget still holds one),
-        // so that context never crowds out the moments the query is about.
-        var floor = Self.floorFrames(input).filter { !anchors.contains($0 / 2) }
+        // Sparse floor: the candidate nearest each multiple of the interval, thinned evenly to its
+        // share of the budget (at least one block when the budget still holds one), so that
+        // context never crowds out the moments the query is about. Exploring, the share grows and
+        // the floor with it, towards even coverage of the whole video.
         let cheapest = { (frame: Int) in input.levels[0].product + TimestampCost.overhead(seconds: input.times[frame], format: input.format) }
-        let perBlock = floor.map(cheapest).max() ?? cheapest(0)
-        let room = min(input.budget - committed, max(Int(Double(input.budget) * config.floorBudgetShare), perBlock))
+        let perBlock = cheapest(input.times.count - 1)
+        let share = config.floorBudgetShare + explore * (1 - config.floorBudgetShare)
+        let room = min(input.budget - committed, max(Int(Double(input.budget) * share), perBlock))
+        let fit = room / perBlock
+        var floor = Self.floorFrames(input).filter { !anchors.contains($0 / 2) }
+        if explore > 0 {
+            // Exploring: as many evenly spaced blocks as the floor's share holds, blended with the
+            // sparse floor's count by trust.
+            let free = Array(input.times.indices).filter { $0 % 2 == 0 && !anchors.contains($0 / 2) }
+            let count = min(free.count, Int((trust * Double(floor.count) + explore * Double(fit)).rounded()))
+            if count > floor.count { floor = Self.evenlySpaced(free, count: count) }
+        }
         if floor.map(cheapest).reduce(0, +) > room {
-            let fit = room / perBlock
             floor = fit > 0 ? Self.evenlySpaced(floor, count: fit) : (anchors.isEmpty ? Array(floor.prefix(1)) : [])
         }
         let floorByUnit = Dictionary(floor.map { ($0 / 2, $0) }, uniquingKeysWith: { a, _ in a })
@@ -108,9 +151,17 @@ public struct LagrangianAllocator: BudgetAllocator {
             }
             options.append(list.sorted { ($0.cost, $0.utility) < ($1.cost, $1.utility) })
         }
+        return Problem(options: options, forced: Set(floorByUnit.keys).union(anchors))
+    }
 
-        let forced = Set(floorByUnit.keys).union(anchors)
-
+    /// One option per unit (nil: skipped), total cost within `budget`: the smallest price λ whose
+    /// per-unit choices (`u − λ·c` maximal, forced units never skipped) fit, found by bisection,
+    /// then a greedy pass spending what is left on the best utility-per-token upgrades.
+    ///
+    /// - Complexity: O(80 · Σ options) for the bisection, O(upgrades · Σ options) for the pass.
+    static func solve(_ problem: Problem, budget: Int) -> [Int?] {
+        let options = problem.options, forced = problem.forced
+        let units = options.count
         func choose(_ lambda: Double) -> [Int?] {
             (0..<units).map { u in
                 var best: Int? = nil
@@ -136,16 +187,16 @@ public struct LagrangianAllocator: BudgetAllocator {
         let maxUtility = options.flatMap { $0 }.map(\.utility).max() ?? 1
         var lo = 0.0, hi = max(1e-9, maxUtility) * 4 + 1
         var choice = choose(lo)
-        if cost(choice) > input.budget {
+        if cost(choice) > budget {
             for _ in 0..<80 {
                 let mid = (lo + hi) / 2
-                if cost(choose(mid)) <= input.budget { hi = mid } else { lo = mid }
+                if cost(choose(mid)) <= budget { hi = mid } else { lo = mid }
             }
             choice = choose(hi)
         }
         var spent = cost(choice)
-        if spent > input.budget {
-            // Only forced floor units remain, each at its cheapest option (guaranteed to fit above).
+        if spent > budget {
+            // Only forced units remain, each at its cheapest option (guaranteed to fit by `problem`).
             choice = (0..<units).map { forced.contains($0) ? 0 : nil }
             spent = cost(choice)
         }
@@ -153,7 +204,7 @@ public struct LagrangianAllocator: BudgetAllocator {
         // Greedy: spend the rest on the best utility-per-token upgrades (including new units).
         while true {
             var best: (unit: Int, option: Int, ratio: Double)? = nil
-            let left = input.budget - spent
+            let left = budget - spent
             for u in 0..<units {
                 let current = choice[u].map { options[u][$0] }
                 for (i, o) in options[u].enumerated() {
@@ -168,17 +219,7 @@ public struct LagrangianAllocator: BudgetAllocator {
             spent += options[b.unit][b.option].cost - (choice[b.unit].map { options[b.unit][$0].cost } ?? 0)
             choice[b.unit] = b.option
         }
-
-        var blocks: [Block] = []
-        for u in 0..<units {
-            guard let i = choice[u] else { continue }
-            let o = options[u][i]
-            let grid = input.levels[o.level]
-            let time = o.density == .dense ? input.time(of: o.frames) : input.times[o.frames[0]]
-            blocks.append(Block(frames: o.frames, time: time, grid: grid, tokens: grid.product, density: o.density,
-                                relevance: o.frames.map { input.relevance[$0] }.max() ?? 0))
-        }
-        return Allocation(blocks: blocks, format: input.format)
+        return choice
     }
 
     /// The best element of each maximal run of elements with value ≥ `threshold`, strongest first.

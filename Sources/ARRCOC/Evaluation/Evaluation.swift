@@ -13,18 +13,21 @@ public enum Evaluation {
         return times
     }
 
-    /// Tokens of a block on a box: resize mode h·w·(box area); select mode the kept cells that
-    /// meet the box.
+    /// Tokens of a block on a box, counted one way in every mode: each token (one cell of the
+    /// block's grid) counts the fraction of its area inside the box. Resize mode keeps every cell,
+    /// which gives h·w·area(box); select mode sums over the kept cells.
     public static func tokensOnBox(_ b: EvaluatedBlock, box: [Double]) -> Double {
-        if let kept = b.keptCells {
-            let x0 = box[0] * Double(b.grid.w), x1 = (box[0] + box[2]) * Double(b.grid.w)
-            let y0 = box[1] * Double(b.grid.h), y1 = (box[1] + box[3]) * Double(b.grid.h)
-            return Double(kept.filter { c in
-                let r = Double(c / b.grid.w), col = Double(c % b.grid.w)
-                return col + 1 > x0 && col < x1 && r + 1 > y0 && r < y1
-            }.count)
+        let rows = b.grid.h, cols = b.grid.w
+        guard rows > 0, cols > 0 else { return 0 }
+        let x0 = box[0] * Double(cols), x1 = (box[0] + box[2]) * Double(cols)
+        let y0 = box[1] * Double(rows), y1 = (box[1] + box[3]) * Double(rows)
+        func overlap(_ lo: Double, _ hi: Double, _ cell: Int) -> Double { max(0, min(hi, Double(cell + 1)) - max(lo, Double(cell))) }
+        guard let kept = b.keptCells else {
+            // Every cell: the box's area in cells (clipped to the frame).
+            let w = max(0, min(x1, Double(cols)) - max(x0, 0)), h = max(0, min(y1, Double(rows)) - max(y0, 0))
+            return w * h
         }
-        return Double(b.grid.h * b.grid.w) * box[2] * box[3]
+        return kept.reduce(0) { sum, c in sum + overlap(x0, x1, c % cols) * overlap(y0, y1, c / cols) }
     }
 
     /// All metrics of `blocks` against `truth` at tolerance `delta`.

@@ -24,7 +24,8 @@ public enum Compressor {
         }
         let strategy = try StrategyRegistry.allocator(named: config.strategy, parameters: config.strategyParams)
         let input = AllocationInput(times: features.times, relevance: scores.frames, levels: levels, budget: budget,
-                                    format: config.emission.format, config: config.allocation)
+                                    format: config.emission.format, config: config.allocation,
+                                    exploit: config.allocation.followExploit ? scores.exploit : 1)
         var allocation = try strategy.allocate(input)
         var grids: [THW] = []
         var cells: [[Int]] = []

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds the real-needle haystacks that Configs/real-needles.yaml sweeps: real sample videos as
+# backgrounds, needles cropped from *other* sample videos, pasted at 0.5–1.5× the query crop's
+# size, brightened or darkened by up to 15%, still or moving. Nothing here is committed: the
+# clips, truth files and PNGs go to the output folder (default: real-needles/ in the sample
+# cache, so that the sweep file names them relative to it).
+#
+#   Scripts/fetch-samples.sh                       # the sample videos, once
+#   Scripts/real-needles.sh [ARRCOC] [OUT]         # ARRCOC: the arrcoc binary (default: release build)
+#   arrcoc sweep Configs/real-needles.yaml --out sweeps/real-needles
+#
+# Every background is cut or looped to 60 s and scaled (aspect kept, centre crop) to 768×432, so
+# that every clip has the same Qwen3-VL default token count and one budget list is the same
+# share of the default for all of them. Deterministic: fixed crops, scales, brightness and seeds.
+set -euo pipefail
+
+ARRCOC=${1:-.build-release/release/arrcoc}
+SAMPLES=${ARRCOC_SAMPLES:-$HOME/.cache/arrcoc/samples}
+OUT=${2:-$SAMPLES/real-needles}
+mkdir -p "$OUT/backgrounds" "$OUT/needles" "$OUT/clips"
+
+ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
+
+# background  (sample, start second of the 60 s cut)
+background() {
+    local name=$1 start=$2 out="$OUT/backgrounds/${1%.*}.mp4"
+    [[ -s $out ]] && return
+    ff -stream_loop -1 -ss "$start" -i "$SAMPLES/$name" -t 60 -an \
+        -vf "scale=768:432:force_original_aspect_ratio=increase,crop=768:432,fps=25,format=yuv420p" \
+        -c:v libx264 -preset veryfast -crf 20 -g 50 "$out"
+}
+
+# crop  (name, sample, time s, x, y, w, h): the query image, at the source's own pixels
+crop() {
+    local out="$OUT/needles/$1.query.png"
+    [[ -s $out ]] && return
+    ff -ss "$3" -i "$SAMPLES/$2" -frames:v 1 -vf "crop=$6:$7:$4:$5" "$out"
+}
+
+# needle  (name, brightness factor): the pasted pixels, brightened or darkened
+needle() {
+    local out="$OUT/needles/$1.needle.png"
+    [[ -s $out ]] && return
+    ff -i "$OUT/needles/$1.query.png" -vf "lutrgb=r='clip(val*$2,0,255)':g='clip(val*$2,0,255)':b='clip(val*$2,0,255)'" "$out"
+}
+
+# clip  (clip name, background, needle name, scale vs the query crop, moving 0|1, seed)
+clip() {
+    local name=$1 bg="$OUT/backgrounds/${2%.*}.mp4" needle=$3 scale=$4 moving=$5 seed=$6
+    local video="$OUT/clips/$name.mp4" truth="$OUT/clips/$name.yaml"
+    [[ -s $video && -s $truth ]] && return
+    local qw
+    qw=$(ffprobe -v error -select_streams v:0 -show_entries stream=width -of csv=p=0 "$OUT/needles/$needle.query.png")
+    local width
+    width=$(python3 -c "print(round($scale * $qw / 768, 4))")
+    local flags=()
+    [[ $moving == 1 ]] && flags+=(--moving)
+    "$ARRCOC" haystack "$bg" --needle "$OUT/needles/$needle.needle.png" --out "$video" --truth "$truth" \
+        --events 2 --scale "$width,$width" --event-duration 1.5,3 --seed "$seed" --force "${flags[@]}"
+    # The query is the crop as it appears in its own video, not the scaled, brightened needle.
+    sed -i "s|^query: .*|query: \"$OUT/needles/$needle.query.png\"|" "$truth"
+}
+
+for b in "cockatoo.mp4 0" "bikes.mp4 0" "vtest.avi 10" "bigbuckbunny.mp4 0" "display-dual-monitors.webm 0" "Megamind.avi 0"; do
+    background $b
+done
+
+# Needles: crops of one sample each (name, sample, time, x, y, w, h).
+crop bunny bigbuckbunny.mp4 2.0 560 200 192 192
+crop cockatoo cockatoo.mp4 5.0 520 120 192 192
+crop bike bikes.mp4 4.0 256 72 128 128
+crop walkers vtest.avi 10.0 320 200 128 160
+crop screen display-dual-monitors.webm 10.0 96 96 160 120
+crop megamind Megamind.avi 5.0 280 180 160 160
+
+needle bunny 1.00;    needle cockatoo 0.90; needle bike 1.10
+needle walkers 0.85;  needle screen 1.15;   needle megamind 1.15
+
+# Tuning clips (scorer changes may be tried on these): the rest are held out.
+clip tune-cockatoo-bunny cockatoo.mp4 bunny 1.0 0 1
+clip tune-bikes-walkers bikes.mp4 walkers 0.75 1 2
+# Held out.
+clip held-vtest-bunny vtest.avi bunny 0.6 0 3
+clip held-vtest-cockatoo vtest.avi cockatoo 1.25 1 4
+clip held-screen-bike display-dual-monitors.webm bike 1.5 0 5
+clip held-megamind-screen Megamind.avi screen 0.5 1 6
+clip held-bunny-megamind bigbuckbunny.mp4 megamind 1.0 0 7
+clip held-cockatoo-walkers cockatoo.mp4 walkers 0.5 1 8
+echo "real needles in $OUT/clips" >&2
