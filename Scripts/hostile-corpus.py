@@ -106,6 +106,9 @@ class Fixtures:
         self.one_frame = ff("one-frame.mp4", *src, "testsrc2=size=128x96:rate=10", "-frames:v", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p")
         self.audio = ff("audio.m4a", *src, "sine=frequency=440:duration=1", "-c:a", "aac")
         self.gif = ff("anim.gif", *src, "testsrc2=size=64x48:rate=5", "-t", "1")
+        # Long enough (90 s of 640x360) that a signal sent after a second lands mid-run.
+        self.long = ff("long.mp4", *src, "testsrc2=size=640x360:rate=25", "-t", "90", "-c:v", "libx264", "-preset", "ultrafast",
+                       "-pix_fmt", "yuv420p")
         self.features = os.path.join(self.dir, "clip.features.safetensors")
         if not os.path.exists(self.features):
             subprocess.run([arrcoc, "analyze", self.clip, "--out", self.features], check=True, capture_output=True)
@@ -165,15 +168,20 @@ class Fixtures:
 # ---------------------------------------------------------------- cases
 
 class Case:
-    """`files`: name → bytes (or a callable making a special file); `argv` relative to the
-    case folder; `expect`: "error", "ok" or "either"; `names`: what the error line must
-    mention; `outputs`: paths a success may create."""
+    """`files`: name → bytes, or "fifo", "dir", "loop", ("symlink", target) or ("copy", path of
+    a file or folder to copy); `argv` relative to the case folder; `expect`: "error", "ok" or
+    "either"; `names`: what the error line must mention; `outputs`: paths a success may create;
+    `replaces`: existing paths a success may replace (arrcoc's own outputs under `--force`);
+    `signal`: (signal number, seconds) sent to the running command — it must then end with
+    status 128 + signal (or have finished first) and leave nothing behind but `outputs`."""
 
-    def __init__(self, name, argv, files=None, expect="error", names=None, outputs=("out",), env=None):
+    def __init__(self, name, argv, files=None, expect="error", names=None, outputs=("out",), env=None, replaces=(), signal=None):
         self.name, self.argv, self.files, self.expect = name, argv, files or {}, expect
         self.names = names
         self.outputs = outputs
         self.env = env or {}
+        self.replaces = replaces
+        self.signal = signal
 
 
 def cases(fx):
@@ -537,13 +545,13 @@ def cases(fx):
         "empty": b"", "one-byte": b"\0", "random-1k": bytes((i * 131 + 7) % 256 for i in range(1024)),
         "random-1m": bytes((i * 2654435761 >> 13) % 256 for i in range(1 << 20)), "text": b"this is not a video\n" * 100,
         "truncated-10pct": raw[: len(raw) // 10], "truncated-header": raw[:64],
-        "png-huge-ihdr": png_header_only(60000, 60000),
+        "png-huge-ihdr": png_header_only(60000, 60000), "png-large-ihdr": png_header_only(16000, 16000),
         "png-zero-ihdr": png_header_only(0, 0), "ftyp-only": b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2",
         "mkv-magic": b"\x1a\x45\xdf\xa3" + b"\x00" * 200, "avi-magic": b"RIFF\xff\xff\xff\x7fAVI LIST" + b"\0" * 300,
     }
     for name, data in video_files.items():
         video_cases(name, {"v.mp4": data}, "v.mp4", "v.mp4")
-    video_cases("png-large-ihdr", {"v.mp4": png_header_only(16000, 16000)}, "v.mp4", "v.mp4", expect="either")
+    video_cases("png-within-pixel-limit", {"v.mp4": png_header_only(9000, 9000)}, "v.mp4", "v.mp4", expect="either")
     video_cases("corrupted-middle", {"v.mp4": bytes(flipped)}, "v.mp4", "v.mp4", expect="either")
     video_cases("truncated-half", {"v.mp4": raw[: len(raw) // 2]}, "v.mp4", "v.mp4", expect="either")
     video_cases("directory", {"v.mp4": "dir"}, "v.mp4", "v.mp4")
@@ -594,6 +602,76 @@ def cases(fx):
                   {}, "error", "/dev/zero", outputs=()))
     C.append(Case("special/haystack-needle-garbage", ["haystack", clip, "--needle", "n.png", "--out", "hay.mp4", "--truth", "hay.yaml"],
                   {"n.png": b"garbage"}, "error", "n.png", outputs=()))
+
+    # --- output paths: an output is never an input; --force replaces only arrcoc's own outputs ---
+    def output(name, argv, files, names, expect="error", outputs=("out",), replaces=()):
+        C.append(Case("output/" + name, argv, files, expect, names, outputs, replaces=replaces))
+    mine = {"in.mp4": ("copy", clip)}
+    user_dir = {"userdir/notes.txt": b"my notes\n", "userdir/photo.jpg": b"\xff\xd8 not really"}
+    cmp_ = lambda out, *more: ["compress", "in.mp4", "--query-embedding", query, "--budget", BUDGET, "--features", feats,
+                               "--out", out, *more]
+    # compress --features checks the video's digest, so a copy of the clip keeps the fixture features valid.
+    output("compress-out-is-input", cmp_("in.mp4"), mine, "in.mp4")
+    output("compress-out-is-input-force", cmp_("in.mp4", "--force"), mine, "in.mp4")
+    output("compress-out-is-input-via-symlink", cmp_("link", "--force"), dict(mine, link=("symlink", "in.mp4")), "link")
+    output("compress-out-dot-force", cmp_(".", "--force"), mine, ".")
+    output("compress-out-parent-of-input-force", ["compress", "sub/in.mp4", "--query-embedding", query, "--budget", BUDGET,
+                                                  "--features", feats, "--out", "sub", "--force"], {"sub/in.mp4": ("copy", clip)}, "sub")
+    output("compress-out-is-features-force", ["compress", "in.mp4", "--query-embedding", query, "--budget", BUDGET, "--features",
+                                              "f.safetensors", "--out", "f.safetensors", "--force"],
+           dict(mine, **{"f.safetensors": ("copy", feats)}), "f.safetensors")
+    output("compress-out-is-query-force", ["compress", "in.mp4", "--query-embedding", "q.npy", "--budget", BUDGET, "--features", feats,
+                                           "--out", "q.npy", "--force"], dict(mine, **{"q.npy": ("copy", query)}), "q.npy")
+    output("compress-out-user-dir", cmp_("userdir"), dict(mine, **user_dir), "userdir")
+    output("compress-out-user-dir-force", cmp_("userdir", "--force"), dict(mine, **user_dir), "userdir")
+    output("compress-out-user-file-force", cmp_("notes.txt", "--force"), dict(mine, **{"notes.txt": b"keep me\n"}), "notes.txt")
+    output("compress-out-empty-dir-force", cmp_("empty", "--force"), dict(mine, empty="dir"), "empty")
+    output("compress-over-own-output-force", cmp_("out", "--force"), dict(mine, out=("copy", os.path.join(fx.dir, "compressed"))),
+           None, expect="ok", replaces=("out",))
+    output("compress-over-own-output-no-force", cmp_("out"), dict(mine, out=("copy", os.path.join(fx.dir, "compressed"))), "out")
+    output("compress-failure-leaves-no-parents", cmp_("a/b/c/out")[:-2] + ["--budget", "5", "--out", "a/b/c/out"], mine, "budget")
+    output("compress-out-under-a-file", cmp_("notes.txt/out"), dict(mine, **{"notes.txt": b"keep me\n"}), "notes.txt")
+    an = lambda out, *more: ["analyze", "in.mp4", "--out", out, *more]
+    output("analyze-out-is-input", an("in.mp4"), mine, "in.mp4", outputs=())
+    output("analyze-out-is-input-force", an("in.mp4", "--force"), mine, "in.mp4", outputs=())
+    output("analyze-out-user-file-force", an("notes.safetensors", "--force"), dict(mine, **{"notes.safetensors": b"not features"}),
+           "notes.safetensors", outputs=())
+    output("analyze-out-user-dir-force", an("userdir", "--force"), dict(mine, **user_dir), "userdir", outputs=())
+    output("analyze-over-own-features-force", an("f.safetensors", "--force"), dict(mine, **{"f.safetensors": ("copy", feats)}),
+           None, expect="ok", outputs=(), replaces=("f.safetensors",))
+    hs = lambda out, truth, *more: ["haystack", "in.mp4", "--out", out, "--truth", truth, "--events", "1", "--seed", "1", *more]
+    output("haystack-out-is-background", hs("in.mp4", "t.yaml", "--force"), mine, "in.mp4", outputs=())
+    output("haystack-truth-is-background", hs("h.mp4", "in.mp4", "--force"), mine, "in.mp4", outputs=())
+    output("haystack-truth-is-clip", hs("h.mp4", "h.mp4"), mine, "h.mp4", outputs=())
+    output("haystack-needle-is-out", hs("n.png", "t.yaml", "--needle", "n.png", "--force"),
+           dict(mine, **{"n.png": ("copy", fx.needle)}), "n.png", outputs=())
+    output("haystack-over-user-video-force", hs("user.mp4", "t.yaml", "--force"), dict(mine, **{"user.mp4": ("copy", clip)}),
+           "user.mp4", outputs=())
+    output("haystack-over-user-yaml-force", hs("h.mp4", "user.yaml", "--force"), dict(mine, **{"user.yaml": b"name: mine\n"}),
+           "user.yaml", outputs=())
+    output("frames-out-user-dir-force", ["frames", "in.mp4", "--fps", "1", "--out", "userdir", "--force"], dict(mine, **user_dir), "userdir")
+    output("frames-out-is-input", ["frames", "in.mp4", "--fps", "1", "--out", "in.mp4", "--force"], mine, "in.mp4")
+    output("sweep-out-user-dir", ["sweep", "s.yaml", "--out", "userdir"],
+           dict(user_dir, **{"s.yaml": sweep_text().encode()}), "userdir")
+    output("sweep-merge-into-user-dir", ["sweep", "merge", "part", "--out", "userdir"],
+           dict(user_dir, **{"part/sweep.yaml": sweep_text().encode()}), "userdir")
+    output("sweep-merge-into-its-shard", ["sweep", "merge", "part", "--out", "part"], {"part/sweep.yaml": sweep_text().encode()}, "part")
+    output("demo-out-user-dir", ["demo", "--out", "userdir"], user_dir, "userdir")
+    output("preview-user-dir", ["preview", "userdir"], user_dir, "userdir", outputs=())
+
+    # --- signals: SIGINT / SIGTERM mid-run leave nothing behind (a sweep or batch keeps its journal) ---
+    def interrupted(name, argv, files=None, outputs=("out",), after=1.0):
+        for signum, label in ((2, "sigint"), (15, "sigterm")):
+            C.append(Case("signal/%s-%s" % (name, label), argv, files or {}, "either", None, outputs, signal=(signum, after)))
+    interrupted("compress", ["compress", fx.long, "--query-embedding", query, "--budget", BUDGET, "--out", "out"])
+    interrupted("compress-force-over-own-output", ["compress", fx.long, "--query-embedding", query, "--budget", BUDGET, "--out", "out",
+                                                   "--force"], {"out": ("copy", os.path.join(fx.dir, "compressed"))})
+    interrupted("analyze", ["analyze", fx.long, "--out", "f.safetensors"], outputs=("f.safetensors",))
+    interrupted("frames", ["frames", fx.long, "--fps", "5", "--out", "out"])
+    interrupted("haystack", ["haystack", fx.long, "--out", "h.mp4", "--truth", "h.yaml", "--events", "2"], outputs=("h.mp4", "h.yaml",
+                "needle-builtin-v1.png"))
+    interrupted("compress-missing-parents", ["compress", fx.long, "--query-embedding", query, "--budget", BUDGET, "--out", "a/b/out"],
+                outputs=("a",))
     return C
 
 
@@ -618,12 +696,17 @@ def run_case(arrcoc, work, index, case, fixtures_before):
     os.makedirs(folder)
     for name, data in case.files.items():
         p = os.path.join(folder, name)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
         if data == "fifo":
             os.mkfifo(p)
         elif data == "dir":
             os.mkdir(p)
         elif data == "loop":
             os.symlink(name, p)
+        elif isinstance(data, tuple) and data[0] == "symlink":
+            os.symlink(data[1], p)
+        elif isinstance(data, tuple) and data[0] == "copy":
+            (shutil.copytree if os.path.isdir(data[1]) else shutil.copy2)(data[1], p)
         else:
             open(p, "wb").write(data)
     os.makedirs(os.path.join(folder, "tmp"))
@@ -633,15 +716,30 @@ def run_case(arrcoc, work, index, case, fixtures_before):
     started = time.monotonic()
     problems = []
     try:
-        p = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, timeout=TIME_LIMIT_S, stdin=subprocess.DEVNULL)
-        status, stderr = p.returncode, p.stderr.decode("utf8", "replace")
+        if case.signal:
+            # prlimit execs arrcoc in place, so the signal reaches arrcoc itself.
+            proc = subprocess.Popen(cmd, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+            try:
+                proc.wait(timeout=case.signal[1])
+            except subprocess.TimeoutExpired:
+                proc.send_signal(case.signal[0])
+            out, err = proc.communicate(timeout=TIME_LIMIT_S)
+            status, stderr = proc.returncode, err.decode("utf8", "replace")
+        else:
+            p = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, timeout=TIME_LIMIT_S, stdin=subprocess.DEVNULL)
+            status, stderr = p.returncode, p.stderr.decode("utf8", "replace")
     except subprocess.TimeoutExpired as e:
-        status, stderr = None, (e.stderr or b"").decode("utf8", "replace")
+        if case.signal:
+            proc.kill()
+            proc.communicate()
+        status, stderr = None, (getattr(e, "stderr", None) or b"").decode("utf8", "replace")
         problems.append("hang")
     elapsed = time.monotonic() - started
     result = "hang"
     if status is not None:
-        if status < 0 or status >= 128:
+        if case.signal and status == 128 + case.signal[0]:
+            result = "interrupted"
+        elif status < 0 or status >= 128:
             problems.append("crash (signal %d)" % (-status if status < 0 else status - 128))
             result = "crash"
         elif status == 0:
@@ -663,12 +761,16 @@ def run_case(arrcoc, work, index, case, fixtures_before):
             problems.append("exit %d" % status)
             result = "crash"
     after = snapshot(folder)
+    replaced = set(case.replaces) if result == "ok" else set()
     for path, state in before.items():
+        if path.split(os.sep)[0] in replaced:
+            continue
         if path not in after:
             problems.append("removed " + path)
         elif after[path] != state and not (state[0] == stat.S_IFDIR):
             problems.append("touched " + path)
-    allowed = set(case.outputs) if result == "ok" else set()
+    allowed = set(case.outputs) if result == "ok" or (result == "interrupted" and case.argv[0] in ("sweep", "batch")) else set()
+    allowed |= replaced
     leftovers = [p for p in after if p not in before and p not in allowed and p.split(os.sep)[0] not in allowed]
     if leftovers:
         problems.append("leftover " + ", ".join(sorted(leftovers)[:3]))
@@ -703,8 +805,8 @@ def main():
     count = lambda k: sum(1 for r in results if r["result"] == k)
     touched = sum(1 for r in results if any(p.startswith(("touched", "removed")) for p in r["problems"]))
     leftover = sum(1 for r in results if any(p.startswith("leftover") for p in r["problems"]))
-    print("hostile corpus: %d cases: %d correct results, %d clean errors; %d crashes, %d hangs, %d leftovers, %d touched; %d failing"
-          % (len(all_cases), count("ok"), count("error"), count("crash"), count("hang"), leftover, touched, len(failed)))
+    print("hostile corpus: %d cases: %d correct results, %d clean errors, %d clean interruptions; %d crashes, %d hangs, %d leftovers, %d touched; %d failing"
+          % (len(all_cases), count("ok"), count("error"), count("interrupted"), count("crash"), count("hang"), leftover, touched, len(failed)))
     slow = sorted(results, key=lambda r: -r["seconds"])[:3]
     print("slowest: " + ", ".join("%s %.1fs" % (r["name"], r["seconds"]) for r in slow))
     if args.report:

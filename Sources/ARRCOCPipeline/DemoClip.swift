@@ -89,7 +89,7 @@ public enum DemoClip {
         progress(.note("building the demo haystack from \(URL(fileURLWithPath: background).lastPathComponent) and \(origin) (once; cached in \(dir.path))"))
         var truth = try HaystackBuilder.build(background: background, needle: needle, recipe: recipe, output: clip, progress: progress)
         truth.video = clip
-        try AtomicWrite.write(Data(try truth.yaml().utf8), to: truthPath)
+        try AtomicWrite.write(Data(try truth.relativizingPaths(to: dir.path).yaml().utf8), to: truthPath)
         return Haystack(clip: clip, needle: needle, truth: truth, needleOrigin: origin)
     }
 }

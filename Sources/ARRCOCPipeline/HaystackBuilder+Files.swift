@@ -54,7 +54,8 @@ extension HaystackBuilder {
             value.query = beside
             if !FileManager.default.fileExists(atPath: beside) { try FileManager.default.copyItem(atPath: needlePath, toPath: beside) }
         }
-        try Data(try value.yaml().utf8).write(to: truthOutput.staging)
+        let folder = URL(fileURLWithPath: truth).deletingLastPathComponent().path
+        try Data(try value.relativizingPaths(to: folder).yaml().utf8).write(to: truthOutput.staging)
         try truthOutput.commit()
         return value
     }

@@ -156,12 +156,14 @@ public final class StagedOutput: @unchecked Sendable {
         return json["schema"] as? String == "arrcoc.manifest/1"
     }
 
-    /// Removes staging entries of processes that no longer run.
+    /// Removes staging entries of processes that no longer run, and the temporary files writers
+    /// made beside them (`.PID.tmp.<staging>`, `.<staging>.PID.tmp`).
     static func removeStale(in directory: URL) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return }
-        for name in names where name.hasPrefix(".arrcoc-staging-") {
-            let pidText = name.dropFirst(".arrcoc-staging-".count).prefix { $0.isNumber }
+        for name in names {
+            guard let marker = name.range(of: ".arrcoc-staging-") else { continue }
+            let pidText = name[marker.upperBound...].prefix { $0.isNumber }
             guard let pid = Int32(pidText), pid > 0, pid != ProcessInfo.processInfo.processIdentifier else { continue }
             if kill(pid, 0) != 0, errno == ESRCH {
                 try? fm.removeItem(at: directory.appendingPathComponent(name))

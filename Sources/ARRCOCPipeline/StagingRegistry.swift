@@ -45,10 +45,29 @@ public final class StagingRegistry: @unchecked Sendable {
 
     private func interrupted(_ sig: Int32) -> Never {
         let (staged, text) = lock.withLock { (paths, message) }
-        for path in staged { try? FileManager.default.removeItem(atPath: path) }
+        for path in staged { Self.remove(path) }
         FileHandle.standardError.write(Data("\n\(text)\n".utf8))
         // _exit, not exit: the main thread is still running, and exit's handlers and static
         // destructors would race with it.
         _exit(128 + sig)
+    }
+
+    /// Removes a staging path and the temporary files writers made beside it. The main thread
+    /// may still be adding files to a staging directory while it is removed, so removal is
+    /// retried until the path is gone (once it is, no further file can be created in it).
+    static func remove(_ path: String) {
+        let fm = FileManager.default
+        for _ in 0..<50 {
+            try? fm.removeItem(atPath: path)
+            var isDirectory: ObjCBool = false
+            if !fm.fileExists(atPath: path, isDirectory: &isDirectory) { break }
+            usleep(2_000)
+        }
+        let url = URL(fileURLWithPath: path)
+        let name = url.lastPathComponent
+        let folder = url.deletingLastPathComponent()
+        for sibling in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where sibling != name && sibling.contains(name) {
+            try? fm.removeItem(at: folder.appendingPathComponent(sibling))
+        }
     }
 }

@@ -60,11 +60,10 @@ public final class SweepRunner: @unchecked Sendable {
     /// Runs every pending run of this shard; returns false when a video failed (the others ran).
     public func run() throws -> Bool {
         let fm = FileManager.default
-        try fm.createDirectory(at: out, withIntermediateDirectories: true)
         let configCopy = out.appendingPathComponent("sweep.yaml")
-        if let existing = fm.contents(atPath: configCopy.path), String(decoding: existing, as: UTF8.self) != configText {
-            throw ConfigError.invalidValue(key: "--out", value: out.path, expected: "a new directory or one holding this same sweep (its sweep.yaml differs)")
-        }
+        try Self.checkResumable(out, configText: configText)
+        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data(configText.utf8), to: configCopy.path)
         let videos = Self.videos(config)
         let runs = Self.share(SweepRun.all(config, videos: videos.map(\.name)), videos: videos.map(\.name), shard: shard)
@@ -161,7 +160,7 @@ public final class SweepRunner: @unchecked Sendable {
                     needleAspect: Double(n.height) / Double(n.width), frameAspect: Double(info.width) / Double(info.height),
                     moving: spec.moving, seed: seed)
                 truth = try HaystackBuilder.build(background: spec.background, needle: needle, recipe: recipe, output: video)
-                try AtomicWrite.write(Data(try truth.yaml().utf8), to: truthPath)
+                try AtomicWrite.write(Data(try truth.relativizingPaths(to: clips.path).yaml().utf8), to: truthPath)
             }
         case let .video(spec):
             video = spec.video
@@ -192,6 +191,27 @@ public final class SweepRunner: @unchecked Sendable {
         let reference = QwenVideoDefaults.plan(totalFrames: max(2, Int((s.durationSeconds * s.fps).rounded())), videoFPS: s.fps,
                                                width: s.width, height: s.height).totalTokens
         return Prepared(features: features, scores: scores, truth: truth, reference: reference)
+    }
+
+    /// A sweep writes into a new or empty directory, or resumes in one holding this same sweep;
+    /// it never writes among files it did not make.
+    static func checkResumable(_ out: URL, configText: String) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: out.path, isDirectory: &isDirectory) else { return }
+        let expected = "a new or empty directory, or one holding this same sweep"
+        guard isDirectory.boolValue else {
+            throw ConfigError.invalidValue(key: "--out", value: "\(out.path) (exists and is not a directory)", expected: expected)
+        }
+        if let existing = fm.contents(atPath: out.appendingPathComponent("sweep.yaml").path) {
+            guard String(decoding: existing, as: UTF8.self) == configText else {
+                throw ConfigError.invalidValue(key: "--out", value: "\(out.path) (holds another sweep: its sweep.yaml differs)", expected: expected)
+            }
+            return
+        }
+        guard (try? fm.contentsOfDirectory(atPath: out.path))?.isEmpty == true else {
+            throw ConfigError.invalidValue(key: "--out", value: "\(out.path) (is not empty and holds no sweep)", expected: expected)
+        }
     }
 
     /// Runs in parallel (`jobs` at a time), each row appended to the journal when done.
@@ -307,7 +327,13 @@ public final class SweepRunner: @unchecked Sendable {
         let config = try SweepConfig.parse(yaml: text ?? "", path: first.appendingPathComponent("sweep.yaml").path, checkFiles: false, resolve: { $0 })
         let runs = SweepRun.all(config, videos: videos(config).map(\.name))
         let ordered = runs.compactMap { rows[$0.key] }
+        let real = { (u: URL) in u.standardizedFileURL.resolvingSymlinksInPath().path }
+        if let same = directories.first(where: { real($0) == real(out) }) {
+            throw ConfigError.invalidValue(key: "--out", value: out.path, expected: "a directory other than the shard \(same.path) being merged")
+        }
+        try checkResumable(out, configText: text ?? "")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep merge\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data((text ?? "").utf8), to: out.appendingPathComponent("sweep.yaml").path)
         try writeOutputs(ordered, name: config.name, failures: [], to: out)
         let missing = runs.count - ordered.count

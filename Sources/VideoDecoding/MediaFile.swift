@@ -106,6 +106,7 @@ final class MediaFile {
         guard codecContext.pointee.width > 0, codecContext.pointee.height > 0 else {
             throw .unreadableData(path: path, reason: "the video stream has no frame size")
         }
+        try FramePixelLimit.check(width: Int(codecContext.pointee.width), height: Int(codecContext.pointee.height), path: path)
         ok = true
         return (index, codecContext)
     }

@@ -33,6 +33,8 @@ public enum VideoError: Error, Equatable, LocalizedError {
     case frameSizeMismatch(bytes: Int, size: PixelSize, expected: Int)
     /// Encoding or writing an output file failed.
     case writeFailed(path: String, reason: String)
+    /// The picture is larger than `FramePixelLimit` (checked before decoding).
+    case frameTooLarge(path: String, width: Int, height: Int, limit: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -68,6 +70,9 @@ public enum VideoError: Error, Equatable, LocalizedError {
             return "frame of \(bytes) bytes does not match \(size) RGB (\(expected) bytes)"
         case let .writeFailed(path, reason):
             return "\(path): cannot write (\(reason))"
+        case let .frameTooLarge(path, width, height, limit):
+            return "\(path): picture of \(width)x\(height) pixels is larger than the limit of \(limit) pixels per frame"
+                + " (raise it with \(FramePixelLimit.environmentVariable))"
         }
     }
 }

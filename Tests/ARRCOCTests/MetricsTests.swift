@@ -97,7 +97,13 @@ import TestSupport
         #expect(text.contains("{start_s: 1.5, end_s: 3, box: [0.1, 0.2, 0.3, 0.25]}"))
         let path = FileFormatTests.temp("t.yaml")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try Truth.load(path: path) == t)
+        // Relative paths are read against the truth file's folder.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        #expect(try Truth.load(path: path) == t.resolvingPaths(against: folder))
+        #expect(try Truth.load(path: path).query == folder + "/needle.png")
+        #expect(t.resolvingPaths(against: folder).relativizingPaths(to: folder) == t)
+        let outside = Truth(video: "/data/v.mp4", query: "/data/q.png", events: [])
+        #expect(outside.resolvingPaths(against: folder) == outside && outside.relativizingPaths(to: folder) == outside)
         let bad = Truth(video: "v", query: "q", events: [.init(startSeconds: 3, endSeconds: 1, box: nil)])
         #expect(throws: ConfigError.self) { try bad.validate(path: "bad.yaml") }
         let badBox = Truth(video: "v", query: "q", events: [.init(startSeconds: 0, endSeconds: 1, box: [0.9, 0, 0.5, 0.1])])

@@ -4,7 +4,7 @@ import Yams
 /// A ground-truth file (YAML): the video, the query, and the moments the query is in.
 ///
 /// ```yaml
-/// video: clip.mp4
+/// video: clip.mp4               # paths relative to this file's folder
 /// query: needle.png            # an image path, or an embedding (.npy)
 /// events:
 ///   - {start_s: 4.0, end_s: 6.5, box: [0.70, 0.12, 0.15, 0.26]}   # box x, y, w, h in 0…1, optional
@@ -77,10 +77,12 @@ public struct Truth: Codable, Sendable, Equatable {
         }
     }
 
-    /// Reads and validates a truth file (a regular file within the YAML limits).
+    /// Reads and validates a truth file (a regular file within the YAML limits); relative
+    /// `video` and `query` paths are resolved against the file's folder.
     /// - Throws: `ConfigError` naming the file and the key, or `LimitError`.
     public static func load(path: String) throws -> Truth {
         try parse(yaml: try YAMLInput.read(path: path), path: path)
+            .resolvingPaths(against: URL(fileURLWithPath: path).deletingLastPathComponent().path)
     }
 
     /// Parses and validates a truth file's text; `path` names it in errors.

@@ -14,6 +14,7 @@ extension FeatureInfo {
         guard s.height > 0 else { throw bad("source.height", "\(s.height)", "a positive number of pixels") }
         try Limit.frameSide.check(s.width, in: path, what: "source.width")
         try Limit.frameSide.check(s.height, in: path, what: "source.height")
+        try Limit.framePixels.check(s.width * s.height, in: path, what: "source.width × source.height")
         guard s.fps.isFinite, s.fps > 0 else { throw bad("source.fps", "\(s.fps)", "a positive frame rate") }
         try Limit.sourceFPS.check(s.fps, in: path, what: "source.fps")
         guard s.durationSeconds.isFinite, s.durationSeconds > 0 else {

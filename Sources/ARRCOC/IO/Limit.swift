@@ -16,6 +16,9 @@ public enum Limit: String, CaseIterable, Sendable {
     case queryVectors
     /// Width or height of a video, in pixels.
     case frameSide
+    /// Pixels of one frame or image (width × height), checked before decoding; the same variable
+    /// as VideoDecoding's `FramePixelLimit`.
+    case framePixels
     /// Frames per second of a source video.
     case sourceFPS
     /// Token budget.
@@ -44,6 +47,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .embeddingDimension: 16_384
         case .queryVectors: 65_536
         case .frameSide: 32_768
+        case .framePixels: 100_000_000
         case .sourceFPS: 1_000
         case .budgetTokens: 16_777_216
         case .events: 10_000
@@ -65,6 +69,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .embeddingDimension: "ARRCOC_MAX_EMBEDDING_DIM"
         case .queryVectors: "ARRCOC_MAX_QUERY_VECTORS"
         case .frameSide: "ARRCOC_MAX_FRAME_SIDE"
+        case .framePixels: "ARRCOC_MAX_FRAME_PIXELS"
         case .sourceFPS: "ARRCOC_MAX_SOURCE_FPS"
         case .budgetTokens: "ARRCOC_MAX_BUDGET"
         case .events: "ARRCOC_MAX_EVENTS"
@@ -85,7 +90,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .cellsPerFrame: "cells per frame"
         case .embeddingDimension: "dimensions"
         case .queryVectors: "query vectors"
-        case .frameSide: "pixels"
+        case .frameSide, .framePixels: "pixels"
         case .sourceFPS: "frames per second"
         case .budgetTokens: "tokens"
         case .events: "events"
