@@ -71,8 +71,19 @@ final class MediaFile {
                 avformat_close_input(&f)
             }
         }
-        status = avformat_find_stream_info(context, nil)
+        // The probing decoders refuse pictures beyond the pixel limit (`max_pixels`) instead of
+        // allocating them; the limit is then reported from the header below.
+        let streamCount = Int(context.pointee.nb_streams)
+        var options = [OpaquePointer?](repeating: nil, count: max(streamCount, 1))
+        for i in 0..<streamCount { av_dict_set(&options[i], "max_pixels", "\(FramePixelLimit.value)", 0) }
+        status = options.withUnsafeMutableBufferPointer { avformat_find_stream_info(context, $0.baseAddress) }
+        for i in options.indices { av_dict_free(&options[i]) }
         guard status >= 0 else { throw .notMediaFile(path: path, reason: FFmpegLog.describe(status)) }
+        for i in 0..<streamCount {
+            if let s = context.pointee.streams[i], s.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
+                try FramePixelLimit.check(width: Int(s.pointee.codecpar.pointee.width), height: Int(s.pointee.codecpar.pointee.height), path: path)
+            }
+        }
 
         var codec: UnsafePointer<AVCodec>? = nil
         let index = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
@@ -104,7 +115,9 @@ final class MediaFile {
             throw .unsupportedCodec(path: path, codec: "\(String(cString: codec.pointee.name)) (\(FFmpegLog.describe(status)))")
         }
         guard codecContext.pointee.width > 0, codecContext.pointee.height > 0 else {
-            throw .unreadableData(path: path, reason: "the video stream has no frame size")
+            // A decoder that refused a picture beyond `max_pixels` leaves the size unset too.
+            throw .unreadableData(path: path, reason: "the video stream has no usable frame size (none in its header, or larger than the limit of "
+                                  + "\(FramePixelLimit.value) pixels per frame; \(FramePixelLimit.environmentVariable) raises it)")
         }
         try FramePixelLimit.check(width: Int(codecContext.pointee.width), height: Int(codecContext.pointee.height), path: path)
         ok = true

@@ -37,6 +37,29 @@ import TestSupport
         #expect(p == path && !reason.isEmpty)
     }
 
+    /// A PNG whose header claims 16000 × 16000 pixels (256 M, beyond the 100 M limit) is refused
+    /// by the probing decoder (`max_pixels`) instead of being allocated (768 MB before).
+    @Test func pictureBeyondThePixelLimitIsRefusedBeforeDecoding() throws {
+        func chunk(_ kind: String, _ payload: [UInt8]) -> [UInt8] {
+            let body = Array(kind.utf8) + payload
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in body {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            let be = { (v: UInt32) in [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+            return be(UInt32(payload.count)) + body + be(~crc)
+        }
+        let side: UInt32 = 16000
+        let be = { (v: UInt32) in [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        let png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", be(side) + be(side) + [8, 2, 0, 0, 0])
+            + chunk("IDAT", [0x78, 0x9C, 0x63, 0, 0, 0, 1, 0, 1]) + chunk("IEND", [])
+        let path = try Self.write("huge.png", Data(png))
+        let error = try #require(throws: VideoError.self) { _ = try VideoProbe.probe(path: path) }
+        #expect(error.localizedDescription.contains(path))
+        #expect(error.localizedDescription.contains(FramePixelLimit.environmentVariable))
+    }
+
     @Test func textFileNamedMP4() throws {
         let path = try Self.write("notes.mp4", Data("this is not a video\n".utf8))
         let error = try #require(throws: VideoError.self) { try Self.decodeAll(path) }
