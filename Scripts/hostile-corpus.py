@@ -27,6 +27,12 @@ from concurrent.futures import ThreadPoolExecutor
 TIME_LIMIT_S = 60          # wall clock per case (a hang)
 CPU_LIMIT_S = 60
 MEMORY_LIMIT = 4 << 30     # address space per process
+# Under a sanitizer (Scripts/sanitizers.sh sets ARRCOC_SANITIZER) the binary reserves terabytes
+# of shadow address space, so memory is capped by the sanitizer's own RSS limit instead, and the
+# slower binary gets more time.
+SANITIZER = os.environ.get("ARRCOC_SANITIZER", "")
+if SANITIZER:
+    TIME_LIMIT_S, CPU_LIMIT_S = 300, 300
 BUDGET = "2000"
 
 
@@ -712,7 +718,11 @@ def run_case(arrcoc, work, index, case, fixtures_before):
     os.makedirs(os.path.join(folder, "tmp"))
     before = snapshot(folder)
     env = dict(os.environ, TMPDIR=os.path.join(folder, "tmp"), **case.env)
-    cmd = ["prlimit", "--as=%d" % MEMORY_LIMIT, "--cpu=%d" % CPU_LIMIT_S, "--core=0", arrcoc] + case.argv
+    memory = [] if SANITIZER else ["--as=%d" % MEMORY_LIMIT]
+    if SANITIZER:
+        for name in ("ASAN_OPTIONS", "TSAN_OPTIONS"):
+            env[name] = ":".join(filter(None, [env.get(name, ""), "hard_rss_limit_mb=%d" % (MEMORY_LIMIT >> 20)]))
+    cmd = ["prlimit", *memory, "--cpu=%d" % CPU_LIMIT_S, "--core=0", arrcoc] + case.argv
     started = time.monotonic()
     problems = []
     try:

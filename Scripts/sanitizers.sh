@@ -14,7 +14,7 @@ run() {
     echo "== $sanitizer sanitizer ($scratch)" >&2
     swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
     # The CLI tests run the sanitized `arrcoc` too; stop at the first report.
-    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1} TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1} \
+    ARRCOC_SANITIZER=$sanitizer ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:exitcode=86} TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:exitcode=66} \
         swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" "$@"
 }
 case $which in
