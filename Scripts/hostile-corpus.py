@@ -330,6 +330,7 @@ def cases(fx):
                                           "--features", feats, "--config", "c.yaml", "--out", "out"], {"c.yaml": data}, expect, names))
     config_cases = {
         "alias-bomb": alias_bomb(), "alias-bomb-wide": alias_bomb(levels=6, width=40), "undefined-alias": "budget: *nothing\n",
+        "key-is-a-list": "{[1]: 2}\n", "key-is-a-mapping": "allocation: {? {k: v} : 1}\n",
         "deep-flow": "a: " + "[" * 20000 + "]" * 20000 + "\n", "deep-block": "".join(" " * i + "k%d:\n" % i for i in range(3000)),
         "too-big": "# " + "x" * (5 << 20) + "\n", "not-utf8": b"budget: \xff\xfe\n", "binary": bytes(range(256)) * 4,
         "tabs": "allocation:\n\tmin_tokens: 64\n", "top-level-list": "- 1\n- 2\n", "top-level-scalar": "42\n",
@@ -389,6 +390,7 @@ def cases(fx):
         "compression-bad": sweep_text(compression="{budget: .nan}"), "compression-scalar": sweep_text(compression="7"),
         "alias-bomb": alias_bomb(), "deep-flow": "a: " + "[" * 20000 + "]" * 20000 + "\n", "top-level-list": "- a\n",
         "not-utf8": b"name: \xff\n", "too-big": "# " + "x" * (5 << 20) + "\n", "unknown-key": sweep_text(colour="blue"),
+        "key-is-a-list": "{[1]: 2}\n", "key-is-a-mapping": sweep_text(seed="{? {k: v} : 1}"), "complex-key": "? [a, b]\n: c\n",
     }
     for name, text in sweep_cases.items():
         sweep(name, text, names="nowhere" if name in ("background-missing", "video-missing", "truth-missing") else "s.yaml")
@@ -413,6 +415,7 @@ def cases(fx):
         "events-missing": head, "video-missing": "query: q.png\nevents: []\n", "alias-bomb": alias_bomb(),
         "deep-flow": "a: " + "[" * 20000 + "]" * 20000 + "\n", "not-utf8": b"video: \xff\n", "empty": "",
         "too-big": "# " + "x" * (5 << 20) + "\n", "start-string": head + "events: [{start_s: soon, end_s: 2}]\n",
+        "key-is-a-list": head + "events: [{[1]: 2}]\n", "complex-key": "? [a, b]\n: c\n",
     }
     for name, text in truth_cases.items():
         eval_truth(name, text)

@@ -110,6 +110,14 @@ import TestSupport
         #expect(Date().timeIntervalSince(start) < 30)  // generous: CI machines are loaded
     }
 
+    /// Found by fuzzing the sweep loader: Yams traps on a mapping key that is a list or a mapping.
+    @Test(arguments: ["{[1]: 2}", "? [a, b]\n: c\n", "name: x\nseed: {? {k: v} : 1}\n"])
+    func mappingKeysThatAreNotPlainNamesAreRefused(_ text: String) {
+        #expect(throws: ConfigError.self) { try SweepConfig.parse(yaml: text, path: "s.yaml", resolve: { $0 }) }
+        #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: text, path: "c.yaml") }
+        #expect(throws: ConfigError.self) { try Truth.parse(yaml: text, path: "t.yaml") }
+    }
+
     @Test(arguments: [
         ("seed: -1", "seed"), ("seed: 1e30", "seed"), ("seed: .nan", "seed"),
         ("budgets: [.inf]", "budgets[0]"), ("budgets: [.nan]", "budgets[0]"), ("budgets: [1e30]", "budgets[0]"), ("budgets: [-5]", "budgets[0]"),

@@ -7,7 +7,7 @@ import Yams
 /// An alias bomb (a few hundred bytes whose anchors refer to each other ten levels deep) expands
 /// to billions of nodes; libyaml and Yams's composer share the aliased nodes, but constructing
 /// Swift values or decoding copies every one. Counting the expansion first, and stopping at the
-/// limit, costs at most `Limit.yamlNodes` steps.
+/// limit, costs at most `Limit.yamlNodes` steps. Keys must be plain scalars (Yams traps on others).
 public enum YAMLInput {
     /// The text of the YAML file at `path`.
     /// - Throws: `ConfigError.unreadable` (missing, not a regular file, not UTF-8) or `LimitError`.
@@ -53,7 +53,12 @@ public enum YAMLInput {
             switch node {
             case let .mapping(mapping):
                 for (key, value) in mapping {
-                    stack.append(key)
+                    // Yams turns keys into strings and traps on any other key (found by fuzzing:
+                    // `{[1]: 2}` or `? [a]`); arrcoc's files only ever have plain keys.
+                    guard case .scalar = key else {
+                        let line = key.mark.map { " at line \($0.line)" } ?? ""
+                        throw ConfigError.unreadable(path: path, reason: "a mapping key\(line) is a list or mapping; keys must be plain names")
+                    }
                     stack.append(value)
                 }
             case let .sequence(sequence):
