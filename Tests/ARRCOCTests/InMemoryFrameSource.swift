@@ -37,7 +37,8 @@ struct InMemoryFrameSource: FrameSource {
     /// One frame per request, in the order given, at the size the emitter asks for.
     func frames(_ requests: [PixelRequest], _ body: (RGBImage) throws -> Void) throws {
         for request in requests {
-            try body(Self.resized(frames[nearestIndex(request.time)], width: request.width, height: request.height))
+            let frame = frames[nearestIndex(request.time)]
+            try body(Self.resized(request.region.map { frame.cropped(to: $0) } ?? frame, width: request.width, height: request.height))
         }
     }
 

@@ -68,14 +68,26 @@ public enum ContactSheet {
             let y = headerHeight + (i / cols) * (tileHeight + labelHeight + 6 + margin)
             canvas.fill(x: x, y: y, w: tileWidth, h: 6, colour(block.density))
             canvas.draw(image, x: x, y: y + 6, w: tileWidth, h: tileHeight)
-            if let heat, i < heat.blocks.count {
+            let region = block.region.flatMap(Region.init(array:))
+            if let region { locator(&canvas, region, x: x + tileWidth - 66, y: y + 12, w: 60, h: max(8, 60 * tileHeight / max(tileWidth, 1))) }
+            if region == nil, let heat, i < heat.blocks.count {
                 overlay(&canvas, heat.blocks[i], grid: heat.grid, x: x, y: y + 6, w: tileWidth, h: tileHeight)
             }
             canvas.text(block.timestamp, x: x, y: y + 6 + tileHeight + 6, scale: 2, ink)
-            let detail = "\(block.tokens) TOK \(block.grid.h)X\(block.grid.w) \(block.density.rawValue)"
+            let detail = "\(block.tokens) TOK \(block.grid.h)X\(block.grid.w) \(block.density.rawValue)" + (region == nil ? "" : " ZOOM")
             canvas.text(detail, x: x, y: y + 6 + tileHeight + 24, scale: 2, colour(block.density))
         }
         return canvas.image
+    }
+
+    /// A zoom block's locator: the whole frame as a dark box in the tile's corner, its region
+    /// filled in the dense colour.
+    static func locator(_ canvas: inout Canvas, _ region: Region, x: Int, y: Int, w: Int, h: Int) {
+        canvas.fill(x: x - 1, y: y - 1, w: w + 2, h: h + 2, (230, 230, 230))
+        canvas.fill(x: x, y: y, w: w, h: h, (20, 20, 24))
+        let rx = x + Int((region.x * Double(w)).rounded()), ry = y + Int((region.y * Double(h)).rounded())
+        canvas.fill(x: rx, y: ry, w: max(1, Int((region.w * Double(w)).rounded())), h: max(1, Int((region.h * Double(h)).rounded())),
+                    colour(.dense))
     }
 
     /// Tints the cells of `values` (on `grid`) at or above `heatThreshold`, more for higher values.
