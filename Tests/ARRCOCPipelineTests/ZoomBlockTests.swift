@@ -22,7 +22,7 @@ import TestSupport
         let dir = TestClips.scratch("zoom")
         let (video, needle) = try TestClips.cockatooWithMandelbrot(in: dir)
         let out = dir.appendingPathComponent("out").path
-        let r = try CLIRunner.run(["compress", video, "--query-image", needle, "--budget", "500", "--out", out])
+        let r = try CLIRunner.run(["compress", video, "--query-image", needle, "--budget", "800", "--out", out])
         guard r.status == 0 else { throw FFmpegTool.Failure(command: ["arrcoc", "compress"], status: r.status, stderr: r.stderr) }
         let manifest = try Manifest.load(path: out + "/manifest.json")
         let pixels = try #require(try Safetensors(contentsOf: out + "/tensors.safetensors").tensors["pixel_values_videos"]?.floats)
@@ -54,7 +54,7 @@ import TestSupport
 
     @Test func aZoomBlockShowsTheNeedleCutFromTheFullResolutionFrame() throws {
         let f = try Self.fixture.get()
-        #expect(f.manifest.budget.used <= 500)
+        #expect(f.manifest.budget.used <= 800)
         let zooms = f.manifest.blocks.indices.filter { f.manifest.blocks[$0].region != nil }
         let onNeedle = zooms.filter { (6...9).contains(f.manifest.blocks[$0].timeSeconds) }
         #expect(!onNeedle.isEmpty, "no zoom block on the needle: \(f.manifest.blocks.map { ($0.timeSeconds, $0.region) })")
@@ -91,7 +91,7 @@ import TestSupport
         let config = dir.appendingPathComponent("off.yaml")
         try "allocation:\n  zoom: off\n".write(to: config, atomically: true, encoding: .utf8)
         let off = dir.appendingPathComponent("off").path
-        let r = try CLIRunner.run(["compress", f.video, "--query-image", dir.appendingPathComponent("needle.png").path, "--budget", "500",
+        let r = try CLIRunner.run(["compress", f.video, "--query-image", dir.appendingPathComponent("needle.png").path, "--budget", "800",
                                    "--config", config.path, "--out", off])
         #expect(r.status == 0, "\(r.stderr)")
         let whole = try Manifest.load(path: off + "/manifest.json")
