@@ -34,7 +34,8 @@ struct InMemoryFrameSource: FrameSource {
         }
     }
 
-    /// One frame per request, in the order given, at the size the emitter asks for.
+    /// One frame per request, in the order given, at the size the emitter asks for (a zoom
+    /// block's region cut from the whole frame first).
     func frames(_ requests: [PixelRequest], _ body: (RGBImage) throws -> Void) throws {
         for request in requests {
             let frame = frames[nearestIndex(request.time)]
