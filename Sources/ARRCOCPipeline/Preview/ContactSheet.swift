@@ -55,7 +55,9 @@ public enum ContactSheet {
         let title = "\(manifest.strategy.name) - \(t.blocks) BLOCKS, \(t.sequenceLength) OF \(manifest.budget.tokens) TOKENS; "
             + "QWEN3-VL DEFAULT \(t.qwen3vlDefaultTokens) (\(String(format: "%.1f", t.compressionRatio))X SMALLER)"
         canvas.text(title, x: margin, y: 8, scale: 2, ink)
-        canvas.text("ORANGE = DENSE, BLUE = SPARSE" + (heat == nil ? "" : ", RED TINT = HIGH RELEVANCE"), x: margin, y: 26, scale: 1, (170, 170, 170))
+        let zoomNote = manifest.blocks.contains { $0.region != nil } ? ", ZOOM = A REGION OF THE FRAME (THE BOX UNDER ITS TILE SHOWS WHERE)" : ""
+        canvas.text("ORANGE = DENSE, BLUE = SPARSE" + (heat == nil ? "" : ", RED TINT = HIGH RELEVANCE") + zoomNote,
+                    x: margin, y: 26, scale: 1, (170, 170, 170))
 
         var offset = 0
         for (i, block) in manifest.blocks.enumerated() {
