@@ -13,6 +13,13 @@ public struct FrameCrop: Sendable, Equatable {
         self.height = height
     }
 
+    /// Whether the crop is a rectangle inside the frame: finite, x, y ≥ 0, width, height > 0,
+    /// x + width ≤ 1 and y + height ≤ 1.
+    public var isInsideFrame: Bool {
+        [x, y, width, height].allSatisfy(\.isFinite) && x >= 0 && y >= 0 && width > 0 && height > 0
+            && x + width <= 1 + 1e-9 && y + height <= 1 + 1e-9
+    }
+
     /// The rectangle in whole pixels of a `width × height` frame: corners rounded to the nearest
     /// pixel, at least 1×1, inside the frame (the same rounding as the core's `Region.pixels`).
     public func pixels(width w: Int, height h: Int) -> (x: Int, y: Int, width: Int, height: Int) {
