@@ -94,6 +94,21 @@ def _source_frames(path: str, times: set[float]) -> tuple[dict[float, tuple[int,
     return found, fps, index + 1
 
 
+def _crop(frame: np.ndarray, region: tuple[float, float, float, float] | None) -> np.ndarray:
+    """A zoom block's region of a full-resolution frame (arrcoc's `Region.pixels` rounding: corners
+    to the nearest pixel, at least 1×1), cut before the block's resize; the frame itself otherwise."""
+    if region is None:
+        return frame
+    height, width = frame.shape[:2]
+    x, y, w, h = region
+    near = lambda v: int(np.floor(v + 0.5))  # half away from zero, as Swift's rounded(), for v ≥ 0
+    x0 = min(width - 1, max(0, near(x * width)))
+    y0 = min(height - 1, max(0, near(y * height)))
+    x1 = min(width, max(x0 + 1, near((x + w) * width)))
+    y1 = min(height, max(y0 + 1, near((y + h) * height)))
+    return np.ascontiguousarray(frame[y0:y1, x0:x1])
+
+
 def _raster_order(rows: np.ndarray, grid_thw: np.ndarray) -> np.ndarray:
     """A deliberately wrong layout: each block's patch rows in plain raster order over the 16-px
     grid instead of Qwen3-VL's 2×2 merge groups."""
@@ -117,7 +132,7 @@ def test_b_transformers_processor_makes_the_same_ids_timestamps_and_pixels(outpu
     clips, metadata = [], []
     for b in video.blocks:
         h, w = b.grid[0] * 32, b.grid[1] * 32
-        pair = torch.from_numpy(np.stack([frames[t][1] for t in b.frame_times_s])).permute(0, 3, 1, 2)
+        pair = torch.from_numpy(np.stack([_crop(frames[t][1], b.region) for t in b.frame_times_s])).permute(0, 3, 1, 2)
         resized = TF.resize(pair, [h, w], interpolation=TF.InterpolationMode.BICUBIC, antialias=True)
         clips.append(resized.permute(0, 2, 3, 1).numpy())
         metadata.append(VideoMetadata(total_num_frames=total, fps=fps, frames_indices=[frames[t][0] for t in b.frame_times_s],

@@ -53,7 +53,8 @@ public struct DemoStory: Sendable {
                 try Preview.write(result, features: features, heat: true, to: out)
                 let m = try Evaluation.evaluate(manifest: result.manifest, truth: haystack.truth, delta: 1, minBoxTokens: 16)
                 let onNeedle = result.manifest.blocks.reduce(0.0) { sum, b in
-                    let block = EvaluatedBlock(time: b.timeSeconds, tokens: b.tokens, grid: b.grid, keptCells: b.keptCells)
+                    let block = EvaluatedBlock(time: b.timeSeconds, tokens: b.tokens, grid: b.grid, keptCells: b.keptCells,
+                                               region: b.region.flatMap(Region.init(array:)))
                     let event = haystack.truth.events.first { b.timeSeconds >= $0.startSeconds && b.timeSeconds <= $0.endSeconds }
                     return sum + (event.map { Evaluation.tokensOnBox(block, box: $0.box ?? [0, 0, 1, 1]) } ?? 0)
                 }

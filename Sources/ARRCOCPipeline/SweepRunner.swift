@@ -244,7 +244,8 @@ public final class SweepRunner: @unchecked Sendable {
         do {
             let plan = try Compressor.plan(features: p.features, scores: p.scores, config: c, budget: run.budget)
             let blocks = plan.allocation.blocks.enumerated().map { i, b in
-                EvaluatedBlock(time: b.time, tokens: b.tokens, grid: plan.pixelGrids[i], keptCells: run.mode == .select ? plan.cells[i] : nil)
+                EvaluatedBlock(time: b.time, tokens: b.tokens, grid: plan.pixelGrids[i], keptCells: run.mode == .select ? plan.cells[i] : nil,
+                               region: b.region)
             }
             let m = Evaluation.evaluate(blocks: blocks, truth: p.truth, delta: run.delta, minBoxTokens: minBoxTokens,
                                         tokensUsed: plan.allocation.totalTokens, budget: run.budget, qwen3vlDefaultTokens: p.reference)

@@ -43,7 +43,10 @@ public struct VideoFileSource: FrameSource, Sendable {
     }
 
     public func frames(_ requests: [PixelRequest], _ body: (RGBImage) throws -> Void) throws {
-        let wanted = requests.map { FrameRequest(time: $0.time, size: PixelSize(width: $0.width, height: $0.height)) }
+        let wanted = requests.map {
+            FrameRequest(time: $0.time, size: PixelSize(width: $0.width, height: $0.height),
+                         crop: $0.region.map { FrameCrop(x: $0.x, y: $0.y, width: $0.w, height: $0.h) })
+        }
         try VideoReader(path: path).fetch(wanted) { frame in
             try body(RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb))
         }

@@ -203,11 +203,14 @@ struct DecodePass {
         _ body: (VideoFrame) throws -> Void
     ) throws {
         if isGrid, index == lastEmittedIndex { return }
-        guard let rgb = reader.frameScaler.convert(frame, to: request.size) else {
+        guard let rgb = reader.frameScaler.convert(frame, to: request.size, crop: request.crop) else {
             throw VideoError.unreadableData(
                 path: file.path, reason: "cannot convert a \(frame.pointee.width)x\(frame.pointee.height) frame to RGB")
         }
-        let size = request.size ?? PixelSize(width: Int(frame.pointee.width), height: Int(frame.pointee.height))
+        let full = (width: Int(frame.pointee.width), height: Int(frame.pointee.height))
+        let size = request.size
+            ?? request.crop.map { let r = $0.pixels(width: full.width, height: full.height); return PixelSize(width: r.width, height: r.height) }
+            ?? PixelSize(width: full.width, height: full.height)
         lastEmittedIndex = index
         report.framesEmitted += 1
         try body(VideoFrame(time: time, target: request.time, sourceIndex: index, size: size, rgb: rgb))

@@ -2,11 +2,14 @@
 public struct FrameRequest: Sendable, Equatable {
     /// Seconds from the stream's start.
     public var time: Double
-    /// Output size; nil keeps the source size.
+    /// Output size; nil keeps the source size (of the crop, when there is one).
     public var size: PixelSize?
+    /// The part of the full-resolution frame to resize to `size`; nil: the whole frame.
+    public var crop: FrameCrop?
 
-    public init(time: Double, size: PixelSize?) {
+    public init(time: Double, size: PixelSize?, crop: FrameCrop? = nil) {
         self.time = time
         self.size = size
+        self.crop = crop
     }
 }

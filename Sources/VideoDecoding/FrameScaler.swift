@@ -5,8 +5,14 @@ import CFFmpeg
 final class FrameScaler {
     private var context: OpaquePointer? = nil
     private var key: [Int32] = []
+    /// RGB24 → RGB24 resizing of crops (`convert(_:to:crop:)`).
+    var cropContext: OpaquePointer? = nil
+    var cropKey: [Int32] = []
 
-    deinit { sws_freeContext(context) }
+    deinit {
+        sws_freeContext(context)
+        sws_freeContext(cropContext)
+    }
 
     func convert(_ frame: UnsafeMutablePointer<AVFrame>, to size: PixelSize?) -> [UInt8]? {
         let f = frame.pointee

@@ -21,6 +21,8 @@ public enum VideoError: Error, Equatable, LocalizedError {
     case invalidTime(seconds: Double, position: Int)
     /// Requested frame times out of order: `seconds` at `position` comes after `previous`.
     case unsortedTimes(seconds: Double, position: Int, previous: Double)
+    /// A requested crop that is not a rectangle inside the frame (finite, 0…1, positive size).
+    case invalidCrop(FrameCrop, position: Int)
     /// An output frame size outside 1×1 … `maximum`×`maximum`.
     case sizeOutOfRange(PixelSize, maximum: Int)
     /// Text that is not a `WxH` size with two positive integers up to `maximum`.
@@ -56,6 +58,8 @@ public enum VideoError: Error, Equatable, LocalizedError {
             return "sample rate \(fps) fps is not in (0, 1000]"
         case let .invalidTime(seconds, position):
             return "requested time \(seconds) s (at position \(position)) is not a finite time ≥ 0"
+        case let .invalidCrop(crop, position):
+            return "requested crop [\(crop.x), \(crop.y), \(crop.width), \(crop.height)] (at position \(position)) is not a rectangle inside the frame: x, y ≥ 0, width, height > 0, x + width ≤ 1, y + height ≤ 1"
         case let .unsortedTimes(seconds, position, previous):
             return "requested times must be sorted: \(seconds) s at position \(position) comes after \(previous) s"
         case let .sizeOutOfRange(size, maximum):

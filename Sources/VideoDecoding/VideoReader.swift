@@ -48,7 +48,8 @@ public final class VideoReader {
     /// frame. With `.automatic`, seeks are used only where the seek index shows a keyframe
     /// between the current position and the next request.
     ///
-    /// - Throws: `VideoError.invalidTime` / `.unsortedTimes` for non-finite or unsorted times, decoding errors,
+    /// - Throws: `VideoError.invalidTime` / `.unsortedTimes` for non-finite or unsorted times,
+    ///   `.invalidCrop` for a crop outside the frame, decoding errors,
     ///   or whatever `body` throws.
     @discardableResult
     public func fetch(
@@ -62,6 +63,7 @@ public final class VideoReader {
                 throw VideoError.unsortedTimes(seconds: r.time, position: i, previous: requests[i - 1].time)
             }
             try checkSize(r.size)
+            if let crop = r.crop, !crop.isInsideFrame { throw VideoError.invalidCrop(crop, position: i) }
         }
         guard !requests.isEmpty else { return DecodeReport() }
         var pass = DecodePass(reader: self, schedule: .list(requests), strategy: strategy)

@@ -55,11 +55,15 @@ import TestSupport
         var high = 0, changedHigh = 0, low = 0, changedLow = 0
         for (i, values) in heat.blocks.enumerated() {
             let x = 12 + (i % cols) * (416 + 12), y = 44 + (i / cols) * (tileHeight + 40 + 6 + 12) + 6
-            for r in 0..<heat.grid.h {
-                for c in 0..<heat.grid.w {
+            // A zoom block's tile shows its region's cells, stretched over the tile.
+            let cells = ContactSheet.cellRange(m.blocks[i].region.flatMap(Region.init(array:)), grid: heat.grid)
+            let kw = cells.cols.count, kh = cells.rows.count
+            for r in cells.rows {
+                for c in cells.cols {
                     // The cell's inner area (its edges may be shared with a neighbour by rounding).
-                    let x0 = x + c * 416 / heat.grid.w + 1, x1 = x + (c + 1) * 416 / heat.grid.w - 1
-                    let y0 = y + r * tileHeight / heat.grid.h + 1, y1 = y + (r + 1) * tileHeight / heat.grid.h - 1
+                    let cc = c - cells.cols.lowerBound, rr = r - cells.rows.lowerBound
+                    let x0 = x + cc * 416 / kw + 1, x1 = x + (cc + 1) * 416 / kw - 1
+                    let y0 = y + rr * tileHeight / kh + 1, y1 = y + (rr + 1) * tileHeight / kh - 1
                     var differs = false
                     for yy in y0..<y1 where !differs {
                         for xx in x0..<x1 where plain.pixels[(yy * plain.width + xx) * 3] != tinted.pixels[(yy * plain.width + xx) * 3]

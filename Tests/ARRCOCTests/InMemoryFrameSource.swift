@@ -34,10 +34,12 @@ struct InMemoryFrameSource: FrameSource {
         }
     }
 
-    /// One frame per request, in the order given, at the size the emitter asks for.
+    /// One frame per request, in the order given, at the size the emitter asks for (a zoom
+    /// block's region cut from the whole frame first).
     func frames(_ requests: [PixelRequest], _ body: (RGBImage) throws -> Void) throws {
         for request in requests {
-            try body(Self.resized(frames[nearestIndex(request.time)], width: request.width, height: request.height))
+            let frame = frames[nearestIndex(request.time)]
+            try body(Self.resized(request.region.map { frame.cropped(to: $0) } ?? frame, width: request.width, height: request.height))
         }
     }
 

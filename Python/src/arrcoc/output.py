@@ -37,6 +37,8 @@ class Block:
     frame_times_s: tuple[float, ...]
     density: str
     relevance: float
+    # A zoom block's region of the source frame, `(x, y, w, h)` normalised; None: the whole frame.
+    region: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def read_output(out_dir: str | Path) -> CompressedVideo:
             frame_times_s=tuple(float(t) for t in b.get("frame_times_s", [])),
             density=b.get("density", ""),
             relevance=float(b.get("relevance", 0.0)),
+            region=tuple(float(v) for v in b["region"]) if b.get("region") is not None else None,
         )
         for b in manifest["blocks"]
     )

@@ -27,6 +27,15 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// peakedness it comes from is not yet reliable (a real needle measured 2.6, noise-level;
     /// a query absent from the video 6.2), so following it spread the budget away from found needles.
     public var followExploit = false
+    /// Zoom blocks: a block may show a cell-aligned region of its frames, aspect kept, at up to
+    /// `zoom_max_upscale` × the source's native resolution (ViCrop, "MLLMs know where to look",
+    /// ICLR 2025: cropping to the relevant region is what recovers small details).
+    public var zoom = ZoomMode.replace
+    /// Fewest vision tokens of a zoom block (a region is small, so its grid may be too).
+    public var zoomMinTokens = 16
+    /// Most source pixels a zoom grid's side may ask for, per source pixel: 1 = never above
+    /// the source's native resolution (one token per 32×32 source pixels).
+    public var zoomMaxUpscale = 1.0
 
     public init() {}
 
@@ -37,6 +46,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         case presenceWeight = "presence_weight", momentThreshold = "moment_threshold"
         case momentBudgetShare = "moment_budget_share", floorBudgetShare = "floor_budget_share"
         case followExploit = "follow_exploit"
+        case zoom, zoomMinTokens = "zoom_min_tokens", zoomMaxUpscale = "zoom_max_upscale"
     }
 
     public init(from decoder: Decoder) throws {
@@ -53,6 +63,9 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         momentBudgetShare = try c.decodeIfPresent(Double.self, forKey: .momentBudgetShare) ?? d.momentBudgetShare
         floorBudgetShare = try c.decodeIfPresent(Double.self, forKey: .floorBudgetShare) ?? d.floorBudgetShare
         followExploit = try c.decodeIfPresent(Bool.self, forKey: .followExploit) ?? d.followExploit
+        zoom = try c.decodeIfPresent(ZoomMode.self, forKey: .zoom) ?? d.zoom
+        zoomMinTokens = try c.decodeIfPresent(Int.self, forKey: .zoomMinTokens) ?? d.zoomMinTokens
+        zoomMaxUpscale = try c.decodeIfPresent(Double.self, forKey: .zoomMaxUpscale) ?? d.zoomMaxUpscale
     }
 
     public func validate() throws(ConfigError) {
@@ -66,5 +79,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         try ConfigError.check("allocation.moment_threshold", momentThreshold, in: 0...1)
         try ConfigError.check("allocation.moment_budget_share", momentBudgetShare, in: 0...1)
         try ConfigError.check("allocation.floor_budget_share", floorBudgetShare, in: 0...1)
+        try ConfigError.check("allocation.zoom_min_tokens", zoomMinTokens, in: 1...maxTokens)
+        try ConfigError.check("allocation.zoom_max_upscale", zoomMaxUpscale, in: 0.25...8)
     }
 }

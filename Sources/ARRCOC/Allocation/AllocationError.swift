@@ -10,6 +10,8 @@ public enum AllocationError: Error, Equatable, LocalizedError {
     case budgetNotPositive(budget: Int)
     /// Not even one block of the smallest grid fits.
     case budgetTooSmall(budget: Int, minimum: Int)
+    /// The per-cell relevance map does not match the candidate frames.
+    case cellMapShape(frames: Int, rows: Int, cols: Int, values: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -21,6 +23,8 @@ public enum AllocationError: Error, Equatable, LocalizedError {
         case let .budgetNotPositive(b): return "budget \(b) tokens: expected a positive number of tokens"
         case let .budgetTooSmall(b, m):
             return "budget \(b) tokens is below the smallest feasible sequence: one block needs \(m) tokens (vision tokens + timestamp + vision_start/vision_end)"
+        case let .cellMapShape(f, r, c, v):
+            return "cell relevance map of \(v) values does not fit \(f) frames of \(r)×\(c) cells (or the source size is not positive)"
         }
     }
 }

@@ -17,9 +17,11 @@ public struct AllocationInput: Sendable {
     /// everywhere) … 1 (exploit: it is peaked) — the scorer's `RelevanceScores.exploit`. Query-aware
     /// allocators follow relevance as far as this allows and spend the rest on even coverage.
     public var exploit: Double
+    /// Per-cell relevance, for zoom blocks (`allocation.zoom`); nil: whole frames only.
+    public var cellMap: CellMap?
 
     public init(times: [Double], relevance: [Double], levels: [THW], budget: Int, format: SequenceFormat, config: AllocationConfig,
-                exploit: Double = 1) {
+                exploit: Double = 1, cellMap: CellMap? = nil) {
         self.times = times
         self.relevance = relevance
         self.levels = levels
@@ -27,6 +29,7 @@ public struct AllocationInput: Sendable {
         self.format = format
         self.config = config
         self.exploit = exploit
+        self.cellMap = cellMap
     }
 
     /// Candidate indices of unit `u` (a pair of consecutive candidates; the last may be single).
@@ -43,6 +46,9 @@ public struct AllocationInput: Sendable {
         if let bad = relevance.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteRelevance(index: bad) }
         guard exploit.isFinite, (0...1).contains(exploit) else { throw .exploitOutOfRange(exploit: exploit) }
         guard !levels.isEmpty else { throw .noLevels }
+        if let map = cellMap, !map.fits(frames: times.count) {
+            throw .cellMapShape(frames: times.count, rows: map.rows, cols: map.cols, values: map.values.count)
+        }
         guard budget > 0 else { throw .budgetNotPositive(budget: budget) }
         let minimum = levels[0].product + TimestampCost.overhead(seconds: times[0], format: format)
         guard budget >= minimum else { throw .budgetTooSmall(budget: budget, minimum: minimum) }

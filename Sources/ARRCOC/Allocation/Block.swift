@@ -11,13 +11,16 @@ public struct Block: Sendable, Equatable {
     public var density: Density
     /// Relevance of the block (the higher of its frames'), 0…1.
     public var relevance: Double
+    /// The region of the frames the block shows (a zoom block); nil for the whole frame.
+    public var region: Region?
 
-    public init(frames: [Int], time: Double, grid: THW, tokens: Int, density: Density, relevance: Double) {
+    public init(frames: [Int], time: Double, grid: THW, tokens: Int, density: Density, relevance: Double, region: Region? = nil) {
         self.frames = frames
         self.time = time
         self.grid = grid
         self.tokens = tokens
         self.density = density
         self.relevance = relevance
+        self.region = region
     }
 }

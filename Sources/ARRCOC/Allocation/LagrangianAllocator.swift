@@ -26,6 +26,11 @@ import Foundation
 /// `moment_budget_share` of the budget, so a query that resembles many moments does not crowd out
 /// the best); then the sparse floor (a block every `sparse_interval_s`), thinned evenly to
 /// `floor_budget_share` of the budget. The rest is the Lagrangian's.
+///
+/// Zoom blocks (`allocation.zoom`, resize mode): a moment's unit also offers regions of its
+/// frames around the relevant cells, priced by the tokens they land on those cells and the
+/// context they keep (`zoomOptions`, `ZoomPlanner`); they are ordinary options of the same
+/// knapsack, so the solver and its optimality argument are unchanged.
 public struct LagrangianAllocator: BudgetAllocator {
     public let name = Strategy.arrcoc.rawValue
     public var parameters: [String: String] { [:] }
@@ -35,7 +40,10 @@ public struct LagrangianAllocator: BudgetAllocator {
     struct Option {
         var density: Density
         var frames: [Int]
-        var level: Int
+        /// The whole-frame block's grid; nil when the option is a zoom alone (`zoom: replace`).
+        var grid: THW?
+        /// The zoom block, shown instead of the whole frame or after it (same timestamp).
+        var zoom: ZoomView? = nil
         var cost: Int
         var utility: Double
     }
@@ -55,10 +63,15 @@ public struct LagrangianAllocator: BudgetAllocator {
         for (u, i) in choice.enumerated() {
             guard let i else { continue }
             let o = problem.options[u][i]
-            let grid = input.levels[o.level]
             let time = o.density == .dense ? input.time(of: o.frames) : input.times[o.frames[0]]
-            blocks.append(Block(frames: o.frames, time: time, grid: grid, tokens: grid.product, density: o.density,
-                                relevance: o.frames.map { input.relevance[$0] }.max() ?? 0))
+            let relevance = o.frames.map { input.relevance[$0] }.max() ?? 0
+            if let grid = o.grid {
+                blocks.append(Block(frames: o.frames, time: time, grid: grid, tokens: grid.product, density: o.density, relevance: relevance))
+            }
+            if let z = o.zoom {
+                blocks.append(Block(frames: o.frames, time: time, grid: z.grid, tokens: z.grid.product, density: o.density,
+                                    relevance: relevance, region: z.region))
+            }
         }
         return Allocation(blocks: blocks, format: input.format)
     }
@@ -138,16 +151,21 @@ public struct LagrangianAllocator: BudgetAllocator {
             let frames = input.unitFrames(u)
             let pairFrames = frames.count == 2 ? frames : [frames[0], frames[0]]
             let vp = pow(value[u], config.relevancePower)
-            for (l, grid) in input.levels.enumerated() {
+            for grid in input.levels {
                 let n = grid.product
-                list.append(Option(density: .dense, frames: pairFrames, level: l,
+                list.append(Option(density: .dense, frames: pairFrames, grid: grid,
                                    cost: n + TimestampCost.overhead(seconds: input.time(of: pairFrames), format: input.format),
                                    utility: (0.5 * config.coverageWeight + vp) * g(n)))
                 if let f = floorByUnit[u] {
-                    list.append(Option(density: .sparse, frames: [f, f], level: l,
+                    list.append(Option(density: .sparse, frames: [f, f], grid: grid,
                                        cost: n + TimestampCost.overhead(seconds: input.times[f], format: input.format),
                                        utility: (config.coverageWeight + 0.5 * vp) * g(n)))
                 }
+            }
+            // Zoom only on moments: a region of a frame the query is not clearly in is a guess
+            // that costs the frame's context.
+            if vp > 0, frames.contains(where: { contrast[$0] >= config.momentThreshold }) {
+                list += Self.zoomOptions(input, frames: pairFrames, relevance: vp, g: g)
             }
             options.append(list.sorted { ($0.cost, $0.utility) < ($1.cost, $1.utility) })
         }

@@ -63,6 +63,9 @@ extension Manifest {
                     throw bad("\(key).kept_cells", "\(kept.count) cells", "at most \(cells) indices in 0..<\(cells) (the grid \(g))")
                 }
             }
+            if let region = b.region, Region(array: region) == nil {
+                throw bad("\(key).region", "\(region)", "[x, y, w, h]: four finite numbers, w and h > 0, inside 0…1")
+            }
             vision += b.tokens
         }
         let t = totals

@@ -44,9 +44,12 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var frameTimes: [Double]
         /// Select mode: the kept cells, row-major indices on `grid`.
         public var keptCells: [Int]?
+        /// A zoom block's region of the frame, `[x, y, w, h]` normalised to the source frame;
+        /// absent for the whole frame.
+        public var region: [Double]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case index, timestamp, tokens, grid, relevance, density
+            case index, timestamp, tokens, grid, relevance, density, region
             case timeSeconds = "time_s", timestampTokens = "timestamp_tokens"
             case frameTimes = "frame_times_s", keptCells = "kept_cells"
         }

@@ -15,8 +15,13 @@ public enum Evaluation {
 
     /// Tokens of a block on a box, counted one way in every mode: each token (one cell of the
     /// block's grid) counts the fraction of its area inside the box. Resize mode keeps every cell,
-    /// which gives h·w·area(box); select mode sums over the kept cells.
+    /// which gives h·w·area(box); select mode sums over the kept cells. A zoom block spreads its
+    /// tokens evenly over its region: tokens × area(box ∩ region) / area(region).
     public static func tokensOnBox(_ b: EvaluatedBlock, box: [Double]) -> Double {
+        if let region = b.region {
+            guard region.area > 0 else { return 0 }
+            return Double(b.tokens) * region.intersectionArea(box) / region.area
+        }
         let rows = b.grid.h, cols = b.grid.w
         guard rows > 0, cols > 0 else { return 0 }
         let x0 = box[0] * Double(cols), x1 = (box[0] + box[2]) * Double(cols)
@@ -128,7 +133,9 @@ public enum Evaluation {
     /// - Throws: `LimitError` naming `source`.
     public static func evaluate(manifest: Manifest, truth: Truth, delta: Double, minBoxTokens: Double = 16,
                                 source: String = "manifest") throws -> Metrics {
-        let blocks = manifest.blocks.map { EvaluatedBlock(time: $0.timeSeconds, tokens: $0.tokens, grid: $0.grid, keptCells: $0.keptCells) }
+        let blocks = manifest.blocks.map {
+            EvaluatedBlock(time: $0.timeSeconds, tokens: $0.tokens, grid: $0.grid, keptCells: $0.keptCells, region: $0.region.flatMap(Region.init(array:)))
+        }
         try Limit.evaluationWork.check(comparisons(blocks: blocks, truth: truth), in: source, what: "block comparisons for detail recall")
         return evaluate(blocks: blocks, truth: truth, delta: delta, minBoxTokens: minBoxTokens, tokensUsed: manifest.totals.sequenceLength,
                         budget: manifest.budget.tokens, qwen3vlDefaultTokens: manifest.totals.qwen3vlDefaultTokens)

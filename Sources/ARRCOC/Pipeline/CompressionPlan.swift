@@ -13,7 +13,7 @@ public struct CompressionPlan: Sendable {
     public func requests(ofBlock i: Int, features: FeatureSet) -> (PixelRequest, PixelRequest) {
         let b = allocation.blocks[i]
         let g = pixelGrids[i]
-        let r = { (f: Int) in PixelRequest(time: features.times[f], width: g.w * 32, height: g.h * 32) }
+        let r = { (f: Int) in PixelRequest(time: features.times[f], width: g.w * 32, height: g.h * 32, region: b.region) }
         return (r(b.frames[0]), r(b.frames[1]))
     }
 }

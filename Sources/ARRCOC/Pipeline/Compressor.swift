@@ -23,9 +23,13 @@ public enum Compressor {
             if levels.isEmpty { levels = [analysisGrid] }
         }
         let strategy = try StrategyRegistry.allocator(named: config.strategy, parameters: config.strategyParams)
+        // Zoom blocks are whole Qwen3-VL blocks of a region, decoded afresh: resize mode only.
+        let cellMap = config.emission.mode == .resize && config.allocation.zoom != .off
+            ? CellMap(rows: features.rows, cols: features.cols, values: scores.cells, sourceWidth: source.width, sourceHeight: source.height)
+            : nil
         let input = AllocationInput(times: features.times, relevance: scores.frames, levels: levels, budget: budget,
                                     format: config.emission.format, config: config.allocation,
-                                    exploit: config.allocation.followExploit ? scores.exploit : 1)
+                                    exploit: config.allocation.followExploit ? scores.exploit : 1, cellMap: cellMap)
         var allocation = try strategy.allocate(input)
         var grids: [THW] = []
         var cells: [[Int]] = []
@@ -98,7 +102,7 @@ public enum Compressor {
                 timestampTokens: TimestampCost.tokens(seconds: b.time, format: format), tokens: b.tokens,
                 grid: plan.pixelGrids[i], relevance: (b.relevance * 1e6).rounded() / 1e6, density: b.density,
                 frameTimes: b.frames.map { features.times[$0] },
-                keptCells: config.emission.mode == .select ? plan.cells[i] : nil)
+                keptCells: config.emission.mode == .select ? plan.cells[i] : nil, region: b.region?.array)
         }
         let vision = plan.allocation.blocks.reduce(0) { $0 + $1.tokens }
         let text = sequence.length - vision

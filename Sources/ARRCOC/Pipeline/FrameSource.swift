@@ -34,6 +34,7 @@ public protocol FrameSource {
     func sample(fps: Double, width: Int, height: Int, _ body: (_ time: Double, _ image: RGBImage) throws -> Void) throws
 
     /// Hands on exactly one frame per request (the frame nearest its time, at its size), in the
-    /// order given; `requests` are sorted by time.
+    /// order given; `requests` are sorted by time. A request with a region wants that part of
+    /// the frame at full resolution, resized to its size (`RGBImage.cropped(to:)`, then resize).
     func frames(_ requests: [PixelRequest], _ body: (_ image: RGBImage) throws -> Void) throws
 }

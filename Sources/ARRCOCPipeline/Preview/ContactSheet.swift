@@ -55,7 +55,9 @@ public enum ContactSheet {
         let title = "\(manifest.strategy.name) - \(t.blocks) BLOCKS, \(t.sequenceLength) OF \(manifest.budget.tokens) TOKENS; "
             + "QWEN3-VL DEFAULT \(t.qwen3vlDefaultTokens) (\(String(format: "%.1f", t.compressionRatio))X SMALLER)"
         canvas.text(title, x: margin, y: 8, scale: 2, ink)
-        canvas.text("ORANGE = DENSE, BLUE = SPARSE" + (heat == nil ? "" : ", RED TINT = HIGH RELEVANCE"), x: margin, y: 26, scale: 1, (170, 170, 170))
+        let zoomNote = manifest.blocks.contains { $0.region != nil } ? ", ZOOM = A REGION OF THE FRAME (THE BOX UNDER ITS TILE SHOWS WHERE)" : ""
+        canvas.text("ORANGE = DENSE, BLUE = SPARSE" + (heat == nil ? "" : ", RED TINT = HIGH RELEVANCE") + zoomNote,
+                    x: margin, y: 26, scale: 1, (170, 170, 170))
 
         var offset = 0
         for (i, block) in manifest.blocks.enumerated() {
@@ -68,25 +70,55 @@ public enum ContactSheet {
             let y = headerHeight + (i / cols) * (tileHeight + labelHeight + 6 + margin)
             canvas.fill(x: x, y: y, w: tileWidth, h: 6, colour(block.density))
             canvas.draw(image, x: x, y: y + 6, w: tileWidth, h: tileHeight)
+            let region = block.region.flatMap(Region.init(array:))
             if let heat, i < heat.blocks.count {
-                overlay(&canvas, heat.blocks[i], grid: heat.grid, x: x, y: y + 6, w: tileWidth, h: tileHeight)
+                overlay(&canvas, heat.blocks[i], grid: heat.grid, region: region, x: x, y: y + 6, w: tileWidth, h: tileHeight)
+            }
+            if let region {
+                // Beside the labels, so the tile shows the model's pixels untouched.
+                let h = min(labelHeight - 6, max(8, 60 * tileHeight / max(tileWidth, 1)))
+                locator(&canvas, region, x: x + tileWidth - 62, y: y + 6 + tileHeight + 4, w: h * tileWidth / max(tileHeight, 1), h: h)
             }
             canvas.text(block.timestamp, x: x, y: y + 6 + tileHeight + 6, scale: 2, ink)
-            let detail = "\(block.tokens) TOK \(block.grid.h)X\(block.grid.w) \(block.density.rawValue)"
+            let detail = "\(block.tokens) TOK \(block.grid.h)X\(block.grid.w) \(block.density.rawValue)" + (region == nil ? "" : " ZOOM")
             canvas.text(detail, x: x, y: y + 6 + tileHeight + 24, scale: 2, colour(block.density))
         }
         return canvas.image
     }
 
-    /// Tints the cells of `values` (on `grid`) at or above `heatThreshold`, more for higher values.
-    static func overlay(_ canvas: inout Canvas, _ values: [Float], grid: THW, x: Int, y: Int, w: Int, h: Int) {
+    /// The rows and columns of `grid` a region covers (whole cells; all of them without a region).
+    public static func cellRange(_ region: Region?, grid: THW) -> (rows: Range<Int>, cols: Range<Int>) {
+        guard let r = region else { return (0..<grid.h, 0..<grid.w) }
+        let c0 = min(grid.w - 1, max(0, Int((r.x * Double(grid.w)).rounded())))
+        let r0 = min(grid.h - 1, max(0, Int((r.y * Double(grid.h)).rounded())))
+        let c1 = min(grid.w, max(c0 + 1, Int(((r.x + r.w) * Double(grid.w)).rounded())))
+        let r1 = min(grid.h, max(r0 + 1, Int(((r.y + r.h) * Double(grid.h)).rounded())))
+        return (r0..<r1, c0..<c1)
+    }
+
+    /// A zoom block's locator: the whole frame as a dark box (under the tile, right of its labels),
+    /// its region filled in the dense colour.
+    static func locator(_ canvas: inout Canvas, _ region: Region, x: Int, y: Int, w: Int, h: Int) {
+        canvas.fill(x: x - 1, y: y - 1, w: w + 2, h: h + 2, (230, 230, 230))
+        canvas.fill(x: x, y: y, w: w, h: h, (20, 20, 24))
+        let rx = x + Int((region.x * Double(w)).rounded()), ry = y + Int((region.y * Double(h)).rounded())
+        canvas.fill(x: rx, y: ry, w: max(1, Int((region.w * Double(w)).rounded())), h: max(1, Int((region.h * Double(h)).rounded())),
+                    colour(.dense))
+    }
+
+    /// Tints the cells of `values` (on `grid`, the whole frame) at or above `heatThreshold`, more
+    /// for higher values; for a zoom block only the cells of its region (cell-aligned on `grid`),
+    /// stretched over the tile as its pixels are.
+    static func overlay(_ canvas: inout Canvas, _ values: [Float], grid: THW, region: Region? = nil, x: Int, y: Int, w: Int, h: Int) {
         guard grid.h > 0, grid.w > 0, values.count == grid.h * grid.w else { return }
-        for r in 0..<grid.h {
-            for c in 0..<grid.w {
+        let cells = cellRange(region, grid: grid)
+        for r in cells.rows {
+            for c in cells.cols {
                 let v = values[r * grid.w + c]
                 guard v.isFinite, v >= heatThreshold else { continue }
-                let x0 = x + c * w / grid.w, x1 = x + (c + 1) * w / grid.w
-                let y0 = y + r * h / grid.h, y1 = y + (r + 1) * h / grid.h
+                let kw = cells.cols.count, kh = cells.rows.count
+                let x0 = x + (c - cells.cols.lowerBound) * w / kw, x1 = x + (c - cells.cols.lowerBound + 1) * w / kw
+                let y0 = y + (r - cells.rows.lowerBound) * h / kh, y1 = y + (r - cells.rows.lowerBound + 1) * h / kh
                 let alpha = 60 + Int((v - heatThreshold) / (1 - heatThreshold) * 120)
                 canvas.blend(x: x0, y: y0, w: x1 - x0, h: y1 - y0, heatColour, alpha: alpha)
             }

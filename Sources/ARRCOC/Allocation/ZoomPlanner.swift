@@ -1,0 +1,93 @@
+import Foundation
+
+/// Candidate zoom views of a frame from its per-cell relevance map.
+///
+/// The relevant spot is the bounding box of the *hot* cells (relevance at least
+/// `hotFraction` of the way from the frame's median cell to its best), padded by a cell. Regions
+/// are that box grown to the frame's aspect, and the same centre at a few larger zoom scales
+/// (Q-Frame, ICCV 2025: query-aware frames at several resolutions), each cell-aligned on the
+/// analysis grid and clamped inside the frame. Each region's token grids keep its aspect and
+/// never ask for more than the source's native resolution (× `zoom_max_upscale`): a side of g
+/// tokens needs g·32 source pixels. Cropping to the region the query points at is what makes
+/// small details legible to a stock model (ViCrop; "MLLMs know where to look", ICLR 2025).
+public enum ZoomPlanner {
+    /// Cells at least this far from the median towards the maximum are hot.
+    static let hotFraction: Float = 0.5
+    /// Zoom scales beyond the tight box: region side as a share of the frame's.
+    static let scales = [0.5, 0.7]
+    /// Most token grids offered per region (evenly spread over its levels, the largest kept).
+    static let gridsPerRegion = 6
+    /// A region must at least multiply the relevant tokens by this much to be offered.
+    static let minimumGain = 1.1
+
+    /// Relevance weights of a frame's cells: `max(0, r − median)`, normalised to sum 1; nil for
+    /// a flat map (nothing stands out, so no region is better than the whole frame).
+    static func weights(_ map: [Float]) -> [Double]? {
+        guard !map.isEmpty else { return nil }
+        let median = Double(map.sorted()[map.count / 2])
+        let w = map.map { max(0, Double($0) - median) }
+        let total = w.reduce(0, +)
+        guard total > 1e-9 else { return nil }
+        return w.map { $0 / total }
+    }
+
+    /// Cell rectangles (row, col, rows, cols) of the candidate regions, smallest first, none
+    /// covering the whole frame.
+    static func regions(_ map: [Float], rows: Int, cols: Int) -> [(row: Int, col: Int, rows: Int, cols: Int)] {
+        guard map.count == rows * cols, let top = map.max() else { return [] }
+        let median = map.sorted()[map.count / 2]
+        let threshold = median + hotFraction * (top - median)
+        var r0 = rows, r1 = -1, c0 = cols, c1 = -1
+        for r in 0..<rows {
+            for c in 0..<cols where map[r * cols + c] >= threshold {
+                r0 = min(r0, r); r1 = max(r1, r); c0 = min(c0, c); c1 = max(c1, c)
+            }
+        }
+        guard r1 >= 0 else { return [] }
+        // Padded by a cell (the clamp below keeps it inside the frame).
+        let boxRows = r1 - r0 + 3, boxCols = c1 - c0 + 3
+        let centreRow = Double(r0 + r1 + 1) / 2, centreCol = Double(c0 + c1 + 1) / 2
+        var out: [(row: Int, col: Int, rows: Int, cols: Int)] = []
+        for scale in [0] + scales {
+            // Grow to the frame's aspect: the same share of rows and of columns.
+            let share = max(Double(boxRows) / Double(rows), Double(boxCols) / Double(cols), scale)
+            let h = max(boxRows, Int((share * Double(rows)).rounded())), w = max(boxCols, Int((share * Double(cols)).rounded()))
+            guard h < rows || w < cols else { continue }
+            let kh = min(h, rows), kw = min(w, cols)
+            let row = min(rows - kh, max(0, Int((centreRow - Double(kh) / 2).rounded())))
+            let col = min(cols - kw, max(0, Int((centreCol - Double(kw) / 2).rounded())))
+            if !out.contains(where: { $0 == (row, col, kh, kw) }) { out.append((row, col, kh, kw)) }
+        }
+        return out
+    }
+
+    /// Token grids of a region `width × height` source pixels: its aspect kept, between
+    /// `minimum` and `maximum` tokens, each side at most `upscale` × native (g·32 ≤ upscale · px).
+    static func grids(width: Double, height: Double, minimum: Int, maximum: Int, upscale: Double) -> [THW] {
+        guard width >= 1, height >= 1 else { return [] }
+        let all = TokenGrid.levels(width: Int(width.rounded()), height: Int(height.rounded()), minimum: minimum, maximum: maximum)
+        let side = Double(TokenGrid.tokenSide)
+        let native = all.filter { Double($0.w) * side <= upscale * width + 1e-9 && Double($0.h) * side <= upscale * height + 1e-9 }
+        guard native.count > gridsPerRegion else { return native }
+        return (0..<gridsPerRegion).map { k in native[Int((Double(k) * Double(native.count - 1) / Double(gridsPerRegion - 1)).rounded())] }
+            .reduce(into: [THW]()) { if $0.last != $1 { $0.append($1) } }
+    }
+
+    /// The zoom views of a frame whose per-cell relevance is `map` (on `rows × cols`).
+    public static func views(_ map: [Float], rows: Int, cols: Int, sourceWidth: Int, sourceHeight: Int, config: AllocationConfig) -> [ZoomView] {
+        guard let w = weights(map) else { return [] }
+        var out: [ZoomView] = []
+        for r in regions(map, rows: rows, cols: cols) {
+            let region = Region(row: r.row, col: r.col, rows: r.rows, cols: r.cols, gridRows: rows, gridCols: cols)
+            var mass = 0.0
+            for row in r.row..<(r.row + r.rows) { for col in r.col..<(r.col + r.cols) { mass += w[row * cols + col] } }
+            let gain = mass / region.area
+            guard gain >= minimumGain else { continue }
+            let px = (region.w * Double(sourceWidth), region.h * Double(sourceHeight))
+            for grid in grids(width: px.0, height: px.1, minimum: config.zoomMinTokens, maximum: config.maxTokens, upscale: config.zoomMaxUpscale) {
+                out.append(ZoomView(region: region, grid: grid, gain: gain))
+            }
+        }
+        return out
+    }
+}
