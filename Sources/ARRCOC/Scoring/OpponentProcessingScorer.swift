@@ -60,6 +60,7 @@ public struct OpponentProcessingScorer: FrameScorer {
             }
             for i in 0..<n { participatory[i] = max(best[i], 0.5 * participatory[i]) }
         }
+        let similarity = participatory
         // Peakedness is read on the raw similarities: how far the best frame's match stands
         // above the typical frame's, in robust standard deviations.
         let k = max(1, Int((config.frameTopFraction * Double(cells)).rounded()))
@@ -110,7 +111,7 @@ public struct OpponentProcessingScorer: FrameScorer {
         let top = frames.max() ?? 0
         if top > 0 { frames = frames.map { $0 / top } }
         return RelevanceScores(
-            participatory: participatory, perspectival: perspectival, propositional: propositional, cells: blend,
+            similarity: similarity, participatory: participatory, perspectival: perspectival, propositional: propositional, cells: blend,
             frames: frames, frameSimilarity: frameSimilarity, peakedness: peakedness, exploit: exploit, weights: (wP, wS, wI))
     }
 

@@ -1,6 +1,9 @@
 /// The scorer's output: per cell, the three ways of knowing and their blend; per frame, the
 /// relevance the allocator uses; and how the opponent processing came out.
 public struct RelevanceScores: Sendable {
+    /// `T × cells`: the raw query similarity of each cell (cosine after template matching, before
+    /// any normalisation) — what `arrcoc compress --scores` maps.
+    public var similarity: [Float]
     /// `T × cells`, each normalised over the whole video to 0…1.
     public var participatory: [Float]
     public var perspectival: [Float]
