@@ -19,7 +19,10 @@ public struct ScoringConfig: Codable, Sendable, Equatable {
     /// shorter than the window stand out, a query present for longer reads as background.
     public var evidenceWindowSeconds = 15.0
     /// Extra exponent on participatory scores at full exploitation (sharpening): P^(1 + s·exploit).
-    public var sharpen = 1.0
+    /// Off by default: sharpening squashes a needle's weaker second appearance below the
+    /// allocator's `moment_threshold` (measured on the real-needles sweep: one event of
+    /// held-cockatoo-walkers lost at 3% with 1.0), and recall needs every appearance seen once.
+    public var sharpen = 0.0
 
     public init() {}
 
