@@ -71,6 +71,9 @@ struct CompressCommand: ParsableCommand {
     @Flag(help: "With --preview: tint the cells of high relevance.")
     var heat = false
 
+    @Flag(help: "Also write scores.safetensors into DIR: per-cell maps [T, rows, cols] of the raw query similarity, the three ways of knowing and their blend, and per-frame relevance (why a moment was or was not found).")
+    var scores = false
+
     func validate() throws {
         guard (queryImage == nil) != (queryEmbedding == nil) else {
             throw ValidationError("give exactly one of --query-image and --query-embedding")
@@ -122,6 +125,9 @@ struct CompressCommand: ParsableCommand {
         let result = try engine.compress(video: video, features: featureSet, query: query, budget: budget)
         try OutputWriter.write(result, to: output.staging)
         if preview { try Preview.write(result, features: featureSet, heat: heat, to: output.staging) }
+        if scores, let relevance = result.scores {
+            try ScoresFile.write(relevance, features: featureSet, to: output.staging.appendingPathComponent("scores.safetensors").path)
+        }
         try savedFeatures?.commit()
         try output.commit()
         let manifest = result.manifest

@@ -23,9 +23,9 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// At most this share of the budget goes to the sparse floor (at least one block).
     public var floorBudgetShare = 0.3
     /// Whether the scorer's `exploit` reaches the allocator (explore: relevance trusted as
-    /// exploit², the floor growing to even coverage). Off by default: on real clips the
-    /// peakedness it comes from is not yet reliable (a real needle measured 2.6, noise-level;
-    /// a query absent from the video 6.2), so following it spread the budget away from found needles.
+    /// exploit², the floor growing to even coverage). Off by default: absent queries read flat
+    /// (peakedness ≤ 0.20), but so do some real needles on busy backgrounds (0.10, 0.13), which
+    /// the relevance still ranks first; following exploit lost them at 3% (Docs/engine.md).
     public var followExploit = false
     /// Zoom blocks: a block may show a cell-aligned region of its frames, aspect kept, at up to
     /// `zoom_max_upscale` × the source's native resolution (ViCrop, "MLLMs know where to look",

@@ -14,10 +14,9 @@ import LinearAlgebra
 /// best match of a typical background frame (see `normalizeAgainstBackground`), so a needle reaches 1
 /// and ordinary frames 0.
 ///
-/// Opponent processing: the peakedness of the query signal (how well the frames' raw query
-/// similarities split into "query here" and "not here": Otsu's two classes, their mean gap over
-/// the within-class standard deviation) drives a logistic
-/// switch `exploit ∈ [0, 1]`. Exploit raises the participatory weight towards
+/// Opponent processing: the peakedness of the query signal (`MomentEvidence`: how far the best
+/// sustained excess of the cells' similarity over their own local temporal median rises above
+/// the typical frame's, in cosine units) drives a logistic switch `exploit ∈ [0, 1]`. Exploit raises the participatory weight towards
 /// `participatoryWeightMax` and sharpens it (P^(1 + sharpen·exploit)); explore moves weight to
 /// salience and information. Frame relevance is the mean of the frame's best cells
 /// (`frameTopFraction`), so a small object counts.
@@ -60,12 +59,13 @@ public struct OpponentProcessingScorer: FrameScorer {
             }
             for i in 0..<n { participatory[i] = max(best[i], 0.5 * participatory[i]) }
         }
-        // Peakedness is read on the raw similarities: how far the best frame's match stands
-        // above the typical frame's, in robust standard deviations.
+        let similarity = participatory
+        // Peakedness is read on the raw similarities, against each cell's own temporal background:
+        // a query found in a few moments reads high, one found nowhere or everywhere flat.
         let k = max(1, Int((config.frameTopFraction * Double(cells)).rounded()))
         let frameSimilarity = Self.frameAggregate(participatory, frames: t, cells: cells, top: k)
-        let split = TwoClassSplit(frameSimilarity)
-        let peakedness = split.separation
+        let peakedness = MomentEvidence(similarity: similarity, times: features.times, cells: cells,
+                                        window: config.evidenceWindowSeconds, top: k).peakedness
         Self.normalizeAgainstBackground(&participatory, frames: t, cells: cells)
 
         // Perspectival: distance from the frame's mean embedding, and change over time.
@@ -96,7 +96,7 @@ public struct OpponentProcessingScorer: FrameScorer {
         }
 
         // Opponent processing.
-        let exploit = 1 / (1 + exp(-(peakedness - config.exploitThresholdZ) / config.exploitSoftness))
+        let exploit = 1 / (1 + exp(-(peakedness - config.exploitThreshold) / config.exploitSoftness))
         let wP = config.participatoryWeightMin + (config.participatoryWeightMax - config.participatoryWeightMin) * exploit
         let hasCues = features.information != nil
         let wS = (1 - wP) * (hasCues ? config.perspectivalShare : 1)
@@ -110,7 +110,7 @@ public struct OpponentProcessingScorer: FrameScorer {
         let top = frames.max() ?? 0
         if top > 0 { frames = frames.map { $0 / top } }
         return RelevanceScores(
-            participatory: participatory, perspectival: perspectival, propositional: propositional, cells: blend,
+            similarity: similarity, participatory: participatory, perspectival: perspectival, propositional: propositional, cells: blend,
             frames: frames, frameSimilarity: frameSimilarity, peakedness: peakedness, exploit: exploit, weights: (wP, wS, wI))
     }
 

@@ -9,12 +9,20 @@ public struct ScoringConfig: Codable, Sendable, Equatable {
     public var participatoryWeightMax = 0.9
     /// Of the weight left, the share of perspectival (salience); the rest is propositional.
     public var perspectivalShare = 0.6
-    /// Robust z-score of the query signal's best frame at which exploit and explore balance.
-    public var exploitThresholdZ = 4.0
-    /// Width of the switch around the threshold (logistic scale, in z units).
-    public var exploitSoftness = 1.0
+    /// Peakedness (best sustained excess of the query similarity over each cell's local temporal
+    /// median, minus the frames' 75th percentile; cosine units) at which exploit and explore
+    /// balance. Real needles clearly found measure 0.34–0.56, absent queries 0.03–0.20.
+    public var exploitThreshold = 0.27
+    /// Width of the switch around the threshold (logistic scale, cosine units).
+    public var exploitSoftness = 0.03
+    /// Half-width (seconds) of each cell's temporal background for the peakedness: events much
+    /// shorter than the window stand out, a query present for longer reads as background.
+    public var evidenceWindowSeconds = 15.0
     /// Extra exponent on participatory scores at full exploitation (sharpening): P^(1 + s·exploit).
-    public var sharpen = 1.0
+    /// Off by default: sharpening squashes a needle's weaker second appearance below the
+    /// allocator's `moment_threshold` (measured on the real-needles sweep: one event of
+    /// held-cockatoo-walkers lost at 3% with 1.0), and recall needs every appearance seen once.
+    public var sharpen = 0.0
 
     public init() {}
 
@@ -23,8 +31,9 @@ public struct ScoringConfig: Codable, Sendable, Equatable {
         case participatoryWeightMin = "participatory_weight_min"
         case participatoryWeightMax = "participatory_weight_max"
         case perspectivalShare = "perspectival_share"
-        case exploitThresholdZ = "exploit_threshold_z"
+        case exploitThreshold = "exploit_threshold"
         case exploitSoftness = "exploit_softness"
+        case evidenceWindowSeconds = "evidence_window_s"
         case sharpen
     }
 
@@ -35,8 +44,9 @@ public struct ScoringConfig: Codable, Sendable, Equatable {
         participatoryWeightMin = try c.decodeIfPresent(Double.self, forKey: .participatoryWeightMin) ?? d.participatoryWeightMin
         participatoryWeightMax = try c.decodeIfPresent(Double.self, forKey: .participatoryWeightMax) ?? d.participatoryWeightMax
         perspectivalShare = try c.decodeIfPresent(Double.self, forKey: .perspectivalShare) ?? d.perspectivalShare
-        exploitThresholdZ = try c.decodeIfPresent(Double.self, forKey: .exploitThresholdZ) ?? d.exploitThresholdZ
+        exploitThreshold = try c.decodeIfPresent(Double.self, forKey: .exploitThreshold) ?? d.exploitThreshold
         exploitSoftness = try c.decodeIfPresent(Double.self, forKey: .exploitSoftness) ?? d.exploitSoftness
+        evidenceWindowSeconds = try c.decodeIfPresent(Double.self, forKey: .evidenceWindowSeconds) ?? d.evidenceWindowSeconds
         sharpen = try c.decodeIfPresent(Double.self, forKey: .sharpen) ?? d.sharpen
     }
 
@@ -46,8 +56,9 @@ public struct ScoringConfig: Codable, Sendable, Equatable {
         try ConfigError.check("scoring.participatory_weight_min", participatoryWeightMin, in: 0...1)
         try ConfigError.check("scoring.participatory_weight_max", participatoryWeightMax, in: participatoryWeightMin...1)
         try ConfigError.check("scoring.perspectival_share", perspectivalShare, in: 0...1)
-        try ConfigError.check("scoring.exploit_threshold_z", exploitThresholdZ, in: 0...100)
-        try ConfigError.check("scoring.exploit_softness", exploitSoftness, in: 0.01...100)
+        try ConfigError.check("scoring.exploit_threshold", exploitThreshold, in: 0...2)
+        try ConfigError.check("scoring.exploit_softness", exploitSoftness, in: 0.001...1)
+        try ConfigError.check("scoring.evidence_window_s", evidenceWindowSeconds, in: 0.5...3600)
         try ConfigError.check("scoring.sharpen", sharpen, in: 0...10)
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+
+/// How clearly a query stands out as a *moment* of the video — the peakedness that drives
+/// opponent processing's explore/exploit switch — read on the cells' raw query similarity.
+///
+/// 1. A temporal background model in similarity space: each cell's similarity minus its own
+///    median over ±`window` seconds (background subtraction, as in Stauffer & Grimson, "Adaptive
+///    background mixture models for real-time tracking", CVPR 1999 — here on the query
+///    similarity, not on pixels). A needle on a busy but recurring background stands out from what
+///    that location usually looks like; a scene that resembles the query for a long stretch, or
+///    the whole video, does not.
+/// 2. A frame's evidence is the mean of its best `top` cells' excess (a small object counts).
+/// 3. Evidence must be sustained over two consecutive candidates (an object is there for more
+///    than one sample; a cut or a flash is not): `max(min(e[f−1], e[f]), min(e[f], e[f+1]))`.
+/// 4. Peakedness = best sustained evidence − its 75th percentile over the frames, in cosine
+///    units: a query found in a few moments (up to a quarter of the video) reads high; one found
+///    nowhere, or everywhere, reads flat.
+///
+/// Measured on the real-needles clips (`Scripts/real-needles.sh`), the same query on each clip
+/// and on its background without the needle: absent queries 0.03–0.20, needles clearly found
+/// 0.34–0.56; see Docs/engine.md. DIG (2025) is the reason it matters: uniform sampling is best
+/// for global questions, query-aware selection for local ones.
+struct MomentEvidence {
+    /// Per frame, the sustained evidence (cosine above the cell's local temporal median).
+    var frames: [Double]
+    /// Best sustained evidence minus its 75th percentile (0 for fewer than 2 frames).
+    var peakedness: Double
+
+    /// - Parameters:
+    ///   - similarity: `times.count × cells`, raw query similarity per cell.
+    ///   - window: half-width in seconds of each cell's temporal background.
+    ///   - top: how many of a frame's best cells make its evidence.
+    /// - Complexity: O(T · cells · w log w), w ≤ 31 samples of the window.
+    init(similarity: [Float], times: [Double], cells: Int, window: Double, top: Int) {
+        let t = times.count
+        guard t > 0, cells > 0 else {
+            frames = []
+            peakedness = 0
+            return
+        }
+        var evidence = [Double](repeating: 0, count: t)
+        var lo = 0, hi = 0
+        var excess = [Float](repeating: 0, count: cells)
+        var column = [Float]()
+        column.reserveCapacity(32)
+        similarity.withUnsafeBufferPointer { s in
+            for f in 0..<t {
+                while times[lo] < times[f] - window { lo += 1 }
+                while hi + 1 < t, times[hi + 1] <= times[f] + window { hi += 1 }
+                // At most 31 samples of the window (evenly strided), so long videos stay cheap.
+                let stride = max(1, (hi - lo + 1 + 30) / 31)
+                for c in 0..<cells {
+                    column.removeAll(keepingCapacity: true)
+                    var g = lo
+                    while g <= hi {
+                        column.append(s[g * cells + c])
+                        g += stride
+                    }
+                    column.sort()
+                    let m = column.count
+                    let median = m % 2 == 1 ? column[m / 2] : (column[m / 2 - 1] + column[m / 2]) / 2
+                    excess[c] = s[f * cells + c] - median
+                }
+                excess.sort(by: >)
+                let k = min(max(1, top), cells)
+                evidence[f] = Double(excess.prefix(k).reduce(0, +)) / Double(k)
+            }
+        }
+        var sustained = evidence
+        if t > 1 {
+            for f in 0..<t {
+                let before = f > 0 ? min(evidence[f - 1], evidence[f]) : -Double.infinity
+                let after = f + 1 < t ? min(evidence[f], evidence[f + 1]) : -Double.infinity
+                sustained[f] = max(before, after)
+            }
+        }
+        frames = sustained
+        guard t > 1 else {
+            peakedness = 0
+            return
+        }
+        let sorted = sustained.sorted()
+        // 75th percentile, linear interpolation between order statistics (numpy's default).
+        let position = 0.75 * Double(t - 1)
+        let i = Int(position.rounded(.down)), fraction = position - Double(i)
+        let p75 = i + 1 < t ? sorted[i] + fraction * (sorted[i + 1] - sorted[i]) : sorted[i]
+        peakedness = max(0, (sorted.last ?? 0) - p75)
+    }
+}
