@@ -45,15 +45,18 @@ public final class VideoReader {
 
     /// Decodes the frames nearest to each of `requests` (sorted by time), each at its own size.
     /// Exactly one frame is handed on per request, in order; requests past the end get the last
-    /// frame. With `.automatic`, seeks are used only where the seek index shows a keyframe
-    /// between the current position and the next request.
+    /// frame. The default, `.stream`, decodes from the start: exact and deterministic on every
+    /// file. With `.automatic`, seeks are used where the seek index shows a keyframe between the
+    /// current position and the next request — faster on long GOPs, but it trusts the
+    /// container's sync-sample index: cockatoo.mp4's is wrong (a seek to 5 s decodes with errors,
+    /// as `ffmpeg -ss 5` does, and frame-threaded concealment then differs from run to run).
     ///
     /// - Throws: `VideoError.invalidTime` / `.unsortedTimes` for non-finite or unsorted times,
     ///   `.invalidCrop` for a crop outside the frame, decoding errors,
     ///   or whatever `body` throws.
     @discardableResult
     public func fetch(
-        _ requests: [FrameRequest], strategy: FetchStrategy = .automatic, _ body: (VideoFrame) throws -> Void
+        _ requests: [FrameRequest], strategy: FetchStrategy = .stream, _ body: (VideoFrame) throws -> Void
     ) throws -> DecodeReport {
         for (i, r) in requests.enumerated() {
             guard r.time.isFinite, r.time >= 0 else {
@@ -73,7 +76,7 @@ public final class VideoReader {
     /// Convenience: the frames nearest to `times`, all at one size.
     @discardableResult
     public func fetch(
-        times: [Double], size: PixelSize? = nil, strategy: FetchStrategy = .automatic,
+        times: [Double], size: PixelSize? = nil, strategy: FetchStrategy = .stream,
         _ body: (VideoFrame) throws -> Void
     ) throws -> DecodeReport {
         try fetch(times.map { FrameRequest(time: $0, size: size) }, strategy: strategy, body)

@@ -34,6 +34,29 @@ import TestSupport
         #expect(zip(streamed, times).allSatisfy { $0.target == $1 })
     }
 
+    /// Determinism: the default fetch gives the same bytes on every run. It streams: seeking
+    /// trusts the container's sync-sample index, and cockatoo.mp4's misleads it (a seek to 5 s
+    /// decodes with errors, as `ffmpeg -ss 5` does, differently from run to run).
+    @Test(arguments: [[5.0], [9.0], [5.0, 9.0]])
+    func theDefaultFetchGivesTheSameBytesEveryRun(_ times: [Double]) throws {
+        let path = try Samples.path("cockatoo.mp4")
+        let size = PixelSize(width: 1280, height: 720)
+        var first: [VideoFrame] = []
+        try VideoReader(path: path).fetch(times: times, size: size) { first.append($0) }
+        let (streamed, _) = try Self.fetch(path, times, size: size, .stream)
+        for run in 0..<3 {
+            var again: [VideoFrame] = []
+            let report = try VideoReader(path: path).fetch(times: times, size: size) { again.append($0) }
+            #expect(report.seeks == 0)
+            #expect(again.count == times.count)
+            for (a, b) in zip(again, first) {
+                let same = a.rgb == b.rgb  // compared outside #expect: it would print both 2.7 MB arrays
+                #expect(same && a.sourceIndex == b.sourceIndex, "run \(run), \(a.target) s")
+            }
+        }
+        #expect(zip(first, streamed).allSatisfy { $0.rgb == $1.rgb })
+    }
+
     @Test(arguments: ["vtest.avi", "display-dual-monitors.webm", "bigbuckbunny.mp4"])
     func fetchMatchesFFmpegPixels(_ name: String) throws {
         let path = try Samples.path(name)
