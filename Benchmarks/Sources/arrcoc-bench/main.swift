@@ -2,7 +2,7 @@ import ARRCOC
 import Foundation
 import VideoDecoding
 
-// arrcoc benchmarks. Each figure is a ratio to a reference measured in the same run on the
+// arrcoc benchmarks (`--suite breakdown`: CPU per candidate frame by stage, not in `all`). Each figure is a ratio to a reference measured in the same run on the
 // same input (these machines are noisy; absolute seconds are not comparable across runs).
 // Thresholds are in Benchmarks/thresholds.json; the run exits 1 when one is exceeded.
 //
@@ -142,6 +142,7 @@ do {
     if options.suite == "sampling" || options.suite == "all" { try samplingBenchmark() }
     if options.suite == "compress" || options.suite == "all" { try compressBenchmark(options) }
     if options.suite == "analysis" || options.suite == "all" { try analysisBenchmark(options) }
+    if options.suite == "breakdown" { try breakdownBenchmark(options) }
 } catch {
     print("benchmark failed: \(error.localizedDescription)")
     exit(1)

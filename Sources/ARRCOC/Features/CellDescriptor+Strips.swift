@@ -92,10 +92,11 @@ extension CellDescriptor {
         cell cc: Int, strip cr: Int, pixels px: UnsafePointer<UInt8>, luminance L: UnsafePointer<Float>, hasPrevious: Bool, width w: Int,
         workspace ws: DescriptorWorkspace, into d: UnsafeMutablePointer<Float>
     ) -> Cues {
-        let counts = ws.counts, tables = ws.tables
-        counts.initialize(repeating: 0, count: 24)
-        // Double sums: sq/n − mean² in Float cancels catastrophically on flat cells.
-        var sum: (Double, Double, Double) = (0, 0, 0), sq: (Double, Double, Double) = (0, 0, 0)
+        let tables = ws.tables
+        var colourCounts = SIMD8<UInt16>(), lumaCounts = SIMD16<UInt16>()
+        // (sum, sum of squares) per channel in Double: sq/n − mean² in Float cancels
+        // catastrophically on flat cells.
+        var l2 = SIMD2<Double>(), o12 = SIMD2<Double>(), o22 = SIMD2<Double>()
         var orient = SIMD8<Float>(), magnitudeSum: Float = 0, changeSum: Float = 0
         var quad = SIMD4<Float>()
         let magnitude = ws.magnitude, orientation = ws.orientation, change = ws.change, oneHot = ws.oneHot
@@ -111,11 +112,11 @@ extension CellDescriptor {
                 for x in (half * side / 2)..<(half * side / 2 + side / 2) {
                     let R = Int(rgb[3 &* x]), G = Int(rgb[3 &* x &+ 1]), B = Int(rgb[3 &* x &+ 2])
                     let total = R &+ G &+ B, rg = R &- G &+ 255, yb = R &+ G &- 2 &* B &+ 510
-                    sum.0 += tables.luma[total]; sq.0 += tables.lumaSquared[total]
-                    sum.1 += tables.o1[rg]; sq.1 += tables.o1Squared[rg]
-                    sum.2 += tables.o2[yb]; sq.2 += tables.o2Squared[yb]
-                    counts[(R >> 7) << 2 | (G >> 7) << 1 | B >> 7] &+= 1
-                    counts[8 &+ Int(tables.lumaBin[total])] &+= 1
+                    l2 += tables.luma[total]
+                    o12 += tables.o1[rg]
+                    o22 += tables.o2[yb]
+                    colourCounts &+= tables.colourBin[(R >> 7) << 2 | (G >> 7) << 1 | B >> 7]
+                    lumaCounts &+= tables.lumaBin[total]
                     let m = magnitude[s &+ x]
                     orient += oneHot[Int(orientation[s &+ x])] * m  // m in the pixel's bin, +0 elsewhere
                     magnitudeSum += m
@@ -126,17 +127,17 @@ extension CellDescriptor {
             }
         }
         let n = Float(side * side), nd = Double(n)
-        let means = (sum.0 / nd, sum.1 / nd, sum.2 / nd)
+        let means = (l2[0] / nd, o12[0] / nd, o22[0] / nd)
         d[0] = Float(means.0); d[1] = Float(means.1); d[2] = Float(means.2)
-        d[3] = Float(max(0, sq.0 / nd - means.0 * means.0).squareRoot())
-        d[4] = Float(max(0, sq.1 / nd - means.1 * means.1).squareRoot())
-        d[5] = Float(max(0, sq.2 / nd - means.2 * means.2).squareRoot())
-        for k in 0..<8 { d[6 + k] = Float(counts[k]) / n }
+        d[3] = Float(max(0, l2[1] / nd - means.0 * means.0).squareRoot())
+        d[4] = Float(max(0, o12[1] / nd - means.1 * means.1).squareRoot())
+        d[5] = Float(max(0, o22[1] / nd - means.2 * means.2).squareRoot())
+        for k in 0..<8 { d[6 + k] = Float(colourCounts[k]) / n }
         for k in 0..<8 { d[14 + k] = magnitudeSum > 1e-6 ? orient[k] / magnitudeSum : 0 }
         d[22] = magnitudeSum / n
         var entropy: Float = 0
-        for k in 0..<16 where counts[8 + k] > 0 {
-            let p = Float(counts[8 + k]) / n
+        for k in 0..<16 where lumaCounts[k] > 0 {
+            let p = Float(lumaCounts[k]) / n
             entropy -= p * log2f(p)
         }
         d[23] = entropy

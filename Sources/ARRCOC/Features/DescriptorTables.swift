@@ -4,48 +4,55 @@
 /// per-pixel code used (`(r - g) * inv255 * r2` on the same `Float`s: integer sums and
 /// differences below 2²⁴ are exact in `Float`), so looking up changes no bit.
 ///
-/// Squares are stored as `Double` products, as the scalar code computed them per pixel.
+/// Each entry pairs a value with its square (a `Double` product, as the scalar code computed it
+/// per pixel), so that a pixel updates a channel's sum and sum of squares with one 2-lane add.
+/// Histogram bins are one-hot count vectors, added instead of incremented in memory (an
+/// increment waits for the previous one to the same bin; a register add does not).
 struct DescriptorTables {
-    /// Indexed by R+G+B: `Double(L)`, `Double(L)²`, the 16-bin luminance bin `min(15, Int(L·16))`.
-    let luma: UnsafeMutablePointer<Double>
-    let lumaSquared: UnsafeMutablePointer<Double>
-    let lumaBin: UnsafeMutablePointer<UInt8>
-    /// Indexed by R−G+255.
-    let o1: UnsafeMutablePointer<Double>
-    let o1Squared: UnsafeMutablePointer<Double>
-    /// Indexed by R+G−2B+510.
-    let o2: UnsafeMutablePointer<Double>
-    let o2Squared: UnsafeMutablePointer<Double>
+    /// Indexed by R+G+B: `(Double(L), Double(L)²)`, and the one-hot 16-bin luminance bin
+    /// `min(15, Int(L·16))`.
+    let luma: UnsafeMutablePointer<SIMD2<Double>>
+    let lumaBin: UnsafeMutablePointer<SIMD16<UInt16>>
+    /// Indexed by R−G+255: `(O1, O1²)`.
+    let o1: UnsafeMutablePointer<SIMD2<Double>>
+    /// Indexed by R+G−2B+510: `(O2, O2²)`.
+    let o2: UnsafeMutablePointer<SIMD2<Double>>
+    /// Indexed by the colour bin (R ≥ 128)·4 + (G ≥ 128)·2 + (B ≥ 128): one-hot counts.
+    let colourBin: UnsafeMutablePointer<SIMD8<UInt16>>
 
     /// Allocates and fills the tables (free them with `deallocate()`).
     static func make() -> DescriptorTables {
         let inv255: Float = 1 / 255
         let r2: Float = 1 / 2.0.squareRoot().float, r6: Float = 1 / 6.0.squareRoot().float
         let t = DescriptorTables(
-            luma: .allocate(capacity: 766), lumaSquared: .allocate(capacity: 766), lumaBin: .allocate(capacity: 766),
-            o1: .allocate(capacity: 511), o1Squared: .allocate(capacity: 511),
-            o2: .allocate(capacity: 1021), o2Squared: .allocate(capacity: 1021))
+            luma: .allocate(capacity: 766), lumaBin: .allocate(capacity: 766), o1: .allocate(capacity: 511),
+            o2: .allocate(capacity: 1021), colourBin: .allocate(capacity: 8))
         for total in 0...765 {
-            let l = Float(total) / 765
-            t.luma[total] = Double(l)
-            t.lumaSquared[total] = Double(l) * Double(l)
-            t.lumaBin[total] = UInt8(min(15, Int(l * 16)))
+            let l = Double(Float(total) / 765)
+            var bin = SIMD16<UInt16>()
+            bin[min(15, Int(Float(total) / 765 * 16))] = 1
+            (t.luma + total).initialize(to: SIMD2(l, l * l))
+            (t.lumaBin + total).initialize(to: bin)
         }
         for difference in -255...255 {
             let o1 = Double(Float(difference) * inv255 * r2)
-            t.o1[difference + 255] = o1
-            t.o1Squared[difference + 255] = o1 * o1
+            (t.o1 + difference + 255).initialize(to: SIMD2(o1, o1 * o1))
         }
         for opponent in -510...510 {
             let o2 = Double(Float(opponent) * inv255 * r6)
-            t.o2[opponent + 510] = o2
-            t.o2Squared[opponent + 510] = o2 * o2
+            (t.o2 + opponent + 510).initialize(to: SIMD2(o2, o2 * o2))
+        }
+        for k in 0..<8 {
+            var bin = SIMD8<UInt16>()
+            bin[k] = 1
+            (t.colourBin + k).initialize(to: bin)
         }
         return t
     }
 
     func deallocate() {
-        for table in [luma, lumaSquared, o1, o1Squared, o2, o2Squared] { table.deallocate() }
+        for table in [luma, o1, o2] { table.deallocate() }
         lumaBin.deallocate()
+        colourBin.deallocate()
     }
 }

@@ -1,6 +1,5 @@
 /// Scratch memory for `CellDescriptor`'s strip kernel: per-pixel gradient and change planes of
-/// one strip of cells (32 pixel rows × the frame's width), the histogram counters of one cell and
-/// the lookup tables, allocated once
+/// one strip of cells (32 pixel rows × the frame's width), and the lookup tables, allocated once
 /// and reused for every strip and frame, so that describing allocates nothing per cell or frame.
 ///
 /// Not thread-safe: one workspace per describing thread (`FeatureAnalyzer` owns one).
@@ -11,8 +10,6 @@ final class DescriptorWorkspace {
     private(set) var change: UnsafeMutablePointer<Float>
     /// Orientation bin 0…7.
     private(set) var orientation: UnsafeMutablePointer<UInt8>
-    /// Counters of one cell: 8 colour bins then 16 luminance bins.
-    let counts: UnsafeMutablePointer<Int32>
     /// `oneHot[k]` is 1 in lane k, 0 elsewhere: a pixel's orientation histogram update.
     let oneHot: UnsafeMutablePointer<SIMD8<Float>>
     /// Per-pixel values looked up by channel sums and differences.
@@ -24,7 +21,6 @@ final class DescriptorWorkspace {
         magnitude = .allocate(capacity: capacity)
         change = .allocate(capacity: capacity)
         orientation = .allocate(capacity: capacity)
-        counts = .allocate(capacity: 24)
         oneHot = .allocate(capacity: 8)
         for k in 0..<8 {
             var lane = SIMD8<Float>()
@@ -36,7 +32,6 @@ final class DescriptorWorkspace {
     deinit {
         for plane in [magnitude, change] { plane.deallocate() }
         orientation.deallocate()
-        counts.deallocate()
         oneHot.deallocate()
         tables.deallocate()
     }
