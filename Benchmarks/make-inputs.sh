@@ -19,6 +19,9 @@ quick=0
 [[ ${1:-} == --quick ]] && quick=1
 mkdir -p "$dir"
 ff=(ffmpeg -v error -nostdin -y)
+# One maker at a time (a second waits): two encoders writing one temporary file corrupt it.
+exec 9> "$dir/.make-inputs.lock"
+flock 9
 
 base=$dir/base.mkv
 if [[ ! -f $base ]]; then
