@@ -33,6 +33,8 @@ func analysisBenchmark(_ options: Options) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let commands: [(name: String, arguments: [String])] = [
             ("floor", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf", "fps=2,scale=\(size)", "-f", "null", "-"]),
+            // The same with RGB output, as arrcoc converts (bicubic RGB24): what the conversion costs.
+            ("rgb", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf", "fps=2,scale=\(size),format=rgb24", "-f", "null", "-"]),
             ("arrcoc", [binary, "analyze", clip.path, "--force", "--out", out + "/arrcoc.features.safetensors"]),
         ] + (peer.map { [("peer", $0 + [clip.path, "--out", out + "/peer.features.safetensors"])] } ?? [])
         var runs: [String: [Tool.Measurement]] = [:]
@@ -41,15 +43,16 @@ func analysisBenchmark(_ options: Options) throws {
                 let (name, arguments) = commands[(k + round) % commands.count]
                 let m = try Tool.measure(arguments, log: out + "/\(name).log")
                 runs[name, default: []].append(m)
-                print(String(format: "  round %d %-6@ %7.2f s  %5.2f cores  %5.0f MB", round + 1, name as NSString, m.wall, m.cores, m.peakMB))
+                print(String(format: "  round %d %-7@ %7.2f s  %5.2f cores  %5.0f MB", round + 1, name as NSString, m.wall, m.cores, m.peakMB))
             }
         }
-        let floor = runs["floor"] ?? [], ours = runs["arrcoc"] ?? [], theirs = runs["peer"]
+        let floor = runs["floor"] ?? [], ours = runs["arrcoc"] ?? [], theirs = runs["peer"], rgb = runs["rgb"] ?? []
         let features = try FeatureSet(contentsOf: out + "/arrcoc.features.safetensors")
         let row = AnalysisRow(
             kind: clip.kind, minutes: clip.minutes, candidates: features.frameCount,
             floorSeconds: median(floor.map(\.wall)), arrcocSeconds: median(ours.map(\.wall)), peerSeconds: theirs.map { median($0.map(\.wall)) },
             ratioToFloor: median(zip(ours, floor).map { $0.wall / $1.wall }),
+            rgbFloorRatio: median(zip(rgb, floor).map { $0.wall / $1.wall }),
             peerRatioToFloor: theirs.map { median(zip($0, floor).map { $0.wall / $1.wall }) },
             speedupOverPeer: theirs.map { median(zip($0, ours).map { $0.wall / $1.wall }) },
             arrcocPeakMB: ours.map(\.peakMB).max() ?? 0, peerPeakMB: theirs?.map(\.peakMB).max(), floorPeakMB: floor.map(\.peakMB).max() ?? 0,

@@ -11,6 +11,8 @@ struct AnalysisRow: Sendable, Equatable {
     var peerSeconds: Double?
     /// arrcoc / ffmpeg floor, median over rounds.
     var ratioToFloor: Double
+    /// The floor with RGB24 output (`scale=W:H,format=rgb24`, arrcoc's conversion) / the floor.
+    var rgbFloorRatio: Double
     /// peer / ffmpeg floor, median over rounds.
     var peerRatioToFloor: Double?
     /// peer / arrcoc (how many times faster arrcoc is), median over rounds.
@@ -38,15 +40,15 @@ struct AnalysisReport: Sendable {
             "Measured \(date) on \(cores) cores, load average before the run \(load). Medians of paired rounds; each ratio is taken",
             "within a round (same input, run back to back in alternating order) and then its median reported.",
             "",
-            "| clip | length | candidates | ffmpeg floor | arrcoc analyze | × floor (≤ \(format(targets.floor))) | peer | peer × floor | arrcoc faster than peer (≥ \(format(targets.peer))) | peak RSS arrcoc / peer / ffmpeg | cores used arrcoc / ffmpeg | rounds |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| clip | length | candidates | ffmpeg floor | floor with RGB24 output | arrcoc analyze | × floor (≤ \(format(targets.floor))) | peer | peer × floor | arrcoc faster than peer (≥ \(format(targets.peer))) | peak RSS arrcoc / peer / ffmpeg | cores used arrcoc / ffmpeg | rounds |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rows {
             let peer = r.peerSeconds.map { String(format: "%.2f s", $0) } ?? "–"
             let peerFloor = r.peerRatioToFloor.map { format($0) + "×" } ?? "–"
             let speedup = r.speedupOverPeer.map { format($0) + "×" + ($0 >= targets.peer ? "" : " (missed)") } ?? "–"
             let rss = String(format: "%.0f / %@ / %.0f MB", r.arrcocPeakMB, r.peerPeakMB.map { String(format: "%.0f", $0) } ?? "–", r.floorPeakMB)
-            lines.append("| \(r.kind) | \(r.minutes) min | \(r.candidates) | \(String(format: "%.2f s", r.floorSeconds)) | "
+            lines.append("| \(r.kind) | \(r.minutes) min | \(r.candidates) | \(String(format: "%.2f s", r.floorSeconds)) | \(format(r.rgbFloorRatio))× | "
                 + "\(String(format: "%.2f s", r.arrcocSeconds)) | \(format(r.ratioToFloor))×\(r.ratioToFloor <= targets.floor ? "" : " (missed)") | "
                 + "\(peer) | \(peerFloor) | \(speedup) | \(rss) | \(String(format: "%.2f / %.2f", r.arrcocCores, r.floorCores)) | \(r.rounds) |")
         }

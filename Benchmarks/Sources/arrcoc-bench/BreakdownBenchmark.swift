@@ -3,14 +3,16 @@ import Foundation
 import VideoDecoding
 
 /// `--suite breakdown`: where the CPU time of an analysis goes, per candidate frame, on one clip
-/// (the first `make-inputs.sh` clip matching `--only`, default the 1-minute 720p H.264 at 30 fps):
+/// (the first `make-inputs.sh` clip matching `--only`, or the file `--only` names; default the 1-minute 720p H.264 at 30 fps):
 /// decoding alone (frames handed on unconverted), decoding + RGB conversion (libswscale,
 /// bicubic, at the analysis size), describing the converted frames (`FeatureAnalyzer.add`), and
 /// the PCA fit + embedding (`finish`). CPU seconds of this process (all threads), so the figures
 /// do not depend on how well the stages overlap.
 func breakdownBenchmark(_ options: Options) throws {
     let kind = options.only ?? "h264-720p-ultrafast-g250-30fps"
-    guard let clip = try Tool.makeInputs(quick: true).first(where: { $0.kind.contains(kind) && $0.minutes == 1 }) else {
+    // `--only` names a kind of make-inputs.sh, or a video file.
+    let given = FileManager.default.fileExists(atPath: kind) ? Tool.Clip(kind: (kind as NSString).lastPathComponent, minutes: 1, path: kind) : nil
+    guard let clip = try given ?? Tool.makeInputs(quick: true).first(where: { $0.kind.contains(kind) && $0.minutes == 1 }) else {
         throw BenchError.missing("no 1-minute clip of kind \(kind)")
     }
     let info = try VideoProbe.probe(path: clip.path)
