@@ -22,7 +22,19 @@ func analysisBenchmark(_ options: Options) throws {
     print("making inputs (once) with Benchmarks/make-inputs.sh …")
     let clips = try Tool.makeInputs(quick: options.quick)
     var rows: [AnalysisRow] = []
-    for clip in clips where options.only.map({ clip.kind.contains($0) }) ?? true {
+    let dir = options.report ?? options.work
+    @discardableResult func write(_ rows: [AnalysisRow]) throws -> AnalysisReport {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
+        let report = AnalysisReport(rows: rows, cores: ProcessInfo.processInfo.activeProcessorCount,
+                                    date: formatter.string(from: Date()) + " UTC", load: load)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try report.markdown().write(toFile: dir + "/analysis-table.md", atomically: true, encoding: .utf8)
+        try report.svg().write(toFile: dir + "/analysis-scaling.svg", atomically: true, encoding: .utf8)
+        return report
+    }
+    let lengths = options.lengths
+    for clip in clips where (options.only.map { clip.kind.contains($0) } ?? true) && (lengths.map { $0.contains(clip.minutes) } ?? true) {
         let info = try VideoProbe.probe(path: clip.path)
         let grid = TokenGrid.levels(width: info.width, height: info.height).last ?? THW(t: 1, h: 1, w: 1)
         let size = "\(grid.w * 32):\(grid.h * 32)"
@@ -60,14 +72,9 @@ func analysisBenchmark(_ options: Options) throws {
         print(String(format: "  → arrcoc %.2f× the floor%@", row.ratioToFloor,
                      row.speedupOverPeer.map { String(format: ", %.2f× faster than the peer", $0) } ?? ""))
         rows.append(row)
+        try write(rows)  // after every clip: a long run interrupted still leaves its table
     }
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
-    let report = AnalysisReport(rows: rows, cores: ProcessInfo.processInfo.activeProcessorCount, date: formatter.string(from: Date()) + " UTC", load: load)
-    let dir = options.report ?? options.work
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    try report.markdown().write(toFile: dir + "/analysis-table.md", atomically: true, encoding: .utf8)
-    try report.svg().write(toFile: dir + "/analysis-scaling.svg", atomically: true, encoding: .utf8)
+    let report = try write(rows)
     print("\n" + report.markdown())
     print("wrote \(dir)/analysis-table.md and \(dir)/analysis-scaling.svg")
     if let limit = thresholds["analysis_ratio_to_ffmpeg"]?["max"] {

@@ -7,7 +7,7 @@ import VideoDecoding
 // Thresholds are in Benchmarks/thresholds.json; the run exits 1 when one is exceeded.
 //
 //   swift run -c release arrcoc-bench [--suite sampling|compress|analysis|all] [--runs N] [--work DIR]
-//   swift run -c release arrcoc-bench --suite analysis [--quick] [--only KIND] [--report DIR] [--long-runs N]
+//   swift run -c release arrcoc-bench --suite analysis [--quick] [--only KIND] [--lengths 1,10,60] [--report DIR] [--long-runs N]
 //   Scripts/bench.sh   (the analysis suite with its report written into Docs/performance/)
 
 struct Options {
@@ -25,6 +25,8 @@ struct Options {
     var report: String? = nil
     /// Analysis suite: rounds on 60-minute clips.
     var longRuns = 1
+    /// Analysis suite: only clips of these lengths in minutes (`--lengths 1,10`).
+    var lengths: Set<Int>? = nil
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
@@ -40,6 +42,7 @@ struct Options {
             case "--only": only = it.next()
             case "--report": report = it.next()
             case "--long-runs": longRuns = it.next().flatMap(Int.init) ?? longRuns
+            case "--lengths": lengths = it.next().map { Set($0.split(separator: ",").compactMap { Int($0) }) }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
                 exit(2)
