@@ -18,19 +18,30 @@ func analysisBenchmark(_ options: Options) throws {
     }
     let peer = Tool.peerCommand()
     if peer == nil { print("  (no Python with PyAV and numpy: the peer is left out; run Scripts/python-setup.sh)") }
-    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+    func loadAverage() -> [Double] {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).compactMap { Double($0) }
+    }
+    let load = loadAverage().map { String(format: "%.2f", $0) }.joined(separator: " ")
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
     print("making inputs (once) with Benchmarks/make-inputs.sh …")
     let clips = try Tool.makeInputs(quick: options.quick)
     var rows: [AnalysisRow] = []
     let dir = options.report ?? options.work
-    @discardableResult func write(_ rows: [AnalysisRow]) throws -> AnalysisReport {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
+    // Rows of earlier runs (analysis-rows.json) are kept unless this run measures the same clip.
+    let saved = dir + "/analysis-rows.json"
+    let earlier = (FileManager.default.contents(atPath: saved)).flatMap { try? JSONDecoder().decode([AnalysisRow].self, from: $0) } ?? []
+    @discardableResult func write(_ new: [AnalysisRow]) throws -> AnalysisReport {
+        let kept = earlier.filter { old in !new.contains { $0.kind == old.kind && $0.minutes == old.minutes } }
+        let rows = (kept + new).sorted { ($0.minutes, $0.kind) < ($1.minutes, $1.kind) }
         let report = AnalysisReport(rows: rows, cores: ProcessInfo.processInfo.activeProcessorCount,
                                     date: formatter.string(from: Date()) + " UTC", load: load)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try report.markdown().write(toFile: dir + "/analysis-table.md", atomically: true, encoding: .utf8)
         try report.svg().write(toFile: dir + "/analysis-scaling.svg", atomically: true, encoding: .utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(rows).write(to: URL(fileURLWithPath: saved))
         return report
     }
     let lengths = options.lengths
@@ -50,6 +61,7 @@ func analysisBenchmark(_ options: Options) throws {
             ("arrcoc", [binary, "analyze", clip.path, "--force", "--out", out + "/arrcoc.features.safetensors"]),
         ] + (peer.map { [("peer", $0 + [clip.path, "--out", out + "/peer.features.safetensors"])] } ?? [])
         var runs: [String: [Tool.Measurement]] = [:]
+        let measured = formatter.string(from: Date()), loadBefore = loadAverage().first ?? 0
         for round in 0..<rounds {
             for k in 0..<commands.count {
                 let (name, arguments) = commands[(k + round) % commands.count]
@@ -68,7 +80,8 @@ func analysisBenchmark(_ options: Options) throws {
             peerRatioToFloor: theirs.map { median(zip($0, floor).map { $0.wall / $1.wall }) },
             speedupOverPeer: theirs.map { median(zip($0, ours).map { $0.wall / $1.wall }) },
             arrcocPeakMB: ours.map(\.peakMB).max() ?? 0, peerPeakMB: theirs?.map(\.peakMB).max(), floorPeakMB: floor.map(\.peakMB).max() ?? 0,
-            arrcocCores: median(ours.map(\.cores)), floorCores: median(floor.map(\.cores)), rounds: rounds)
+            arrcocCores: median(ours.map(\.cores)), floorCores: median(floor.map(\.cores)), rounds: rounds,
+            measured: measured, load: loadBefore)
         print(String(format: "  → arrcoc %.2f× the floor%@", row.ratioToFloor,
                      row.speedupOverPeer.map { String(format: ", %.2f× faster than the peer", $0) } ?? ""))
         rows.append(row)

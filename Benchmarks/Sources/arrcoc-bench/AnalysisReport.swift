@@ -2,7 +2,7 @@ import Foundation
 
 /// One clip of `--suite analysis`: medians of paired runs, ratios taken per run (each against
 /// the reference measured in the same round) and then their median.
-struct AnalysisRow: Sendable, Equatable {
+struct AnalysisRow: Sendable, Equatable, Codable {
     var kind: String
     var minutes: Int
     var candidates: Int
@@ -25,6 +25,9 @@ struct AnalysisRow: Sendable, Equatable {
     var arrcocCores: Double
     var floorCores: Double
     var rounds: Int
+    /// When the row was measured (UTC) and the 1-minute load average just before.
+    var measured: String
+    var load: Double
 }
 
 /// The markdown table and the SVG plot of `--suite analysis`.
@@ -37,11 +40,12 @@ struct AnalysisReport: Sendable {
 
     func markdown() -> String {
         var lines = [
-            "Measured \(date) on \(cores) cores, load average before the run \(load). Medians of paired rounds; each ratio is taken",
-            "within a round (same input, run back to back in alternating order) and then its median reported.",
+            "Written \(date) on \(cores) cores (load average then \(load)); each row carries the time it was measured and the",
+            "1-minute load average just before. Medians of paired rounds; each ratio is taken within a round (same input, the",
+            "tools run back to back in a rotating order) and then its median reported.",
             "",
-            "| clip | length | candidates | ffmpeg floor | floor with RGB24 output | arrcoc analyze | × floor (≤ \(format(targets.floor))) | peer | peer × floor | arrcoc faster than peer (≥ \(format(targets.peer))) | peak RSS arrcoc / peer / ffmpeg | cores used arrcoc / ffmpeg | rounds |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| clip | length | candidates | ffmpeg floor | floor with RGB24 output | arrcoc analyze | × floor (≤ \(format(targets.floor))) | peer | peer × floor | arrcoc faster than peer (≥ \(format(targets.peer))) | peak RSS arrcoc / peer / ffmpeg | cores used arrcoc / ffmpeg | rounds | measured (load) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rows {
             let peer = r.peerSeconds.map { String(format: "%.2f s", $0) } ?? "–"
@@ -50,7 +54,7 @@ struct AnalysisReport: Sendable {
             let rss = String(format: "%.0f / %@ / %.0f MB", r.arrcocPeakMB, r.peerPeakMB.map { String(format: "%.0f", $0) } ?? "–", r.floorPeakMB)
             lines.append("| \(r.kind) | \(r.minutes) min | \(r.candidates) | \(String(format: "%.2f s", r.floorSeconds)) | \(format(r.rgbFloorRatio))× | "
                 + "\(String(format: "%.2f s", r.arrcocSeconds)) | \(format(r.ratioToFloor))×\(r.ratioToFloor <= targets.floor ? "" : " (missed)") | "
-                + "\(peer) | \(peerFloor) | \(speedup) | \(rss) | \(String(format: "%.2f / %.2f", r.arrcocCores, r.floorCores)) | \(r.rounds) |")
+                + "\(peer) | \(peerFloor) | \(speedup) | \(rss) | \(String(format: "%.2f / %.2f", r.arrcocCores, r.floorCores)) | \(r.rounds) | \(r.measured) (\(String(format: "%.1f", r.load))) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }
