@@ -50,7 +50,7 @@ func analysisBenchmark(_ options: Options) throws {
         let grid = TokenGrid.levels(width: info.width, height: info.height).last ?? THW(t: 1, h: 1, w: 1)
         let size = "\(grid.w * 32):\(grid.h * 32)"
         let wanted = options.runsGiven ? options.runs : 3
-        let rounds = clip.minutes >= 60 ? options.longRuns : clip.minutes >= 10 ? max(1, (wanted + 1) / 2) : wanted
+        let rounds = clip.minutes >= 60 ? options.longRuns : clip.minutes >= 10 ? max(1, wanted / 3) : wanted
         print("\n\(clip.kind), \(clip.minutes) min (\(info.width)x\(info.height) \(info.codec)), analysis \(size), \(rounds) rounds")
         let out = options.work + "/analysis-out"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -58,6 +58,10 @@ func analysisBenchmark(_ options: Options) throws {
             ("floor", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf", "fps=2,scale=\(size)", "-f", "null", "-"]),
             // The same with RGB output, as arrcoc converts (bicubic RGB24): what the conversion costs.
             ("rgb", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf", "fps=2,scale=\(size),format=rgb24", "-f", "null", "-"]),
+            // Scaled in YUV first, then converted to RGB at the same size (libswscale's fast unscaled
+            // path): what a cheaper conversion could cost (other pixels, so a new embedder version).
+            ("2-step", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf",
+                        "fps=2,scale=\(size),format=yuv420p,scale=\(size),format=rgb24", "-f", "null", "-"]),
             ("arrcoc", [binary, "analyze", clip.path, "--force", "--out", out + "/arrcoc.features.safetensors"]),
         ] + (peer.map { [("peer", $0 + [clip.path, "--out", out + "/peer.features.safetensors"])] } ?? [])
         var runs: [String: [Tool.Measurement]] = [:]
@@ -71,12 +75,14 @@ func analysisBenchmark(_ options: Options) throws {
             }
         }
         let floor = runs["floor"] ?? [], ours = runs["arrcoc"] ?? [], theirs = runs["peer"], rgb = runs["rgb"] ?? []
+        let twoStep = runs["2-step"] ?? []
         let features = try FeatureSet(contentsOf: out + "/arrcoc.features.safetensors")
         let row = AnalysisRow(
             kind: clip.kind, minutes: clip.minutes, candidates: features.frameCount,
             floorSeconds: median(floor.map(\.wall)), arrcocSeconds: median(ours.map(\.wall)), peerSeconds: theirs.map { median($0.map(\.wall)) },
             ratioToFloor: median(zip(ours, floor).map { $0.wall / $1.wall }),
             rgbFloorRatio: median(zip(rgb, floor).map { $0.wall / $1.wall }),
+            twoStepFloorRatio: median(zip(twoStep, floor).map { $0.wall / $1.wall }),
             peerRatioToFloor: theirs.map { median(zip($0, floor).map { $0.wall / $1.wall }) },
             speedupOverPeer: theirs.map { median(zip($0, ours).map { $0.wall / $1.wall }) },
             arrcocPeakMB: ours.map(\.peakMB).max() ?? 0, peerPeakMB: theirs?.map(\.peakMB).max(), floorPeakMB: floor.map(\.peakMB).max() ?? 0,

@@ -13,6 +13,8 @@ struct AnalysisRow: Sendable, Equatable, Codable {
     var ratioToFloor: Double
     /// The floor with RGB24 output (`scale=W:H,format=rgb24`, arrcoc's conversion) / the floor.
     var rgbFloorRatio: Double
+    /// The floor scaled in YUV, then converted to RGB24 unscaled / the floor.
+    var twoStepFloorRatio: Double
     /// peer / ffmpeg floor, median over rounds.
     var peerRatioToFloor: Double?
     /// peer / arrcoc (how many times faster arrcoc is), median over rounds.
@@ -44,7 +46,7 @@ struct AnalysisReport: Sendable {
             "1-minute load average just before. Medians of paired rounds; each ratio is taken within a round (same input, the",
             "tools run back to back in a rotating order) and then its median reported.",
             "",
-            "| clip | length | candidates | ffmpeg floor | floor with RGB24 output | arrcoc analyze | × floor (≤ \(format(targets.floor))) | peer | peer × floor | arrcoc faster than peer (≥ \(format(targets.peer))) | peak RSS arrcoc / peer / ffmpeg | cores used arrcoc / ffmpeg | rounds | measured (load) |",
+            "| clip | length | candidates | ffmpeg floor | floor with RGB24 output / 2-step RGB | arrcoc analyze | × floor (≤ \(format(targets.floor))) | peer | peer × floor | arrcoc faster than peer (≥ \(format(targets.peer))) | peak RSS arrcoc / peer / ffmpeg | cores used arrcoc / ffmpeg | rounds | measured (load) |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rows {
@@ -52,7 +54,7 @@ struct AnalysisReport: Sendable {
             let peerFloor = r.peerRatioToFloor.map { format($0) + "×" } ?? "–"
             let speedup = r.speedupOverPeer.map { format($0) + "×" + ($0 >= targets.peer ? "" : " (missed)") } ?? "–"
             let rss = String(format: "%.0f / %@ / %.0f MB", r.arrcocPeakMB, r.peerPeakMB.map { String(format: "%.0f", $0) } ?? "–", r.floorPeakMB)
-            lines.append("| \(r.kind) | \(r.minutes) min | \(r.candidates) | \(String(format: "%.2f s", r.floorSeconds)) | \(format(r.rgbFloorRatio))× | "
+            lines.append("| \(r.kind) | \(r.minutes) min | \(r.candidates) | \(String(format: "%.2f s", r.floorSeconds)) | \(format(r.rgbFloorRatio))× / \(format(r.twoStepFloorRatio))× | "
                 + "\(String(format: "%.2f s", r.arrcocSeconds)) | \(format(r.ratioToFloor))×\(r.ratioToFloor <= targets.floor ? "" : " (missed)") | "
                 + "\(peer) | \(peerFloor) | \(speedup) | \(rss) | \(String(format: "%.2f / %.2f", r.arrcocCores, r.floorCores)) | \(r.rounds) | \(r.measured) (\(String(format: "%.1f", r.load))) |")
         }
