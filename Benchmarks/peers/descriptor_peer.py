@@ -95,65 +95,80 @@ def candidate_frames(path: str, fps: float, size: tuple[int, int]):
     container.close()
 
 
-def cells(x: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    """`[rows·32, cols·32, ...]` → `[rows, cols, 32·32, ...]` (a copy, cells contiguous)."""
-    tail = x.shape[2:]
-    return x.reshape(rows, CELL, cols, CELL, *tail).swapaxes(1, 2).reshape(rows, cols, CELL * CELL, *tail)
+def cell_sums(x: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Per-cell sums of a `[rows·32, cols·32]` plane: `[rows·cols]` (a view, then one reduction;
+    integers summed in int32)."""
+    dtype = np.int32 if np.issubdtype(x.dtype, np.integer) else None
+    return x.reshape(rows, CELL, cols, CELL).sum(axis=(1, 3), dtype=dtype).reshape(-1)
 
 
-def per_cell_counts(index: np.ndarray, bins: int, n_cells: int, weights: np.ndarray | None = None) -> np.ndarray:
-    """Histogram of `index` `[n_cells, pixels]` per cell: `[n_cells, bins]`."""
-    offset = (np.arange(n_cells, dtype=np.int64) * bins)[:, None]
-    flat = (index + offset).ravel()
-    w = None if weights is None else weights.ravel()
-    return np.bincount(flat, weights=w, minlength=n_cells * bins).reshape(n_cells, bins)
+_CELL_IDS: dict[tuple[int, int], np.ndarray] = {}
+
+
+def cell_ids(rows: int, cols: int) -> np.ndarray:
+    """The cell index of every pixel, `[rows·32, cols·32]` int32 (made once per grid)."""
+    key = (rows, cols)
+    if key not in _CELL_IDS:
+        ids = np.arange(rows * cols, dtype=np.int32).reshape(rows, cols)
+        _CELL_IDS[key] = np.repeat(np.repeat(ids, CELL, axis=0), CELL, axis=1)
+    return _CELL_IDS[key]
 
 
 def describe(rgb: np.ndarray, previous_luma: np.ndarray | None, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Descriptors `[cells, 28]` and cues `[cells, 3]` (information, edges, change) of one frame,
-    all cells at once; also returns the frame's luminance for the next frame's change cue."""
+    all cells at once; also returns the frame's luminance for the next frame's change cue.
+
+    Moments come from integer per-cell sums (L, O1 and O2 are linear in R, G, B, so their sums
+    and sums of squares are sums of small integers), histograms from one `bincount` each over
+    cell-offset bins, the HOG from eight masked per-cell sums."""
     n = rows * cols
-    f = rgb.astype(np.float32)
-    r, g, b = f[..., 0], f[..., 1], f[..., 2]
-    luma = (r + g + b) * np.float32(1 / 765)
-    o1 = (r - g) * np.float32(1 / 255 / math.sqrt(2))
-    o2 = (r + g - 2 * b) * np.float32(1 / 255 / math.sqrt(6))
+    px = CELL * CELL
+    r, g, b = (rgb[..., k].astype(np.int16) for k in range(3))
+    total, rg, yb = r + g + b, r - g, r + g - 2 * b
     out = np.empty((n, DESCRIPTOR_LENGTH), np.float32)
-    channels = cells(np.stack([luma, o1, o2], axis=-1), rows, cols).reshape(n, CELL * CELL, 3)
-    mean = channels.mean(axis=1, dtype=np.float64)
+    scale = np.array([1 / 765, 1 / 255 / math.sqrt(2), 1 / 255 / math.sqrt(6)])
+    sums = np.stack([cell_sums(v, rows, cols) for v in (total, rg, yb)], axis=1).astype(np.float64)
+    squares = np.stack([cell_sums(np.square(v, dtype=np.int32), rows, cols) for v in (total, rg, yb)], axis=1).astype(np.float64)
+    mean = sums / px * scale
     out[:, 0:3] = mean
-    out[:, 3:6] = np.sqrt(np.maximum(0, (channels.astype(np.float64) ** 2).mean(axis=1) - mean**2))
-    colour = (r >= 128).astype(np.int64) * 4 + (g >= 128) * 2 + (b >= 128)
-    out[:, 6:14] = per_cell_counts(cells(colour, rows, cols).reshape(n, -1), 8, n) / (CELL * CELL)
+    out[:, 3:6] = np.sqrt(np.maximum(0, squares / px * scale**2 - mean**2))
+    ids = cell_ids(rows, cols)
+    colour = ((r >> 7) * 4 + (g >> 7) * 2 + (b >> 7)).astype(np.int32)
+    out[:, 6:14] = np.bincount((ids * 8 + colour).ravel(), minlength=n * 8).reshape(n, 8) / px
+    luma = total.astype(np.float32) * np.float32(1 / 765)
     # Central differences, edges clamped.
-    padded = np.pad(luma, 1, mode="edge")
-    gx = padded[1:-1, 2:] - padded[1:-1, :-2]
-    gy = padded[2:, 1:-1] - padded[:-2, 1:-1]
+    gx = np.empty_like(luma)
+    gx[:, 1:-1] = luma[:, 2:] - luma[:, :-2]
+    gx[:, 0] = luma[:, 1] - luma[:, 0]
+    gx[:, -1] = luma[:, -1] - luma[:, -2]
+    gy = np.empty_like(luma)
+    gy[1:-1] = luma[2:] - luma[:-2]
+    gy[0] = luma[1] - luma[0]
+    gy[-1] = luma[-1] - luma[-2]
     m = np.sqrt(gx * gx + gy * gy)
+    m[m <= 1e-6] = 0
+    # Folded into [0, π): y = |gy|, |x| = |gx|, x's sign flips with the fold.
     flip = (gy < 0) | ((gy == 0) & (gx < 0))
-    x, y = np.where(flip, -gx, gx), np.where(flip, -gy, gy)
-    ax = np.abs(x)
-    quarter = (y >= TAN_22 * ax).astype(np.int64) + (y >= ax) + (y >= TAN_67 * ax)
-    orientation = np.where(x >= 0, quarter, 7 - quarter)
-    weight = np.where(m > 1e-6, m, 0).astype(np.float64)
-    cell_weight = cells(weight, rows, cols).reshape(n, -1)
-    orient = per_cell_counts(cells(orientation, rows, cols).reshape(n, -1), 8, n, cell_weight)
-    magnitude = cell_weight.sum(axis=1)
+    ax, y = np.abs(gx), np.abs(gy)
+    quarter = (y >= np.float32(TAN_22) * ax).astype(np.int8) + (y >= ax) + (y >= np.float32(TAN_67) * ax)
+    orientation = np.where(np.where(flip, gx <= 0, gx >= 0), quarter, 7 - quarter)
+    magnitude = cell_sums(m, rows, cols).astype(np.float64)
+    orient = np.stack([cell_sums(np.where(orientation == k, m, 0), rows, cols) for k in range(8)], axis=1)
     safe = np.where(magnitude > 1e-6, magnitude, 1)[:, None]
     out[:, 14:22] = np.where(magnitude[:, None] > 1e-6, orient / safe, 0)
-    out[:, 22] = magnitude / (CELL * CELL)
-    luma_bins = np.minimum(15, (luma * 16).astype(np.int64))
-    p = per_cell_counts(cells(luma_bins, rows, cols).reshape(n, -1), 16, n) / (CELL * CELL)
+    out[:, 22] = magnitude / px
+    luma_bins = np.minimum(15, total.astype(np.int32) * 16 // 765)
+    p = np.bincount((ids * 16 + luma_bins).ravel(), minlength=n * 16).reshape(n, 16) / px
     with np.errstate(divide="ignore", invalid="ignore"):
         entropy = -np.where(p > 0, p * np.log2(p), 0).sum(axis=1)
     out[:, 23] = entropy
-    quads = luma.reshape(rows, 2, CELL // 2, cols, 2, CELL // 2).mean(axis=(2, 5), dtype=np.float32)
+    quads = total.reshape(rows, 2, CELL // 2, cols, 2, CELL // 2).sum(axis=(2, 5), dtype=np.int32) / (765 * px / 4)
     out[:, 24:28] = quads.transpose(0, 2, 1, 3).reshape(n, 4) - out[:, 0:1]
     if previous_luma is None:
         change = np.zeros(n, np.float32)
     else:
-        change = cells(np.abs(luma - previous_luma), rows, cols).reshape(n, -1).mean(axis=1)
-    cues = np.stack([entropy, magnitude / (CELL * CELL), change], axis=1).astype(np.float32)
+        change = cell_sums(np.abs(luma - previous_luma), rows, cols) / px
+    cues = np.stack([entropy, magnitude / px, change], axis=1).astype(np.float32)
     return out, cues, luma
 
 
