@@ -42,6 +42,18 @@ public struct VideoFileSource: FrameSource, Sendable {
         }
     }
 
+    /// Frames as references to FFmpeg's decoded frames, converted to RGB by `PendingImage.image()`
+    /// with one converter (one cached libswscale context) shared by the frames of this call.
+    public func samplePending(fps: Double, width: Int, height: Int, _ body: (Double, PendingImage) throws -> Void) throws {
+        let converter = FrameConverter()
+        try VideoReader(path: path).sampleDecoded(fps: fps, size: PixelSize(width: width, height: height)) { decoded in
+            try body(decoded.time, PendingImage {
+                let frame = try decoded.converted(with: converter)
+                return RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb)
+            })
+        }
+    }
+
     public func frames(_ requests: [PixelRequest], _ body: (RGBImage) throws -> Void) throws {
         let wanted = requests.map {
             FrameRequest(time: $0.time, size: PixelSize(width: $0.width, height: $0.height),

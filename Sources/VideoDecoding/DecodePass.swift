@@ -44,7 +44,11 @@ struct DecodePass {
 
     private var isGrid: Bool { if case .grid = schedule { true } else { false } }
 
-    mutating func run(_ body: (VideoFrame) throws -> Void) throws -> DecodeReport {
+    /// Receives each chosen frame (FFmpeg's, valid during the call), its time and source index,
+    /// and the request it serves. The reader converts it to RGB or keeps a reference to it.
+    typealias Sink = (_ frame: UnsafeMutablePointer<AVFrame>, _ time: Double, _ index: Int, _ request: FrameRequest) throws -> Void
+
+    mutating func run(_ body: Sink) throws -> DecodeReport {
         reader.rewindIfNeeded()
         guard let packet = av_packet_alloc(), let frame = av_frame_alloc(), let previous = av_frame_alloc() else {
             throw VideoError.unreadableData(path: file.path, reason: "out of memory")
@@ -95,7 +99,7 @@ struct DecodePass {
 
     private mutating func send(
         _ packet: UnsafeMutablePointer<AVPacket>?, frame: UnsafeMutablePointer<AVFrame>,
-        previous: UnsafeMutablePointer<AVFrame>, _ body: (VideoFrame) throws -> Void
+        previous: UnsafeMutablePointer<AVFrame>, _ body: Sink
     ) throws {
         var status = avcodec_send_packet(file.decoder, packet)
         if status == arrcoc_averror_eagain() {
@@ -110,7 +114,7 @@ struct DecodePass {
 
     private mutating func receive(
         frame: UnsafeMutablePointer<AVFrame>, previous: UnsafeMutablePointer<AVFrame>,
-        _ body: (VideoFrame) throws -> Void
+        _ body: Sink
     ) throws {
         while true {
             let status = avcodec_receive_frame(file.decoder, frame)
@@ -161,7 +165,7 @@ struct DecodePass {
 
     private mutating func handle(
         frame: UnsafeMutablePointer<AVFrame>, previous: UnsafeMutablePointer<AVFrame>,
-        _ body: (VideoFrame) throws -> Void
+        _ body: Sink
     ) throws {
         let t = frameTime(frame)
         let index = afterSeek != nil ? Int((t * file.fps).rounded()) : decodedIndex
@@ -188,7 +192,7 @@ struct DecodePass {
     /// Serves the targets left when the stream ended: a grid stops at the last frame; a list
     /// gives every remaining request the last frame.
     private mutating func finish(
-        previous: UnsafeMutablePointer<AVFrame>, _ body: (VideoFrame) throws -> Void
+        previous: UnsafeMutablePointer<AVFrame>, _ body: Sink
     ) throws {
         guard let p = previousTime else { return }
         while let request = target(next) {
@@ -200,20 +204,12 @@ struct DecodePass {
 
     private mutating func emit(
         _ frame: UnsafeMutablePointer<AVFrame>, time: Double, index: Int, request: FrameRequest,
-        _ body: (VideoFrame) throws -> Void
+        _ body: Sink
     ) throws {
         if isGrid, index == lastEmittedIndex { return }
-        guard let rgb = reader.frameScaler.convert(frame, to: request.size, crop: request.crop) else {
-            throw VideoError.unreadableData(
-                path: file.path, reason: "cannot convert a \(frame.pointee.width)x\(frame.pointee.height) frame to RGB")
-        }
-        let full = (width: Int(frame.pointee.width), height: Int(frame.pointee.height))
-        let size = request.size
-            ?? request.crop.map { let r = $0.pixels(width: full.width, height: full.height); return PixelSize(width: r.width, height: r.height) }
-            ?? PixelSize(width: full.width, height: full.height)
         lastEmittedIndex = index
         report.framesEmitted += 1
-        try body(VideoFrame(time: time, target: request.time, sourceIndex: index, size: size, rgb: rgb))
+        try body(frame, time, index, request)
     }
 
     // MARK: Seeking

@@ -40,7 +40,48 @@ public final class VideoReader {
         }
         try checkSize(size)
         var pass = DecodePass(reader: self, schedule: .grid(fps: fps, size: size), strategy: .stream)
-        return try pass.run(body)
+        return try pass.run { frame, time, index, request in
+            try body(try Self.convert(frame, time: time, index: index, request: request, scaler: scaler, path: file.path))
+        }
+    }
+
+    /// `sample`, with the RGB conversion left to the consumer: each chosen frame is handed on as
+    /// a `DecodedFrame` (a reference to FFmpeg's frame, no pixels copied), to be converted with
+    /// `DecodedFrame.converted(with:)` on another thread while this one decodes on. The frames
+    /// and their RGB pixels are those `sample` gives.
+    @discardableResult
+    public func sampleDecoded(
+        fps: Double = 2, size: PixelSize? = nil, _ body: (DecodedFrame) throws -> Void
+    ) throws -> DecodeReport {
+        guard fps.isFinite, fps > 0, fps <= 1000 else {
+            throw VideoError.sampleRateOutOfRange(fps: fps)
+        }
+        try checkSize(size)
+        var pass = DecodePass(reader: self, schedule: .grid(fps: fps, size: size), strategy: .stream)
+        let path = file.path
+        return try pass.run { frame, time, index, request in
+            guard let decoded = DecodedFrame(cloning: frame, time: time, target: request.time, sourceIndex: index,
+                                             size: request.size, path: path) else {
+                throw VideoError.unreadableData(path: path, reason: "out of memory")
+            }
+            try body(decoded)
+        }
+    }
+
+    /// A decoded frame (or the request's crop of it, cut at full resolution) as RGB at the
+    /// request's size (the crop's or frame's own size when it has none).
+    static func convert(
+        _ frame: UnsafeMutablePointer<AVFrame>, time: Double, index: Int, request: FrameRequest, scaler: FrameScaler, path: String
+    ) throws -> VideoFrame {
+        guard let rgb = scaler.convert(frame, to: request.size, crop: request.crop) else {
+            throw VideoError.unreadableData(
+                path: path, reason: "cannot convert a \(frame.pointee.width)x\(frame.pointee.height) frame to RGB")
+        }
+        let full = (width: Int(frame.pointee.width), height: Int(frame.pointee.height))
+        let size = request.size
+            ?? request.crop.map { let r = $0.pixels(width: full.width, height: full.height); return PixelSize(width: r.width, height: r.height) }
+            ?? PixelSize(width: full.width, height: full.height)
+        return VideoFrame(time: time, target: request.time, sourceIndex: index, size: size, rgb: rgb)
     }
 
     /// Decodes the frames nearest to each of `requests` (sorted by time), each at its own size.
@@ -70,7 +111,9 @@ public final class VideoReader {
         }
         guard !requests.isEmpty else { return DecodeReport() }
         var pass = DecodePass(reader: self, schedule: .list(requests), strategy: strategy)
-        return try pass.run(body)
+        return try pass.run { frame, time, index, request in
+            try body(try Self.convert(frame, time: time, index: index, request: request, scaler: scaler, path: file.path))
+        }
     }
 
     /// Convenience: the frames nearest to `times`, all at one size.

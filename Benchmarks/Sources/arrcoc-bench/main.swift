@@ -2,26 +2,47 @@ import ARRCOC
 import Foundation
 import VideoDecoding
 
-// arrcoc benchmarks. Each figure is a ratio to a reference measured in the same run on the
+// arrcoc benchmarks (`--suite breakdown`: CPU per candidate frame by stage, not in `all`). Each figure is a ratio to a reference measured in the same run on the
 // same input (these machines are noisy; absolute seconds are not comparable across runs).
 // Thresholds are in Benchmarks/thresholds.json; the run exits 1 when one is exceeded.
 //
-//   swift run -c release arrcoc-bench [--suite sampling|compress|all] [--runs N] [--work DIR]
+//   swift run -c release arrcoc-bench [--suite sampling|compress|analysis|all] [--runs N] [--work DIR]
+//   swift run -c release arrcoc-bench --suite analysis [--quick] [--only KIND] [--lengths 1,10,60] [--report DIR] [--long-runs N]
+//   Scripts/bench.sh   (the analysis suite with its report written into Docs/performance/)
 
 struct Options {
     var runs = 5
+    /// Whether `--runs` was given (the analysis suite defaults to 3 rounds).
+    var runsGiven = false
     var work = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-bench").path
     var thresholds = "Benchmarks/thresholds.json"
     var suite = "all"
+    /// Analysis suite: skip the 60-minute clip.
+    var quick = false
+    /// Analysis suite: only clips whose kind contains this.
+    var only: String? = nil
+    /// Analysis suite: where the table and the plot go (default: the work directory).
+    var report: String? = nil
+    /// Analysis suite: rounds on 60-minute clips.
+    var longRuns = 1
+    /// Analysis suite: only clips of these lengths in minutes (`--lengths 1,10`).
+    var lengths: Set<Int>? = nil
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
         while let a = it.next() {
             switch a {
-            case "--runs": runs = it.next().flatMap(Int.init) ?? runs
+            case "--runs":
+                runs = it.next().flatMap(Int.init) ?? runs
+                runsGiven = true
             case "--work": work = it.next() ?? work
             case "--thresholds": thresholds = it.next() ?? thresholds
             case "--suite": suite = it.next() ?? suite
+            case "--quick": quick = true
+            case "--only": only = it.next()
+            case "--report": report = it.next()
+            case "--long-runs": longRuns = it.next().flatMap(Int.init) ?? longRuns
+            case "--lengths": lengths = it.next().map { Set($0.split(separator: ",").compactMap { Int($0) }) }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
                 exit(2)
@@ -123,6 +144,8 @@ func samplingBenchmark() throws {
 do {
     if options.suite == "sampling" || options.suite == "all" { try samplingBenchmark() }
     if options.suite == "compress" || options.suite == "all" { try compressBenchmark(options) }
+    if options.suite == "analysis" || options.suite == "all" { try analysisBenchmark(options) }
+    if options.suite == "breakdown" { try breakdownBenchmark(options) }
 } catch {
     print("benchmark failed: \(error.localizedDescription)")
     exit(1)

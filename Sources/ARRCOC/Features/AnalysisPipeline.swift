@@ -1,34 +1,60 @@
 import Foundation
 
-/// Runs `FeatureAnalyzer.add` on a serial queue, at most `depth` frames ahead of the decoder.
+/// The analysis after the decoder, in two serial stages on their own threads: RGB conversion
+/// (`PendingImage.image()`), then `FeatureAnalyzer.add`. The decoder's thread only decodes, so
+/// decoding, converting and describing overlap on the machine's cores. At most `depth` frames
+/// are in flight (each holds a decoded frame until converted, then its RGB pixels).
 ///
-/// `@unchecked Sendable`: the analyzer is touched only on `queue` (until `drain()` returns), and
-/// `failure` only under `lock`.
+/// Frames reach the analyzer in submission order (both stages are serial queues, and each
+/// conversion enqueues its frame's description), so the features do not depend on timing.
+///
+/// `@unchecked Sendable`: the analyzer is touched only on `describing` (until `drain()`
+/// returns), and `failure` only under `lock`.
 final class AnalysisPipeline: @unchecked Sendable {
     private let analyzer: FeatureAnalyzer
-    private let queue = DispatchQueue(label: "arrcoc.analysis")
+    private let converting = DispatchQueue(label: "arrcoc.analysis.convert")
+    private let describing = DispatchQueue(label: "arrcoc.analysis.describe")
     private let slots: DispatchSemaphore
     private let lock = NSLock()
     private var failure: Error? = nil
 
-    init(_ analyzer: FeatureAnalyzer, depth: Int = 4) {
+    init(_ analyzer: FeatureAnalyzer, depth: Int = 3) {
         self.analyzer = analyzer
         slots = DispatchSemaphore(value: depth)
     }
 
-    func submit(_ image: RGBImage, time: Double) throws {
+    private var failed: Bool { lock.withLock { failure != nil } }
+
+    private func fail(_ error: Error) {
+        lock.withLock { if failure == nil { failure = error } }
+    }
+
+    /// Queues a frame; blocks while `depth` frames are in flight. Throws an earlier frame's failure.
+    func submit(_ pending: PendingImage, time: Double) throws {
         if let error = lock.withLock({ failure }) { throw error }
         slots.wait()
-        queue.async {
-            defer { self.slots.signal() }
-            guard self.lock.withLock({ self.failure == nil }) else { return }
-            do { try self.analyzer.add(image, time: time) } catch { self.lock.withLock { self.failure = error } }
+        converting.async {
+            let image: RGBImage
+            do {
+                guard !self.failed else { throw CancellationError() }
+                image = try pending.image()
+            } catch {
+                if !(error is CancellationError) { self.fail(error) }
+                self.slots.signal()
+                return
+            }
+            self.describing.async {
+                defer { self.slots.signal() }
+                guard !self.failed else { return }
+                do { try self.analyzer.add(image, time: time) } catch { self.fail(error) }
+            }
         }
     }
 
     /// Waits for every submitted frame; rethrows the first failure.
     func drain() throws {
-        queue.sync {}
+        converting.sync {}
+        describing.sync {}
         if let error = lock.withLock({ failure }) { throw error }
     }
 }

@@ -44,10 +44,20 @@ public struct DescriptorEmbedder: Sendable, Equatable {
         guard count >= 2 else { throw FeatureError.tooFewCells(count: count) }
         let k = min(dimension, d0)
         var mean = [Double](repeating: 0, count: d0)
-        for i in 0..<count { for j in 0..<d0 { mean[j] += Double(descriptors[i * d0 + j]) } }
-        for j in 0..<d0 { mean[j] /= Double(count) }
         var centred = descriptors
-        for i in 0..<count { for j in 0..<d0 { centred[i * d0 + j] -= Float(mean[j]) } }
+        // Row by row, in the order the sums have always had (the features stay byte-identical).
+        descriptors.withUnsafeBufferPointer { x in
+            mean.withUnsafeMutableBufferPointer { m in
+                for i in 0..<count { for j in 0..<d0 { m[j] += Double(x[i &* d0 &+ j]) } }
+                for j in 0..<d0 { m[j] /= Double(count) }
+            }
+        }
+        let shift = mean.map { Float($0) }
+        centred.withUnsafeMutableBufferPointer { x in
+            shift.withUnsafeBufferPointer { m in
+                for i in 0..<count { for j in 0..<d0 { x[i &* d0 &+ j] -= m[j] } }
+            }
+        }
         let x = try Matrix<Float>(rows: count, columns: d0, elements: centred)
         let gram = try BLAS.multiply(x, x, transposeA: true)
         var covariance = Matrix<Double>(zeros: d0, d0)
@@ -82,7 +92,12 @@ public struct DescriptorEmbedder: Sendable, Equatable {
     public func embed(_ descriptors: [Float]) throws -> [Float] {
         let count = descriptors.count / inputDimension
         var centred = descriptors
-        for i in 0..<count { for j in 0..<inputDimension { centred[i * inputDimension + j] -= mean[j] } }
+        let d0 = inputDimension
+        centred.withUnsafeMutableBufferPointer { x in
+            mean.withUnsafeBufferPointer { m in
+                for i in 0..<count { for j in 0..<d0 { x[i &* d0 &+ j] -= m[j] } }
+            }
+        }
         let x = try Matrix<Float>(rows: count, columns: inputDimension, elements: centred)
         let p = try Matrix<Float>(rows: inputDimension, columns: dimension, elements: projection)
         var y = try BLAS.multiply(x, p).elements

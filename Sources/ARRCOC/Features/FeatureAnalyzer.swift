@@ -4,6 +4,9 @@ import Foundation
 /// built-in descriptor embedder: raw descriptors and cues per cell as frames arrive, then the
 /// PCA whitening fitted on all of the video's cells, then the embeddings.
 ///
+/// Describing a frame allocates nothing per cell (`DescriptorWorkspace`); the luminance planes
+/// of this frame and the previous one are two buffers reused in turn.
+///
 /// Memory: 28 floats + 3 cues per cell per frame until `finish()` (≈ 45 KB per frame at 400 cells).
 public final class FeatureAnalyzer {
     public let rows: Int
@@ -14,7 +17,9 @@ public final class FeatureAnalyzer {
     private var information: [Float] = []
     private var edges: [Float] = []
     private var change: [Float] = []
-    private var previousLuminance: [Float]? = nil
+    private var luminance: [Float] = []
+    private var previousLuminance: [Float] = []
+    private let workspace = DescriptorWorkspace()
 
     /// - Parameters: rows, cols: the analysis grid (frames must be `cols·32 × rows·32`);
     ///   dimension: embedding size after whitening (at most 28).
@@ -28,20 +33,23 @@ public final class FeatureAnalyzer {
     public var frameSize: (width: Int, height: Int) { (cols * CellDescriptor.side, rows * CellDescriptor.side) }
 
     /// Adds the candidate frame at `time` (seconds, after the previous one).
+    /// - Complexity: O(pixels), no allocation per cell.
     public func add(_ image: RGBImage, time: Double) throws {
         guard image.width == frameSize.width, image.height == frameSize.height else {
             throw FeatureError.gridMismatch(expected: "\(frameSize.width)x\(frameSize.height) px", found: "\(image.width)x\(image.height) px")
         }
-        let luma = CellDescriptor.luminance(image)
-        var d: [Float] = []
-        var cues: [CellDescriptor.Cues] = []
-        CellDescriptor.describe(image, luminance: luma, previousLuminance: previousLuminance, descriptors: &d, cues: &cues)
-        previousLuminance = luma
+        let cells = rows * cols, first = times.count * cells
+        descriptors.append(contentsOf: repeatElement(0, count: cells * CellDescriptor.length))
+        information.append(contentsOf: repeatElement(0, count: cells))
+        edges.append(contentsOf: repeatElement(0, count: cells))
+        change.append(contentsOf: repeatElement(0, count: cells))
+        CellDescriptor.luminance(image, into: &luminance)
+        let hasPrevious = !times.isEmpty
+        CellDescriptor.describe(
+            image, luminance: luminance, previous: hasPrevious ? previousLuminance : nil, workspace: workspace, firstCell: first,
+            descriptors: &descriptors, information: &information, edges: &edges, change: &change)
+        swap(&luminance, &previousLuminance)
         times.append(time)
-        descriptors.append(contentsOf: d)
-        information.append(contentsOf: cues.map(\.information))
-        edges.append(contentsOf: cues.map(\.edges))
-        change.append(contentsOf: cues.map(\.change))
     }
 
     /// Frames added so far.

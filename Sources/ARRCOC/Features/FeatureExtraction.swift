@@ -1,7 +1,8 @@
 import Foundation
 
 /// Analysis of a frame source: candidate frames at the analysis grid, described by the built-in
-/// embedder (`FeatureAnalyzer`), decoding and describing overlapped on two threads.
+/// embedder (`FeatureAnalyzer`), decoding, RGB conversion and describing overlapped on three
+/// threads (`AnalysisPipeline`).
 public enum FeatureExtraction {
     /// The analysis grid of a `width × height` video: the largest token level (aspect kept)
     /// within `allocation.max_tokens`.
@@ -23,9 +24,9 @@ public enum FeatureExtraction {
         let expected = frames.isFinite && frames >= 0 && frames < 1e9 ? Int(frames) + 1 : nil
         let name = URL(fileURLWithPath: meta.path).lastPathComponent
         var counter = ProgressCounter(progress, task: "analysing \(name) (\(grid.h)×\(grid.w) cells, \(fps) fps)", total: expected)
-        // Describe frames on a second thread while the source decodes the next ones.
+        // Convert and describe frames on other threads while the source decodes the next ones.
         let pipeline = AnalysisPipeline(analyzer)
-        try source.sample(fps: fps, width: grid.w * 32, height: grid.h * 32) { time, image in
+        try source.samplePending(fps: fps, width: grid.w * 32, height: grid.h * 32) { time, image in
             try pipeline.submit(image, time: time)
             counter.advance()
         }

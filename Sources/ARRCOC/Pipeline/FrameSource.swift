@@ -37,4 +37,16 @@ public protocol FrameSource {
     /// order given; `requests` are sorted by time. A request with a region wants that part of
     /// the frame at full resolution, resized to its size (`RGBImage.cropped(to:)`, then resize).
     func frames(_ requests: [PixelRequest], _ body: (_ image: RGBImage) throws -> Void) throws
+
+    /// `sample`, with each frame's conversion to `width × height` RGB left to the consumer
+    /// (`PendingImage.image()`, on any thread), so that a decoder can run on meanwhile. The
+    /// images are those `sample` gives. Sources without a conversion step use the default,
+    /// which hands on the images `sample` made.
+    func samplePending(fps: Double, width: Int, height: Int, _ body: (_ time: Double, _ image: PendingImage) throws -> Void) throws
+}
+
+extension FrameSource {
+    public func samplePending(fps: Double, width: Int, height: Int, _ body: (_ time: Double, _ image: PendingImage) throws -> Void) throws {
+        try sample(fps: fps, width: width, height: height) { time, image in try body(time, PendingImage { image }) }
+    }
 }

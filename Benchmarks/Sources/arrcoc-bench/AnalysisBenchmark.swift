@@ -1,0 +1,189 @@
+import ARRCOC
+import Foundation
+import VideoDecoding
+
+/// `--suite analysis`: `arrcoc analyze` (the release binary, as a user runs it) against the
+/// decode floor for the same sampling and size (`ffmpeg -threads 0 -i F -vf fps=2,scale=W:H -f
+/// null -`) and against the Python peer (`Benchmarks/peers/descriptor_peer.py`: PyAV + numpy, the
+/// same analysis), on every clip `Benchmarks/make-inputs.sh` makes: H.264 720p/1080p, GOP 250 and
+/// 30, ultrafast and medium, 10 and 30 fps, MPEG-4 and VP9; 1, 10 and 60 minutes.
+///
+/// Each round runs the three tools back to back on one clip, in an order that rotates between
+/// rounds; ratios are taken within a round, then their median is reported. Wall time, CPU time
+/// and peak RSS of each child come from `/usr/bin/time`.
+func analysisBenchmark(_ options: Options) throws {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("arrcoc").path
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        throw BenchError.missing("build arrcoc first: swift build -c release --product arrcoc")
+    }
+    let peer = Tool.peerCommand()
+    if peer == nil { print("  (no Python with PyAV and numpy: the peer is left out; run Scripts/python-setup.sh)") }
+    func loadAverage() -> [Double] {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).compactMap { Double($0) }
+    }
+    let load = loadAverage().map { String(format: "%.2f", $0) }.joined(separator: " ")
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
+    print("making inputs (once) with Benchmarks/make-inputs.sh …")
+    let clips = try Tool.makeInputs(quick: options.quick)
+    var rows: [AnalysisRow] = []
+    let dir = options.report ?? options.work
+    // Rows of earlier runs (analysis-rows.json) are kept unless this run measures the same clip.
+    let saved = dir + "/analysis-rows.json"
+    let earlier = (FileManager.default.contents(atPath: saved)).flatMap { try? JSONDecoder().decode([AnalysisRow].self, from: $0) } ?? []
+    @discardableResult func write(_ new: [AnalysisRow]) throws -> AnalysisReport {
+        let kept = earlier.filter { old in !new.contains { $0.kind == old.kind && $0.minutes == old.minutes } }
+        let rows = (kept + new).sorted { ($0.minutes, $0.kind) < ($1.minutes, $1.kind) }
+        let report = AnalysisReport(rows: rows, cores: ProcessInfo.processInfo.activeProcessorCount,
+                                    date: formatter.string(from: Date()) + " UTC", load: load)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try report.markdown().write(toFile: dir + "/analysis-table.md", atomically: true, encoding: .utf8)
+        try report.svg().write(toFile: dir + "/analysis-scaling.svg", atomically: true, encoding: .utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(rows).write(to: URL(fileURLWithPath: saved))
+        return report
+    }
+    let lengths = options.lengths
+    for clip in clips where (options.only.map { clip.kind.contains($0) } ?? true) && (lengths.map { $0.contains(clip.minutes) } ?? true) {
+        let info = try VideoProbe.probe(path: clip.path)
+        let grid = TokenGrid.levels(width: info.width, height: info.height).last ?? THW(t: 1, h: 1, w: 1)
+        let size = "\(grid.w * 32):\(grid.h * 32)"
+        let wanted = options.runsGiven ? options.runs : 3
+        let rounds = clip.minutes >= 60 ? options.longRuns : clip.minutes >= 10 ? max(1, wanted / 3) : wanted
+        print("\n\(clip.kind), \(clip.minutes) min (\(info.width)x\(info.height) \(info.codec)), analysis \(size), \(rounds) rounds")
+        let out = options.work + "/analysis-out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let commands: [(name: String, arguments: [String])] = [
+            ("floor", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf", "fps=2,scale=\(size)", "-f", "null", "-"]),
+            // The same with RGB output, as arrcoc converts (bicubic RGB24): what the conversion costs.
+            ("rgb", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf", "fps=2,scale=\(size),format=rgb24", "-f", "null", "-"]),
+            // Scaled in YUV first, then converted to RGB at the same size (libswscale's fast unscaled
+            // path): what a cheaper conversion could cost (other pixels, so a new embedder version).
+            ("2-step", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf",
+                        "fps=2,scale=\(size),format=yuv420p,scale=\(size),format=rgb24", "-f", "null", "-"]),
+            ("arrcoc", [binary, "analyze", clip.path, "--force", "--out", out + "/arrcoc.features.safetensors"]),
+        ] + (peer.map { [("peer", $0 + [clip.path, "--out", out + "/peer.features.safetensors"])] } ?? [])
+        var runs: [String: [Tool.Measurement]] = [:]
+        let measured = formatter.string(from: Date()), loadBefore = loadAverage().first ?? 0
+        for round in 0..<rounds {
+            for k in 0..<commands.count {
+                let (name, arguments) = commands[(k + round) % commands.count]
+                let m = try Tool.measure(arguments, log: out + "/\(name).log")
+                runs[name, default: []].append(m)
+                print(String(format: "  round %d %-7@ %7.2f s  %5.2f cores  %5.0f MB", round + 1, name as NSString, m.wall, m.cores, m.peakMB))
+            }
+        }
+        let floor = runs["floor"] ?? [], ours = runs["arrcoc"] ?? [], theirs = runs["peer"], rgb = runs["rgb"] ?? []
+        let twoStep = runs["2-step"] ?? []
+        let features = try FeatureSet(contentsOf: out + "/arrcoc.features.safetensors")
+        let row = AnalysisRow(
+            kind: clip.kind, minutes: clip.minutes, candidates: features.frameCount,
+            floorSeconds: median(floor.map(\.wall)), arrcocSeconds: median(ours.map(\.wall)), peerSeconds: theirs.map { median($0.map(\.wall)) },
+            ratioToFloor: median(zip(ours, floor).map { $0.wall / $1.wall }),
+            rgbFloorRatio: median(zip(rgb, floor).map { $0.wall / $1.wall }),
+            twoStepFloorRatio: median(zip(twoStep, floor).map { $0.wall / $1.wall }),
+            peerRatioToFloor: theirs.map { median(zip($0, floor).map { $0.wall / $1.wall }) },
+            speedupOverPeer: theirs.map { median(zip($0, ours).map { $0.wall / $1.wall }) },
+            arrcocPeakMB: ours.map(\.peakMB).max() ?? 0, peerPeakMB: theirs?.map(\.peakMB).max(), floorPeakMB: floor.map(\.peakMB).max() ?? 0,
+            arrcocCores: median(ours.map(\.cores)), floorCores: median(floor.map(\.cores)), rounds: rounds,
+            measured: measured, load: loadBefore)
+        print(String(format: "  → arrcoc %.2f× the floor%@", row.ratioToFloor,
+                     row.speedupOverPeer.map { String(format: ", %.2f× faster than the peer", $0) } ?? ""))
+        rows.append(row)
+        try write(rows)  // after every clip: a long run interrupted still leaves its table
+    }
+    let report = try write(rows)
+    print("\n" + report.markdown())
+    print("wrote \(dir)/analysis-table.md and \(dir)/analysis-scaling.svg")
+    if let limit = thresholds["analysis_ratio_to_ffmpeg"]?["max"] {
+        for row in rows where row.ratioToFloor > limit {
+            print("  threshold ≤ \(limit) EXCEEDED: \(row.kind) \(row.minutes) min at \(String(format: "%.2f", row.ratioToFloor))×")
+            failed = true
+        }
+    }
+}
+
+enum BenchError: LocalizedError {
+    case missing(String)
+    case failed(command: String, status: Int32)
+
+    var errorDescription: String? {
+        switch self {
+        case let .missing(what): what
+        case let .failed(command, status): "\(command) exited with \(status)"
+        }
+    }
+}
+
+/// Running the tools of the analysis suite.
+enum Tool {
+    struct Clip {
+        var kind: String
+        var minutes: Int
+        var path: String
+    }
+
+    struct Measurement {
+        var wall: Double
+        var cpu: Double
+        var peakMB: Double
+        var cores: Double { wall > 0 ? cpu / wall : 0 }
+    }
+
+    /// `Benchmarks/make-inputs.sh` (next to the sources), whose output lines are `kind minutes path`.
+    static func makeInputs(quick: Bool) throws -> [Clip] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("make-inputs.sh").path
+        let output = try capture(["bash", script] + (quick ? ["--quick"] : []))
+        return output.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+            guard parts.count == 3, let minutes = Int(parts[1]) else { return nil }
+            return Clip(kind: parts[0], minutes: minutes, path: parts[2])
+        }.sorted { ($0.minutes, $0.kind) < ($1.minutes, $1.kind) }
+    }
+
+    /// The peer's command (a Python with PyAV and numpy: `ARRCOC_PYTHON`, else the project's venv).
+    static func peerCommand() -> [String]? {
+        let python = ProcessInfo.processInfo.environment["ARRCOC_PYTHON"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/arrcoc/venv/bin/python").path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("peers/descriptor_peer.py").path
+        guard FileManager.default.isExecutableFile(atPath: python), (try? capture([python, "-c", "import av, numpy"])) != nil else { return nil }
+        return [python, script]
+    }
+
+    /// Runs `arguments` under `/usr/bin/time`; output goes to `log`.
+    static func measure(_ arguments: [String], log: String) throws -> Measurement {
+        let timing = log + ".time"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        p.arguments = ["-f", "%e %U %S %M", "-o", timing] + arguments
+        p.standardInput = FileHandle.nullDevice
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        defer { try? handle.close() }
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw BenchError.failed(command: arguments.joined(separator: " ") + " (see \(log))", status: p.terminationStatus) }
+        let fields = try String(contentsOfFile: timing, encoding: .utf8).split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+        guard fields.count >= 4 else { throw BenchError.missing("no timing in \(timing)") }
+        return Measurement(wall: fields[0], cpu: fields[1] + fields[2], peakMB: fields[3] / 1024)
+    }
+
+    static func capture(_ arguments: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = arguments
+        p.standardInput = FileHandle.nullDevice
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw BenchError.failed(command: arguments.joined(separator: " "), status: p.terminationStatus) }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Makes the inputs of `arrcoc-bench --suite analysis` with the ffmpeg command line, once, into
+# ${ARRCOC_BENCH_DIR:-~/.cache/arrcoc/bench} (never committed). Existing files are kept.
+#
+#   Benchmarks/make-inputs.sh [--quick]     # --quick: no 60-minute clip
+#
+# Content: cockatoo.mp4 + bigbuckbunny.mp4 (real video, from Scripts/fetch-samples.sh) joined
+# into a 19-second 1080p30 base, or lavfi testsrc2 with noise when the samples are missing.
+# Each kind is encoded once for one minute from the looped base; the 10- and 60-minute clips
+# repeat that minute by stream copy (concat demuxer), so they cost no encoding and decode like
+# a real long file of that codec and GOP.
+#
+# Prints one line per clip: `kind minutes path`.
+set -euo pipefail
+
+dir=${ARRCOC_BENCH_DIR:-$HOME/.cache/arrcoc/bench}
+samples=${ARRCOC_SAMPLES:-$HOME/.cache/arrcoc/samples}
+quick=0
+[[ ${1:-} == --quick ]] && quick=1
+mkdir -p "$dir"
+ff=(ffmpeg -v error -nostdin -y)
+# One maker at a time (a second waits): two encoders writing one temporary file corrupt it.
+exec 9> "$dir/.make-inputs.lock"
+flock 9
+
+base=$dir/base.mkv
+if [[ ! -f $base ]]; then
+    if [[ -f $samples/cockatoo.mp4 && -f $samples/bigbuckbunny.mp4 ]]; then
+        "${ff[@]}" -i "$samples/cockatoo.mp4" -i "$samples/bigbuckbunny.mp4" -filter_complex \
+            "[0:v]fps=30,scale=1920:1080,setsar=1[a];[1:v]fps=30,scale=1920:1080,setsar=1[b];[a][b]concat=n=2:v=1:a=0" \
+            -an -c:v libx264 -preset ultrafast -crf 10 -pix_fmt yuv420p "$base.tmp.mkv"
+    else
+        "${ff[@]}" -f lavfi -i "testsrc2=size=1920x1080:rate=30,noise=alls=20:allf=t" -t 20 \
+            -an -c:v libx264 -preset ultrafast -crf 10 -pix_fmt yuv420p "$base.tmp.mkv"
+    fi
+    mv "$base.tmp.mkv" "$base"
+fi
+
+# kind: codec-size-preset-gop-fps, then the encoder arguments.
+declare -A encode=(
+    [h264-720p-ultrafast-g250-30fps]="-vf fps=30,scale=1280:720 -c:v libx264 -preset ultrafast -g 250 -pix_fmt yuv420p"
+    [h264-720p-ultrafast-g250-10fps]="-vf fps=10,scale=1280:720 -c:v libx264 -preset ultrafast -g 250 -pix_fmt yuv420p"
+    [h264-720p-medium-g30-30fps]="-vf fps=30,scale=1280:720 -c:v libx264 -preset medium -g 30 -pix_fmt yuv420p"
+    [h264-1080p-medium-g250-30fps]="-vf fps=30,scale=1920:1080 -c:v libx264 -preset medium -g 250 -pix_fmt yuv420p"
+    [h264-1080p-ultrafast-g30-10fps]="-vf fps=10,scale=1920:1080 -c:v libx264 -preset ultrafast -g 30 -pix_fmt yuv420p"
+    [mpeg4-720p-g250-30fps]="-vf fps=30,scale=1280:720 -c:v mpeg4 -q:v 4 -g 250 -pix_fmt yuv420p"
+    [vp9-720p-g250-30fps]="-vf fps=30,scale=1280:720 -c:v libvpx-vp9 -b:v 2M -deadline realtime -cpu-used 8 -g 250 -row-mt 1 -pix_fmt yuv420p"
+)
+# kind → lengths in minutes.
+declare -A lengths=(
+    [h264-720p-ultrafast-g250-30fps]="1 10"
+    [h264-720p-ultrafast-g250-10fps]="1 10 60"
+    [h264-720p-medium-g30-30fps]="1"
+    [h264-1080p-medium-g250-30fps]="1"
+    [h264-1080p-ultrafast-g30-10fps]="1"
+    [mpeg4-720p-g250-30fps]="1"
+    [vp9-720p-g250-30fps]="1"
+)
+extension() { [[ $1 == vp9-* ]] && echo webm || { [[ $1 == mpeg4-* ]] && echo avi || echo mp4; }; }
+
+for kind in $(printf '%s\n' "${!encode[@]}" | sort); do
+    ext=$(extension "$kind")
+    one=$dir/$kind-1m.$ext
+    if [[ ! -f $one ]]; then
+        # shellcheck disable=SC2086
+        "${ff[@]}" -stream_loop -1 -i "$base" -t 60 -an ${encode[$kind]} "$one.tmp.$ext"
+        mv "$one.tmp.$ext" "$one"
+    fi
+    for minutes in ${lengths[$kind]}; do
+        (( quick && minutes >= 60 )) && continue
+        out=$dir/$kind-${minutes}m.$ext
+        if [[ ! -f $out ]]; then
+            list=$dir/$kind-${minutes}m.txt
+            for ((i = 0; i < minutes; i++)); do echo "file '$one'"; done > "$list"
+            "${ff[@]}" -f concat -safe 0 -i "$list" -c copy "$out.tmp.$ext"
+            mv "$out.tmp.$ext" "$out"
+            rm -f "$list"
+        fi
+        echo "$kind $minutes $out"
+    done
+done
