@@ -679,6 +679,11 @@ def cases(fx):
     interrupted("frames", ["frames", fx.long, "--fps", "5", "--out", "out"])
     interrupted("haystack", ["haystack", fx.long, "--out", "h.mp4", "--truth", "h.yaml", "--events", "2"], outputs=("h.mp4", "h.yaml",
                 "needle-builtin-v1.png"))
+    # Early: the signal lands while outputs are being staged (a race the thread sanitizer's
+    # slowness once exposed: staging created after the cleanup looked).
+    interrupted("compress-early", ["compress", fx.long, "--query-embedding", query, "--budget", BUDGET, "--out", "out"], after=0.15)
+    interrupted("haystack-early", ["haystack", fx.long, "--out", "h.mp4", "--truth", "h.yaml", "--events", "2"],
+                outputs=("h.mp4", "h.yaml", "needle-builtin-v1.png"), after=0.25)
     interrupted("compress-missing-parents", ["compress", fx.long, "--query-embedding", query, "--budget", BUDGET, "--out", "a/b/out"],
                 outputs=("a",))
     return C

@@ -28,6 +28,11 @@ public final class StagedOutput: @unchecked Sendable {
     public let destination: URL
     /// Where to write: a directory (kind `.directory`) or a file path (kind `.file`).
     public let staging: URL
+    /// The staging directory registered for removal on a signal: `staging` itself for a
+    /// directory output, the folder holding it for a file output — so that the temporary files
+    /// a writer makes beside its file (an encoder's `.PID.tmp.NAME`) are inside it too, and one
+    /// removal takes everything.
+    private let root: URL
     private let kind: Kind
     private var committed = false
 
@@ -70,17 +75,22 @@ public final class StagedOutput: @unchecked Sendable {
         while !fm.fileExists(atPath: anchor.path), anchor.path != "/" { anchor.deleteLastPathComponent() }
         Self.removeStale(in: anchor)
         let pid = ProcessInfo.processInfo.processIdentifier
-        staging = anchor.appendingPathComponent(".arrcoc-staging-\(pid)-\(UUID().uuidString.prefix(8))-\(destination.lastPathComponent)")
-        StagingRegistry.shared.add(staging.path)
+        root = anchor.appendingPathComponent(".arrcoc-staging-\(pid)-\(UUID().uuidString.prefix(8))-\(destination.lastPathComponent)")
+        if case .directory = kind { staging = root } else { staging = root.appendingPathComponent(destination.lastPathComponent) }
+        let (root, isDirectoryOutput) = (root, { if case .directory = kind { return true } else { return false } }())
         do {
-            if case .directory = kind {
-                try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-                let marker = "{\"tool\": \"arrcoc\", \"command\": \"\(command)\"}\n"
-                try Data(marker.utf8).write(to: staging.appendingPathComponent(Self.markerName))
+            // Created under the registry's lock: a signal either finds it registered or stops
+            // this thread before it exists.
+            try StagingRegistry.shared.create(root.path) {
+                try fm.createDirectory(at: root, withIntermediateDirectories: false)
+                if isDirectoryOutput {
+                    let marker = "{\"tool\": \"arrcoc\", \"command\": \"\(command)\"}\n"
+                    try Data(marker.utf8).write(to: root.appendingPathComponent(Self.markerName))
+                }
             }
         } catch {
-            StagingRegistry.shared.remove(staging.path)
-            try? fm.removeItem(at: staging)
+            StagingRegistry.shared.remove(root.path)
+            try? fm.removeItem(at: root)
             throw OutputError.unwritable(path: path, reason: error.localizedDescription)
         }
     }
@@ -114,18 +124,20 @@ public final class StagedOutput: @unchecked Sendable {
                 try? fm.removeItem(at: staging)
             }
         } else {
-            // rename(2) replaces a file atomically.
+            // rename(2) replaces a file atomically; the staging folder (and any temporary file a
+            // writer left in it) goes afterwards.
             guard rename(staging.path, destination.path) == 0 else { throw Self.renameError(destination.path) }
+            try? fm.removeItem(at: root)
         }
         committed = true
-        StagingRegistry.shared.remove(staging.path)
+        StagingRegistry.shared.remove(root.path)
     }
 
     deinit {
         if !committed {
-            try? FileManager.default.removeItem(at: staging)
-            StagingRegistry.shared.remove(staging.path)
+            try? FileManager.default.removeItem(at: root)
         }
+        StagingRegistry.shared.remove(root.path)
     }
 
     // MARK: - Rules

@@ -14,9 +14,24 @@ public final class StagingRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var paths: Set<String> = []
     private var installed = false
+    private var interrupting = false
     private var message = ""
 
     func add(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+
+    /// Registers `path` and runs `make` (which creates it) under the lock. Once a signal is being
+    /// handled, nothing new is created: the calling thread waits for the exit instead, so that
+    /// no staging can appear after the cleanup looked.
+    func create(_ path: String, _ make: () throws -> Void) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if interrupting {
+            lock.unlock()
+            while true { pause() }
+        }
+        paths.insert(path)
+        try make()
+    }
     func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
 
     /// Paths staged now (for tests).
@@ -44,7 +59,10 @@ public final class StagingRegistry: @unchecked Sendable {
     }
 
     private func interrupted(_ sig: Int32) -> Never {
-        let (staged, text) = lock.withLock { (paths, message) }
+        let (staged, text) = lock.withLock { () -> (Set<String>, String) in
+            interrupting = true
+            return (paths, message)
+        }
         for path in staged { Self.remove(path) }
         FileHandle.standardError.write(Data("\n\(text)\n".utf8))
         // _exit, not exit: the main thread is still running, and exit's handlers and static
