@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh --require
+# The Python venv first (cached after the first run): PythonPeerTests in the Swift suite use it.
+Scripts/python-setup.sh > /dev/null
 swift build --build-tests
 swift test --skip-build "$@"
 Scripts/test-python.sh
