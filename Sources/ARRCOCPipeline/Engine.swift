@@ -33,6 +33,15 @@ public struct Engine: Sendable {
                                              progress: progress)
     }
 
+    /// Decodes `video` once at the candidate rate and streams its features file to `path`
+    /// (atomically): what `arrcoc analyze` writes, with memory flat in the video's length.
+    /// - Parameter sha256: the file's digest when the caller already has it (saves a read).
+    public func analyze(video: String, to path: String, sha256: String? = nil) throws -> FeatureAnalyzer.Written {
+        let source = try VideoFileSource(path: video)
+        return try FeatureExtraction.analyze(sha256 == nil ? source.hashingInBackground() : source, config: config, sha256: sha256,
+                                             writingTo: path, progress: progress)
+    }
+
     /// Loads a features file and checks, by SHA-256, that it was made from `video`.
     public func features(at path: String, for video: String) throws -> FeatureSet {
         let features = try FeatureSet(contentsOf: path)

@@ -48,9 +48,9 @@ struct AnalyzeCommand: ParsableCommand {
         let engine = try Engine(config: settings, progress: TerminalProgress().handler)
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
         let output = try StagedOutput(path: out, kind: .featuresFile, force: force, inputs: [video] + (config.map { [$0] } ?? []))
-        let features = try engine.analyze(video: video)
-        try features.write(to: output.staging.path)
+        let written = try engine.analyze(video: video, to: output.staging.path)
         try output.commit()
-        printErr("wrote \(out): \(features.frameCount) frames × \(features.rows)×\(features.cols) cells × \(features.dimension) dims")
+        let a = written.info.analysis
+        printErr("wrote \(out): \(written.frameCount) frames × \(a.rows)×\(a.cols) cells × \(written.info.embedder.dimension) dims")
     }
 }

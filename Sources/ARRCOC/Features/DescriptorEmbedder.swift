@@ -40,13 +40,19 @@ public struct DescriptorEmbedder: Sendable, Equatable {
     /// almost no variance (noise) are not blown up.
     /// - Complexity: O(count · inputDimension²) for the covariance, O(inputDimension³) for the PCA.
     public static func fit(descriptors: [Float], inputDimension d0: Int, dimension: Int) throws -> DescriptorEmbedder {
-        let count = descriptors.count / d0
+        var centred = descriptors
+        return try fit(centring: &centred, inputDimension: d0, dimension: dimension)
+    }
+
+    /// `fit(descriptors:…)` on descriptors the caller gives up: they are centred in place, so a
+    /// large sample is held once (`FeatureAnalyzer`'s fit on its bounded sample of frames).
+    public static func fit(centring centred: inout [Float], inputDimension d0: Int, dimension: Int) throws -> DescriptorEmbedder {
+        let count = centred.count / d0
         guard count >= 2 else { throw FeatureError.tooFewCells(count: count) }
         let k = min(dimension, d0)
         var mean = [Double](repeating: 0, count: d0)
-        var centred = descriptors
         // Row by row, in the order the sums have always had (the features stay byte-identical).
-        descriptors.withUnsafeBufferPointer { x in
+        centred.withUnsafeBufferPointer { x in
             mean.withUnsafeMutableBufferPointer { m in
                 for i in 0..<count { for j in 0..<d0 { m[j] += Double(x[i &* d0 &+ j]) } }
                 for j in 0..<d0 { m[j] /= Double(count) }
@@ -90,8 +96,13 @@ public struct DescriptorEmbedder: Sendable, Equatable {
     /// Embeds `descriptors` (`count × inputDimension`) → `count × dimension`, each row unit length
     /// (a zero row stays zero).
     public func embed(_ descriptors: [Float]) throws -> [Float] {
-        let count = descriptors.count / inputDimension
         var centred = descriptors
+        return try embed(centring: &centred)
+    }
+
+    /// `embed(_:)` on descriptors the caller gives up (centred in place, no copy).
+    public func embed(centring centred: inout [Float]) throws -> [Float] {
+        let count = centred.count / inputDimension
         let d0 = inputDimension
         centred.withUnsafeMutableBufferPointer { x in
             mean.withUnsafeBufferPointer { m in

@@ -2,31 +2,58 @@ import Foundation
 
 /// Builds a `FeatureSet` from candidate frames handed in one at a time (in time order), with the
 /// built-in descriptor embedder: raw descriptors and cues per cell as frames arrive, then the
-/// PCA whitening fitted on all of the video's cells, then the embeddings.
+/// PCA whitening fitted on a bounded sample of the video's frames, then the embeddings.
 ///
 /// Describing a frame allocates nothing per cell (`DescriptorWorkspace`); the luminance planes
 /// of this frame and the previous one are two buffers reused in turn.
 ///
-/// Memory: 28 floats + 3 cues per cell per frame until `finish()` (≈ 45 KB per frame at 400 cells).
+/// Memory does not grow with the video: each frame's 28 raw values and 3 cues per cell go to
+/// anonymous scratch files (`SpillFile`) as it is described; the fit reads back at most
+/// `fitSampleCells` cells (`fitSample`); the embeddings are made chunk by chunk, either into the
+/// `FeatureSet` (`finish(source:candidateFPS:)`, which holds the features once) or straight into
+/// the features file (`finish(source:candidateFPS:writingTo:)`, which holds none of them).
 public final class FeatureAnalyzer {
     public let rows: Int
     public let cols: Int
     public let dimension: Int
     private var times: [Double] = []
-    private var descriptors: [Float] = []
-    private var information: [Float] = []
-    private var edges: [Float] = []
-    private var change: [Float] = []
+    private let spillDirectory: String?
+    private var spill: (descriptors: SpillFile, information: SpillFile, edges: SpillFile, change: SpillFile)? = nil
+    private var frameDescriptors: [Float]
+    private var frameInformation: [Float]
+    private var frameEdges: [Float]
+    private var frameChange: [Float]
     private var luminance: [Float] = []
     private var previousLuminance: [Float] = []
     private let workspace = DescriptorWorkspace()
+    /// Cells embedded per BLAS product (whole frames; at least one).
+    private let chunkCells: Int
+
+    /// The fit's sample bound, in cells: a video of at most this many cells (candidate frames ×
+    /// cells per frame; 1,800 frames = 15 minutes at 2 fps on the default 400-cell grid) is fitted
+    /// on all of them, exactly as before the bound existed; a longer one on `fitSample` frames.
+    /// 720,000 cells × 28 floats is 80 MB.
+    public static let fitSampleCells = 720_000
 
     /// - Parameters: rows, cols: the analysis grid (frames must be `cols·32 × rows·32`);
-    ///   dimension: embedding size after whitening (at most 28).
-    public init(rows: Int, cols: Int, dimension: Int) {
+    ///   dimension: embedding size after whitening (at most 28); spillDirectory: where the
+    ///   scratch files go (default `TMPDIR`; best on the output's file system).
+    public convenience init(rows: Int, cols: Int, dimension: Int, spillDirectory: String? = nil) {
+        self.init(rows: rows, cols: cols, dimension: dimension, spillDirectory: spillDirectory, chunkCells: 65_536)
+    }
+
+    /// `chunkCells` small in tests: the chunked embedding gives the bytes of one product.
+    init(rows: Int, cols: Int, dimension: Int, spillDirectory: String?, chunkCells: Int) {
         self.rows = rows
         self.cols = cols
         self.dimension = min(dimension, CellDescriptor.length)
+        self.spillDirectory = spillDirectory
+        self.chunkCells = chunkCells
+        let cells = rows * cols
+        frameDescriptors = [Float](repeating: 0, count: cells * CellDescriptor.length)
+        frameInformation = [Float](repeating: 0, count: cells)
+        frameEdges = frameInformation
+        frameChange = frameInformation
     }
 
     /// The frame size the analyzer expects.
@@ -38,16 +65,16 @@ public final class FeatureAnalyzer {
         guard image.width == frameSize.width, image.height == frameSize.height else {
             throw FeatureError.gridMismatch(expected: "\(frameSize.width)x\(frameSize.height) px", found: "\(image.width)x\(image.height) px")
         }
-        let cells = rows * cols, first = times.count * cells
-        descriptors.append(contentsOf: repeatElement(0, count: cells * CellDescriptor.length))
-        information.append(contentsOf: repeatElement(0, count: cells))
-        edges.append(contentsOf: repeatElement(0, count: cells))
-        change.append(contentsOf: repeatElement(0, count: cells))
+        let files = try spillFiles()
         CellDescriptor.luminance(image, into: &luminance)
         let hasPrevious = !times.isEmpty
         CellDescriptor.describe(
-            image, luminance: luminance, previous: hasPrevious ? previousLuminance : nil, workspace: workspace, firstCell: first,
-            descriptors: &descriptors, information: &information, edges: &edges, change: &change)
+            image, luminance: luminance, previous: hasPrevious ? previousLuminance : nil, workspace: workspace, firstCell: 0,
+            descriptors: &frameDescriptors, information: &frameInformation, edges: &frameEdges, change: &frameChange)
+        try frameDescriptors.withUnsafeBufferPointer { try files.descriptors.append($0) }
+        try frameInformation.withUnsafeBufferPointer { try files.information.append($0) }
+        try frameEdges.withUnsafeBufferPointer { try files.edges.append($0) }
+        try frameChange.withUnsafeBufferPointer { try files.change.append($0) }
         swap(&luminance, &previousLuminance)
         times.append(time)
     }
@@ -55,21 +82,69 @@ public final class FeatureAnalyzer {
     /// Frames added so far.
     public var frameCount: Int { times.count }
 
-    /// Fits the embedder on every cell and returns the features.
+    /// The frames (indices) the embedder is fitted on: all of them when `frames × cellsPerFrame`
+    /// is within `fitSampleCells`, else `fitSampleCells / cellsPerFrame` (at least 2) evenly
+    /// spaced ones, the first and the last included. Deterministic: it depends on the counts only.
+    public static func fitSample(frames: Int, cellsPerFrame: Int) -> [Int] {
+        let bound = max(2, fitSampleCells / max(cellsPerFrame, 1))
+        guard frames > bound else { return Array(0..<frames) }
+        return (0..<bound).map { k in k * (frames - 1) / (bound - 1) }
+    }
+
+    /// Fits the embedder on the sample and returns the features, held once in memory.
     public func finish(source: FeatureInfo.Source, candidateFPS: Double) throws -> FeatureSet {
-        guard !times.isEmpty else { throw FeatureError.noFrames(path: source.path) }
-        let embedder: DescriptorEmbedder
-        do {
-            embedder = try DescriptorEmbedder.fit(descriptors: descriptors, inputDimension: CellDescriptor.length, dimension: dimension)
-        } catch FeatureError.noVariation {
-            throw FeatureError.noVariation(path: source.path)
+        let (embedder, info, files) = try fit(source: source, candidateFPS: candidateFPS)
+        let cells = times.count * rows * cols
+        var embeddings = [Float](repeating: 0, count: cells * embedder.dimension)
+        try embeddings.withUnsafeMutableBufferPointer { out in
+            try embedChunks(embedder, files.descriptors) { first, chunk in
+                chunk.withUnsafeBufferPointer { c in
+                    (out.baseAddress! + first * embedder.dimension).update(from: c.baseAddress!, count: c.count)
+                }
+            }
         }
-        let embeddings = try embedder.embed(descriptors)
-        let info = FeatureInfo(
-            source: source, analysis: .init(candidateFPS: candidateFPS, rows: rows, cols: cols),
-            embedder: .init(name: DescriptorEmbedder.name, version: DescriptorEmbedder.version, dimension: embedder.dimension))
-        return FeatureSet(info: info, times: times, embeddings: embeddings, information: information, edges: edges,
-                          change: change, embedder: embedder)
+        return FeatureSet(info: info, times: times, embeddings: embeddings, information: try files.information.read(0..<cells),
+                          edges: try files.edges.read(0..<cells), change: try files.change.read(0..<cells), embedder: embedder)
+    }
+
+    /// What `finish(source:candidateFPS:writingTo:)` wrote.
+    public struct Written: Sendable {
+        public var info: FeatureInfo
+        public var frameCount: Int
+    }
+
+    /// Fits the embedder on the sample and streams the features file to `path` (atomically:
+    /// temporary name, then rename): the bytes `finish(source:candidateFPS:).write(to:)` gives,
+    /// without the features ever being in memory.
+    public func finish(source: FeatureInfo.Source, candidateFPS: Double, writingTo path: String) throws -> Written {
+        let (embedder, info, files) = try fit(source: source, candidateFPS: candidateFPS)
+        let layout = try FeatureSet.fileLayout(info: info, frames: times.count, cues: true, embedder: embedder)
+        let cells = times.count * rows * cols
+        try AtomicWrite.write(to: path) { temporary in
+            let stream = try SafetensorsStream(path: temporary, entries: layout.entries, metadata: layout.metadata)
+            func copy(_ file: SpillFile) throws {
+                var first = 0
+                while first < cells {
+                    let end = min(cells, first + chunkCells)
+                    try stream.append(try file.read(first..<end))
+                    first = end
+                }
+            }
+            for entry in stream.entries {
+                switch entry.name {
+                case "cue_change": try copy(files.change)
+                case "cue_edges": try copy(files.edges)
+                case "cue_information": try copy(files.information)
+                case "embedder_mean": try stream.append(embedder.mean)
+                case "embedder_projection": try stream.append(embedder.projection)
+                case "embeddings": try embedChunks(embedder, files.descriptors) { _, chunk in try stream.append(chunk) }
+                case "times_s": try stream.append(times)
+                default: throw FormatError.unwritable(path: path, reason: "no values for tensor '\(entry.name)'")
+                }
+            }
+            try stream.finish()
+        }
+        return Written(info: info, frameCount: times.count)
     }
 
     /// Raw descriptors of an image on its own grid (for query images), `cells × 28`.
@@ -78,5 +153,58 @@ public final class FeatureAnalyzer {
         var cues: [CellDescriptor.Cues] = []
         CellDescriptor.describe(image, luminance: CellDescriptor.luminance(image), previousLuminance: nil, descriptors: &d, cues: &cues)
         return d
+    }
+
+    private func spillFiles() throws -> (descriptors: SpillFile, information: SpillFile, edges: SpillFile, change: SpillFile) {
+        if let spill { return spill }
+        let made = (try SpillFile(directory: spillDirectory), try SpillFile(directory: spillDirectory),
+                    try SpillFile(directory: spillDirectory), try SpillFile(directory: spillDirectory))
+        spill = made
+        return made
+    }
+
+    /// The embedder fitted on `fitSample` frames, read back from the scratch file.
+    private func fit(source: FeatureInfo.Source, candidateFPS: Double)
+        throws -> (DescriptorEmbedder, FeatureInfo, (descriptors: SpillFile, information: SpillFile, edges: SpillFile, change: SpillFile))
+    {
+        guard !times.isEmpty, let files = spill else { throw FeatureError.noFrames(path: source.path) }
+        let cells = rows * cols, d0 = CellDescriptor.length, perFrame = cells * d0
+        let sample = Self.fitSample(frames: times.count, cellsPerFrame: cells)
+        var x = [Float](repeating: 0, count: sample.count * perFrame)
+        try x.withUnsafeMutableBufferPointer { out in
+            if sample.count == times.count {
+                try files.descriptors.read(0..<(times.count * perFrame), into: out)
+            } else {
+                for (k, f) in sample.enumerated() {
+                    try files.descriptors.read((f * perFrame)..<((f + 1) * perFrame),
+                                               into: UnsafeMutableBufferPointer(rebasing: out[(k * perFrame)..<((k + 1) * perFrame)]))
+                }
+            }
+        }
+        let embedder: DescriptorEmbedder
+        do {
+            embedder = try DescriptorEmbedder.fit(centring: &x, inputDimension: d0, dimension: dimension)
+        } catch FeatureError.noVariation {
+            throw FeatureError.noVariation(path: source.path)
+        }
+        let info = FeatureInfo(
+            source: source, analysis: .init(candidateFPS: candidateFPS, rows: rows, cols: cols),
+            embedder: .init(name: DescriptorEmbedder.name, version: DescriptorEmbedder.version, dimension: embedder.dimension))
+        return (embedder, info, files)
+    }
+
+    /// Embeds every cell, `chunkCells` (whole frames) at a time, handing on each chunk's
+    /// embeddings with the index of its first cell.
+    private func embedChunks(_ embedder: DescriptorEmbedder, _ descriptors: SpillFile,
+                             _ body: (_ firstCell: Int, _ embeddings: [Float]) throws -> Void) throws {
+        let cells = rows * cols, total = times.count * cells, d0 = CellDescriptor.length
+        let step = max(1, chunkCells / cells) * cells
+        var first = 0
+        while first < total {
+            let end = min(total, first + step)
+            var chunk = try descriptors.read((first * d0)..<(end * d0))
+            try body(first, try embedder.embed(centring: &chunk))
+            first = end
+        }
     }
 }

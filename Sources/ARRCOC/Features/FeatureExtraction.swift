@@ -16,10 +16,31 @@ public enum FeatureExtraction {
     public static func analyze(
         _ source: some FrameSource, config: CompressionConfig, sha256: String? = nil, progress: @escaping ProgressHandler = { _ in }
     ) throws -> FeatureSet {
+        let (analyzer, described) = try describe(source, config: config, sha256: sha256, spillDirectory: nil, progress: progress)
+        return try analyzer.finish(source: described, candidateFPS: config.analysis.candidateFPS)
+    }
+
+    /// Samples `source` once and streams its features file to `path` (atomically), holding
+    /// neither the descriptors nor the embeddings: memory does not grow with the video.
+    /// - Parameter spillDirectory: where the scratch files go (default: the directory of `path`).
+    public static func analyze(
+        _ source: some FrameSource, config: CompressionConfig, sha256: String? = nil, writingTo path: String,
+        spillDirectory: String? = nil, progress: @escaping ProgressHandler = { _ in }
+    ) throws -> FeatureAnalyzer.Written {
+        let folder = spillDirectory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let (analyzer, described) = try describe(source, config: config, sha256: sha256, spillDirectory: folder, progress: progress)
+        return try analyzer.finish(source: described, candidateFPS: config.analysis.candidateFPS, writingTo: path)
+    }
+
+    /// Decodes and describes every candidate frame (not yet embedded).
+    private static func describe(
+        _ source: some FrameSource, config: CompressionConfig, sha256: String?, spillDirectory: String?,
+        progress: @escaping ProgressHandler
+    ) throws -> (FeatureAnalyzer, FeatureInfo.Source) {
         let meta = try source.metadata()
         let grid = grid(width: meta.width, height: meta.height, config: config)
         let fps = config.analysis.candidateFPS
-        let analyzer = FeatureAnalyzer(rows: grid.h, cols: grid.w, dimension: config.analysis.embeddingDim)
+        let analyzer = FeatureAnalyzer(rows: grid.h, cols: grid.w, dimension: config.analysis.embeddingDim, spillDirectory: spillDirectory)
         let frames = meta.durationSeconds * fps
         let expected = frames.isFinite && frames >= 0 && frames < 1e9 ? Int(frames) + 1 : nil
         let name = URL(fileURLWithPath: meta.path).lastPathComponent
@@ -36,6 +57,6 @@ public enum FeatureExtraction {
         let described = FeatureInfo.Source(
             path: meta.path, sha256: digest, durationSeconds: meta.durationSeconds, fps: meta.fps,
             width: meta.width, height: meta.height, codec: meta.codec)
-        return try analyzer.finish(source: described, candidateFPS: fps)
+        return (analyzer, described)
     }
 }

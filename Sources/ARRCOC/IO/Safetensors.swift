@@ -106,11 +106,31 @@ public struct Safetensors: Sendable {
             throw bad("header length \(headerLength) exceeds the file size \(data.count)")
         }
         let headerData = data.subdata(in: 8..<(8 + Int(headerLength)))
+        let bodyStart = 8 + Int(headerLength)
+        let layout = try Self.parseHeader(headerData, bodyCount: data.count - bodyStart, path: path)
+        var tensors: [String: Tensor] = [:]
+        for (name, e) in layout.entries {
+            tensors[name] = Tensor(dtype: e.dtype, shape: e.shape, data: data.subdata(in: (bodyStart + e.offsets.lowerBound)..<(bodyStart + e.offsets.upperBound)))
+        }
+        self.init(tensors: tensors, metadata: layout.metadata)
+    }
+
+    /// Where one tensor's bytes are: type, shape and byte range within the data after the header.
+    struct Located: Sendable {
+        var dtype: DType
+        var shape: [Int]
+        var offsets: Range<Int>
+    }
+
+    /// Checks and parses the JSON header; `bodyCount` is the number of bytes after it.
+    static func parseHeader(_ headerData: Data, bodyCount: Int, path: String) throws(FormatError)
+        -> (entries: [String: Located], metadata: [String: String])
+    {
+        func bad(_ reason: String) -> FormatError { .malformed(path: path, format: "safetensors", reason: reason) }
         guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
             throw bad("the header is not a JSON object")
         }
-        let body = data.subdata(in: (8 + Int(headerLength))..<data.count)
-        var tensors: [String: Tensor] = [:]
+        var entries: [String: Located] = [:]
         var metadata: [String: String] = [:]
         for (name, value) in header {
             if name == "__metadata__" {
@@ -128,8 +148,8 @@ public struct Safetensors: Sendable {
                 throw bad("tensor '\(name)' has dtype \(dtypeName); arrcoc reads F32, F64, I64, I32, U8")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative dimension in shape \(shape)") }
-            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body.count else {
-                throw bad("tensor '\(name)' has offsets \(offsets) outside the \(body.count)-byte data")
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bodyCount else {
+                throw bad("tensor '\(name)' has offsets \(offsets) outside the \(bodyCount)-byte data")
             }
             guard let count = CheckedMath.product(shape), let expected = CheckedMath.product([count, dtype.size]) else {
                 throw bad("tensor '\(name)' of shape \(shape) has more elements than memory can address")
@@ -137,9 +157,9 @@ public struct Safetensors: Sendable {
             guard offsets[1] - offsets[0] == expected else {
                 throw bad("tensor '\(name)' of shape \(shape) \(dtypeName) needs \(expected) bytes, has \(offsets[1] - offsets[0])")
             }
-            tensors[name] = Tensor(dtype: dtype, shape: shape, data: body.subdata(in: offsets[0]..<offsets[1]))
+            entries[name] = Located(dtype: dtype, shape: shape, offsets: offsets[0]..<offsets[1])
         }
-        self.init(tensors: tensors, metadata: metadata)
+        return (entries, metadata)
     }
 
     /// Reads and parses the file at `path` (a regular file within `Limit.sideFileBytes`).

@@ -33,39 +33,17 @@ public struct SafetensorsWriter {
 
     /// Writes the file to `path` (a new file; the caller stages it).
     /// - Throws: `FormatError.unwritable` naming the path.
-    public func write(to path: String) throws(FormatError) {
-        let ordered = tensors.sorted { $0.key < $1.key }
-        let header = Safetensors.header(
-            ordered.map { (name: $0.key, dtype: $0.value.values.dtype, shape: $0.value.shape, bytes: $0.value.values.byteCount) },
-            metadata: metadata)
-        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
-            throw .unwritable(path: path, reason: "cannot create the file")
-        }
-        defer { try? file.close() }
-        do {
-            try file.write(contentsOf: header)
-            for (_, tensor) in ordered {
-                switch tensor.values {
-                case let .float32(v): try Self.write(v, to: file)
-                case let .int64(v): try Self.write(v, to: file)
-                }
-            }
-        } catch {
-            throw .unwritable(path: path, reason: error.localizedDescription)
-        }
-    }
-
-    /// Writes an array's bytes in chunks of at most 8 MiB (no whole copy).
-    private static func write<T>(_ values: [T], to file: FileHandle) throws {
-        try values.withUnsafeBytes { raw in
-            let chunk = 8 << 20
-            var offset = 0
-            while offset < raw.count {
-                let end = min(raw.count, offset + chunk)
-                try file.write(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<end]))
-                offset = end
+    public func write(to path: String) throws {
+        let stream = try SafetensorsStream(
+            path: path, entries: tensors.map { .init(name: $0.key, dtype: $0.value.values.dtype, shape: $0.value.shape) }, metadata: metadata)
+        for name in stream.entries.map(\.name) {
+            guard let tensor = tensors[name] else { continue }
+            switch tensor.values {
+            case let .float32(v): try stream.append(v)
+            case let .int64(v): try stream.append(v)
             }
         }
+        try stream.finish()
     }
 }
 
