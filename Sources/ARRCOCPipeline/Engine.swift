@@ -70,6 +70,22 @@ public struct Engine: Sendable {
                                 source: try VideoFileSource(path: video), progress: progress)
     }
 
+    /// `compress(video:features:query:budget:)` with the outputs written into `directory` (an
+    /// existing, staged directory; see `OutputWriter`) as the frames are decoded:
+    /// `pixel_values_videos` goes to `tensors.safetensors` block by block and is never held whole,
+    /// so memory does not grow with the budget. The result's `sequence.pixelValues` is empty (the
+    /// pixels are in the file; `Preview.load(directory:)` reads them back).
+    public func compress(video: String, features: FeatureSet, query: QueryInput, budget: Int, writingTo directory: URL) throws -> CompressionResult {
+        let plan = try Compressor.plan(features: features, query: query.query, config: config, budget: budget)
+        let (sequence, manifest) = try Compressor.layout(plan: plan, features: features, config: config, budget: budget, query: query.info)
+        let result = CompressionResult(sequence: sequence, manifest: manifest, scores: plan.scores)
+        let source = try VideoFileSource(path: video)
+        try OutputWriter.write(result, pixelRows: SequenceEmitter.pixelRowCount(cells: plan.cells), to: directory) { append in
+            try Compressor.pixelRows(plan: plan, features: features, source: source, progress: progress) { _, rows in try append(rows) }
+        }
+        return result
+    }
+
     /// The one-call form: analyse `video`, embed `queryImage`, compress under `budget`.
     public func compress(video: String, queryImage: String, budget: Int) throws -> CompressionResult {
         let features = try analyze(video: video)

@@ -122,9 +122,14 @@ struct CompressCommand: ParsableCommand {
         }
         let query = try queryEmbedding.map { try engine.query(embedding: $0, features: featureSet) }
             ?? engine.query(image: queryImage ?? "", features: featureSet, featuresPath: features)
-        let result = try engine.compress(video: video, features: featureSet, query: query, budget: budget)
-        try OutputWriter.write(result, to: output.staging)
-        if preview { try Preview.write(result, features: featureSet, heat: heat, to: output.staging) }
+        // pixel_values_videos streamed into the staged directory block by block.
+        let result = try engine.compress(video: video, features: featureSet, query: query, budget: budget, writingTo: output.staging)
+        if preview {
+            // The contact sheet draws from the pixel values: read back from the file just written.
+            let pixels = try Preview.load(directory: output.staging).pixelValues
+            let overlay = heat ? result.scores.map { Preview.heat(features: featureSet, scores: $0, manifest: result.manifest) } : nil
+            try Preview.write(manifest: result.manifest, pixelValues: pixels, heat: overlay, to: output.staging)
+        }
         if scores, let relevance = result.scores {
             try ScoresFile.write(relevance, features: featureSet, to: output.staging.appendingPathComponent("scores.safetensors").path)
         }

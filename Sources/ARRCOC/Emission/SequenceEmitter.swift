@@ -36,7 +36,8 @@ public struct EmittedSequence: Sendable {
     public var inputIDs: [Int64]
     /// `3 × L`, rows t, h, w (get_rope_index), starting at 0.
     public var positionIDs: [Int64]
-    /// `N × 1536`.
+    /// `N × 1536`. Empty when the pixels were streamed to a file instead
+    /// (`Engine.compress(video:features:query:budget:writingTo:)`, `SequenceEmitter.emitLayout`).
     public var pixelValues: [Float]
     /// `blocks × 3` in 16-px patch units, t = 1.
     public var gridTHW: [Int64]
@@ -63,14 +64,27 @@ public struct SequenceEmitter: Sendable {
     /// token then gets p + max(h, w). In select mode only the kept cells are emitted, each keeping
     /// its (row, col) on the full grid.
     public func emit(_ blocks: [EmissionBlock]) -> EmittedSequence {
+        var sequence = emitLayout(blocks: blocks.map(\.block), pixelGrids: blocks.map(\.pixelGrid), cells: blocks.map(\.cells))
+        // Sized once: appending block by block would regrow the largest array of the run (about
+        // 25 KB per token), holding an old and a new copy at each regrowth.
+        sequence.pixelValues.reserveCapacity(Self.pixelRowCount(cells: blocks.map(\.cells)) * QwenPatchLayout.rowLength)
+        for b in blocks { sequence.pixelValues += QwenPatchLayout.rows(frames: b.frames, grid: b.pixelGrid, cells: b.cells) }
+        return sequence
+    }
+
+    /// Rows of `pixel_values_videos` for blocks emitting `cells` (four 16-px patches per token).
+    public static func pixelRowCount(cells: [[Int]]) -> Int { cells.reduce(0) { $0 + $1.count } * 4 }
+
+    /// `emit(_:)` without the pixels (`pixelValues` is empty): text, ids, positions and grids
+    /// depend only on the blocks' times, grids and cells, so a writer can lay out the tensors
+    /// before any frame is decoded and stream `pixel_values_videos` block by block
+    /// (`QwenPatchLayout.rows` of each block, in order, is what `emit(_:)` appends).
+    public func emitLayout(blocks: [Block], pixelGrids: [THW], cells: [[Int]]) -> EmittedSequence {
+        precondition(blocks.count == pixelGrids.count && blocks.count == cells.count, "one grid and one cell list per block")
         var prompt = ""
         var exact = ""
         var ids: [Int64] = []
         var t: [Int64] = [], h: [Int64] = [], w: [Int64] = []
-        // Sized once: appending block by block would regrow the largest array of the run (about
-        // 25 KB per token), holding an old and a new copy at each regrowth.
-        var pixels: [Float] = []
-        pixels.reserveCapacity(blocks.reduce(0) { $0 + $1.cells.count } * 4 * QwenPatchLayout.rowLength)
         var grids: [Int64] = []
         var p: Int64 = 0
         func text(_ id: Int64) {
@@ -78,22 +92,22 @@ public struct SequenceEmitter: Sendable {
             t.append(p); h.append(p); w.append(p)
             p += 1
         }
-        for b in blocks {
-            let stamp = TimestampCost.text(seconds: b.block.time, format: format)
-            prompt += stamp + "<|vision_start|><|video_pad|>×\(b.cells.count)<|vision_end|>"
-            exact += stamp + "<|vision_start|>" + String(repeating: "<|video_pad|>", count: b.cells.count) + "<|vision_end|>"
-            TimestampCost.tokenIDs(seconds: b.block.time, format: format).forEach(text)
+        for (i, b) in blocks.enumerated() {
+            let grid = pixelGrids[i], kept = cells[i]
+            let stamp = TimestampCost.text(seconds: b.time, format: format)
+            prompt += stamp + "<|vision_start|><|video_pad|>×\(kept.count)<|vision_end|>"
+            exact += stamp + "<|vision_start|>" + String(repeating: "<|video_pad|>", count: kept.count) + "<|vision_end|>"
+            TimestampCost.tokenIDs(seconds: b.time, format: format).forEach(text)
             text(QwenTokens.visionStart)
-            for cell in b.cells {
-                let row = Int64(cell / b.pixelGrid.w), col = Int64(cell % b.pixelGrid.w)
+            for cell in kept {
+                let row = Int64(cell / grid.w), col = Int64(cell % grid.w)
                 ids.append(QwenTokens.videoPad)
                 t.append(p); h.append(p + row); w.append(p + col)
             }
-            p += Int64(max(b.pixelGrid.h, b.pixelGrid.w))
+            p += Int64(max(grid.h, grid.w))
             text(QwenTokens.visionEnd)
-            pixels += QwenPatchLayout.rows(frames: b.frames, grid: b.pixelGrid, cells: b.cells)
-            grids += [1, Int64(2 * b.pixelGrid.h), Int64(2 * b.pixelGrid.w)]
+            grids += [1, Int64(2 * grid.h), Int64(2 * grid.w)]
         }
-        return EmittedSequence(prompt: prompt, text: exact, inputIDs: ids, positionIDs: t + h + w, pixelValues: pixels, gridTHW: grids)
+        return EmittedSequence(prompt: prompt, text: exact, inputIDs: ids, positionIDs: t + h + w, pixelValues: [], gridTHW: grids)
     }
 }

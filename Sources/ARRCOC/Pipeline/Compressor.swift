@@ -67,15 +67,47 @@ public enum Compressor {
         progress: @escaping ProgressHandler = { _ in }
     ) throws -> CompressionResult {
         let plan = try plan(features: features, query: query.query, config: config, budget: budget)
-        var pixels: [PixelRequest: RGBImage] = [:]
+        var (sequence, manifest) = try layout(plan: plan, features: features, config: config, budget: budget, query: query.info)
+        // Each block's rows appended as soon as its frames are decoded: the pixel values are held
+        // once, the decoded frames only while a later block still needs them.
+        sequence.pixelValues.reserveCapacity(SequenceEmitter.pixelRowCount(cells: plan.cells) * QwenPatchLayout.rowLength)
+        try pixelRows(plan: plan, features: features, source: source, progress: progress) { _, rows in
+            sequence.pixelValues += rows
+        }
+        return CompressionResult(sequence: sequence, manifest: manifest, scores: plan.scores)
+    }
+
+    /// Decodes the plan's frames in one targeted pass over `source` and hands on each block's
+    /// rows of `pixel_values_videos` (`QwenPatchLayout.rows`), in block order, as soon as both of
+    /// its frames are decoded. A decoded frame is dropped once no later block needs it, so only
+    /// the frames of blocks not yet complete are held (requests and blocks are both in time order).
+    public static func pixelRows(
+        plan: CompressionPlan, features: FeatureSet, source: some FrameSource, progress: @escaping ProgressHandler = { _ in },
+        _ body: (_ block: Int, _ rows: [Float]) throws -> Void
+    ) throws {
+        let pairs = plan.allocation.blocks.indices.map { plan.requests(ofBlock: $0, features: features) }
+        var uses: [PixelRequest: Int] = [:]
+        for (a, b) in pairs {
+            uses[a, default: 0] += 1
+            uses[b, default: 0] += 1
+        }
+        var held: [PixelRequest: RGBImage] = [:]
+        var next = 0
         var counter = ProgressCounter(progress, task: "decoding \(plan.requests.count) chosen frames", total: plan.requests.count)
         try source.frames(plan.requests) { image in
-            pixels[plan.requests[counter.done]] = image
+            held[plan.requests[counter.done]] = image
             counter.advance()
+            while next < pairs.count, let fa = held[pairs[next].0], let fb = held[pairs[next].1] {
+                try body(next, QwenPatchLayout.rows(frames: (fa, fb), grid: plan.pixelGrids[next], cells: plan.cells[next]))
+                for r in [pairs[next].0, pairs[next].1] {
+                    uses[r, default: 1] -= 1
+                    if uses[r] == 0 { held[r] = nil }
+                }
+                next += 1
+            }
         }
         counter.finish()
-        let (sequence, manifest) = try emit(plan: plan, features: features, pixels: pixels, config: config, budget: budget, query: query.info)
-        return CompressionResult(sequence: sequence, manifest: manifest, scores: plan.scores)
+        guard next == pairs.count else { throw FeatureError.noFrames(path: features.info.source.path) }
     }
 
     /// Emits the sequence and the manifest, given the decoded pixels of every request.
@@ -91,8 +123,18 @@ public enum Compressor {
             }
             blocks.append(EmissionBlock(block: b, pixelGrid: plan.pixelGrids[i], cells: plan.cells[i], frames: (fa, fb)))
         }
+        var (sequence, manifest) = try layout(plan: plan, features: features, config: config, budget: budget, query: query)
+        sequence.pixelValues = SequenceEmitter(format: config.emission.format).emit(blocks).pixelValues
+        return (sequence, manifest)
+    }
+
+    /// The sequence without its pixels (`SequenceEmitter.emitLayout`) and the manifest: all that
+    /// the plan decides, known before any frame is decoded.
+    public static func layout(
+        plan: CompressionPlan, features: FeatureSet, config: CompressionConfig, budget: Int, query: Manifest.QueryInfo
+    ) throws -> (EmittedSequence, Manifest) {
         let format = config.emission.format
-        let sequence = SequenceEmitter(format: format).emit(blocks)
+        let sequence = SequenceEmitter(format: format).emitLayout(blocks: plan.allocation.blocks, pixelGrids: plan.pixelGrids, cells: plan.cells)
         let source = features.info.source
         let totalFrames = max(2, Int((source.durationSeconds * source.fps).rounded()))
         let reference = QwenVideoDefaults.plan(totalFrames: totalFrames, videoFPS: source.fps, width: source.width, height: source.height)

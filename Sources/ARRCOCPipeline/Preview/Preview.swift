@@ -56,7 +56,7 @@ public enum Preview {
         let manifestPath = directory.appendingPathComponent("manifest.json").path
         let manifest = try Manifest.load(path: manifestPath)
         let tensorsPath = directory.appendingPathComponent("tensors.safetensors").path
-        guard let pixels = try Safetensors(contentsOf: tensorsPath).tensors["pixel_values_videos"]?.floats else {
+        guard let pixels = try SafetensorsFile(path: tensorsPath).floats("pixel_values_videos") else {
             throw FormatError.missingTensor(path: tensorsPath, name: "pixel_values_videos")
         }
         return (manifest, pixels)
