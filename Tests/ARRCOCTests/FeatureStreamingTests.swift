@@ -1,0 +1,122 @@
+@testable import ARRCOC
+import Foundation
+import Testing
+
+/// Features streamed to and from disk keep the bytes of the in-memory path: the analyzer's
+/// scratch files, the chunked embedding, the streamed safetensors writer and the tensor-by-tensor
+/// reader all give what one array and one `Safetensors.serialized()` gave.
+struct FeatureStreamingTests {
+    static let source = FeatureInfo.Source(path: "synthetic", sha256: String(repeating: "0", count: 64), durationSeconds: 3.5,
+                                           fps: 2, width: 320, height: 192, codec: "rgb24")
+
+    static func analyzer(chunkCells: Int, wholeProductCells: Int = FeatureAnalyzer.fitSampleCells) throws -> FeatureAnalyzer {
+        let analyzer = FeatureAnalyzer(rows: 6, cols: 10, dimension: 24, spillDirectory: nil, chunkCells: chunkCells,
+                                       wholeProductCells: wholeProductCells)
+        for (i, frame) in FeatureGoldenTests.frames(count: 7).enumerated() { try analyzer.add(frame, time: Double(i) * 0.5) }
+        return analyzer
+    }
+
+    static func digest(_ data: Data) -> String {
+        var d = SHA256()
+        d.update(data)
+        return "\(d.finalize())"
+    }
+
+    @Test func theStreamedFeaturesFileHasTheRecordedBytes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-stream-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Within the fit's bound the embedding is one product whatever the chunk size.
+        for chunk in [1, 120, 65_536] {
+            let path = dir.appendingPathComponent("f\(chunk).safetensors").path
+            let written = try Self.analyzer(chunkCells: chunk).finish(source: Self.source, candidateFPS: 2, writingTo: path)
+            #expect(written.frameCount == 7 && written.info.embedder.dimension == 24)
+            #expect(Self.digest(try Data(contentsOf: URL(fileURLWithPath: path))) == FeatureGoldenTests.recorded, "chunk \(chunk)")
+            // The in-memory features, written streamed from their arrays, give the same bytes.
+            let inMemory = try Self.analyzer(chunkCells: chunk).finish(source: Self.source, candidateFPS: 2)
+            let again = dir.appendingPathComponent("m\(chunk).safetensors").path
+            try inMemory.write(to: again)
+            #expect(Self.digest(try Data(contentsOf: URL(fileURLWithPath: again))) == FeatureGoldenTests.recorded, "chunk \(chunk)")
+        }
+    }
+
+    /// Beyond the bound the embedding goes chunk by chunk (one frame, two frames): the same
+    /// embeddings up to the BLAS kernel's rounding, the same cues exactly.
+    @Test func chunkedEmbeddingMatchesOneProductWithinRounding() throws {
+        let whole = try Self.analyzer(chunkCells: 65_536).finish(source: Self.source, candidateFPS: 2)
+        for chunk in [1, 120] {
+            let chunked = try Self.analyzer(chunkCells: chunk, wholeProductCells: 0).finish(source: Self.source, candidateFPS: 2)
+            let worst = zip(whole.embeddings, chunked.embeddings).map { abs($0 - $1) }.max() ?? 1
+            #expect(chunked.embeddings.count == whole.embeddings.count && worst < 1e-5, "chunk \(chunk): \(worst)")
+            let cues = chunked.information == whole.information && chunked.edges == whole.edges && chunked.change == whole.change
+            #expect(cues && chunked.embedder == whole.embedder)
+        }
+    }
+
+    @Test func readingFromDiskGivesWhatParsingTheBytesGives() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-read-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("f.safetensors").path
+        _ = try Self.analyzer(chunkCells: 65_536).finish(source: Self.source, candidateFPS: 2, writingTo: path)
+        let fromDisk = try FeatureSet(contentsOf: path)
+        let fromBytes = try FeatureSet(data: try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+        let same = fromDisk.embeddings == fromBytes.embeddings && fromDisk.times == fromBytes.times
+            && fromDisk.information == fromBytes.information && fromDisk.edges == fromBytes.edges && fromDisk.change == fromBytes.change
+        #expect(same)
+        #expect(fromDisk.embedder == fromBytes.embedder && fromDisk.info == fromBytes.info)
+
+        // A truncated file is refused with the file named, from disk as from bytes.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cut = dir.appendingPathComponent("cut.safetensors").path
+        try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: cut))
+        #expect { try FeatureSet(contentsOf: cut) } throws: { "\($0.localizedDescription)".contains("cut.safetensors") }
+    }
+
+    @Test func fitSampleIsEveryFrameUpToTheBoundThenEvenlySpaced() {
+        let cells = 400, bound = FeatureAnalyzer.fitSampleCells / cells
+        #expect(FeatureAnalyzer.fitSample(frames: bound, cellsPerFrame: cells) == Array(0..<bound))
+        #expect(FeatureAnalyzer.fitSample(frames: 7, cellsPerFrame: 60) == Array(0..<7))
+        for frames in [bound + 1, 7_201, 72_001] {
+            let s = FeatureAnalyzer.fitSample(frames: frames, cellsPerFrame: cells)
+            #expect(s.count == bound && s.first == 0 && s.last == frames - 1)
+            #expect(zip(s, s.dropFirst()).allSatisfy { $0 < $1 })
+            #expect(s == FeatureAnalyzer.fitSample(frames: frames, cellsPerFrame: cells))
+        }
+        // A grid so large that one frame exceeds the bound still fits on two frames.
+        #expect(FeatureAnalyzer.fitSample(frames: 10, cellsPerFrame: 1_000_000) == [0, 9])
+    }
+
+    @Test func safetensorsStreamWritesTheBytesOfSerialized() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-sts-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = (0..<3000).map { Float($0) * 0.25 }, b: [Int64] = [1, -2, 3], c: [Double] = [0.5, 1.5]
+        let reference = Safetensors(tensors: ["a": .init(a, shape: [1000, 3]), "b": .init(b, shape: [3]), "c": .init(c, shape: [2]),
+                                              "empty": .init([Float](), shape: [0, 4])],
+                                    metadata: ["k": "v"]).serialized()
+        let path = dir.appendingPathComponent("s.safetensors").path
+        let stream = try SafetensorsStream(path: path, entries: [
+            .init(name: "c", dtype: .f64, shape: [2]), .init(name: "a", dtype: .f32, shape: [1000, 3]),
+            .init(name: "empty", dtype: .f32, shape: [0, 4]), .init(name: "b", dtype: .i64, shape: [3]),
+        ], metadata: ["k": "v"])
+        try stream.append(Array(a[..<1234]))
+        try stream.append(Array(a[1234...]))
+        try stream.append(b)
+        try stream.append(c)
+        try stream.finish()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == reference)
+
+        // Too few values, values of the wrong type, and values beyond the last tensor are errors.
+        let short = try SafetensorsStream(path: dir.appendingPathComponent("short").path,
+                                          entries: [.init(name: "x", dtype: .f32, shape: [4])])
+        try short.append([1, 2, 3] as [Float])
+        #expect(throws: FormatError.self) { try short.finish() }
+        let typed = try SafetensorsStream(path: dir.appendingPathComponent("typed").path,
+                                          entries: [.init(name: "x", dtype: .f32, shape: [1])])
+        #expect(throws: FormatError.self) { try typed.append([1] as [Int64]) }
+        let over = try SafetensorsStream(path: dir.appendingPathComponent("over").path,
+                                         entries: [.init(name: "x", dtype: .f32, shape: [1])])
+        #expect(throws: FormatError.self) { try over.append([1, 2] as [Float]) }
+    }
+}
