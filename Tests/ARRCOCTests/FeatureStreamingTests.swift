@@ -119,4 +119,24 @@ struct FeatureStreamingTests {
                                          entries: [.init(name: "x", dtype: .f32, shape: [1])])
         #expect(throws: FormatError.self) { try over.append([1, 2] as [Float]) }
     }
+
+    /// On a long video the scorer computes cell × query similarities a chunk of frames at a time:
+    /// the same maps as one product, up to the BLAS kernel's rounding.
+    @Test func similarityInFrameChunksMatchesOneProduct() throws {
+        let features = try Self.analyzer(chunkCells: 65_536).finish(source: Self.source, candidateFPS: 2)
+        let embedder = try #require(features.embedder)
+        let image = FeatureGoldenTests.frames(count: 2, width: 64, height: 64)[1]
+        let query = try Query(imageScales: [(FeatureAnalyzer.describe(image), THW(t: 1, h: 2, w: 2))], embedder: embedder, source: "q")
+        let scorer = OpponentProcessingScorer()
+        let whole = try scorer.score(features, query: query)
+        let reference = try scorer.score(features, query: query, wholeProductFloats: OpponentProcessingScorer.wholeProductFloats,
+                                         chunkFloats: OpponentProcessingScorer.chunkFloats)
+        #expect(whole.cells == reference.cells)
+        for chunkFloats in [1, 2 * 60 * query.count] {  // one frame, two frames per product
+            let chunked = try scorer.score(features, query: query, wholeProductFloats: 0, chunkFloats: chunkFloats)
+            let worst = zip(whole.similarity + whole.cells, chunked.similarity + chunked.cells).map { abs($0 - $1) }.max() ?? 1
+            let frames = zip(whole.frames, chunked.frames).map { abs($0 - $1) }.max() ?? 1
+            #expect(worst < 1e-5 && frames < 1e-5, "chunk \(chunkFloats): cells \(worst), frames \(frames)")
+        }
+    }
 }

@@ -8,7 +8,9 @@ import VideoDecoding
 //
 //   swift run -c release arrcoc-bench [--suite sampling|compress|analysis|all] [--runs N] [--work DIR]
 //   swift run -c release arrcoc-bench --suite analysis [--quick] [--only KIND] [--lengths 1,10,60] [--report DIR] [--long-runs N]
+//   swift run -c release arrcoc-bench --suite memory [--lengths 1,10,60,600] [--baseline OLD_ARRCOC] [--report DIR]
 //   Scripts/bench.sh   (the analysis suite with its report written into Docs/performance/)
+//   Scripts/bench.sh --memory [--baseline OLD_ARRCOC]   (the memory suite, Docs/performance/memory-table.md)
 
 struct Options {
     var runs = 5
@@ -27,6 +29,8 @@ struct Options {
     var longRuns = 1
     /// Analysis suite: only clips of these lengths in minutes (`--lengths 1,10`).
     var lengths: Set<Int>? = nil
+    /// Memory suite: an older arrcoc binary measured on the same commands (the reference).
+    var baseline: String? = nil
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
@@ -42,6 +46,7 @@ struct Options {
             case "--only": only = it.next()
             case "--report": report = it.next()
             case "--long-runs": longRuns = it.next().flatMap(Int.init) ?? longRuns
+            case "--baseline": baseline = it.next()
             case "--lengths": lengths = it.next().map { Set($0.split(separator: ",").compactMap { Int($0) }) }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
@@ -146,6 +151,7 @@ do {
     if options.suite == "compress" || options.suite == "all" { try compressBenchmark(options) }
     if options.suite == "analysis" || options.suite == "all" { try analysisBenchmark(options) }
     if options.suite == "breakdown" { try breakdownBenchmark(options) }
+    if options.suite == "memory" { try memoryBenchmark(options) }
 } catch {
     print("benchmark failed: \(error.localizedDescription)")
     exit(1)

@@ -23,40 +23,62 @@ import LinearAlgebra
 public struct OpponentProcessingScorer: FrameScorer {
     public var config: ScoringConfig
 
+    /// Similarities (cells × query vectors) computed in one product up to this many floats (64 MB).
+    static let wholeProductFloats = 16 << 20
+    /// Floats per chunk of frames beyond it (16 MB).
+    static let chunkFloats = 4 << 20
+
     public init(config: ScoringConfig = ScoringConfig()) {
         self.config = config
     }
 
     public func score(_ features: FeatureSet, query: Query) throws -> RelevanceScores {
+        try score(features, query: query, wholeProductFloats: Self.wholeProductFloats, chunkFloats: Self.chunkFloats)
+    }
+
+    /// `score(_:query:)` with the similarity product's chunking set (small in tests).
+    func score(_ features: FeatureSet, query: Query, wholeProductFloats: Int, chunkFloats: Int) throws -> RelevanceScores {
         let t = features.frameCount, cells = features.cellsPerFrame, d = features.dimension
         guard query.dimension == d else {
             throw FeatureError.dimensionMismatch(query: query.source, queryDimension: query.dimension, featuresDimension: d)
         }
         let n = t * cells
         // Participatory: max cosine over the query vectors (embeddings are unit rows).
-        let e = try Matrix<Float>(rows: n, columns: d, elements: features.embeddings)
-        let q = try Matrix<Float>(rows: query.count, columns: d, elements: query.vectors)
-        let sims = try BLAS.multiply(e, q, transposeB: true)
-        var participatory = [Float](repeating: 0, count: n)
-        sims.elements.withUnsafeBufferPointer { s in
-            for i in 0..<n {
-                var best = -Float.infinity
-                for j in 0..<query.count { best = max(best, s[i * query.count + j]) }
-                participatory[i] = best
-            }
-        }
         // Template matching in embedding space, at every scale of an image query: a window of
         // the image's grid slid over each frame scores the mean cosine of corresponding cells;
         // each cell keeps the best window covering it. Layout matters, so chance look-alike
         // cells do not; several scales find the needle whatever its size in the video.
         let templates = query.templates.filter { $0.grid.h <= features.rows && $0.grid.w <= features.cols }
-        if !templates.isEmpty {
-            var best = [Float](repeating: -1, count: n)
-            for template in templates {
-                let window = Self.windowMatch(sims.elements, queries: query.count, frames: t, rows: features.rows,
-                                              cols: features.cols, template: template)
-                for i in 0..<n { best[i] = max(best[i], window[i]) }
+        let q = try Matrix<Float>(rows: query.count, columns: d, elements: query.vectors)
+        var participatory = [Float](repeating: 0, count: n)
+        var best = [Float](repeating: -1, count: templates.isEmpty ? 0 : n)
+        // The cells × queries similarities in one BLAS product up to `wholeProductFloats` (the
+        // bytes of every earlier version), else frame chunks of about `chunkFloats`: an image query
+        // has one vector per cell per scale, so on a long video the whole product would be many
+        // times the embeddings' size.
+        let whole = n * query.count <= wholeProductFloats
+        let chunkFrames = whole ? max(t, 1) : max(1, chunkFloats / max(cells * query.count, 1))
+        var f0 = 0
+        while f0 < t {
+            let f1 = min(t, f0 + chunkFrames), first = f0 * cells, count = (f1 - f0) * cells
+            let e = whole ? try Matrix<Float>(rows: n, columns: d, elements: features.embeddings)
+                : try Matrix<Float>(rows: count, columns: d, elements: Array(features.embeddings[(first * d)..<((first + count) * d)]))
+            let sims = try BLAS.multiply(e, q, transposeB: true)
+            sims.elements.withUnsafeBufferPointer { s in
+                for i in 0..<count {
+                    var top = -Float.infinity
+                    for j in 0..<query.count { top = max(top, s[i * query.count + j]) }
+                    participatory[first + i] = top
+                }
             }
+            for template in templates {
+                let window = Self.windowMatch(sims.elements, queries: query.count, frames: f1 - f0, rows: features.rows,
+                                              cols: features.cols, template: template)
+                for i in 0..<count { best[first + i] = max(best[first + i], window[i]) }
+            }
+            f0 = f1
+        }
+        if !templates.isEmpty {
             for i in 0..<n { participatory[i] = max(best[i], 0.5 * participatory[i]) }
         }
         let similarity = participatory
@@ -83,16 +105,22 @@ public struct OpponentProcessingScorer: FrameScorer {
             }
         }
         Self.normalize(&standout)
+        // Each map blended into a normalised copy of a cue, which then takes its place: one map
+        // more per cue at most, never two.
         var perspectival = standout
         if var change = features.change {
             Self.normalize(&change)
-            for i in 0..<n { perspectival[i] = 0.5 * standout[i] + 0.5 * change[i] }
+            for i in 0..<n { change[i] = 0.5 * standout[i] + 0.5 * change[i] }
+            perspectival = change
         }
-        var propositional = [Float](repeating: 0, count: n)
+        var propositional: [Float]
         if var information = features.information, var edges = features.edges {
             Self.normalize(&information)
             Self.normalize(&edges)
-            for i in 0..<n { propositional[i] = 0.5 * information[i] + 0.5 * edges[i] }
+            for i in 0..<n { information[i] = 0.5 * information[i] + 0.5 * edges[i] }
+            propositional = information
+        } else {
+            propositional = [Float](repeating: 0, count: n)
         }
 
         // Opponent processing.
