@@ -3,6 +3,7 @@
 # ${ARRCOC_BENCH_DIR:-~/.cache/arrcoc/bench} (never committed). Existing files are kept.
 #
 #   Benchmarks/make-inputs.sh [--quick]     # --quick: no 60-minute clip
+#   Benchmarks/make-inputs.sh --coarse      # also the 60-minute needle haystack (`--suite coarse`)
 #
 # Content: cockatoo.mp4 + bigbuckbunny.mp4 (real video, from Scripts/fetch-samples.sh) joined
 # into a 19-second 1080p30 base, or lavfi testsrc2 with noise when the samples are missing.
@@ -16,7 +17,9 @@ set -euo pipefail
 dir=${ARRCOC_BENCH_DIR:-$HOME/.cache/arrcoc/bench}
 samples=${ARRCOC_SAMPLES:-$HOME/.cache/arrcoc/samples}
 quick=0
+coarse=0
 [[ ${1:-} == --quick ]] && quick=1
+[[ ${1:-} == --coarse ]] && coarse=1
 mkdir -p "$dir"
 ff=(ffmpeg -v error -nostdin -y)
 # One maker at a time (a second waits): two encoders writing one temporary file corrupt it.
@@ -85,7 +88,7 @@ done
 # keyframes, so exactly every 5 s), as real hour-long videos have one every 2–10 s, with a real
 # needle (a 160×160 crop of Megamind.avi, never in the background) pasted still during four
 # events of 6–12 s at different places and scales. Writes the clip, its truth file and the query.
-if (( ! quick )) && [[ -f $samples/Megamind.avi ]]; then
+if (( coarse )) && [[ -f $samples/Megamind.avi ]]; then
     src=$dir/h264-720p-ultrafast-g250-10fps-60m.mp4
     hay=$dir/haystack-h264-720p-ultrafast-g50-10fps-60m
     query=$dir/needle-megamind.png

@@ -24,6 +24,12 @@ struct CompressCommand: ParsableCommand {
               arrcoc compress clip.mp4 --query-image needle.png --budget 4096 --out out/
               arrcoc compress clip.mp4 --query-embedding q.npy --budget 2000 --features clip.features.safetensors --out out/
               arrcoc compress clip.mp4 --query-image needle.png --budget 4096 --strategy uniform --out ref/
+              arrcoc compress long.mp4 --query-image needle.png --budget 4096 --coarse-to-fine --out out/
+
+            With --coarse-to-fine (or --features naming a file from `analyze --coarse`), only \
+            keyframes are analysed first, then the candidate rate only in windows around the \
+            places the query is found (Docs/coarse-to-fine.md); --save-features then writes the \
+            coarse, query-independent features.
             """
     )
 
@@ -52,6 +58,9 @@ struct CompressCommand: ParsableCommand {
 
     @Option(name: .customLong("save-features"), help: "Also write the features computed here to this file.")
     var saveFeatures: String?
+
+    @Flag(name: .customLong("coarse-to-fine"), help: "Analyse keyframes first, then densely only around the places the query is found (long videos; needs --query-image or a coarse --features file).")
+    var coarseToFine = false
 
     @Option(help: "Allocation strategy: \(CompressionConfig.strategies.joined(separator: ", ")) (default arrcoc).")
     var strategy: String?
@@ -113,15 +122,20 @@ struct CompressCommand: ParsableCommand {
         }
 
         // Features: reused (same video, checked by SHA-256) or computed now.
-        let featureSet: FeatureSet
+        var featureSet: FeatureSet
         if let features {
             featureSet = try engine.features(at: features, for: video)
         } else {
-            featureSet = try engine.analyze(video: video)
+            featureSet = try coarseToFine ? engine.analyzeCoarse(video: video) : engine.analyze(video: video)
             if let savedFeatures { try featureSet.write(to: savedFeatures.staging.path) }
         }
         let query = try queryEmbedding.map { try engine.query(embedding: $0, features: featureSet) }
             ?? engine.query(image: queryImage ?? "", features: featureSet, featuresPath: features)
+        if coarseToFine || featureSet.info.analysis.pass == .coarse {
+            // The fine pass: the query's windows at the candidate rate, merged with the coarse frames.
+            featureSet = try engine.refine(video: video, coarse: featureSet, query: query, featuresPath: features)
+            printErr("coarse-to-fine: \(featureSet.info.analysis.windows?.count ?? 0) windows analysed densely, \(featureSet.frameCount) candidate frames")
+        }
         let result = try engine.compress(video: video, features: featureSet, query: query, budget: budget)
         try OutputWriter.write(result, to: output.staging)
         if preview { try Preview.write(result, features: featureSet, heat: heat, to: output.staging) }

@@ -8,6 +8,7 @@ import VideoDecoding
 //
 //   swift run -c release arrcoc-bench [--suite sampling|compress|analysis|all] [--runs N] [--work DIR]
 //   swift run -c release arrcoc-bench --suite analysis [--quick] [--only KIND] [--lengths 1,10,60] [--report DIR] [--long-runs N]
+//   swift run -c release arrcoc-bench --suite coarse [--report DIR] [--long-runs N]   (coarse-to-fine, 60-minute needle haystack)
 //   Scripts/bench.sh   (the analysis suite with its report written into Docs/performance/)
 
 struct Options {
@@ -146,6 +147,7 @@ do {
     if options.suite == "compress" || options.suite == "all" { try compressBenchmark(options) }
     if options.suite == "analysis" || options.suite == "all" { try analysisBenchmark(options) }
     if options.suite == "breakdown" { try breakdownBenchmark(options) }
+    if options.suite == "coarse" { try coarseBenchmark(options) }
 } catch {
     print("benchmark failed: \(error.localizedDescription)")
     exit(1)
