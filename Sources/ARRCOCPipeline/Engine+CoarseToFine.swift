@@ -24,6 +24,14 @@ extension Engine {
                                        featuresPath: featuresPath, progress: progress)
     }
 
+    /// Compresses `video` from coarse-to-fine `features` (`refine`): as `compress(video:features:
+    /// query:budget:)`, except that the chosen frames are fetched by seeking to the keyframe
+    /// before each (`VideoFileSource.seekingToFrames()`), so no step decodes the whole video.
+    public func compressRefined(video: String, features: FeatureSet, query: QueryInput, budget: Int) throws -> CompressionResult {
+        try Compressor.compress(features: features, query: query, config: config, budget: budget,
+                                source: try VideoFileSource(path: video).seekingToFrames(), progress: progress)
+    }
+
     /// The one-call form: coarse pass (or `coarse`, when given), query image embedded in its
     /// space, fine pass, compression under `budget`.
     public func compressCoarseToFine(
@@ -32,6 +40,6 @@ extension Engine {
         let coarse = try coarse ?? analyzeCoarse(video: video, options: options)
         let query = try query(image: queryImage, features: coarse)
         let merged = try refine(video: video, coarse: coarse, query: query, options: options)
-        return try compress(video: video, features: merged, query: query, budget: budget)
+        return try compressRefined(video: video, features: merged, query: query, budget: budget)
     }
 }

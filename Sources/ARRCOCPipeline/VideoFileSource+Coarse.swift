@@ -40,6 +40,16 @@ extension VideoFileSource: CoarseFrameSource {
         }
     }
 
+    /// This source, its `frames(_:)` seeking to the keyframe before each chosen frame that lies
+    /// beyond what was read (`FetchStrategy.automatic`) instead of decoding the whole video: what
+    /// coarse-to-fine compression emits from, so that no step decodes every frame. It trusts the
+    /// container's index, as the fine pass does.
+    public func seekingToFrames() -> VideoFileSource {
+        var copy = self
+        copy.fetchStrategy = .automatic
+        return copy
+    }
+
     private static func pending(_ decoded: DecodedFrame, _ converter: FrameConverter) -> PendingImage {
         PendingImage {
             let frame = try decoded.converted(with: converter)

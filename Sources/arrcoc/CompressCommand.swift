@@ -131,12 +131,16 @@ struct CompressCommand: ParsableCommand {
         }
         let query = try queryEmbedding.map { try engine.query(embedding: $0, features: featureSet) }
             ?? engine.query(image: queryImage ?? "", features: featureSet, featuresPath: features)
-        if coarseToFine || featureSet.info.analysis.pass == .coarse {
+        let refined = coarseToFine || featureSet.info.analysis.pass == .coarse
+        if refined {
             // The fine pass: the query's windows at the candidate rate, merged with the coarse frames.
             featureSet = try engine.refine(video: video, coarse: featureSet, query: query, featuresPath: features)
-            printErr("coarse-to-fine: \(featureSet.info.analysis.windows?.count ?? 0) windows analysed densely, \(featureSet.frameCount) candidate frames")
+            let windows = featureSet.info.analysis.windows ?? []
+            let spans = windows.map { String(format: "%.0f–%.0f s", $0[0], $0[1]) }.joined(separator: ", ")
+            printErr("coarse-to-fine: \(windows.count) windows analysed densely (\(spans)), \(featureSet.frameCount) candidate frames")
         }
-        let result = try engine.compress(video: video, features: featureSet, query: query, budget: budget)
+        let result = try refined ? engine.compressRefined(video: video, features: featureSet, query: query, budget: budget)
+            : engine.compress(video: video, features: featureSet, query: query, budget: budget)
         try OutputWriter.write(result, to: output.staging)
         if preview { try Preview.write(result, features: featureSet, heat: heat, to: output.staging) }
         if scores, let relevance = result.scores {

@@ -73,7 +73,7 @@ func coarseBenchmark(_ options: Options) throws {
         var r: [Double] = []
         for (name, features) in [("full", full), ("c2f", coarse)] {
             let dir = out + "/\(name)-\(budget)"
-            try Tool.measure([binary, "compress", video, "--query-image", query, "--budget", "\(budget)", "--features", features, "--force",
+            _ = try Tool.measure([binary, "compress", video, "--query-image", query, "--budget", "\(budget)", "--features", features, "--force",
                               "--out", dir], log: dir + ".log")
             let json = try Tool.capture([binary, "eval", "--truth", truthPath, "--manifest", dir + "/manifest.json", "--delta", "1", "--json"])
             let metrics = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]

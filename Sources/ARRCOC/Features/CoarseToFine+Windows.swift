@@ -13,9 +13,10 @@ extension CoarseToFine {
     }
 
     /// Where to look closely for `query`: the coarse frames whose query similarity stands out
-    /// most from their background, each widened to its neighbouring coarse frames (the moment
-    /// may reach anywhere up to them) plus `contextSeconds` on both sides; overlapping windows
-    /// merged, in time order.
+    /// most from their background, each grown over the consecutive coarse frames with at least
+    /// half its evidence (one moment seen on several keyframes), then widened to the coarse frames
+    /// just outside (the moment may reach anywhere up to them) plus `contextSeconds` on both
+    /// sides; overlapping windows merged, in time order.
     ///
     /// A frame's evidence is its raw query similarity (the mean of its best cells' cosine, as the
     /// scorer reads it) minus the median of the coarse frames within ±`backgroundSeconds`: a
@@ -47,8 +48,12 @@ extension CoarseToFine {
         var chosen: [Window] = []
         for f in order where evidence[f] > 0 && chosen.count < options.maxWindows {
             if chosen.contains(where: { $0.start <= times[f] && times[f] <= $0.end }) { continue }
-            let before = f > 0 ? times[f - 1] : 0
-            let after = f + 1 < t ? times[f + 1] : max(duration, times[f])
+            // The moment spans the neighbouring coarse frames with at least half this evidence.
+            var first = f, last = f
+            while first > 0, evidence[first - 1] >= 0.5 * evidence[f] { first -= 1 }
+            while last + 1 < t, evidence[last + 1] >= 0.5 * evidence[f] { last += 1 }
+            let before = first > 0 ? times[first - 1] : 0
+            let after = last + 1 < t ? times[last + 1] : max(duration, times[last])
             chosen.append(Window(start: max(0, before - options.contextSeconds),
                                  end: min(max(duration, times[f]), after + options.contextSeconds)))
         }
