@@ -47,9 +47,9 @@ extension VideoReader {
     }
 
     /// Decodes keyframes only and hands each on as a `DecodedFrame` (converted to RGB at `size`
-    /// by the consumer), at least `minimumSpacing` seconds apart: packets that are not keyframes,
-    /// and keyframes closer than that to the previous one handed on, never reach the decoder
-    /// (which also discards non-key frames, libavcodec `skip_frame = AVDISCARD_NONKEY`).
+    /// by the consumer), at least `minimumSpacing` seconds apart: packets that are not keyframes
+    /// (`AV_PKT_FLAG_KEY`), and keyframes closer than that to the previous one handed on, are
+    /// read from the file but never reach the decoder.
     ///
     /// Each keyframe decodes on its own (an IDR picture, or an intra frame), so this costs one
     /// intra decode per handed-on frame plus reading the packets. `framesDecoded` in the report
@@ -67,13 +67,11 @@ extension VideoReader {
         }
         let file = mediaFile
         rewindIfNeeded()
-        let decoder = file.decoder, stream = file.stream
-        decoder.pointee.skip_frame = AVDISCARD_NONKEY
-        stream.pointee.discard = AVDISCARD_NONKEY
-        defer {
-            decoder.pointee.skip_frame = AVDISCARD_DEFAULT
-            stream.pointee.discard = AVDISCARD_DEFAULT
-        }
+        // Keyframes are chosen here, from the packets' flags: neither the demuxer's discard
+        // (`AVDISCARD_NONKEY` makes the MP4 demuxer mis-time the packets it keeps: their
+        // composition offsets come from skipped samples, as `ffmpeg -discard nokey` shows) nor
+        // the decoder's `skip_frame` (which H.264 with B-frames mis-times too) is used.
+        let decoder = file.decoder
         guard let packet = av_packet_alloc(), let frame = av_frame_alloc() else {
             throw VideoError.unreadableData(path: file.path, reason: "out of memory")
         }
@@ -85,6 +83,7 @@ extension VideoReader {
         }
         var report = DecodeReport()
         var lastSent: Double? = nil
+        var sent: [Double] = []  // times of the keyframe packets sent and not yet seen decoded
         var lastTime: Double? = nil
         func receive() throws {
             while true {
@@ -96,12 +95,20 @@ extension VideoReader {
                 }
                 defer { av_frame_unref(frame) }
                 report.framesDecoded += 1
-                let pts = frame.pointee.best_effort_timestamp
+                let pts = frame.pointee.pts != arrcoc_nopts_value() ? frame.pointee.pts : frame.pointee.best_effort_timestamp
                 guard pts != arrcoc_nopts_value() else {
                     report.repairedTimestamps += 1
                     continue
                 }
-                let t = file.seconds(pts - file.startPts)
+                // Keyframes come out in the order they went in: each takes the time of the sent
+                // packet nearest its own label (within 0.5 s; a decoder's output timing may be a
+                // frame off); packets before it produced no frame.
+                var t = file.seconds(pts - file.startPts)
+                if let i = sent.prefix(8).indices.min(by: { abs(sent[$0] - t) < abs(sent[$1] - t) }), abs(sent[i] - t) <= 0.5 {
+                    if sent[i] != t { report.repairedTimestamps += 1 }
+                    t = sent[i]
+                    sent.removeFirst(i + 1)
+                }
                 if let p = lastTime, t <= p { continue }  // times must increase
                 lastTime = t
                 report.lastFrameTime = t
@@ -140,7 +147,10 @@ extension VideoReader {
             let pts = packet.pointee.pts != arrcoc_nopts_value() ? packet.pointee.pts : packet.pointee.dts
             let t = pts != arrcoc_nopts_value() ? file.seconds(pts - file.startPts) : nil
             if let t, let last = lastSent, t < last + minimumSpacing - 1e-6 { continue }
-            if let t { lastSent = t }
+            if let t {
+                lastSent = t
+                sent.append(t)
+            }
             try send(packet)
         }
         try send(nil)

@@ -9,7 +9,7 @@ import VideoDecoding
 /// - `arrcoc compress --query-image Q --budget B` (full analysis at 2 fps, then compression),
 /// - `arrcoc compress … --coarse-to-fine` (keyframes, then windows around the query),
 /// - the same from a cached coarse file (`--features coarse.safetensors`: the fine pass only),
-/// - the Python peer's full analysis (`peers/descriptor_peer.py`), and the ffmpeg decode floor;
+/// - the Python peer's full analysis (`peers/descriptor_peer.py`);
 ///
 /// then temporal recall@1 s (`arrcoc eval`) of full and coarse-to-fine at 1%, 3% and 10% of the
 /// Qwen3-VL default token count. Wall time, CPU and peak RSS from `/usr/bin/time`; `--long-runs N`
@@ -36,7 +36,6 @@ func coarseBenchmark(_ options: Options) throws {
     let shares = [0.01, 0.03, 0.10]
     let budgets = shares.map { max(1, Int((Double(reference) * $0).rounded())) }
     let timed = budgets[1]
-    let grid = TokenGrid.levels(width: info.width, height: info.height).last ?? THW(t: 1, h: 1, w: 1)
     let out = options.work + "/coarse-out"
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
@@ -46,7 +45,6 @@ func coarseBenchmark(_ options: Options) throws {
     if peer == nil { print("  (no Python with PyAV and numpy: the peer is left out; run Scripts/python-setup.sh)") }
     let full = out + "/full.features.safetensors", coarse = out + "/coarse.features.safetensors"
     let commands: [(name: String, arguments: [String])] = [
-        ("floor", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", video, "-vf", "fps=2,scale=\(grid.w * 32):\(grid.h * 32)", "-f", "null", "-"]),
         ("full", [binary, "compress", video, "--query-image", query, "--budget", "\(timed)", "--force", "--out", out + "/full-run",
                   "--save-features", full]),
         ("c2f", [binary, "compress", video, "--query-image", query, "--budget", "\(timed)", "--coarse-to-fine", "--force",
@@ -83,6 +81,13 @@ func coarseBenchmark(_ options: Options) throws {
         recall.append((share, budget, r[0], r[1]))
         print(String(format: "  %2.0f%% (%d tokens): temporal recall@1 s full %.3f, coarse-to-fine %.3f", share * 100, budget, r[0], r[1]))
     }
+    /// Seconds of a step, from the progress lines (`TASK: N in S s`) of the last run's log.
+    func step(_ log: String, _ prefix: String) -> Double? {
+        let text = (try? String(contentsOfFile: out + "/\(log).log", encoding: .utf8)) ?? ""
+        let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last { $0.hasPrefix(prefix) && $0.hasSuffix(" s") }
+        return line.flatMap { $0.split(separator: " ").dropLast().last }.flatMap { Double($0) }
+    }
+    func seconds(_ x: Double?) -> String { x.map { String(format: "%.1f s", $0) } ?? "–" }
     func med(_ name: String) -> Double { median((runs[name] ?? []).map(\.wall)) }
     func peak(_ name: String) -> Double { (runs[name] ?? []).map(\.peakMB).max() ?? 0 }
     func ratio(_ a: String, _ b: String) -> Double? {
@@ -105,8 +110,7 @@ func coarseBenchmark(_ options: Options) throws {
 
         | run | wall | peak RSS | ratio |
         |---|---|---|---|
-        | ffmpeg decode floor (2 fps, \(grid.w * 32)×\(grid.h * 32)) | \(String(format: "%.1f", med("floor"))) s | \(String(format: "%.0f", peak("floor"))) MB | reference for the floor |
-        | full: `compress --budget \(timed)` (analysis at 2 fps included) | \(String(format: "%.1f", med("full"))) s | \(String(format: "%.0f", peak("full"))) MB | \(String(format: "%.2f", ratio("full", "floor") ?? 0))× the floor |
+        | full: `compress --budget \(timed)` (analysis at 2 fps included) | \(String(format: "%.1f", med("full"))) s | \(String(format: "%.0f", peak("full"))) MB | reference |
         | coarse-to-fine: `compress --budget \(timed) --coarse-to-fine` | \(String(format: "%.1f", med("c2f"))) s | \(String(format: "%.0f", peak("c2f"))) MB | **\(String(format: "%.2f", ratio("full", "c2f") ?? 0))× faster than full** |
         | fine pass from the cached coarse file (`--features coarse`) | \(String(format: "%.1f", med("cached"))) s | \(String(format: "%.0f", peak("cached"))) MB | \(String(format: "%.2f", ratio("full", "cached") ?? 0))× faster than full |
 
@@ -115,6 +119,13 @@ func coarseBenchmark(_ options: Options) throws {
         md += "| Python peer: full analysis only (PyAV + numpy) | \(String(format: "%.1f", med("peer"))) s | \(String(format: "%.0f", peak("peer"))) MB | "
             + "coarse-to-fine **\(String(format: "%.2f", ratio("peer", "c2f") ?? 0))× faster** |\n"
     }
+    md += """
+
+        Steps (progress lines of the last round): full analysis \(seconds(step("full", "analysing"))), its emission fetch (streaming the \
+        whole file) \(seconds(step("full", "decoding"))); coarse pass \(seconds(step("c2f", "coarse pass"))), fine pass \
+        \(seconds(step("c2f", "fine pass"))), emission fetch (seeking) \(seconds(step("c2f", "decoding"))).
+
+        """
     md += "\n| budget | share of the default | recall@1 s full | recall@1 s coarse-to-fine | difference |\n|---|---|---|---|---|\n"
     for r in recall {
         md += String(format: "| %d | %.0f%% | %.3f | %.3f | %+.3f |\n", r.budget, r.share * 100, r.full, r.c2f, r.c2f - r.full)
