@@ -14,6 +14,7 @@ import VideoDecoding
         let sparse: String  // keyframes every 10 s
         let query: String
         let truth: Truth
+        let coarse: FeatureSet  // of `dense`, made once for the tests that only read it
     }
 
     static let fixture: Result<Fixture, Error> = Result {
@@ -30,7 +31,8 @@ import VideoDecoding
         }
         let dense = try make(50)
         let truth = Truth(video: dense, query: query, events: [.init(startSeconds: 17, endSeconds: 21, box: [420 / 640, 60 / 360, 96 / 640, 96 / 360])])
-        return Fixture(dense: dense, sparse: try make(250), query: query, truth: truth)
+        return Fixture(dense: dense, sparse: try make(250), query: query, truth: truth,
+                       coarse: try Engine(config: CompressionConfig()).analyzeCoarse(video: dense))
     }
 
     static func engine() throws -> Engine { try Engine(config: CompressionConfig()) }
@@ -38,7 +40,7 @@ import VideoDecoding
     @Test("the coarse pass decodes keyframes only, marks the file coarse, and is byte-identical run to run")
     func coarsePassIsKeyframes() throws {
         let f = try Self.fixture.get()
-        let coarse = try Self.engine().analyzeCoarse(video: f.dense)
+        let coarse = f.coarse
         #expect(coarse.info.analysis.pass == .coarse)
         let how = try #require(coarse.info.analysis.coarse)
         #expect(how.method == .keyframes)
@@ -73,7 +75,7 @@ import VideoDecoding
     @Test("the fine windows cover the needle, and the merged features keep coarse frames elsewhere, times increasing")
     func windowsCoverTheNeedle() throws {
         let f = try Self.fixture.get()
-        let coarse = try Self.engine().analyzeCoarse(video: f.dense)
+        let coarse = f.coarse
         let query = try Self.engine().query(image: f.query, features: coarse)
         var options = CoarseToFine.Options()
         options.maxWindows = 1
@@ -105,7 +107,7 @@ import VideoDecoding
         let f = try Self.fixture.get()
         let budget = 600
         let full = try Self.engine().compress(video: f.dense, queryImage: f.query, budget: budget)
-        let c2f = try Self.engine().compressCoarseToFine(video: f.dense, queryImage: f.query, budget: budget)
+        let c2f = try Self.engine().compressCoarseToFine(video: f.dense, queryImage: f.query, budget: budget, coarse: f.coarse)
         let a = try Evaluation.evaluate(manifest: full.manifest, truth: f.truth, delta: 1)
         let b = try Evaluation.evaluate(manifest: c2f.manifest, truth: f.truth, delta: 1)
         #expect(a.temporalRecall == 1, "full analysis finds the bunny: \(a)")
