@@ -3,6 +3,7 @@
 # ${ARRCOC_BENCH_DIR:-~/.cache/arrcoc/bench} (never committed). Existing files are kept.
 #
 #   Benchmarks/make-inputs.sh [--quick]     # --quick: no 60-minute clip
+#   Benchmarks/make-inputs.sh --coarse      # also the 60-minute needle haystack (`--suite coarse`)
 #
 # Content: cockatoo.mp4 + bigbuckbunny.mp4 (real video, from Scripts/fetch-samples.sh) joined
 # into a 19-second 1080p30 base, or lavfi testsrc2 with noise when the samples are missing.
@@ -16,7 +17,9 @@ set -euo pipefail
 dir=${ARRCOC_BENCH_DIR:-$HOME/.cache/arrcoc/bench}
 samples=${ARRCOC_SAMPLES:-$HOME/.cache/arrcoc/samples}
 quick=0
+coarse=0
 [[ ${1:-} == --quick ]] && quick=1
+[[ ${1:-} == --coarse ]] && coarse=1
 mkdir -p "$dir"
 ff=(ffmpeg -v error -nostdin -y)
 # One maker at a time (a second waits): two encoders writing one temporary file corrupt it.
@@ -79,3 +82,35 @@ for kind in $(printf '%s\n' "${!encode[@]}" | sort); do
         echo "$kind $minutes $out"
     done
 done
+
+# The coarse-to-fine input (`arrcoc-bench --suite coarse`, Docs/coarse-to-fine.md): the 60-minute
+# 720p 10 fps clip re-encoded with a keyframe every 5 s (GOP 50; ultrafast has no scene-cut
+# keyframes, so exactly every 5 s), as real hour-long videos have one every 2–10 s, with a real
+# needle (a 160×160 crop of Megamind.avi, never in the background) pasted still during four
+# events of 6–12 s at different places and scales. Writes the clip, its truth file and the query.
+if (( coarse )) && [[ -f $samples/Megamind.avi ]]; then
+    src=$dir/h264-720p-ultrafast-g250-10fps-60m.mp4
+    hay=$dir/haystack-h264-720p-ultrafast-g50-10fps-60m
+    query=$dir/needle-megamind.png
+    [[ -f $query ]] || "${ff[@]}" -ss 5.0 -i "$samples/Megamind.avi" -frames:v 1 -vf "crop=160:160:280:180" "$query"
+    # start end x y side (pixels of the 1280×720 frame)
+    events=("655 661 880 120 160" "1530 1538 200 420 128" "2405 2415 540 260 192" "3140 3152 1000 480 144")
+    if [[ ! -f $hay.mp4 || ! -f $hay.yaml ]]; then
+        graph="[1:v]split=${#events[@]}"
+        for ((i = 0; i < ${#events[@]}; i++)); do graph+="[s$i]"; done
+        last="0:v"
+        truth="video: \"$hay.mp4\"\nquery: \"$query\"\nevents:\n"
+        for ((i = 0; i < ${#events[@]}; i++)); do
+            read -r a b x y side <<< "${events[$i]}"
+            graph+=";[s$i]scale=$side:$side[n$i];[$last][n$i]overlay=$x:$y:enable='between(t,$a,$b)'[v$i]"
+            last="v$i"
+            truth+=$(printf '  - {start_s: %s, end_s: %s, box: [%.4f, %.4f, %.4f, %.4f]}' "$a" "$b" \
+                "$(bc -l <<< "$x/1280")" "$(bc -l <<< "$y/720")" "$(bc -l <<< "$side/1280")" "$(bc -l <<< "$side/720")")"\n"
+        done
+        "${ff[@]}" -i "$src" -i "$query" -filter_complex "$graph" -map "[$last]" -an \
+            -c:v libx264 -preset ultrafast -g 50 -pix_fmt yuv420p "$hay.tmp.mp4"
+        mv "$hay.tmp.mp4" "$hay.mp4"
+        printf "$truth" > "$hay.yaml"
+    fi
+    echo "haystack 60 $hay.mp4"
+fi

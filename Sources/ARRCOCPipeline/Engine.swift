@@ -76,10 +76,14 @@ public struct Engine: Sendable {
     /// so memory does not grow with the budget. The result's `sequence.pixelValues` is empty (the
     /// pixels are in the file; `Preview.load(directory:)` reads them back).
     public func compress(video: String, features: FeatureSet, query: QueryInput, budget: Int, writingTo directory: URL) throws -> CompressionResult {
+        try compress(source: try VideoFileSource(path: video), features: features, query: query, budget: budget, writingTo: directory)
+    }
+
+    /// The streaming compression from `source` (`compress(video:…writingTo:)`, `compressRefined`).
+    func compress(source: VideoFileSource, features: FeatureSet, query: QueryInput, budget: Int, writingTo directory: URL) throws -> CompressionResult {
         let plan = try Compressor.plan(features: features, query: query.query, config: config, budget: budget)
         let (sequence, manifest) = try Compressor.layout(plan: plan, features: features, config: config, budget: budget, query: query.info)
         let result = CompressionResult(sequence: sequence, manifest: manifest, scores: plan.scores)
-        let source = try VideoFileSource(path: video)
         try OutputWriter.write(result, pixelRows: SequenceEmitter.pixelRowCount(cells: plan.cells), to: directory) { append in
             try Compressor.pixelRows(plan: plan, features: features, source: source, progress: progress) { _, rows in try append(rows) }
         }

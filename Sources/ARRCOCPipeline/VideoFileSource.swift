@@ -9,6 +9,9 @@ public struct VideoFileSource: FrameSource, Sendable {
     public let path: String
     private let described: SourceMetadata
     private var digest: BackgroundDigest? = nil
+    /// How `frames(_:)` decodes: `.stream` (from the start, exact on every file) unless
+    /// `seekingToFrames()` chose `.automatic` (coarse-to-fine).
+    var fetchStrategy: FetchStrategy = .stream
 
     /// Opens `path` and reads its metadata. The header's duration is used when it can be
     /// trusted; packets are counted (one extra read of the file) only when there is none, or for
@@ -59,7 +62,7 @@ public struct VideoFileSource: FrameSource, Sendable {
             FrameRequest(time: $0.time, size: PixelSize(width: $0.width, height: $0.height),
                          crop: $0.region.map { FrameCrop(x: $0.x, y: $0.y, width: $0.w, height: $0.h) })
         }
-        try VideoReader(path: path).fetch(wanted) { frame in
+        try VideoReader(path: path).fetch(wanted, strategy: fetchStrategy) { frame in
             try body(RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb))
         }
     }

@@ -13,8 +13,14 @@ struct AnalyzeCommand: ParsableCommand {
             arrcoc's model-free embedder. The features file (safetensors, see Docs/features.md) is \
             reused by `compress --features` and by sweeps, so a video is analysed once.
 
-            Example:
+            With --coarse, only keyframes are decoded (or, when they lie more than 6 s apart, \
+            every frame is decoded and 0.5 fps described): a query-independent coarse features \
+            file (analysis.pass = coarse) for `compress --coarse-to-fine` on long videos \
+            (Docs/coarse-to-fine.md).
+
+            Examples:
               arrcoc analyze clip.mp4 --out clip.features.safetensors
+              arrcoc analyze long.mp4 --coarse --out long.coarse.safetensors
             """
     )
 
@@ -32,6 +38,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("candidate-fps"), help: "Candidate frames per second (overrides the config).")
     var candidateFPS: Double?
 
+    @Flag(help: "Coarse pass only: keyframes (or a low rate when they are sparse), for compress --coarse-to-fine.")
+    var coarse = false
+
     @Flag(help: "Replace FILE if it exists and is a features file arrcoc wrote.")
     var force = false
 
@@ -48,6 +57,15 @@ struct AnalyzeCommand: ParsableCommand {
         let engine = try Engine(config: settings, progress: TerminalProgress().handler)
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
         let output = try StagedOutput(path: out, kind: .featuresFile, force: force, inputs: [video] + (config.map { [$0] } ?? []))
+        if coarse {
+            // Keyframes only: a small file, built in memory.
+            let features = try engine.analyzeCoarse(video: video)
+            try features.write(to: output.staging.path)
+            try output.commit()
+            let how = features.info.analysis.coarse.map { " (coarse: \($0.method.rawValue), at most \(String(format: "%.1f", $0.largestGapSeconds)) s apart)" } ?? ""
+            printErr("wrote \(out): \(features.frameCount) frames × \(features.rows)×\(features.cols) cells × \(features.dimension) dims\(how)")
+            return
+        }
         let written = try engine.analyze(video: video, to: output.staging.path)
         try output.commit()
         let a = written.info.analysis

@@ -24,6 +24,12 @@ struct CompressCommand: ParsableCommand {
               arrcoc compress clip.mp4 --query-image needle.png --budget 4096 --out out/
               arrcoc compress clip.mp4 --query-embedding q.npy --budget 2000 --features clip.features.safetensors --out out/
               arrcoc compress clip.mp4 --query-image needle.png --budget 4096 --strategy uniform --out ref/
+              arrcoc compress long.mp4 --query-image needle.png --budget 4096 --coarse-to-fine --out out/
+
+            With --coarse-to-fine (or --features naming a file from `analyze --coarse`), only \
+            keyframes are analysed first, then the candidate rate only in windows around the \
+            places the query is found (Docs/coarse-to-fine.md); --save-features then writes the \
+            coarse, query-independent features.
             """
     )
 
@@ -52,6 +58,9 @@ struct CompressCommand: ParsableCommand {
 
     @Option(name: .customLong("save-features"), help: "Also write the features computed here to this file.")
     var saveFeatures: String?
+
+    @Flag(name: .customLong("coarse-to-fine"), help: "Analyse keyframes first, then densely only around the places the query is found (long videos; needs --query-image or a coarse --features file).")
+    var coarseToFine = false
 
     @Option(help: "Allocation strategy: \(CompressionConfig.strategies.joined(separator: ", ")) (default arrcoc).")
     var strategy: String?
@@ -113,17 +122,27 @@ struct CompressCommand: ParsableCommand {
         }
 
         // Features: reused (same video, checked by SHA-256) or computed now.
-        let featureSet: FeatureSet
+        var featureSet: FeatureSet
         if let features {
             featureSet = try engine.features(at: features, for: video)
         } else {
-            featureSet = try engine.analyze(video: video)
+            featureSet = try coarseToFine ? engine.analyzeCoarse(video: video) : engine.analyze(video: video)
             if let savedFeatures { try featureSet.write(to: savedFeatures.staging.path) }
         }
         let query = try queryEmbedding.map { try engine.query(embedding: $0, features: featureSet) }
             ?? engine.query(image: queryImage ?? "", features: featureSet, featuresPath: features)
+        let refined = coarseToFine || featureSet.info.analysis.pass == .coarse
+        if refined {
+            // The fine pass: the query's windows at the candidate rate, merged with the coarse frames.
+            featureSet = try engine.refine(video: video, coarse: featureSet, query: query, featuresPath: features)
+            let windows = featureSet.info.analysis.windows ?? []
+            let spans = windows.map { String(format: "%.0f–%.0f s", $0[0], $0[1]) }.joined(separator: ", ")
+            printErr("coarse-to-fine: \(windows.count) windows analysed densely (\(spans)), \(featureSet.frameCount) candidate frames")
+        }
         // pixel_values_videos streamed into the staged directory block by block.
-        let result = try engine.compress(video: video, features: featureSet, query: query, budget: budget, writingTo: output.staging)
+        let result = try refined
+            ? engine.compressRefined(video: video, features: featureSet, query: query, budget: budget, writingTo: output.staging)
+            : engine.compress(video: video, features: featureSet, query: query, budget: budget, writingTo: output.staging)
         if preview {
             // The contact sheet draws from the pixel values: read back from the file just written.
             let pixels = try Preview.load(directory: output.staging).pixelValues

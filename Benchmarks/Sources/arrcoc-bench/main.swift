@@ -9,6 +9,7 @@ import VideoDecoding
 //   swift run -c release arrcoc-bench [--suite sampling|compress|analysis|all] [--runs N] [--work DIR]
 //   swift run -c release arrcoc-bench --suite analysis [--quick] [--only KIND] [--lengths 1,10,60] [--report DIR] [--long-runs N]
 //   swift run -c release arrcoc-bench --suite memory [--lengths 1,10,60,600] [--baseline OLD_ARRCOC] [--report DIR]
+//   swift run -c release arrcoc-bench --suite coarse [--report DIR] [--long-runs N]   (coarse-to-fine, 60-minute needle haystack)
 //   Scripts/bench.sh   (the analysis suite with its report written into Docs/performance/)
 //   Scripts/bench.sh --memory [--baseline OLD_ARRCOC]   (the memory suite, Docs/performance/memory-table.md)
 
@@ -152,6 +153,7 @@ do {
     if options.suite == "analysis" || options.suite == "all" { try analysisBenchmark(options) }
     if options.suite == "breakdown" { try breakdownBenchmark(options) }
     if options.suite == "memory" { try memoryBenchmark(options) }
+    if options.suite == "coarse" { try coarseBenchmark(options) }
 } catch {
     print("benchmark failed: \(error.localizedDescription)")
     exit(1)

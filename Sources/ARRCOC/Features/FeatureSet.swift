@@ -35,6 +35,13 @@ public struct FeatureInfo: Codable, Sendable, Equatable {
         public var rows: Int
         public var cols: Int
         public var cellPixels: Int
+        /// Which pass made the frames (coarse-to-fine, Docs/coarse-to-fine.md); nil for a full
+        /// analysis at `candidateFPS`, and then absent from the file.
+        public var pass: Pass? = nil
+        /// How the coarse frames were chosen (coarse and coarse-to-fine files).
+        public var coarse: CoarsePass? = nil
+        /// The windows analysed densely, `[start_s, end_s]` each (coarse-to-fine files).
+        public var windows: [[Double]]? = nil
 
         public init(candidateFPS: Double, rows: Int, cols: Int, cellPixels: Int = 32) {
             self.candidateFPS = candidateFPS
@@ -44,7 +51,7 @@ public struct FeatureInfo: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case rows, cols
+            case rows, cols, pass, coarse, windows
             case candidateFPS = "candidate_fps"
             case cellPixels = "cell_px"
         }

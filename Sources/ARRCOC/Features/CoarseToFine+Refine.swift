@@ -1,0 +1,109 @@
+import Foundation
+
+extension CoarseToFine {
+    /// The fine pass: decodes the candidate grid (`analysis.candidate_fps`) inside `windows`
+    /// only (the source may seek to the keyframe before each window), describes those frames
+    /// and embeds them with the *coarse* features' fitted embedder, so that fine and coarse
+    /// embeddings live in one space and a query embedded for the coarse features fits both.
+    /// Coarse frames inside a window give way to the fine ones; the rest stay, for coverage.
+    ///
+    /// The result is one `FeatureSet`, times increasing (`analysis.pass = coarse-to-fine`,
+    /// `analysis.windows`), for the normal scorer, allocator and emitter. A fine frame's change
+    /// cue is read against the previous fine frame; the first of each window has none (0), as
+    /// the first frame of a full analysis.
+    /// - Throws: `CoarseToFineError` for features that are not a coarse pass or carry no
+    ///   embedder state; decoding errors.
+    public static func refine(
+        coarse: FeatureSet, windows: [Window], source: some CoarseFrameSource, config: CompressionConfig,
+        featuresPath: String? = nil, progress: @escaping ProgressHandler = { _ in }
+    ) throws -> FeatureSet {
+        let path = featuresPath ?? coarse.info.source.path
+        guard coarse.info.analysis.pass == .coarse else {
+            throw CoarseToFineError.notCoarse(path: path, pass: coarse.info.analysis.pass?.rawValue ?? "full")
+        }
+        guard let embedder = coarse.embedder else { throw CoarseToFineError.noEmbedderState(path: path) }
+        let fps = config.analysis.candidateFPS
+        let windows = merged(windows)
+        let wanted = gridTimes(in: windows, fps: fps)
+        let rows = coarse.rows, cols = coarse.cols, cells = rows * cols
+        let side = CellDescriptor.side
+        var times: [Double] = []
+        var descriptors: [Float] = [], information: [Float] = [], edges: [Float] = [], change: [Float] = []
+        var luminance: [Float] = [], previous: [Float] = []
+        var hasPrevious = false
+        let workspace = DescriptorWorkspace()
+        var counter = ProgressCounter(progress, task: "fine pass: \(windows.count) windows, \(wanted.count) frames at \(format(fps)) fps",
+                                      total: wanted.count)
+        try source.sampleTimes(wanted, width: cols * side, height: rows * side) { time, pending in
+            guard times.last.map({ time > $0 }) ?? true else { return }
+            let image = try pending.image()
+            guard image.width == cols * side, image.height == rows * side else {
+                throw FeatureError.gridMismatch(expected: "\(cols * side)x\(rows * side) px", found: "\(image.width)x\(image.height) px")
+            }
+            // A new window (more than one and a half candidate intervals since the last frame):
+            // no previous frame for the change cue.
+            if let last = times.last, time - last > 1.5 / fps { hasPrevious = false }
+            let first = times.count * cells
+            descriptors.append(contentsOf: repeatElement(0, count: cells * CellDescriptor.length))
+            information.append(contentsOf: repeatElement(0, count: cells))
+            edges.append(contentsOf: repeatElement(0, count: cells))
+            change.append(contentsOf: repeatElement(0, count: cells))
+            CellDescriptor.luminance(image, into: &luminance)
+            CellDescriptor.describe(image, luminance: luminance, previous: hasPrevious ? previous : nil, workspace: workspace, firstCell: first,
+                                    descriptors: &descriptors, information: &information, edges: &edges, change: &change)
+            swap(&luminance, &previous)
+            hasPrevious = true
+            times.append(time)
+            counter.advance()
+        }
+        counter.finish()
+        let embeddings = times.isEmpty ? [] : try embedder.embed(descriptors)
+        return merge(coarse: coarse, windows: windows, fine: (times, embeddings, information, edges, change), fps: fps)
+    }
+
+    /// Coarse frames outside the windows (half a candidate interval of margin) and the fine
+    /// frames, interleaved by time.
+    static func merge(
+        coarse: FeatureSet, windows: [Window], fine: (times: [Double], embeddings: [Float], information: [Float], edges: [Float], change: [Float]),
+        fps: Double
+    ) -> FeatureSet {
+        let cells = coarse.cellsPerFrame, d = coarse.dimension
+        let margin = 0.5 / fps
+        func inWindow(_ t: Double) -> Bool { windows.contains { t >= $0.start - margin && t <= $0.end + margin } }
+        var out = FeatureSet(info: coarse.info, times: [], embeddings: [], information: coarse.information == nil ? nil : [],
+                             edges: coarse.edges == nil ? nil : [], change: coarse.change == nil ? nil : [], embedder: coarse.embedder)
+        out.info.analysis.pass = .coarseToFine
+        out.info.analysis.candidateFPS = fps
+        out.info.analysis.windows = windows.map { [$0.start, $0.end] }
+        var c = 0, f = 0
+        let coarseTimes = coarse.times
+        while c < coarseTimes.count || f < fine.times.count {
+            if c < coarseTimes.count, inWindow(coarseTimes[c]) {
+                c += 1
+                continue
+            }
+            let takeCoarse = f >= fine.times.count || (c < coarseTimes.count && coarseTimes[c] < fine.times[f])
+            // Times must increase: a frame at or before the last one taken is dropped.
+            if let last = out.times.last, (takeCoarse ? coarseTimes[c] : fine.times[f]) <= last {
+                if takeCoarse { c += 1 } else { f += 1 }
+                continue
+            }
+            if takeCoarse {
+                out.times.append(coarseTimes[c])
+                out.embeddings.append(contentsOf: coarse.embeddings[(c * cells * d)..<((c + 1) * cells * d)])
+                if let x = coarse.information { out.information?.append(contentsOf: x[(c * cells)..<((c + 1) * cells)]) }
+                if let x = coarse.edges { out.edges?.append(contentsOf: x[(c * cells)..<((c + 1) * cells)]) }
+                if let x = coarse.change { out.change?.append(contentsOf: x[(c * cells)..<((c + 1) * cells)]) }
+                c += 1
+            } else {
+                out.times.append(fine.times[f])
+                out.embeddings.append(contentsOf: fine.embeddings[(f * cells * d)..<((f + 1) * cells * d)])
+                out.information?.append(contentsOf: fine.information[(f * cells)..<((f + 1) * cells)])
+                out.edges?.append(contentsOf: fine.edges[(f * cells)..<((f + 1) * cells)])
+                out.change?.append(contentsOf: fine.change[(f * cells)..<((f + 1) * cells)])
+                f += 1
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,149 @@
+import ARRCOC
+import ARRCOCPipeline
+import Foundation
+import Testing
+import TestSupport
+import VideoDecoding
+
+/// Coarse-to-fine analysis end to end on real video: cockatoo.mp4 looped to 30 s at 640×360,
+/// Big Buck Bunny's bunny (a crop of another real video) pasted from 17 to 21 s. One clip has a
+/// keyframe exactly every 2 s, the other every 10 s (too sparse: the low-rate fallback).
+@Suite(.serialized) struct CoarseToFineTests {
+    struct Fixture: Sendable {
+        let dense: String  // keyframes every 2 s
+        let sparse: String  // keyframes every 10 s
+        let query: String
+        let truth: Truth
+        let coarse: FeatureSet  // of `dense`, made once for the tests that only read it
+    }
+
+    static let fixture: Result<Fixture, Error> = Result {
+        let dir = TestClips.scratch("coarse-to-fine")
+        let query = dir.appendingPathComponent("bunny.png").path
+        try ExploreExploitTests.crop("bigbuckbunny.mp4", time: 2, x: 560, y: 200, w: 192, h: 192, brightness: 1, to: query)
+        func make(_ gop: Int) throws -> String {
+            let path = dir.appendingPathComponent("hay-g\(gop).mp4").path
+            try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-stream_loop", "2", "-i", try Samples.path("cockatoo.mp4"), "-i", query,
+                                          "-filter_complex", "[0:v]fps=25,scale=640:360[b];[1:v]scale=96:96[n];[b][n]overlay=420:60:enable='between(t,17,21)'",
+                                          "-t", "30", "-an", "-c:v", "libx264", "-preset", "veryfast", "-g", "\(gop)", "-keyint_min", "\(gop)",
+                                          "-sc_threshold", "0", "-pix_fmt", "yuv420p", path])
+            return path
+        }
+        let dense = try make(50)
+        let truth = Truth(video: dense, query: query, events: [.init(startSeconds: 17, endSeconds: 21, box: [420 / 640, 60 / 360, 96 / 640, 96 / 360])])
+        return Fixture(dense: dense, sparse: try make(250), query: query, truth: truth,
+                       coarse: try Engine(config: CompressionConfig()).analyzeCoarse(video: dense))
+    }
+
+    static func engine() throws -> Engine { try Engine(config: CompressionConfig()) }
+
+    @Test("the coarse pass decodes keyframes only, marks the file coarse, and is byte-identical run to run")
+    func coarsePassIsKeyframes() throws {
+        let f = try Self.fixture.get()
+        let coarse = f.coarse
+        #expect(coarse.info.analysis.pass == .coarse)
+        let how = try #require(coarse.info.analysis.coarse)
+        #expect(how.method == .keyframes)
+        #expect(how.keyframes == 15)
+        #expect(coarse.times.count == 15, "keyframes every 2 s of 30 s: \(coarse.times)")
+        // Keyframes every 50 frames; B-frames move their presentation times by a frame or two.
+        #expect(coarse.times.enumerated().allSatisfy { abs($1 - 2 * Double($0)) < 0.13 }, "\(coarse.times)")
+        #expect(abs(how.largestGapSeconds - 2) < 0.25)
+        let dir = TestClips.scratch("coarse-file")
+        let a = dir.appendingPathComponent("a.safetensors").path, b = dir.appendingPathComponent("b.safetensors").path
+        try coarse.write(to: a)
+        try Self.engine().analyzeCoarse(video: f.dense).write(to: b)
+        #expect(FileManager.default.contentsEqual(atPath: a, andPath: b))
+        let read = try FeatureSet(contentsOf: a)
+        #expect(read.info == coarse.info && read.embedder == coarse.embedder)
+    }
+
+    @Test("keyframes further apart than the limit: the low-rate pass, said in a progress note, none missed")
+    func sparseKeyframesFallBack() throws {
+        let f = try Self.fixture.get()
+        let notes = NoteLog()
+        let engine = try Engine(config: CompressionConfig(), progress: { if case let .note(text) = $0 { notes.append(text) } })
+        let coarse = try engine.analyzeCoarse(video: f.sparse)
+        let how = try #require(coarse.info.analysis.coarse)
+        #expect(how.method == .lowRate)
+        #expect(how.largestKeyframeGapSeconds.map { abs($0 - 10) < 0.25 } == true, "\(how)")
+        #expect(how.largestGapSeconds <= 2.05)
+        #expect(coarse.times.count == 15, "0.5 fps over 30 s: \(coarse.times)")
+        #expect(notes.all.contains { $0.contains("more than 6 s") }, "\(notes.all)")
+    }
+
+    @Test("the fine windows cover the needle, and the merged features keep coarse frames elsewhere, times increasing")
+    func windowsCoverTheNeedle() throws {
+        let f = try Self.fixture.get()
+        let coarse = f.coarse
+        let query = try Self.engine().query(image: f.query, features: coarse)
+        var options = CoarseToFine.Options()
+        options.maxWindows = 1
+        options.contextSeconds = 1
+        let windows = try CoarseToFine.windows(coarse: coarse, query: query.query, config: CompressionConfig(), options: options)
+        #expect(windows.count == 1)
+        let w = try #require(windows.first)
+        #expect(w.start <= 17 && w.end >= 21, "the needle is at 17–21 s; window \(w)")
+        #expect(w.end - w.start <= 10, "the needle's coarse frames, their neighbours and 1 s each side: \(w)")
+
+        let merged = try CoarseToFine.refine(coarse: coarse, windows: windows, source: try VideoFileSource(path: f.dense),
+                                             config: CompressionConfig())
+        #expect(merged.info.analysis.pass == .coarseToFine)
+        #expect(merged.info.analysis.windows == [[w.start, w.end]])
+        #expect(zip(merged.times, merged.times.dropFirst()).allSatisfy { $0 < $1 })
+        let inside = merged.times.filter { $0 >= w.start - 0.25 && $0 <= w.end + 0.25 }
+        #expect(inside.count == CoarseToFine.gridTimes(in: windows, fps: 2).count, "every candidate time in the window: \(inside)")
+        #expect(merged.times.filter { $0 < w.start - 0.25 || $0 > w.end + 0.25 }.count == coarse.times.filter { $0 < w.start - 0.25 || $0 > w.end + 0.25 }.count)
+        #expect(merged.embeddings.count == merged.frameCount * merged.cellsPerFrame * merged.dimension)
+        // A features file like any other: written, read back (validated), the same.
+        let path = TestClips.scratch("merged").appendingPathComponent("m.safetensors").path
+        try merged.write(to: path)
+        let read = try FeatureSet(contentsOf: path)
+        #expect(read.times == merged.times && read.info == merged.info)
+    }
+
+    @Test("temporal recall of coarse-to-fine equals full analysis at the same budget")
+    func recallMatchesFullAnalysis() throws {
+        let f = try Self.fixture.get()
+        let budget = 600
+        let full = try Self.engine().compress(video: f.dense, queryImage: f.query, budget: budget)
+        let c2f = try Self.engine().compressCoarseToFine(video: f.dense, queryImage: f.query, budget: budget, coarse: f.coarse)
+        let a = try Evaluation.evaluate(manifest: full.manifest, truth: f.truth, delta: 1)
+        let b = try Evaluation.evaluate(manifest: c2f.manifest, truth: f.truth, delta: 1)
+        #expect(a.temporalRecall == 1, "full analysis finds the bunny: \(a)")
+        #expect(b.temporalRecall == a.temporalRecall, "coarse-to-fine \(b.temporalRecall) vs full \(a.temporalRecall)")
+        #expect(c2f.manifest.totals.sequenceLength <= budget)
+    }
+
+    @Test("bad input: a full features file for the fine pass, options out of range, the CLI naming the file")
+    func errors() throws {
+        let f = try Self.fixture.get()
+        var config = CompressionConfig()
+        config.analysis.candidateFPS = 0.5
+        let full = try Engine(config: config).analyze(video: f.dense)
+        #expect(throws: CoarseToFineError.notCoarse(path: "full.safetensors", pass: "full")) {
+            try CoarseToFine.refine(coarse: full, windows: [], source: try VideoFileSource(path: f.dense), config: config, featuresPath: "full.safetensors")
+        }
+        var options = CoarseToFine.Options()
+        options.maxKeyframeGapSeconds = 0
+        #expect(throws: CoarseToFineError.invalidOption(name: "max_keyframe_gap_s", value: 0, expected: "0.1…600.0")) {
+            try Self.engine().analyzeCoarse(video: f.dense, options: options)
+        }
+        let dir = TestClips.scratch("c2f-cli")
+        let features = dir.appendingPathComponent("full.safetensors").path
+        try full.write(to: features)
+        let result = try CLIRunner.run(["compress", f.dense, "--query-image", f.query, "--budget", "500", "--coarse-to-fine",
+                                        "--features", features, "--out", dir.appendingPathComponent("out").path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("full.safetensors") && result.stderr.contains("analyze --coarse"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
+    }
+}
+
+/// Progress notes collected from any thread.
+final class NoteLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var notes: [String] = []
+    func append(_ note: String) { lock.withLock { notes.append(note) } }
+    var all: [String] { lock.withLock { notes } }
+}
