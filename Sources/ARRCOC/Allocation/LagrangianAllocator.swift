@@ -112,7 +112,10 @@ public struct LagrangianAllocator: BudgetAllocator {
         }
         var anchors: [Int] = []
         var committed = 0
-        let momentBudget = Int(Double(input.budget) * config.momentBudgetShare)
+        // Focus: a peaked query moves the floor's share of the budget to its moments.
+        let focus = config.focus * input.peaked
+        let floorShare = config.floorBudgetShare * (1 - focus)
+        let momentBudget = Int(Double(input.budget) * min(1, config.momentBudgetShare + config.floorBudgetShare * focus))
         for u in Self.momentAnchors(contrast, threshold: config.momentThreshold).map({ $0 / 2 }) where !anchors.contains(u) {
             // The strongest moment may use the whole budget; the others share `moment_budget_share`.
             if committed + pairCost(u) <= (anchors.isEmpty ? input.budget : momentBudget) {
@@ -127,9 +130,12 @@ public struct LagrangianAllocator: BudgetAllocator {
         // the floor with it, towards even coverage of the whole video.
         let cheapest = { (frame: Int) in input.levels[0].product + TimestampCost.overhead(seconds: input.times[frame], format: input.format) }
         let perBlock = cheapest(input.times.count - 1)
-        let share = config.floorBudgetShare + explore * (1 - config.floorBudgetShare)
-        let room = min(input.budget - committed, max(Int(Double(input.budget) * share), perBlock))
-        let fit = room / perBlock
+        let share = floorShare + explore * (1 - floorShare)
+        // The floor keeps at least one block, unless focus left it less than half a block.
+        let floorTokens = Int(Double(input.budget) * share)
+        let keepOne = focus == 0 || 2 * floorTokens >= perBlock
+        let room = min(input.budget - committed, keepOne ? max(floorTokens, perBlock) : floorTokens)
+        let fit = max(0, room) / perBlock
         var floor = Self.floorFrames(input).filter { !anchors.contains($0 / 2) }
         if explore > 0 {
             // Exploring: as many evenly spaced blocks as the floor's share holds, blended with the
