@@ -97,8 +97,11 @@ public struct LagrangianAllocator: BudgetAllocator {
 
         // Relevance above the video's typical frame (background → 0, best → 1), trusted as far as
         // the query is peaked, spread around peaks (dense windows), then per unit.
+        let focus = config.focus * input.peaked
         let contrast = Self.contrast(input.relevance).map { $0 * trust }
-        let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds)
+        // Focused, the dense window narrows (to half at full focus): a peaked query's own frames
+        // say where it is, and the tokens the window's edges would take stay on the moment.
+        let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds * (1 - 0.5 * focus))
         let value = (0..<units).map { u in input.unitFrames(u).map { spread[$0] }.max() ?? 0 }
 
         // Every distinct relevant moment (a run of candidate frames whose relevance is at least
@@ -113,7 +116,6 @@ public struct LagrangianAllocator: BudgetAllocator {
         var anchors: [Int] = []
         var committed = 0
         // Focus: a peaked query moves the floor's share of the budget to its moments.
-        let focus = config.focus * input.peaked
         let floorShare = config.floorBudgetShare * (1 - focus)
         let momentBudget = Int(Double(input.budget) * min(1, config.momentBudgetShare + config.floorBudgetShare * focus))
         for u in Self.momentAnchors(contrast, threshold: config.momentThreshold).map({ $0 / 2 }) where !anchors.contains(u) {
