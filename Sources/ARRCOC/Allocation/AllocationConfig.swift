@@ -39,7 +39,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// Zoom blocks: a block may show a cell-aligned region of its frames, aspect kept, at up to
     /// `zoom_max_upscale` × the source's native resolution (ViCrop, "MLLMs know where to look",
     /// ICLR 2025: cropping to the relevant region is what recovers small details).
-    public var zoom = ZoomMode.replace
+    public var zoom = ZoomMode.both
     /// Fewest vision tokens of a zoom block (a region is small, so its grid may be too).
     public var zoomMinTokens = 16
     /// Most source pixels a zoom grid's side may ask for, per source pixel: 1 = never above
