@@ -25,7 +25,9 @@ import Foundation
 /// moment seen before any gets a second look (the strongest always, the others within
 /// `moment_budget_share` of the budget, so a query that resembles many moments does not crowd out
 /// the best); then the sparse floor (a block every `sparse_interval_s`), thinned evenly to
-/// `floor_budget_share` of the budget. The rest is the Lagrangian's.
+/// `floor_budget_share` of the budget. The rest is the Lagrangian's. A peaked query (the scorer's
+/// exploit e, `AllocationInput.peaked`) moves the floor's share to its moments as far as
+/// `focus`·e says, and narrows the dense window (see `problem`).
 ///
 /// Zoom blocks (`allocation.zoom`, resize mode): a moment's unit also offers regions of its
 /// frames around the relevant cells, priced by the tokens they land on those cells and the
