@@ -72,9 +72,13 @@ crop bike bikes.mp4 4.0 256 72 128 128
 crop walkers vtest.avi 10.0 320 200 128 160
 crop screen display-dual-monitors.webm 10.0 96 96 160 120
 crop megamind Megamind.avi 5.0 280 180 160 160
+# The scorer miss: two pedestrians of vtest itself, 128×160, at a time (4 s) outside the
+# background's cut (10–70 s), pasted on the same busy scene at native size.
+crop pedestrians vtest.avi 4.0 544 200 128 160
 
 needle bunny 1.00;    needle cockatoo 0.90; needle bike 1.10
 needle walkers 0.85;  needle screen 1.15;   needle megamind 1.15
+needle pedestrians 1.00
 
 # Tuning clips (scorer changes may be tried on these): the rest are held out.
 clip tune-cockatoo-bunny cockatoo.mp4 bunny 1.0 0 1
@@ -86,4 +90,5 @@ clip held-screen-bike display-dual-monitors.webm bike 1.5 0 5
 clip held-megamind-screen Megamind.avi screen 0.5 1 6
 clip held-bunny-megamind bigbuckbunny.mp4 megamind 1.0 0 7
 clip held-cockatoo-walkers cockatoo.mp4 walkers 0.5 1 8
+clip held-vtest-pedestrians vtest.avi pedestrians 1.0 0 9
 echo "real needles in $OUT/clips" >&2

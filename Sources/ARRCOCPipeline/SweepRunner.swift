@@ -11,6 +11,9 @@ public final class SweepRunner: @unchecked Sendable {
     public let out: URL
     public let shard: Shard
     public let jobs: Int
+    /// Another sweep's output directory whose analysis (cache/ features, clips/ haystacks) is
+    /// reused read-only: what it lacks is computed into `out`, never into it.
+    public let sharedCache: URL?
     private let progress: ProgressHandler
     private let lock = NSLock()
     private var journal: FileHandle? = nil
@@ -28,14 +31,31 @@ public final class SweepRunner: @unchecked Sendable {
     ///   - shard: this process's share: whole videos, each analysed in one shard only (`Shard`).
     ///   - jobs: runs evaluated in parallel.
     ///   - progress: runs done, and notes (video ready, failures); from any thread.
+    ///   - sharedCache: another sweep's output directory to reuse the analysis of, read-only
+    ///     (`sweep --cache`); checked by `checkSharedCache`.
     public init(config: SweepConfig, configText: String, out: URL, shard: Shard = .all, jobs: Int = 1,
-                progress: @escaping ProgressHandler = { _ in }) {
+                sharedCache: URL? = nil, progress: @escaping ProgressHandler = { _ in }) {
         self.config = config
         self.configText = configText
         self.out = out
         self.shard = shard
         self.jobs = max(1, jobs)
+        self.sharedCache = sharedCache
         self.progress = progress
+    }
+
+    /// `dir` must be another sweep's output directory (it holds `cache/`), not `out` itself.
+    /// - Throws: `ConfigError` naming `--cache` and the directory.
+    public static func checkSharedCache(_ dir: URL, out: URL) throws {
+        let expected = "another sweep's output directory (holding cache/), not the --out directory"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("cache").path, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            throw ConfigError.invalidValue(key: "--cache", value: dir.path, expected: expected)
+        }
+        guard dir.standardizedFileURL.resolvingSymlinksInPath() != out.standardizedFileURL.resolvingSymlinksInPath() else {
+            throw ConfigError.invalidValue(key: "--cache", value: "\(dir.path) (the --out directory)", expected: expected)
+        }
     }
 
     /// Names of the dataset's videos, in order, with how to make each.
@@ -62,6 +82,7 @@ public final class SweepRunner: @unchecked Sendable {
         let fm = FileManager.default
         let configCopy = out.appendingPathComponent("sweep.yaml")
         try Self.checkResumable(out, configText: configText)
+        if let sharedCache { try Self.checkSharedCache(sharedCache, out: out) }
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
         try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data(configText.utf8), to: configCopy.path)
@@ -143,6 +164,16 @@ public final class SweepRunner: @unchecked Sendable {
             video = clips.appendingPathComponent("\(name).mp4").path
             let truthPath = clips.appendingPathComponent("\(name).yaml").path
             truthFile = truthPath
+            let sharedClips = sharedCache?.appendingPathComponent("clips")
+            if !fm.fileExists(atPath: video), let sharedClips,
+               fm.fileExists(atPath: sharedClips.appendingPathComponent("\(name).mp4").path),
+               fm.fileExists(atPath: sharedClips.appendingPathComponent("\(name).yaml").path) {
+                // The shared sweep made this clip from the same recipe: copy it (never move or link).
+                for file in ["\(name).mp4", "\(name).yaml"] {
+                    try AtomicWrite.write(try Data(contentsOf: sharedClips.appendingPathComponent(file)), to: clips.appendingPathComponent(file).path)
+                }
+                if spec.needle == "builtin" { _ = try HaystackBuilder.builtinNeedle(in: clips) }  // the truth's query, beside it
+            }
             if fm.fileExists(atPath: video), fm.fileExists(atPath: truthPath) {
                 truth = try Truth.load(path: truthPath)
             } else {
@@ -170,9 +201,13 @@ public final class SweepRunner: @unchecked Sendable {
         let sha = try SHA256.hexDigest(ofFile: video)
         let a = config.base
         let cacheName = "\(sha.prefix(16))-fps\(SweepRow.number(a.analysis.candidateFPS))-d\(a.analysis.embeddingDim)-t\(a.allocation.minTokens)-\(a.allocation.maxTokens).safetensors"
-        let cached = cache.appendingPathComponent(cacheName).path
+        var cached = cache.appendingPathComponent(cacheName).path
         let features: FeatureSet
-        if fm.fileExists(atPath: cached) {
+        if let shared = sharedCache?.appendingPathComponent("cache").appendingPathComponent(cacheName).path,
+           !fm.fileExists(atPath: cached), fm.fileExists(atPath: shared) {
+            features = try FeatureSet(contentsOf: shared)  // read-only: nothing is written there
+            cached = shared
+        } else if fm.fileExists(atPath: cached) {
             features = try FeatureSet(contentsOf: cached)
         } else {
             features = try Engine(config: a).analyze(video: video, sha256: sha)

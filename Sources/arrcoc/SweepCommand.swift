@@ -12,11 +12,14 @@ struct SweepCommand: ParsableCommand {
             settings); every budget × strategy × parameters × format × mode × δ then only \
             allocates and scores, on all cores. Results are appended to DIR/results.partial.csv as \
             runs finish, so an interrupted sweep resumes where it stopped; at the end DIR gets \
-            results.csv, summary.md and recall-vs-budget.svg. See Docs/evaluation.md.
+            results.csv, summary.md and recall-vs-budget.svg. --cache DIR reuses another \
+            sweep's analysis read-only (a config experiment then only allocates and scores). See \
+            Docs/evaluation.md.
 
             Examples:
               arrcoc sweep Configs/quick.yaml --out sweeps/quick
               arrcoc sweep Configs/needle-sweep.yaml --out part --shard 2/8
+              arrcoc sweep tweaked.yaml --out sweeps/tweaked --cache sweeps/real-needles
               arrcoc sweep merge part0 part1 part2 --out all
             """,
         subcommands: [SweepRunCommand.self, SweepMergeCommand.self],
@@ -34,6 +37,9 @@ struct SweepRunCommand: ParsableCommand {
 
     @Option(help: "Output directory (created, or resumed if it holds this sweep).")
     var out: String
+
+    @Option(help: ArgumentHelp("Reuse another sweep's analysis (its cache/ features and clips/ haystacks), read-only: only what it lacks is computed, into --out.", valueName: "dir"))
+    var cache: String?
 
     @OptionGroup var sharding: ShardOptions
 
@@ -55,6 +61,7 @@ struct SweepRunCommand: ParsableCommand {
         }
         let runner = SweepRunner(config: sweep, configText: text, out: URL(fileURLWithPath: out), shard: shard,
                                  jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                 sharedCache: cache.map { URL(fileURLWithPath: $0) },
                                  progress: TerminalProgress().handler)
         // Interrupted: every finished run is already a whole line of the journal; say how to resume.
         StagingRegistry.shared.installSignalHandlers(

@@ -118,7 +118,23 @@ import TestSupport
         #expect(zip(a.blocks, a.blocks.dropFirst()).allSatisfy { $0.time <= $1.time })
     }
 
-    @Test(arguments: [ZoomMode.replace, .follow])
+    @Test func bothZoomsAloneWhileTokensAreDearAndAddsTheWholeFrameWhenTheyAreNot() throws {
+        let flat = [Float](repeating: 0.2, count: 15 * 26)
+        /// Zoom blocks with, and without, a whole-frame block at their timestamp.
+        func zooms(_ budget: Int) throws -> (alone: Int, followed: Int) {
+            let a = try LagrangianAllocator().allocate(Self.input(budget: budget, zoom: .both, needle: Self.map(), background: flat))
+            #expect(a.totalTokens <= budget)
+            #expect(zip(a.blocks, a.blocks.dropFirst()).allSatisfy { $0.time <= $1.time })
+            let zoomed = a.blocks.filter { $0.region != nil }
+            let followed = zoomed.filter { z in a.blocks.contains { $0.region == nil && $0.time == z.time && $0.frames == z.frames } }
+            return (zoomed.count - followed.count, followed.count)
+        }
+        let dear = try zooms(300), cheap = try zooms(6000)
+        #expect(dear.alone > 0 && dear.followed == 0, "\(dear)")
+        #expect(cheap.followed > 0 && cheap.alone == 0, "\(cheap)")
+    }
+
+    @Test(arguments: [ZoomMode.replace, .follow, .both])
     func withZoomTheLagrangianIsStillWithinOneUnitsStepOfTheExactOptimum(_ zoom: ZoomMode) throws {
         var g = Rng(state: 9090)
         var compared = 0, zoomed = 0

@@ -137,6 +137,37 @@ import TestSupport
         #expect(try Data(contentsOf: out.appendingPathComponent("results.csv")) == Data(contentsOf: try Self.unsharded.get().appendingPathComponent("results.csv")))
     }
 
+    /// Names, sizes and modification dates of the files under `dir` (to see that nothing changed).
+    static func snapshot(_ dir: URL) throws -> [String: String] {
+        var result: [String: String] = [:]
+        let fm = FileManager.default
+        for sub in ["cache", "clips"] {
+            for name in try fm.contentsOfDirectory(atPath: dir.appendingPathComponent(sub).path) {
+                let a = try fm.attributesOfItem(atPath: dir.appendingPathComponent(sub).appendingPathComponent(name).path)
+                result["\(sub)/\(name)"] = "\(a[.size] ?? 0) \(a[.modificationDate] ?? 0)"
+            }
+        }
+        return result
+    }
+
+    @Test func aSweepWithCacheReusesAnotherSweepsAnalysisAndNeverWritesIntoIt() throws {
+        let shared = try Self.unsharded.get()
+        let before = try Self.snapshot(shared)
+        let out = TestClips.scratch("sweep-cache").appendingPathComponent("reuse")
+        let r = try CLIRunner.run(["sweep", Self.quick, "--out", out.path, "--cache", shared.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Nothing analysed here, the same results, the shared sweep untouched.
+        #expect(Self.analysed(out).isEmpty, "\(Self.analysed(out))")
+        #expect(try Data(contentsOf: out.appendingPathComponent("results.csv")) == Data(contentsOf: shared.appendingPathComponent("results.csv")))
+        #expect(try Self.snapshot(shared) == before)
+
+        let missing = try CLIRunner.run(["sweep", Self.quick, "--out", out.deletingLastPathComponent().appendingPathComponent("never").path,
+                                         "--cache", "/nonexistent/sweep"])
+        #expect(missing.status != 0 && missing.stderr.contains("--cache") && missing.stderr.contains("/nonexistent/sweep"), "\(missing.stderr)")
+        let itself = try CLIRunner.run(["sweep", Self.quick, "--out", out.path, "--cache", out.path])
+        #expect(itself.status != 0 && itself.stderr.contains("the --out directory"), "\(itself.stderr)")
+    }
+
     @Test func badSweepFilesFailBeforeAnyWork() throws {
         let dir = TestClips.scratch("bad-sweeps")
         let good = try String(contentsOfFile: Self.quick, encoding: .utf8)

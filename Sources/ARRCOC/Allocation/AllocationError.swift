@@ -7,6 +7,7 @@ public enum AllocationError: Error, Equatable, LocalizedError {
     case relevanceCount(times: Int, relevance: Int)
     case nonFiniteRelevance(index: Int)
     case exploitOutOfRange(exploit: Double)
+    case peakedOutOfRange(peaked: Double)
     case budgetNotPositive(budget: Int)
     /// Not even one block of the smallest grid fits.
     case budgetTooSmall(budget: Int, minimum: Int)
@@ -20,6 +21,7 @@ public enum AllocationError: Error, Equatable, LocalizedError {
         case let .relevanceCount(t, r): return "\(r) relevance values for \(t) candidate frames"
         case let .nonFiniteRelevance(i): return "relevance of candidate frame \(i) is NaN or infinite"
         case let .exploitOutOfRange(e): return "exploit \(e): expected a number in 0…1"
+        case let .peakedOutOfRange(p): return "peaked \(p): expected the scorer's exploit, a number in 0…1"
         case let .budgetNotPositive(b): return "budget \(b) tokens: expected a positive number of tokens"
         case let .budgetTooSmall(b, m):
             return "budget \(b) tokens is below the smallest feasible sequence: one block needs \(m) tokens (vision tokens + timestamp + vision_start/vision_end)"

@@ -17,11 +17,16 @@ public struct AllocationInput: Sendable {
     /// everywhere) … 1 (exploit: it is peaked) — the scorer's `RelevanceScores.exploit`. Query-aware
     /// allocators follow relevance as far as this allows and spend the rest on even coverage.
     public var exploit: Double
+    /// The scorer's `exploit` whatever `follow_exploit` says: how clearly the query is a few
+    /// moments of the video. The arrcoc allocator moves the sparse floor's share of the budget to
+    /// those moments as far as `allocation.focus` × this (0: no focus, the default for callers
+    /// that have no scores).
+    public var peaked: Double
     /// Per-cell relevance, for zoom blocks (`allocation.zoom`); nil: whole frames only.
     public var cellMap: CellMap?
 
     public init(times: [Double], relevance: [Double], levels: [THW], budget: Int, format: SequenceFormat, config: AllocationConfig,
-                exploit: Double = 1, cellMap: CellMap? = nil) {
+                exploit: Double = 1, peaked: Double = 0, cellMap: CellMap? = nil) {
         self.times = times
         self.relevance = relevance
         self.levels = levels
@@ -29,6 +34,7 @@ public struct AllocationInput: Sendable {
         self.format = format
         self.config = config
         self.exploit = exploit
+        self.peaked = peaked
         self.cellMap = cellMap
     }
 
@@ -45,6 +51,7 @@ public struct AllocationInput: Sendable {
         guard relevance.count == times.count else { throw .relevanceCount(times: times.count, relevance: relevance.count) }
         if let bad = relevance.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteRelevance(index: bad) }
         guard exploit.isFinite, (0...1).contains(exploit) else { throw .exploitOutOfRange(exploit: exploit) }
+        guard peaked.isFinite, (0...1).contains(peaked) else { throw .peakedOutOfRange(peaked: peaked) }
         guard !levels.isEmpty else { throw .noLevels }
         if let map = cellMap, !map.fits(frames: times.count) {
             throw .cellMapShape(frames: times.count, rows: map.rows, cols: map.cols, values: map.values.count)

@@ -24,13 +24,11 @@ extension LagrangianAllocator {
         for z in views {
             let m = z.grid.product
             let effective = Int((Double(m) * z.gain).rounded())
-            switch config.zoom {
-            case .off:
-                return []
-            case .replace:
+            if config.zoom == .replace || config.zoom == .both {
                 out.append(Option(density: .dense, frames: frames, grid: nil, zoom: z, cost: m + overhead,
                                   utility: context * z.region.area * g(m) + vp * g(effective)))
-            case .follow:
+            }
+            if config.zoom == .follow || config.zoom == .both {
                 for grid in input.levels {
                     let n = grid.product
                     out.append(Option(density: .dense, frames: frames, grid: grid, zoom: z, cost: n + m + 2 * overhead,

@@ -25,7 +25,9 @@ import Foundation
 /// moment seen before any gets a second look (the strongest always, the others within
 /// `moment_budget_share` of the budget, so a query that resembles many moments does not crowd out
 /// the best); then the sparse floor (a block every `sparse_interval_s`), thinned evenly to
-/// `floor_budget_share` of the budget. The rest is the Lagrangian's.
+/// `floor_budget_share` of the budget. The rest is the Lagrangian's. A peaked query (the scorer's
+/// exploit e, `AllocationInput.peaked`) moves the floor's share to its moments as far as
+/// `focus`·e says, and narrows the dense window (see `problem`).
 ///
 /// Zoom blocks (`allocation.zoom`, resize mode): a moment's unit also offers regions of its
 /// frames around the relevant cells, priced by the tokens they land on those cells and the
@@ -97,8 +99,11 @@ public struct LagrangianAllocator: BudgetAllocator {
 
         // Relevance above the video's typical frame (background → 0, best → 1), trusted as far as
         // the query is peaked, spread around peaks (dense windows), then per unit.
+        let focus = config.focus * input.peaked
         let contrast = Self.contrast(input.relevance).map { $0 * trust }
-        let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds)
+        // Focused, the dense window narrows (to half at full focus): a peaked query's own frames
+        // say where it is, and the tokens the window's edges would take stay on the moment.
+        let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds * (1 - 0.5 * focus))
         let value = (0..<units).map { u in input.unitFrames(u).map { spread[$0] }.max() ?? 0 }
 
         // Every distinct relevant moment (a run of candidate frames whose relevance is at least
@@ -112,7 +117,9 @@ public struct LagrangianAllocator: BudgetAllocator {
         }
         var anchors: [Int] = []
         var committed = 0
-        let momentBudget = Int(Double(input.budget) * config.momentBudgetShare)
+        // Focus: a peaked query moves the floor's share of the budget to its moments.
+        let floorShare = config.floorBudgetShare * (1 - focus)
+        let momentBudget = Int(Double(input.budget) * min(1, config.momentBudgetShare + config.floorBudgetShare * focus))
         for u in Self.momentAnchors(contrast, threshold: config.momentThreshold).map({ $0 / 2 }) where !anchors.contains(u) {
             // The strongest moment may use the whole budget; the others share `moment_budget_share`.
             if committed + pairCost(u) <= (anchors.isEmpty ? input.budget : momentBudget) {
@@ -127,9 +134,12 @@ public struct LagrangianAllocator: BudgetAllocator {
         // the floor with it, towards even coverage of the whole video.
         let cheapest = { (frame: Int) in input.levels[0].product + TimestampCost.overhead(seconds: input.times[frame], format: input.format) }
         let perBlock = cheapest(input.times.count - 1)
-        let share = config.floorBudgetShare + explore * (1 - config.floorBudgetShare)
-        let room = min(input.budget - committed, max(Int(Double(input.budget) * share), perBlock))
-        let fit = room / perBlock
+        let share = floorShare + explore * (1 - floorShare)
+        // The floor keeps at least one block, unless focus left it less than half a block.
+        let floorTokens = Int(Double(input.budget) * share)
+        let keepOne = focus == 0 || 2 * floorTokens >= perBlock
+        let room = min(input.budget - committed, keepOne ? max(floorTokens, perBlock) : floorTokens)
+        let fit = max(0, room) / perBlock
         var floor = Self.floorFrames(input).filter { !anchors.contains($0 / 2) }
         if explore > 0 {
             // Exploring: as many evenly spaced blocks as the floor's share holds, blended with the

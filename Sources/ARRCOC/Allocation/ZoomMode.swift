@@ -7,6 +7,9 @@ public enum ZoomMode: String, Sendable, Codable, CaseIterable {
     case replace
     /// A moment may get a zoom block after its whole-frame block, at the same timestamp.
     case follow
+    /// Both kinds of option, priced by the same solver: a zoom alone while tokens are dear, the
+    /// whole frame and its zoom once the budget affords the moment's context too.
+    case both
 
     /// Decodes the name; also YAML 1.1's boolean `false`, which is what an unquoted `off` reads as.
     public init(from decoder: Decoder) throws {
@@ -17,7 +20,7 @@ public enum ZoomMode: String, Sendable, Codable, CaseIterable {
         }
         let name = try c.decode(String.self)
         guard let mode = ZoomMode(rawValue: name) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "zoom '\(name)': expected off, replace or follow")
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "zoom '\(name)': expected off, replace, follow or both")
         }
         self = mode
     }

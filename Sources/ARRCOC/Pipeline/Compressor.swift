@@ -29,7 +29,7 @@ public enum Compressor {
             : nil
         let input = AllocationInput(times: features.times, relevance: scores.frames, levels: levels, budget: budget,
                                     format: config.emission.format, config: config.allocation,
-                                    exploit: config.allocation.followExploit ? scores.exploit : 1, cellMap: cellMap)
+                                    exploit: config.allocation.followExploit ? scores.exploit : 1, peaked: scores.exploit, cellMap: cellMap)
         var allocation = try strategy.allocate(input)
         var grids: [THW] = []
         var cells: [[Int]] = []
