@@ -77,15 +77,17 @@ public final class StagedOutput: @unchecked Sendable {
         let pid = ProcessInfo.processInfo.processIdentifier
         root = anchor.appendingPathComponent(".arrcoc-staging-\(pid)-\(UUID().uuidString.prefix(8))-\(destination.lastPathComponent)")
         if case .directory = kind { staging = root } else { staging = root.appendingPathComponent(destination.lastPathComponent) }
-        let (root, isDirectoryOutput) = (root, { if case .directory = kind { return true } else { return false } }())
+        // Plain copies: the closure below runs before `self` is fully initialised.
+        let stagingRoot = root
+        let isDirectoryOutput = staging == root
         do {
             // Created under the registry's lock: a signal either finds it registered or stops
             // this thread before it exists.
-            try StagingRegistry.shared.create(root.path) {
-                try fm.createDirectory(at: root, withIntermediateDirectories: false)
+            try StagingRegistry.shared.create(stagingRoot.path) {
+                try fm.createDirectory(at: stagingRoot, withIntermediateDirectories: false)
                 if isDirectoryOutput {
                     let marker = "{\"tool\": \"arrcoc\", \"command\": \"\(command)\"}\n"
-                    try Data(marker.utf8).write(to: root.appendingPathComponent(Self.markerName))
+                    try Data(marker.utf8).write(to: stagingRoot.appendingPathComponent(Self.markerName))
                 }
             }
         } catch {

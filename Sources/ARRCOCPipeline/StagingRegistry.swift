@@ -17,8 +17,6 @@ public final class StagingRegistry: @unchecked Sendable {
     private var interrupting = false
     private var message = ""
 
-    func add(_ path: String) { lock.withLock { _ = paths.insert(path) } }
-
     /// Registers `path` and runs `make` (which creates it) under the lock. Once a signal is being
     /// handled, nothing new is created: the calling thread waits for the exit instead, so that
     /// no staging can appear after the cleanup looked.

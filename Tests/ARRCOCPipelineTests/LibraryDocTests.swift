@@ -152,7 +152,7 @@ import TestSupport
                 - {background: "\(background)", needle: builtin, clips: 1, events: 1, event_duration_s: [1.0, 1.5]}
             budgets: [300]
             strategies: [{name: arrcoc}, {name: uniform}]
-            """.write(to: file, atomically: true, encoding: .utf8)
+            """.write(to: file, atomically: false, encoding: .utf8)
         let out = dir.appendingPathComponent("out")
         #expect(try LibraryTour.sweep(file: file.path, out: out))
         for name in ["results.csv", "summary.md", "recall-vs-budget.svg"] {

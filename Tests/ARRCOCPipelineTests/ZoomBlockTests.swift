@@ -96,7 +96,7 @@ import TestSupport
         // Whole frames only (zoom off) at the same budget do not reach 16 tokens on the box.
         let dir = URL(fileURLWithPath: f.out).deletingLastPathComponent()
         let config = dir.appendingPathComponent("off.yaml")
-        try "allocation:\n  zoom: off\n".write(to: config, atomically: true, encoding: .utf8)
+        try "allocation:\n  zoom: off\n".write(to: config, atomically: false, encoding: .utf8)
         let off = dir.appendingPathComponent("off").path
         let r = try CLIRunner.run(["compress", f.video, "--query-image", dir.appendingPathComponent("needle.png").path, "--budget", "800",
                                    "--config", config.path, "--out", off])

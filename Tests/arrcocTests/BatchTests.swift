@@ -12,7 +12,7 @@ import TestSupport
         let dir = TestClips.scratch("batch-data")
         try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "mandelbrot=s=160x160", "-frames:v", "1",
                                       dir.appendingPathComponent("needle.png").path])
-        try "not a video\n".write(to: dir.appendingPathComponent("broken.mp4"), atomically: true, encoding: .utf8)
+        try "not a video\n".write(to: dir.appendingPathComponent("broken.mp4"), atomically: false, encoding: .utf8)
         _ = try Samples.path("cockatoo.mp4")
         _ = try Samples.path("bikes.mp4")
         let lines = [
@@ -23,7 +23,7 @@ import TestSupport
             #"{"id": "broken", "video": "broken.mp4", "query_image": "needle.png", "budget": 500}"#,
             #"{"id": "cockatoo-topk", "video": "cockatoo.mp4", "query_image": "needle.png", "budget": 400, "strategy": "topk"}"#,
         ]
-        try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("jobs.jsonl"), atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("jobs.jsonl"), atomically: false, encoding: .utf8)
         return dir
     }
 
@@ -189,7 +189,7 @@ import TestSupport
         ]
         for (i, (line, message)) in cases.enumerated() {
             let file = dir.appendingPathComponent("bad\(i).jsonl")
-            try (#"{"id": "a", \#(ok), "budget": 500}"# + "\n" + line + "\n").write(to: file, atomically: true, encoding: .utf8)
+            try (#"{"id": "a", \#(ok), "budget": 500}"# + "\n" + line + "\n").write(to: file, atomically: false, encoding: .utf8)
             let out = dir.appendingPathComponent("out\(i)")
             let r = try CLIRunner.run(["batch", file.path, "--out", out.path])
             #expect(r.status != 0 && r.status != 3, "\(line) was accepted")
@@ -199,12 +199,12 @@ import TestSupport
         // Another batch into a batch directory, and a directory that is not a batch's, are refused.
         let (all, _) = try Self.unsharded.get()
         let other = dir.appendingPathComponent("other.jsonl")
-        try (#"{\#(ok), "budget": 500}"# + "\n").write(to: other, atomically: true, encoding: .utf8)
+        try (#"{\#(ok), "budget": 500}"# + "\n").write(to: other, atomically: false, encoding: .utf8)
         let r = try CLIRunner.run(["batch", other.path, "--out", all.path])
         #expect(r.status != 0 && r.stderr.contains("holds another batch"), "\(r.stderr)")
         let users = dir.appendingPathComponent("users")
         try FileManager.default.createDirectory(at: users, withIntermediateDirectories: true)
-        try "mine".write(to: users.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "mine".write(to: users.appendingPathComponent("notes.txt"), atomically: false, encoding: .utf8)
         let refused = try CLIRunner.run(["batch", other.path, "--out", users.path])
         #expect(refused.status != 0 && refused.stderr.contains("holds no batch"))
         #expect(try String(contentsOf: users.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")

@@ -71,7 +71,7 @@ import TestSupport
         let broken = dir.appendingPathComponent("broken.mp4")
         try Data("not a video".utf8).write(to: broken)
         let truth = dir.appendingPathComponent("broken.yaml")
-        try "video: \"\(broken.path)\"\nquery: \"q.png\"\nevents:\n  - {start_s: 1, end_s: 2}\n".write(to: truth, atomically: true, encoding: .utf8)
+        try "video: \"\(broken.path)\"\nquery: \"q.png\"\nevents:\n  - {start_s: 1, end_s: 2}\n".write(to: truth, atomically: false, encoding: .utf8)
         let sweep = dir.appendingPathComponent("sweep.yaml")
         try """
             name: failing
@@ -82,7 +82,7 @@ import TestSupport
                 - {video: "\(broken.path)", truth: "\(truth.path)"}
             budgets: [300]
             strategies: [arrcoc, uniform]
-            """.write(to: sweep, atomically: true, encoding: .utf8)
+            """.write(to: sweep, atomically: false, encoding: .utf8)
         let out = dir.appendingPathComponent("out")
         let r = try CLIRunner.run(["sweep", sweep.path, "--out", out.path])
         #expect(r.exitedNormally && r.status == 1)

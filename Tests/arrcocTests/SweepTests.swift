@@ -182,7 +182,7 @@ import TestSupport
         ]
         for (name, text, message) in cases {
             let file = dir.appendingPathComponent("\(name).yaml")
-            try text.write(to: file, atomically: true, encoding: .utf8)
+            try text.write(to: file, atomically: false, encoding: .utf8)
             let out = dir.appendingPathComponent("out-\(name)")
             let r = try CLIRunner.run(["sweep", file.path, "--out", out.path])
             #expect(r.status != 0, "\(name) was accepted")

@@ -37,8 +37,8 @@ func analysisBenchmark(_ options: Options) throws {
         let report = AnalysisReport(rows: rows, cores: ProcessInfo.processInfo.activeProcessorCount,
                                     date: formatter.string(from: Date()) + " UTC", load: load)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try report.markdown().write(toFile: dir + "/analysis-table.md", atomically: true, encoding: .utf8)
-        try report.svg().write(toFile: dir + "/analysis-scaling.svg", atomically: true, encoding: .utf8)
+        try report.markdown().write(toFile: dir + "/analysis-table.md", atomically: false, encoding: .utf8)
+        try report.svg().write(toFile: dir + "/analysis-scaling.svg", atomically: false, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(rows).write(to: URL(fileURLWithPath: saved))
