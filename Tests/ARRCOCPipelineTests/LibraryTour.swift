@@ -51,7 +51,7 @@ enum LibraryTour {
         let recipe = HaystackRecipe(events: [.init(startSeconds: 1, endSeconds: 2.5, box: [0.7, 0.1, 0.25, 0.25])])
         let clip = directory.appendingPathComponent("haystack.mp4").path
         let truth = try HaystackBuilder.build(background: background, needle: needle, recipe: recipe, output: clip)
-        try truth.yaml().write(to: directory.appendingPathComponent("haystack.yaml"), atomically: false, encoding: .utf8)
+        try truth.yaml().write(to: directory.appendingPathComponent("haystack.yaml"), atomically: true, encoding: .utf8)
 
         let engine = try Engine()
         let result = try engine.compress(video: clip, queryImage: truth.query, budget: budget)

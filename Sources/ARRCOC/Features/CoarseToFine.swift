@@ -52,6 +52,26 @@ public enum CoarseToFine {
         }
     }
 
+    /// Describes the frames `sample` hands on (converting and describing on other threads, as a
+    /// full analysis does) and returns the analyzer, not yet fitted, with the frames' times.
+    private static func describe(
+        grid: THW, config: CompressionConfig, progress: @escaping ProgressHandler, task: String, total: Int?,
+        _ sample: ((_ time: Double, _ image: PendingImage) throws -> Void) throws -> Void
+    ) throws -> (FeatureAnalyzer, [Double]) {
+        let analyzer = FeatureAnalyzer(rows: grid.h, cols: grid.w, dimension: config.analysis.embeddingDim)
+        var counter = ProgressCounter(progress, task: task, total: total)
+        let pipeline = AnalysisPipeline(analyzer)
+        var times: [Double] = []
+        try sample { time, image in
+            try pipeline.submit(image, time: time)
+            times.append(time)
+            counter.advance()
+        }
+        try pipeline.drain()
+        counter.finish()
+        return (analyzer, times)
+    }
+
     /// The coarse pass: keyframes only when the source lists them no more than
     /// `maxKeyframeGapSeconds` apart (and the decoded ones are too), else every frame decoded
     /// and `lowRateFPS` described. The embedder is fitted on the coarse frames. The result is a
@@ -70,17 +90,11 @@ public enum CoarseToFine {
         var features: FeatureSet? = nil
         if let keyframes, let listedGap, listedGap <= options.maxKeyframeGapSeconds {
             let expected = min(keyframes.count, Int(meta.durationSeconds / max(options.keyframeSpacingSeconds, 1e-3)) + 1)
-            let analyzer = FeatureAnalyzer(rows: grid.h, cols: grid.w, dimension: config.analysis.embeddingDim)
-            var counter = ProgressCounter(progress, task: "coarse pass over \(name): keyframes (≤ \(format(listedGap)) s apart)", total: expected)
-            let pipeline = AnalysisPipeline(analyzer)
-            var times: [Double] = []
-            try source.sampleKeyframes(minimumSpacing: options.keyframeSpacingSeconds, width: grid.w * 32, height: grid.h * 32) { time, image in
-                try pipeline.submit(image, time: time)
-                times.append(time)
-                counter.advance()
-            }
-            try pipeline.drain()
-            counter.finish()
+            let (analyzer, times) = try describe(
+                grid: grid, config: config, progress: progress, task: "coarse pass over \(name): keyframes (≤ \(format(listedGap)) s apart)",
+                total: expected) { body in
+                    try source.sampleKeyframes(minimumSpacing: options.keyframeSpacingSeconds, width: grid.w * 32, height: grid.h * 32, body)
+                }
             let gap = largestGap(times, duration: meta.durationSeconds)
             if gap <= options.maxKeyframeGapSeconds {
                 features = try finish(analyzer, source: source, meta: meta, sha256: sha256, times: times, info: .init(
@@ -97,19 +111,12 @@ public enum CoarseToFine {
             progress(.note("no keyframe list for \(name): low-rate coarse pass at \(format(options.lowRateFPS)) fps"))
         }
         if let features { return features }
-        let analyzer = FeatureAnalyzer(rows: grid.h, cols: grid.w, dimension: config.analysis.embeddingDim)
         let frames = meta.durationSeconds * options.lowRateFPS
-        var counter = ProgressCounter(progress, task: "coarse pass over \(name): \(format(options.lowRateFPS)) fps, every frame decoded",
-                                      total: frames.isFinite && frames >= 0 && frames < 1e9 ? Int(frames) + 1 : nil)
-        let pipeline = AnalysisPipeline(analyzer)
-        var times: [Double] = []
-        try source.sampleLowRate(fps: options.lowRateFPS, width: grid.w * 32, height: grid.h * 32) { time, image in
-            try pipeline.submit(image, time: time)
-            times.append(time)
-            counter.advance()
-        }
-        try pipeline.drain()
-        counter.finish()
+        let (analyzer, times) = try describe(
+            grid: grid, config: config, progress: progress, task: "coarse pass over \(name): \(format(options.lowRateFPS)) fps, every frame decoded",
+            total: frames.isFinite && frames >= 0 && frames < 1e9 ? Int(frames) + 1 : nil) { body in
+                try source.sampleLowRate(fps: options.lowRateFPS, width: grid.w * 32, height: grid.h * 32, body)
+            }
         return try finish(analyzer, source: source, meta: meta, sha256: sha256, times: times, info: .init(
             method: .lowRate, keyframes: keyframes?.count, largestKeyframeGapSeconds: listedGap,
             maxKeyframeGapSeconds: options.maxKeyframeGapSeconds, largestGapSeconds: largestGap(times, duration: meta.durationSeconds)))
