@@ -139,11 +139,12 @@ public final class BatchRunner {
                         }
                     }
                     queries[task.job] = query
-                    let result = try engine.compress(video: video, features: features, query: try query.get(), budget: task.budget)
                     let relative = "\(File.outputs)/\(job.id)/\(task.budget)"
                     let output = try StagedOutput(path: out.appendingPathComponent(relative).path, kind: .directory, force: true,
                                                   inputs: job.inputs + [jobsPath], command: "batch")
-                    try OutputWriter.write(result, to: output.staging)
+                    // Streamed as `compress` streams: the pixels go to the file block by block.
+                    let result = try engine.compress(video: video, features: features, query: try query.get(),
+                                                     budget: task.budget, writingTo: output.staging)
                     try output.commit()
                     record = BatchRecord(job: job, budget: task.budget, config: settings, output: relative, manifest: result.manifest)
                 } catch {
