@@ -41,6 +41,24 @@ import TestSupport
         #expect(file.serialized() == data)  // deterministic
     }
 
+    @Test func safetensorsFileReadsEachFloatTypeAsEither() throws {
+        // Values that F32 holds exactly, plus one F64 that narrowing must round.
+        let f32: [Float] = [1, -2.5, 0.125, 3e-8]
+        let f64: [Double] = [0.1, -7, 1e300, 2.5]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-stfile-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Safetensors(tensors: ["f": .init(f32, shape: [2, 2]), "d": .init(f64, shape: [4]), "i": .init([Int64(7)], shape: [1])])
+            .serialized().write(to: URL(fileURLWithPath: path))
+        let file = try SafetensorsFile(path: path)
+        #expect(try file.floats("f") == f32)
+        #expect(try file.doubles("f") == f32.map(Double.init))
+        #expect(try file.doubles("d") == f64)
+        #expect(try file.floats("d") == f64.map { Float($0) })
+        #expect(try file.floats("i") == nil && file.doubles("i") == nil)
+        #expect(try file.floats("missing") == nil)
+        #expect(file.tensorInfo("f")?.shape == [2, 2])
+    }
+
     @Test func malformedSafetensorsAreNamed() {
         #expect(throws: FormatError.self) { try Safetensors(data: Data([1, 2, 3]), path: "short") }
         var bad = Data()

@@ -44,40 +44,33 @@ public final class SafetensorsFile {
     /// The tensor's elements as `Float` (F32 as is, F64 narrowed); nil for integer types or a
     /// missing tensor.
     public func floats(_ name: String) throws -> [Float]? {
-        guard let e = entries[name] else { return nil }
-        let count = e.offsets.count / e.dtype.size
-        switch e.dtype {
-        case .f32:
-            var out = [Float](repeating: 0, count: count)
-            try out.withUnsafeMutableBytes { try readBody(e.offsets, into: $0) }
-            return out
-        case .f64:
-            var out = [Float](repeating: 0, count: count)
-            try convert(e) { (chunk: UnsafeBufferPointer<Double>, first) in
-                for i in 0..<chunk.count { out[first + i] = Float(chunk[i]) }
-            }
-            return out
-        default: return nil
-        }
+        try elements(name, as: Float.self, stored: .f32)
     }
 
     /// The tensor's elements as `Double` (F32 widened); nil for integer types or a missing tensor.
     public func doubles(_ name: String) throws -> [Double]? {
+        try elements(name, as: Double.self, stored: .f64)
+    }
+
+    /// The tensor's elements as `T`: read straight into the array when the file stores `native`
+    /// (T's own type), converted chunk by chunk from the other float type.
+    private func elements<T: BinaryFloatingPoint>(_ name: String, as _: T.Type, stored native: Safetensors.DType) throws -> [T]? {
         guard let e = entries[name] else { return nil }
-        let count = e.offsets.count / e.dtype.size
+        var out = [T](repeating: 0, count: e.offsets.count / e.dtype.size)
         switch e.dtype {
-        case .f64:
-            var out = [Double](repeating: 0, count: count)
+        case native:
             try out.withUnsafeMutableBytes { try readBody(e.offsets, into: $0) }
-            return out
         case .f32:
-            var out = [Double](repeating: 0, count: count)
             try convert(e) { (chunk: UnsafeBufferPointer<Float>, first) in
-                for i in 0..<chunk.count { out[first + i] = Double(chunk[i]) }
+                for i in 0..<chunk.count { out[first + i] = T(chunk[i]) }
             }
-            return out
+        case .f64:
+            try convert(e) { (chunk: UnsafeBufferPointer<Double>, first) in
+                for i in 0..<chunk.count { out[first + i] = T(chunk[i]) }
+            }
         default: return nil
         }
+        return out
     }
 
     /// Reads a tensor of element type `T` in chunks of 1 Mi elements.
