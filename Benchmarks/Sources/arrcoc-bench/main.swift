@@ -13,6 +13,16 @@ import VideoDecoding
 //   Scripts/bench.sh   (the analysis suite with its report written into Docs/performance/)
 //   Scripts/bench.sh --memory [--baseline OLD_ARRCOC]   (the memory suite, Docs/performance/memory-table.md)
 
+/// What `--help` prints (and an unknown argument, to standard error).
+let usage = """
+    usage: arrcoc-bench [--suite sampling|compress|analysis|all] [--runs N] [--work DIR] [--thresholds FILE]
+           arrcoc-bench --suite analysis [--quick] [--only KIND] [--lengths 1,10,60] [--report DIR] [--long-runs N]
+           arrcoc-bench --suite memory [--lengths 1,10,60,600] [--baseline OLD_ARRCOC] [--report DIR]
+           arrcoc-bench --suite coarse [--report DIR] [--long-runs N]
+           arrcoc-bench --suite breakdown
+    Build with `swift build -c release` first; Scripts/bench.sh runs the documented suites.
+    """
+
 struct Options {
     var runs = 5
     /// Whether `--runs` was given (the analysis suite defaults to 3 rounds).
@@ -49,8 +59,11 @@ struct Options {
             case "--long-runs": longRuns = it.next().flatMap(Int.init) ?? longRuns
             case "--baseline": baseline = it.next()
             case "--lengths": lengths = it.next().map { Set($0.split(separator: ",").compactMap { Int($0) }) }
+            case "--help", "-h":
+                print(usage)
+                exit(0)
             default:
-                FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
+                FileHandle.standardError.write(Data("unknown argument \(a)\n\(usage)\n".utf8))
                 exit(2)
             }
         }
