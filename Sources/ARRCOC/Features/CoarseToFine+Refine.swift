@@ -62,7 +62,9 @@ extension CoarseToFine {
     }
 
     /// Coarse frames outside the windows (half a candidate interval of margin) and the fine
-    /// frames, interleaved by time.
+    /// frames, interleaved by time. Each window's first fine frame takes an even position (the
+    /// coarse frame just before it gives way when needed), so the allocator pairs the window's
+    /// frames as a full analysis pairs the same times (`gridTimes`).
     static func merge(
         coarse: FeatureSet, windows: [Window], fine: (times: [Double], embeddings: [Float], information: [Float], edges: [Float], change: [Float]),
         fps: Double
@@ -96,6 +98,16 @@ extension CoarseToFine {
                 if let x = coarse.change { out.change?.append(contentsOf: x[(c * cells)..<((c + 1) * cells)]) }
                 c += 1
             } else {
+                // A window's first frame (none before it, or more than 1.5 candidate intervals
+                // since the previous fine frame) at an odd position: drop the coarse frame before.
+                let opensWindow = f == 0 || fine.times[f] - fine.times[f - 1] > 1.5 / fps
+                if opensWindow, out.times.count % 2 == 1, let last = out.times.last, !fine.times[..<f].contains(last) {
+                    out.times.removeLast()
+                    out.embeddings.removeLast(cells * d)
+                    out.information?.removeLast(cells)
+                    out.edges?.removeLast(cells)
+                    out.change?.removeLast(cells)
+                }
                 out.times.append(fine.times[f])
                 out.embeddings.append(contentsOf: fine.embeddings[(f * cells * d)..<((f + 1) * cells * d)])
                 out.information?.append(contentsOf: fine.information[(f * cells)..<((f + 1) * cells)])
