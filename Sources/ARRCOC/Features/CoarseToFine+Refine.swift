@@ -34,7 +34,7 @@ extension CoarseToFine {
         let workspace = DescriptorWorkspace()
         var counter = ProgressCounter(progress, task: "fine pass: \(windows.count) windows, \(wanted.count) frames at \(format(fps)) fps",
                                       total: wanted.count)
-        try source.sampleTimes(wanted, width: cols * side, height: rows * side) { time, pending in
+        let fallbacks = try source.sampleTimes(wanted, width: cols * side, height: rows * side) { time, pending in
             guard times.last.map({ time > $0 }) ?? true else { return }
             let image = try pending.image()
             guard image.width == cols * side, image.height == rows * side else {
@@ -57,6 +57,10 @@ extension CoarseToFine {
             counter.advance()
         }
         counter.finish()
+        if fallbacks > 0 {
+            progress(.note("fine pass: a seek into \(URL(fileURLWithPath: coarse.info.source.path).lastPathComponent) decoded with errors (its keyframe index is wrong); "
+                           + "the windows from there on were decoded streaming from the start instead"))
+        }
         let embeddings = times.isEmpty ? [] : try embedder.embed(descriptors)
         return merge(coarse: coarse, windows: windows, fine: (times, embeddings, information, edges, change), fps: fps)
     }
