@@ -4,12 +4,13 @@ import Foundation
 /// Coarse-to-fine analysis for long videos (Docs/coarse-to-fine.md) as engine calls.
 extension Engine {
     /// The query-independent coarse pass: keyframes only (or a low rate when they are sparse),
-    /// the embedder fitted on them; what `arrcoc analyze --coarse` writes.
+    /// the embedder fitted on them; what `arrcoc analyze --coarse` writes. `options` default to
+    /// the config's (`coarse_to_fine` section).
     /// - Parameter sha256: the file's digest when the caller already has it (saves a read).
-    public func analyzeCoarse(video: String, options: CoarseToFine.Options = .init(), sha256: String? = nil) throws -> FeatureSet {
+    public func analyzeCoarse(video: String, options: CoarseToFine.Options? = nil, sha256: String? = nil) throws -> FeatureSet {
         let source = try VideoFileSource(path: video)
-        return try CoarseToFine.analyzeCoarse(sha256 == nil ? source.hashingInBackground() : source, config: config, options: options,
-                                              sha256: sha256, progress: progress)
+        return try CoarseToFine.analyzeCoarse(sha256 == nil ? source.hashingInBackground() : source, config: config,
+                                              options: options ?? config.coarseToFine, sha256: sha256, progress: progress)
     }
 
     /// The query-dependent fine pass over `coarse` (features of `video` from `analyzeCoarse`):
@@ -17,9 +18,9 @@ extension Engine {
     /// with the coarse frames.
     /// - Parameter featuresPath: names the coarse features in errors.
     public func refine(
-        video: String, coarse: FeatureSet, query: QueryInput, options: CoarseToFine.Options = .init(), featuresPath: String? = nil
+        video: String, coarse: FeatureSet, query: QueryInput, options: CoarseToFine.Options? = nil, featuresPath: String? = nil
     ) throws -> FeatureSet {
-        let windows = try CoarseToFine.windows(coarse: coarse, query: query.query, config: config, options: options)
+        let windows = try CoarseToFine.windows(coarse: coarse, query: query.query, config: config, options: options ?? config.coarseToFine)
         return try CoarseToFine.refine(coarse: coarse, windows: windows, source: try VideoFileSource(path: video), config: config,
                                        featuresPath: featuresPath, progress: progress)
     }
@@ -42,7 +43,7 @@ extension Engine {
     /// The one-call form: coarse pass (or `coarse`, when given), query image embedded in its
     /// space, fine pass, compression under `budget`.
     public func compressCoarseToFine(
-        video: String, queryImage: String, budget: Int, coarse: FeatureSet? = nil, options: CoarseToFine.Options = .init()
+        video: String, queryImage: String, budget: Int, coarse: FeatureSet? = nil, options: CoarseToFine.Options? = nil
     ) throws -> CompressionResult {
         let coarse = try coarse ?? analyzeCoarse(video: video, options: options)
         let query = try query(image: queryImage, features: coarse)

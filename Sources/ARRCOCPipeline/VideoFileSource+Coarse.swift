@@ -26,18 +26,21 @@ extension VideoFileSource: CoarseFrameSource {
     }
 
     /// Seeks (`FetchStrategy.automatic`) to the keyframe before each stretch of `times` that
-    /// lies beyond what was read, so that windows far apart cost only their own GOPs. This
-    /// trusts the container's index: a file whose index is wrong (cockatoo.mp4's sync samples)
-    /// decodes with errors there, as `ffmpeg -ss` does.
-    public func sampleTimes(_ times: [Double], width: Int, height: Int, _ body: (Double, PendingImage) throws -> Void) throws {
+    /// lies beyond what was read, so that windows far apart cost only their own GOPs. A seek
+    /// whose frames decode with errors before serving anything (a wrong sync-sample index, as in
+    /// cockatoo.mp4) makes the pass rewind and stream from the start instead: the frames are then
+    /// exactly a streamed decode's. Returns how many seeks fell back so.
+    @discardableResult
+    public func sampleTimes(_ times: [Double], width: Int, height: Int, _ body: (Double, PendingImage) throws -> Void) throws -> Int {
         let size = PixelSize(width: width, height: height)
         var lastIndex = -1
-        try VideoReader(path: path).fetch(times: times, size: size, strategy: .automatic) { frame in
+        let report = try VideoReader(path: path).fetch(times: times, size: size, strategy: .automatic) { frame in
             guard frame.sourceIndex != lastIndex else { return }  // one frame nearest to two times
             lastIndex = frame.sourceIndex
             let image = RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb)
             try body(frame.time, PendingImage { image })
         }
+        return report.seekFallbacks
     }
 
     /// This source, its `frames(_:)` seeking to the keyframe before each chosen frame that lies

@@ -25,6 +25,9 @@ struct DecodePass {
     private var lastReadPts: Int64 = Int64.min
     private var afterSeek: (target: Double, sawKeyframe: Bool)? = nil
     private var restartPending = false
+    /// A seek was made and no request has been served since: a decoding error now means the
+    /// index sent us to a frame that does not decode on its own (`fallBackFromSeek`).
+    private var seekUnverified = false
     private var sourceFrameDuration: Double
 
     init(reader: VideoReader, schedule: Schedule, strategy: FetchStrategy) {
@@ -108,6 +111,7 @@ struct DecodePass {
         }
         if status < 0, status != arrcoc_averror_eof() {
             report.corruptPackets += 1
+            fallBackFromSeek()
         }
         try receive(frame: frame, previous: previous, body)
     }
@@ -121,6 +125,7 @@ struct DecodePass {
             if status == arrcoc_averror_eagain() || status == arrcoc_averror_eof() { return }
             if status < 0 {
                 report.corruptPackets += 1
+                fallBackFromSeek()
                 return
             }
             defer { av_frame_unref(frame) }
@@ -174,6 +179,12 @@ struct DecodePass {
         report.lastFrameTime = t
         if frame.pointee.decode_error_flags != 0 || frame.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
             report.corruptFrames += 1
+            // Decoded with errors after a seek, before anything was served from it: the index
+            // lied (a "sync sample" that needs earlier frames). Stream from the start instead.
+            if seekUnverified {
+                fallBackFromSeek()
+                return
+            }
         }
         while let request = target(next), t >= request.time {
             if let p = previousTime, request.time - p <= t - request.time {
@@ -209,7 +220,20 @@ struct DecodePass {
         if isGrid, index == lastEmittedIndex { return }
         lastEmittedIndex = index
         report.framesEmitted += 1
+        seekUnverified = false
         try body(frame, time, index, request)
+    }
+
+    /// After a seek whose frames decode with errors before any request was served from it (a
+    /// container whose sync-sample index is wrong, such as cockatoo.mp4: `ffmpeg -ss` there gives
+    /// another broken image each run), rewinds and streams from the start for the rest of the
+    /// pass: slower, but exactly the frames a streamed decode gives. Counted in
+    /// `DecodeReport.seekFallbacks`.
+    private mutating func fallBackFromSeek() {
+        guard seekUnverified else { return }
+        seekUnverified = false
+        report.seekFallbacks += 1
+        restartPending = true
     }
 
     // MARK: Seeking
@@ -240,6 +264,7 @@ struct DecodePass {
         previousIndex = -1
         lastReadPts = keyTimestamp
         afterSeek = (request.time, false)
+        seekUnverified = true
         report.seeks += 1
     }
 

@@ -14,6 +14,9 @@ public struct DecodeReport: Sendable, Equatable, Codable {
     public var repairedTimestamps = 0
     /// Seeks made (targeted fetch only).
     public var seeks = 0
+    /// Seeks whose frames decoded with errors before serving anything (a wrong keyframe index):
+    /// the pass then rewound and streamed from the start.
+    public var seekFallbacks = 0
     /// Time of the last decoded frame, seconds from the stream's start.
     public var lastFrameTime: Double? = nil
 
@@ -23,6 +26,6 @@ public struct DecodeReport: Sendable, Equatable, Codable {
         case framesDecoded = "frames_decoded", framesEmitted = "frames_emitted"
         case corruptPackets = "corrupt_packets", unreadablePackets = "unreadable_packets"
         case corruptFrames = "corrupt_frames", repairedTimestamps = "repaired_timestamps"
-        case seeks, lastFrameTime = "last_frame_time_s"
+        case seeks, seekFallbacks = "seek_fallbacks", lastFrameTime = "last_frame_time_s"
     }
 }

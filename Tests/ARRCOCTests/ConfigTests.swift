@@ -56,4 +56,30 @@ import Testing
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "- a\n- b\n", path: "t.yaml") }
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "allocation: [1, 2]\n", path: "t.yaml") }
     }
+
+    @Test func coarseToFineSectionLoadsAndIsChecked() throws {
+        let c = try CompressionConfig.parse(yaml: """
+            coarse_to_fine:
+              max_windows: 3
+              context_s: 4.5
+            """, path: "t.yaml")
+        #expect(c.coarseToFine.maxWindows == 3 && c.coarseToFine.contextSeconds == 4.5)
+        // Keys left out keep their defaults.
+        #expect(c.coarseToFine.maxKeyframeGapSeconds == 6 && c.coarseToFine.backgroundSeconds == 60)
+        #expect(throws: ConfigError.outOfRange(key: "coarse_to_fine.max_keyframe_gap_s", value: "0.0", expected: "a number in 0.1…600.0")) {
+            try CompressionConfig.parse(yaml: "coarse_to_fine:\n  max_keyframe_gap_s: 0\n", path: "t.yaml")
+        }
+        #expect(throws: ConfigError.outOfRange(key: "coarse_to_fine.max_windows", value: "-1", expected: "an integer in 0…1000")) {
+            try CompressionConfig.parse(yaml: "coarse_to_fine:\n  max_windows: -1\n", path: "t.yaml")
+        }
+        #expect(throws: ConfigError.unknownKey(key: "coarse_to_fine.windows", allowed: CoarseToFine.Options.CodingKeys.allCases.map(\.rawValue))) {
+            try CompressionConfig.parse(yaml: "coarse_to_fine:\n  windows: 3\n", path: "t.yaml")
+        }
+        do {
+            _ = try CompressionConfig.parse(yaml: "coarse_to_fine:\n  context_s: wide\n", path: "t.yaml")
+            Issue.record("accepted a string for a number")
+        } catch let error as ConfigError {
+            #expect(error.localizedDescription.contains("coarse_to_fine.context_s"))
+        } catch { Issue.record("\(error)") }
+    }
 }

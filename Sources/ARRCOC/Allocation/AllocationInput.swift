@@ -24,6 +24,9 @@ public struct AllocationInput: Sendable {
     public var peaked: Double
     /// Per-cell relevance, for zoom blocks (`allocation.zoom`); nil: whole frames only.
     public var cellMap: CellMap?
+    /// Per candidate, the time it stands for when candidates are not evenly spaced (a
+    /// coarse-to-fine merge, `FeatureSet.timeWeights`); nil: every candidate the same.
+    public var timeWeights: [Double]? = nil
 
     public init(times: [Double], relevance: [Double], levels: [THW], budget: Int, format: SequenceFormat, config: AllocationConfig,
                 exploit: Double = 1, peaked: Double = 0, cellMap: CellMap? = nil) {

@@ -100,7 +100,7 @@ public struct LagrangianAllocator: BudgetAllocator {
         // Relevance above the video's typical frame (background → 0, best → 1), trusted as far as
         // the query is peaked, spread around peaks (dense windows), then per unit.
         let focus = config.focus * input.peaked
-        let contrast = Self.contrast(input.relevance).map { $0 * trust }
+        let contrast = Self.contrast(input.relevance, weights: input.timeWeights).map { $0 * trust }
         // Focused, the dense window narrows (to half at full focus): a peaked query's own frames
         // say where it is, and the tokens the window's edges would take stay on the moment.
         let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds * (1 - 0.5 * focus))
@@ -271,9 +271,10 @@ public struct LagrangianAllocator: BudgetAllocator {
 
     /// `(r − b) / (max − b)` clipped to 0…1, b the mean of the lower class of a two-class (Otsu)
     /// split of the relevance: relevance above the typical *background* frame, however many
-    /// frames the query is in.
-    static func contrast(_ r: [Double]) -> [Double] {
-        let baseline = TwoClassSplit(r).lowMean
+    /// frames the query is in. With `weights` (the time each candidate stands for) the split
+    /// weighs candidates by them.
+    static func contrast(_ r: [Double], weights: [Double]? = nil) -> [Double] {
+        let baseline = (weights.map { TwoClassSplit(r, weights: $0) } ?? TwoClassSplit(r)).lowMean
         let span = (r.max() ?? 0) - baseline
         guard span > 1e-9 else { return r.map { _ in 0 } }
         return r.map { min(1, max(0, ($0 - baseline) / span)) }

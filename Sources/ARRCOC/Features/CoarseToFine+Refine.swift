@@ -34,7 +34,7 @@ extension CoarseToFine {
         let workspace = DescriptorWorkspace()
         var counter = ProgressCounter(progress, task: "fine pass: \(windows.count) windows, \(wanted.count) frames at \(format(fps)) fps",
                                       total: wanted.count)
-        try source.sampleTimes(wanted, width: cols * side, height: rows * side) { time, pending in
+        let fallbacks = try source.sampleTimes(wanted, width: cols * side, height: rows * side) { time, pending in
             guard times.last.map({ time > $0 }) ?? true else { return }
             let image = try pending.image()
             guard image.width == cols * side, image.height == rows * side else {
@@ -57,12 +57,18 @@ extension CoarseToFine {
             counter.advance()
         }
         counter.finish()
+        if fallbacks > 0 {
+            progress(.note("fine pass: a seek into \(URL(fileURLWithPath: coarse.info.source.path).lastPathComponent) decoded with errors (its keyframe index is wrong); "
+                           + "the windows from there on were decoded streaming from the start instead"))
+        }
         let embeddings = times.isEmpty ? [] : try embedder.embed(descriptors)
         return merge(coarse: coarse, windows: windows, fine: (times, embeddings, information, edges, change), fps: fps)
     }
 
     /// Coarse frames outside the windows (half a candidate interval of margin) and the fine
-    /// frames, interleaved by time.
+    /// frames, interleaved by time. Each window's first fine frame takes an even position (the
+    /// coarse frame just before it gives way when needed), so the allocator pairs the window's
+    /// frames as a full analysis pairs the same times (`gridTimes`).
     static func merge(
         coarse: FeatureSet, windows: [Window], fine: (times: [Double], embeddings: [Float], information: [Float], edges: [Float], change: [Float]),
         fps: Double
@@ -96,6 +102,16 @@ extension CoarseToFine {
                 if let x = coarse.change { out.change?.append(contentsOf: x[(c * cells)..<((c + 1) * cells)]) }
                 c += 1
             } else {
+                // A window's first frame (none before it, or more than 1.5 candidate intervals
+                // since the previous fine frame) at an odd position: drop the coarse frame before.
+                let opensWindow = f == 0 || fine.times[f] - fine.times[f - 1] > 1.5 / fps
+                if opensWindow, out.times.count % 2 == 1, let last = out.times.last, !fine.times[..<f].contains(last) {
+                    out.times.removeLast()
+                    out.embeddings.removeLast(cells * d)
+                    out.information?.removeLast(cells)
+                    out.edges?.removeLast(cells)
+                    out.change?.removeLast(cells)
+                }
                 out.times.append(fine.times[f])
                 out.embeddings.append(contentsOf: fine.embeddings[(f * cells * d)..<((f + 1) * cells * d)])
                 out.information?.append(contentsOf: fine.information[(f * cells)..<((f + 1) * cells)])

@@ -69,11 +69,15 @@ extension CoarseToFine {
         return out
     }
 
-    /// The candidate grid times `k / fps` inside `windows`, increasing.
+    /// The candidate grid times `k / fps` inside `windows`, increasing. Each window starts at an
+    /// even k (one candidate earlier when needed): the allocator pairs consecutive frames into
+    /// blocks, and a full analysis pairs k = 2u with 2u + 1, so the fine frames pair (and their
+    /// blocks are timed) as a full analysis's would.
     public static func gridTimes(in windows: [Window], fps: Double) -> [Double] {
         var times: [Double] = []
         for w in merged(windows) {
             var k = Int((w.start * fps).rounded(.up))
+            if k % 2 != 0 { k -= 1 }
             while Double(k) / fps <= w.end + 1e-9 {
                 let time = Double(k) / fps
                 if times.last.map({ time > $0 }) ?? true { times.append(time) }

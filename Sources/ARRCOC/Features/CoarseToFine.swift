@@ -13,45 +13,6 @@ import Foundation
 /// let merged = try CoarseToFine.refine(coarse: coarse, windows: windows, source: source, config: config)
 /// ```
 public enum CoarseToFine {
-    /// The knobs; defaults are the documented values (Docs/coarse-to-fine.md).
-    public struct Options: Sendable, Equatable {
-        /// The longest stretch without a keyframe (seconds) the keyframe pass accepts. Beyond it
-        /// an event shorter than the gap could fall between two keyframes unseen, so the coarse
-        /// pass decodes every frame and describes a low rate instead (`lowRateFPS`).
-        public var maxKeyframeGapSeconds = 6.0
-        /// Keyframes closer than this (seconds) to the previous one kept are not decoded (a
-        /// 0.5 s GOP would otherwise cost 2 intra decodes a second).
-        public var keyframeSpacingSeconds = 1.0
-        /// Rate of the low-rate fallback (frames per second).
-        public var lowRateFPS = 0.5
-        /// At most this many dense windows per query.
-        public var maxWindows = 8
-        /// Seconds of dense analysis added on each side of a relevant coarse frame's neighbours:
-        /// the scorer reads a moment against each cell's background over ±15 s
-        /// (`scoring.evidence_window_s`), so a window must hold some background too.
-        public var contextSeconds = 10.0
-        /// Half-width (seconds) of the background a coarse frame's query similarity is read
-        /// against when the windows are picked.
-        public var backgroundSeconds = 60.0
-
-        public init() {}
-
-        /// Range checks; errors name the option.
-        public func validate() throws(CoarseToFineError) {
-            func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>) throws(CoarseToFineError) {
-                guard value.isFinite, range.contains(value) else {
-                    throw .invalidOption(name: name, value: value, expected: "\(range.lowerBound)…\(range.upperBound)")
-                }
-            }
-            try check("max_keyframe_gap_s", maxKeyframeGapSeconds, 0.1...600)
-            try check("keyframe_spacing_s", keyframeSpacingSeconds, 0...600)
-            try check("low_rate_fps", lowRateFPS, 0.01...60)
-            try check("max_windows", Double(maxWindows), 0...1000)
-            try check("context_s", contextSeconds, 0...600)
-            try check("background_s", backgroundSeconds, 1...36000)
-        }
-    }
-
     /// Describes the frames `sample` hands on (converting and describing on other threads, as a
     /// full analysis does) and returns the analyzer, not yet fitted, with the frames' times.
     private static func describe(

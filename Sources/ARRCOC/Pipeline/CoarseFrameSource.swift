@@ -17,6 +17,9 @@ public protocol CoarseFrameSource: FrameSource {
 
     /// The frame nearest each of `times` (sorted), at `width × height`, in order, with its own
     /// time; a frame nearest to two times is handed on once. The source may seek (to the
-    /// keyframe before a time) instead of decoding everything before it.
-    func sampleTimes(_ times: [Double], width: Int, height: Int, _ body: (_ time: Double, _ image: PendingImage) throws -> Void) throws
+    /// keyframe before a time) instead of decoding everything before it; a seek that decodes with
+    /// errors (a wrong keyframe index) falls back to decoding from the start. Returns how many
+    /// seeks fell back so (0 for a source that never seeks).
+    @discardableResult
+    func sampleTimes(_ times: [Double], width: Int, height: Int, _ body: (_ time: Double, _ image: PendingImage) throws -> Void) throws -> Int
 }

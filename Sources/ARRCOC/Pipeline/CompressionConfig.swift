@@ -58,11 +58,14 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
     public var scoring = ScoringConfig()
     public var allocation = AllocationConfig()
     public var emission = Emission()
+    /// Coarse-to-fine analysis (`analyze --coarse`, `compress --coarse-to-fine`; Docs/coarse-to-fine.md).
+    public var coarseToFine = CoarseToFine.Options()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case strategy, budget, analysis, query, scoring, allocation, emission
+        case coarseToFine = "coarse_to_fine"
         case strategyParams = "strategy_params"
     }
 
@@ -76,6 +79,7 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         scoring = try c.decodeIfPresent(ScoringConfig.self, forKey: .scoring) ?? ScoringConfig()
         allocation = try c.decodeIfPresent(AllocationConfig.self, forKey: .allocation) ?? AllocationConfig()
         emission = try c.decodeIfPresent(Emission.self, forKey: .emission) ?? Emission()
+        coarseToFine = try c.decodeIfPresent(CoarseToFine.Options.self, forKey: .coarseToFine) ?? CoarseToFine.Options()
     }
 
     /// Allowed keys per section, for unknown-key errors.
@@ -86,6 +90,7 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         "scoring": ScoringConfig.CodingKeys.allCases.map(\.rawValue),
         "allocation": AllocationConfig.CodingKeys.allCases.map(\.rawValue),
         "emission": Emission.CodingKeys.allCases.map(\.rawValue),
+        "coarse_to_fine": CoarseToFine.Options.CodingKeys.allCases.map(\.rawValue),
     ]
 
     /// Strategy names `compress` knows.
@@ -106,6 +111,7 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         try ConfigError.check("query.image_cells", query.imageCells, in: 1...400)
         try scoring.validate()
         try allocation.validate()
+        try coarseToFine.validateConfig()
     }
 
     /// Parses YAML text: unknown keys, wrong types and out-of-range values are errors naming the key.

@@ -27,9 +27,10 @@ public enum Compressor {
         let cellMap = config.emission.mode == .resize && config.allocation.zoom != .off
             ? CellMap(rows: features.rows, cols: features.cols, values: scores.cells, sourceWidth: source.width, sourceHeight: source.height)
             : nil
-        let input = AllocationInput(times: features.times, relevance: scores.frames, levels: levels, budget: budget,
+        var input = AllocationInput(times: features.times, relevance: scores.frames, levels: levels, budget: budget,
                                     format: config.emission.format, config: config.allocation,
                                     exploit: config.allocation.followExploit ? scores.exploit : 1, peaked: scores.exploit, cellMap: cellMap)
+        input.timeWeights = features.timeWeights
         var allocation = try strategy.allocate(input)
         var grids: [THW] = []
         var cells: [[Int]] = []

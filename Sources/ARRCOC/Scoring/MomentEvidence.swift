@@ -30,8 +30,11 @@ struct MomentEvidence {
     ///   - similarity: `times.count × cells`, raw query similarity per cell.
     ///   - window: half-width in seconds of each cell's temporal background.
     ///   - top: how many of a frame's best cells make its evidence.
+    ///   - weights: per frame, the time it stands for (`FeatureSet.timeWeights`), nil when every
+    ///     frame stands for the same time: the cells' temporal medians and the 75th percentile
+    ///     are then weighted, so unevenly spaced frames read as evenly spaced ones would.
     /// - Complexity: O(T · cells · w log w), w ≤ 31 samples of the window.
-    init(similarity: [Float], times: [Double], cells: Int, window: Double, top: Int) {
+    init(similarity: [Float], times: [Double], cells: Int, window: Double, top: Int, weights: [Double]? = nil) {
         let t = times.count
         guard t > 0, cells > 0 else {
             frames = []
@@ -43,6 +46,8 @@ struct MomentEvidence {
         var excess = [Float](repeating: 0, count: cells)
         var column = [Float]()
         column.reserveCapacity(32)
+        var weighted = [(value: Float, weight: Double)]()
+        weighted.reserveCapacity(32)
         similarity.withUnsafeBufferPointer { s in
             for f in 0..<t {
                 while times[lo] < times[f] - window { lo += 1 }
@@ -50,6 +55,18 @@ struct MomentEvidence {
                 // At most 31 samples of the window (evenly strided), so long videos stay cheap.
                 let stride = max(1, (hi - lo + 1 + 30) / 31)
                 for c in 0..<cells {
+                    if let weights {
+                        weighted.removeAll(keepingCapacity: true)
+                        var g = lo
+                        while g <= hi {
+                            weighted.append((s[g * cells + c], weights[g]))
+                            g += stride
+                        }
+                        weighted.sort { $0.value < $1.value }
+                        let median = WeightedStatistics.quantile(sorted: weighted.map { Double($0.value) }, weights: weighted.map(\.weight), q: 0.5)
+                        excess[c] = s[f * cells + c] - Float(median)
+                        continue
+                    }
                     column.removeAll(keepingCapacity: true)
                     var g = lo
                     while g <= hi {
@@ -77,6 +94,10 @@ struct MomentEvidence {
         frames = sustained
         guard t > 1 else {
             peakedness = 0
+            return
+        }
+        if let weights {
+            peakedness = max(0, (sustained.max() ?? 0) - WeightedStatistics.quantile(sustained, weights: weights, q: 0.75))
             return
         }
         let sorted = sustained.sorted()

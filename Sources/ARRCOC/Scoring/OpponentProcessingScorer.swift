@@ -82,13 +82,16 @@ public struct OpponentProcessingScorer: FrameScorer {
             for i in 0..<n { participatory[i] = max(best[i], 0.5 * participatory[i]) }
         }
         let similarity = participatory
+        // Frames that stand for different lengths of time (a coarse-to-fine merge) weigh by it in
+        // every video-wide statistic; nil (evenly spaced frames): unweighted, as always.
+        let weights = features.timeWeights
         // Peakedness is read on the raw similarities, against each cell's own temporal background:
         // a query found in a few moments reads high, one found nowhere or everywhere flat.
         let k = max(1, Int((config.frameTopFraction * Double(cells)).rounded()))
         let frameSimilarity = Self.frameAggregate(participatory, frames: t, cells: cells, top: k)
         let peakedness = MomentEvidence(similarity: similarity, times: features.times, cells: cells,
-                                        window: config.evidenceWindowSeconds, top: k).peakedness
-        Self.normalizeAgainstBackground(&participatory, frames: t, cells: cells)
+                                        window: config.evidenceWindowSeconds, top: k, weights: weights).peakedness
+        Self.normalizeAgainstBackground(&participatory, frames: t, cells: cells, weights: weights)
 
         // Perspectival: distance from the frame's mean embedding, and change over time.
         var standout = [Float](repeating: 0, count: n)
@@ -104,19 +107,19 @@ public struct OpponentProcessingScorer: FrameScorer {
                 }
             }
         }
-        Self.normalize(&standout)
+        Self.normalize(&standout, frameWeights: weights)
         // Each map blended into a normalised copy of a cue, which then takes its place: one map
         // more per cue at most, never two.
         var perspectival = standout
         if var change = features.change {
-            Self.normalize(&change)
+            Self.normalize(&change, frameWeights: weights)
             for i in 0..<n { change[i] = 0.5 * standout[i] + 0.5 * change[i] }
             perspectival = change
         }
         var propositional: [Float]
         if var information = features.information, var edges = features.edges {
-            Self.normalize(&information)
-            Self.normalize(&edges)
+            Self.normalize(&information, frameWeights: weights)
+            Self.normalize(&edges, frameWeights: weights)
             for i in 0..<n { information[i] = 0.5 * information[i] + 0.5 * edges[i] }
             propositional = information
         } else {
@@ -178,11 +181,13 @@ public struct OpponentProcessingScorer: FrameScorer {
     /// the best similarity of a typical *background* frame: frames' best similarities are split in
     /// two classes (Otsu), b is the lower class's mean. Every frame has some cell that resembles
     /// the query a little; only cells beating the background's best are evidence of it — whether
-    /// the query is in 5% or 60% of the frames.
-    static func normalizeAgainstBackground(_ x: inout [Float], frames: Int, cells: Int) {
+    /// the query is in 5% or 60% of the frames. With `weights` (the time each frame stands for)
+    /// the split weighs frames by them.
+    static func normalizeAgainstBackground(_ x: inout [Float], frames: Int, cells: Int, weights: [Double]? = nil) {
         guard frames > 0, cells > 0 else { return }
         let best = (0..<frames).map { f in Double(x[(f * cells)..<((f + 1) * cells)].max() ?? 0) }
-        let baseline = Float(TwoClassSplit(best).lowMean)
+        let split = weights.map { TwoClassSplit(best, weights: $0) } ?? TwoClassSplit(best)
+        let baseline = Float(split.lowMean)
         let top = Float(best.max() ?? 0)
         let span = top - baseline
         guard span > 1e-6 else {
@@ -192,10 +197,18 @@ public struct OpponentProcessingScorer: FrameScorer {
         for i in x.indices { x[i] = min(1, max(0, (x[i] - baseline) / span)) }
     }
 
-    /// `(x − median) / (max − median)`, clipped to 0…1 (all zeros when flat).
-    static func normalize(_ x: inout [Float]) {
+    /// `(x − median) / (max − median)`, clipped to 0…1 (all zeros when flat). With `frameWeights`
+    /// (per frame, the time it stands for; `x` holds equal rows of cells per frame) the median
+    /// weighs each cell by its frame's weight.
+    static func normalize(_ x: inout [Float], frameWeights: [Double]? = nil) {
         guard !x.isEmpty else { return }
-        let median = Self.median(x)
+        let median: Float
+        if let w = frameWeights, !w.isEmpty {
+            let per = x.count / w.count
+            median = WeightedStatistics.median(x, weights: x.indices.map { w[min($0 / max(per, 1), w.count - 1)] })
+        } else {
+            median = Self.median(x)
+        }
         let top = x.max() ?? median
         let span = top - median
         guard span > 1e-9 else {
