@@ -27,7 +27,7 @@ import Foundation
 /// the best); then the sparse floor (a block every `sparse_interval_s`), thinned evenly to
 /// `floor_budget_share` of the budget. The rest is the Lagrangian's. A peaked query (the scorer's
 /// exploit e, `AllocationInput.peaked`) moves the floor's share to its moments as far as
-/// `focus`·e says, and narrows the dense window (see `problem`).
+/// `focus`·e says, narrows the dense window and sharpens the relevance power (see `problem`).
 ///
 /// Zoom blocks (`allocation.zoom`, resize mode): a moment's unit also offers regions of its
 /// frames around the relevant cells, priced by the tokens they land on those cells and the
