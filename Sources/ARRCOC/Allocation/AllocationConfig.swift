@@ -30,11 +30,13 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// How far a peaked query moves the budget from context to its moments: with the scorer's
     /// exploit e, the sparse floor's share becomes `floor_budget_share · (1 − focus · e)` (no
     /// block at all once that is under half a block), the moments' forced share grows by what the
-    /// floor gave up, and the dense window narrows to `dense_window_s · (1 − focus · e / 2)`. A
-    /// flat query (e ≈ 0) keeps the whole floor; unlike `follow_exploit`, focus never distrusts
-    /// the relevance, so a needle that reads flat loses nothing. Measured on the real-needles
-    /// sweep (tune and held-out clips alike), 1.0 raised precision and F1 at every budget from 1%
-    /// to 10% with no loss of recall (Docs/evaluation.md).
+    /// floor gave up, the dense window narrows to `dense_window_s · (1 − focus · e / 2)`, and the
+    /// relevance power grows to `relevance_power · (1 + focus · e)`, so frames that only half
+    /// resemble the query lose their looks to detail on its moments. A flat query (e ≈ 0) keeps
+    /// the whole floor and the power; unlike `follow_exploit`, focus never distrusts the
+    /// relevance, so a needle that reads flat loses nothing. Measured on the real-needles sweep
+    /// (tune and held-out clips alike), 1.0 raised precision and F1 at every budget from 1% to 10%
+    /// with no loss of temporal recall or event hit (Docs/engine.md, Docs/evaluation.md).
     public var focus = 1.0
     /// Zoom blocks: a block may show a cell-aligned region of its frames, aspect kept, at up to
     /// `zoom_max_upscale` × the source's native resolution (ViCrop, "MLLMs know where to look",

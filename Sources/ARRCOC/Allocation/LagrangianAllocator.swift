@@ -27,7 +27,7 @@ import Foundation
 /// the best); then the sparse floor (a block every `sparse_interval_s`), thinned evenly to
 /// `floor_budget_share` of the budget. The rest is the Lagrangian's. A peaked query (the scorer's
 /// exploit e, `AllocationInput.peaked`) moves the floor's share to its moments as far as
-/// `focus`·e says, and narrows the dense window (see `problem`).
+/// `focus`·e says, narrows the dense window and sharpens the relevance power (see `problem`).
 ///
 /// Zoom blocks (`allocation.zoom`, resize mode): a moment's unit also offers regions of its
 /// frames around the relevant cells, priced by the tokens they land on those cells and the
@@ -153,6 +153,12 @@ public struct LagrangianAllocator: BudgetAllocator {
         }
         let floorByUnit = Dictionary(floor.map { ($0 / 2, $0) }, uniquingKeysWith: { a, _ in a })
 
+        // Focused, the relevance power grows to p · (1 + focus · e): a peaked query's moments
+        // stand clear of the background, so frames that only half resemble it (v ≈ 0.5: a
+        // background that shares a colour or texture with the query) are worth less against
+        // detail on the moments. A flat query keeps p.
+        let power = config.relevancePower * (1 + focus)
+
         // Options per unit, cheapest first.
         var options: [[Option]] = []
         options.reserveCapacity(units)
@@ -160,7 +166,7 @@ public struct LagrangianAllocator: BudgetAllocator {
             var list: [Option] = []
             let frames = input.unitFrames(u)
             let pairFrames = frames.count == 2 ? frames : [frames[0], frames[0]]
-            let vp = pow(value[u], config.relevancePower)
+            let vp = pow(value[u], power)
             for grid in input.levels {
                 let n = grid.product
                 list.append(Option(density: .dense, frames: pairFrames, grid: grid,
