@@ -4,7 +4,7 @@ extension FrameScaler {
     /// The frame at `size` (its own size when nil) by `FrameConversion.viaYUV420`: libswscale
     /// scales it to yuv420p (bicubic; yuvj420p from a yuvj format: nothing is re-ranged),
     /// then `YUVToRGB` converts the planes with the frame's colour matrix (BT.601 when
-    /// unspecified, `sws_getCoefficients`) and range (full for JPEG range or a yuvj format), as
+    /// unspecified or unknown, `sws_getCoefficients`) and range (full for JPEG range or a yuvj format), as
     /// `ffmpeg`'s `scale` filter reads them from the frame. A frame that is not YUV (an RGB
     /// image) is converted to yuv420p with BT.601 limited range and back with the same.
     func convertViaYUV(_ frame: UnsafeMutablePointer<AVFrame>, to size: PixelSize?) -> [UInt8]? {
@@ -14,7 +14,9 @@ extension FrameScaler {
               let descriptor = av_pix_fmt_desc_get(AVPixelFormat(rawValue: f.format)) else { return nil }
         let isYUV = (descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB)) == 0 && descriptor.pointee.nb_components >= 3
         let fullRange = isYUV && (f.color_range == AVCOL_RANGE_JPEG || Self.isJPEGFormat(f.format))
-        let colorspace = isYUV ? Int32(f.colorspace.rawValue) : SWS_CS_DEFAULT
+        // vf_scale's parse_yuv_type: a matrix outside 1…10 (or YCgCo) reads as BT.601.
+        let tagged = Int32(f.colorspace.rawValue)
+        let colorspace = isYUV && (1...10).contains(tagged) && tagged != 8 ? tagged : SWS_CS_DEFAULT
         let newKey: [Int32] = [f.width, f.height, f.format, Int32(out.width), Int32(out.height), colorspace, fullRange ? 1 : 0]
         if yuvContext == nil || newKey != yuvKey {
             yuvContext = sws_getCachedContext(
