@@ -36,7 +36,7 @@ import TestSupport
 
     /// Samples `path` at 2 fps at `width` (even height, the aspect kept) and compares the first
     /// 8 frames' RGB with ffmpeg's two steps; returns the differences (ours − ffmpeg's).
-    static func compare(_ path: String, width: Int) throws -> Difference {
+    static func compare(_ path: String, width: Int, planes: String = "yuv420p") throws -> Difference {
         let reader = try VideoReader(path: path)
         let height = max(2, (width * reader.info.height / reader.info.width) & ~1)
         let size = "\(width):\(height)"
@@ -45,7 +45,7 @@ import TestSupport
             if frames.count < 8 { frames.append($0) }
         }
         let theirs = try ffmpegFrames(path, indices: frames.map(\.sourceIndex),
-                                      filter: "scale=\(size):flags=bicubic,format=yuv420p,scale=\(size),format=rgb24",
+                                      filter: "scale=\(size):flags=bicubic,format=\(planes),scale=\(size),format=rgb24",
                                       pixelFormat: "rgb24", frameBytes: width * height * 3)
         #expect(theirs.count == frames.count, "\(path): ffmpeg gave \(theirs.count) of \(frames.count) frames")
         var difference = Difference()
@@ -61,6 +61,29 @@ import TestSupport
         #expect(difference.count > 0)
         #expect(difference.maximum.allSatisfy { $0 <= 0 }, "\(name): max |difference| per channel \(difference.maximum)")
         #expect(difference.mean.allSatisfy { abs($0) < 0.05 }, "\(name): mean difference per channel \(difference.mean)")
+    }
+
+    /// Full range (MJPEG decodes to yuvj420p: the planes stay full range, the JPEG-range
+    /// coefficients apply) and a BT.709-tagged stream (its matrix, not BT.601).
+    @Test func fullRangeAndBT709FramesMatchFFmpegsTwoSteps() throws {
+        let mjpeg = try TestClips.path(try #require(TestClips.recipes.first { $0.name == "mjpeg.avi" }))
+        let full = try Self.compare(mjpeg, width: 160, planes: "yuvj420p")
+        #expect(full.count > 0 && full.maximum == [0, 0, 0], "mjpeg.avi: max |difference| \(full.maximum)")
+        let bt709 = TestClips.scratch("bt709").appendingPathComponent("bt709.mp4").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t", "2",
+                                      "-c:v", "libx264", "-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709",
+                                      "-color_trc", "bt709", bt709])
+        let tagged = try Self.compare(bt709, width: 160)
+        #expect(tagged.count > 0 && tagged.maximum == [0, 0, 0], "bt709.mp4: max |difference| \(tagged.maximum)")
+        // The BT.709 matrix matters: read as BT.601 the same planes give other colours.
+        let reader = try VideoReader(path: bt709)
+        var first: VideoFrame? = nil
+        try reader.sample(fps: 2, size: PixelSize(width: 160, height: 120), conversion: .viaYUV420) { if first == nil { first = $0 } }
+        let as601 = try Self.ffmpegFrames(bt709, indices: [0], filter: "scale=160:120:flags=bicubic,format=yuv420p,scale=160:120:in_color_matrix=bt601,format=rgb24",
+                                          pixelFormat: "rgb24", frameBytes: 160 * 120 * 3)
+        var wrong = Difference()
+        wrong.add(try #require(first).rgb, try #require(as601.first))
+        #expect(wrong.maximum.max() ?? 0 > 4, "BT.601 and BT.709 readings differ by \(wrong.maximum)")
     }
 
     /// The yuv420p planes libswscale gives arrcoc are the command line's `scale=W:H` output,
