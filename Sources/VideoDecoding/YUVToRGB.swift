@@ -75,16 +75,21 @@ public struct YUVToRGB: Sendable, Equatable {
                 let green = ((uu &* ug) &>> 16) &+ ((vv &* vg) &>> 16)
                 let yEven = (((SIMD8<Int32>(truncatingIfNeeded: ys.evenHalf) &<< 3) &- yo) &* yc) &>> 16
                 let yOdd = (((SIMD8<Int32>(truncatingIfNeeded: ys.oddHalf) &<< 3) &- yo) &* yc) &>> 16
-                var r = SIMD16<Int32>(), g = SIMD16<Int32>(), b = SIMD16<Int32>()
-                r.evenHalf = yEven &+ red; r.oddHalf = yOdd &+ red
-                g.evenHalf = yEven &+ green; g.oddHalf = yOdd &+ green
-                b.evenHalf = yEven &+ blue; b.oddHalf = yOdd &+ blue
-                let r8 = SIMD16<UInt8>(clamping: r), g8 = SIMD16<UInt8>(clamping: g), b8 = SIMD16<UInt8>(clamping: b)
+                let lo = SIMD8<Int32>(repeating: 0), hi = SIMD8<Int32>(repeating: 255)
+                func byte(_ v: SIMD8<Int32>) -> SIMD8<UInt8> {
+                    SIMD8<UInt8>(truncatingIfNeeded: pointwiseMin(pointwiseMax(v, lo), hi))
+                }
+                let rE = byte(yEven &+ red), rO = byte(yOdd &+ red)
+                let gE = byte(yEven &+ green), gO = byte(yOdd &+ green)
+                let bE = byte(yEven &+ blue), bO = byte(yOdd &+ blue)
                 let o = out + x * 3
-                for k in 0..<16 {
-                    o[3 * k] = r8[k]
-                    o[3 * k + 1] = g8[k]
-                    o[3 * k + 2] = b8[k]
+                for k in 0..<8 {
+                    o[6 * k] = rE[k]
+                    o[6 * k + 1] = gE[k]
+                    o[6 * k + 2] = bE[k]
+                    o[6 * k + 3] = rO[k]
+                    o[6 * k + 4] = gO[k]
+                    o[6 * k + 5] = bO[k]
                 }
                 x += 16
             }
