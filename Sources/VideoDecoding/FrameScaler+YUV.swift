@@ -32,7 +32,6 @@ extension FrameScaler {
         }
         guard let conversion = yuvToRGB else { return nil }
         let lumaSize = out.width * out.height, chromaWidth = out.width / 2, chromaSize = chromaWidth * (out.height / 2)
-        var rgb = [UInt8](repeating: 0, count: lumaSize * 3)
         let rows = withUnsafePointer(to: frame.pointee.data) { dataTuple in
             withUnsafePointer(to: frame.pointee.linesize) { linesizeTuple in
                 dataTuple.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { srcData in
@@ -48,14 +47,17 @@ extension FrameScaler {
             }
         }
         guard rows == Int32(out.height) else { return nil }
-        planes.withUnsafeBufferPointer { p in
-            rgb.withUnsafeMutableBufferPointer { dst in
+        // Every byte is written by the conversion: no zero fill first.
+        let rgb = planes.withUnsafeBufferPointer { p in
+            [UInt8](unsafeUninitializedCapacity: lumaSize * 3) { dst, count in
+                count = 0
                 guard let base = p.baseAddress, let d = dst.baseAddress else { return }
                 conversion.convert(y: base, yStride: out.width, u: base + lumaSize, v: base + lumaSize + chromaSize,
                                    chromaStride: chromaWidth, width: out.width, rows: 0..<out.height, into: d)
+                count = lumaSize * 3
             }
         }
-        return rgb
+        return rgb.count == lumaSize * 3 ? rgb : nil
     }
 
     /// The yuv420p planes of the last `convertViaYUV` call (Y, then U, then V, tightly packed).
