@@ -93,13 +93,13 @@ public struct YUVToRGB: Sendable, Equatable {
                 }
                 x += 16
             }
-            while x < width {
-                let yy = (Int32(yRow[x]) << 3 - Int32(yOffset)) * Int32(yCoeff) >> 16
+            while x < width {  // the tail (Swift's `>>` binds tighter than `*`: products in parentheses)
+                let yy = ((Int32(yRow[x]) << 3 - Int32(yOffset)) * Int32(yCoeff)) >> 16
                 let uu = Int32(uRow[x / 2]) << 3 - 1024, vv = Int32(vRow[x / 2]) << 3 - 1024
                 let o = out + x * 3
-                o[0] = UInt8(clamping: yy + (vv * Int32(vrCoeff) >> 16))
-                o[1] = UInt8(clamping: yy + ((uu * Int32(ugCoeff) >> 16) + (vv * Int32(vgCoeff) >> 16)))
-                o[2] = UInt8(clamping: yy + (uu * Int32(ubCoeff) >> 16))
+                o[0] = UInt8(clamping: yy + ((vv * Int32(vrCoeff)) >> 16))
+                o[1] = UInt8(clamping: yy + (((uu * Int32(ugCoeff)) >> 16) + ((vv * Int32(vgCoeff)) >> 16)))
+                o[2] = UInt8(clamping: yy + ((uu * Int32(ubCoeff)) >> 16))
                 x += 1
             }
         }

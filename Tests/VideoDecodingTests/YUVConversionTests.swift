@@ -57,7 +57,8 @@ import TestSupport
     /// libswscale's and the conversion is its x86 arithmetic, lane for lane.
     @Test(arguments: ["cockatoo.mp4", "vtest.avi", "display-dual-monitors.webm", "bikes.mp4", "Megamind.avi"])
     func analysisPixelsMatchFFmpegsTwoSteps(_ name: String) throws {
-        let difference = try Self.compare(try Samples.path(name), width: 320)
+        // 328 px: 20 vectors of 16 pixels and a scalar tail of 8.
+        let difference = try Self.compare(try Samples.path(name), width: 328)
         #expect(difference.count > 0)
         #expect(difference.maximum.allSatisfy { $0 <= 0 }, "\(name): max |difference| per channel \(difference.maximum)")
         #expect(difference.mean.allSatisfy { abs($0) < 0.05 }, "\(name): mean difference per channel \(difference.mean)")
