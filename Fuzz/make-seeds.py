@@ -25,7 +25,7 @@ def features(t=3, rows=2, cols=3, d=4, embedder=True):
     info = {"schema": "arrcoc.features/1",
             "source": {"path": "v.mp4", "sha256": "0" * 64, "duration_s": t / 2, "fps": 25, "width": cols * 32, "height": rows * 32, "codec": "h264"},
             "analysis": {"candidate_fps": 2, "rows": rows, "cols": cols, "cell_px": 32},
-            "embedder": {"name": "arrcoc-descriptor", "version": 1, "dimension": d}}
+            "embedder": {"name": "arrcoc-descriptor", "version": 2, "dimension": d}}
     f = lambda xs: struct.pack("<%df" % len(xs), *xs)
     n = t * rows * cols
     tensors = {"times_s": ("F64", [t], struct.pack("<%dd" % t, *[i / 2 for i in range(t)])),

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The Python peer of `arrcoc analyze`: the same analysis, written to be fast in Python.
 
-PyAV decodes (codec threads on) and converts each candidate frame to RGB with one reused
-libswscale context (bicubic, as arrcoc); a second thread describes frames while the decoder
+PyAV decodes (codec threads on) and scales each candidate frame to yuv420p at the analysis size
+with one reused libswscale context (bicubic, as arrcoc), then numpy converts it to RGB with
+libswscale's unscaled YUV→RGB arithmetic (`yuv_to_rgb`, as arrcoc's `YUVToRGB`: embedder
+version 2, Docs/features.md); a second thread describes frames while the decoder
 runs on (PyAV and numpy release the GIL); numpy computes the descriptor families of
 `CellDescriptor` (opponent colour moments, 2×2×2 colour histogram, 8-bin gradient-orientation
 histogram, edge energy, luminance entropy, quadrant layout) for *all cells of a frame at once*,
@@ -16,7 +18,8 @@ accepts: times, embeddings, the three cue maps and the embedder state.
     python descriptor_peer.py VIDEO --out FILE [--candidate-fps 2] [--max-tokens 400] [--dimension 24]
 
 It is a benchmark reference (Benchmarks/README.md), not a replacement: its numbers agree with
-arrcoc's in kind, not bit for bit (float32 sums in another order, PyAV's colour conversion).
+arrcoc's in kind, not bit for bit (float32 sums in another order; PyAV bundles its own FFmpeg,
+whose bicubic scaling may differ from the system's in the last level).
 """
 
 from __future__ import annotations
@@ -37,6 +40,17 @@ import numpy as np
 CELL = 32
 DESCRIPTOR_LENGTH = 28
 EMBEDDER_NAME = "arrcoc-descriptor-peer"
+EMBEDDER_VERSION = 2
+# libswscale's ff_yuv2rgb_coeffs ({crv, cbu, cgu, cgv}, 16.16) by AVColorSpace; vf_scale reads
+# a matrix outside 1…10 (or YCgCo, 8) as BT.601 (parse_yuv_type).
+YUV2RGB_COEFFS = {
+    1: (117489, 138438, 13975, 34925), 4: (104448, 132798, 24759, 53109),
+    7: (117579, 136230, 16907, 35559), 9: (110013, 140363, 12277, 42626), 10: (110013, 140363, 12277, 42626),
+}
+BT601 = (104597, 132201, 25675, 53279)
+# Convert the yuv420p planes with libswscale's unscaled converter (PyAV) instead of `yuv_to_rgb`
+# (numpy, the same arithmetic written out; kept as the reference and for other platforms).
+FAST_RGB = True
 # tan(22.5°), tan(67.5°): orientation bins by comparison, as CellDescriptor.orientationBin.
 TAN_22 = 0.41421356
 TAN_67 = 2.4142136
@@ -56,6 +70,46 @@ def analysis_grid(width: int, height: int, minimum: int = 64, maximum: int = 400
         h += 1
 
 
+def _round_to_int16(f: int) -> int:
+    """libswscale's roundToInt16: f / 65536 rounded, saturated to 16 bits."""
+    r = (f + (1 << 15)) >> 16
+    return -0x8000 if r < -0x7FFF else 0x7FFF if r > 0x7FFF else r
+
+
+def yuv_coefficients(colorspace: int, full_range: bool) -> tuple[int, int, int, int, int, int]:
+    """`(y, vr, ub, ug, vg, y_offset)` in 16-bit fixed point, as libswscale's
+    ff_yuv2rgb_c_init_tables derives them (brightness 0, contrast and saturation 1)."""
+    crv, cbu, cgu, cgv = YUV2RGB_COEFFS.get(colorspace, BT601)
+    cgu, cgv = -cgu, -cgv
+    cy, oy = 1 << 16, 0
+    if not full_range:
+        cy, oy = (cy * 255) // 219, 16 << 16
+    else:  # C division truncates toward zero
+        crv, cbu = crv * 224 // 255, cbu * 224 // 255
+        cgu, cgv = -((-cgu * 224) // 255), -((-cgv * 224) // 255)
+    return (_round_to_int16(cy << 13), _round_to_int16(crv << 13), _round_to_int16(cbu << 13),
+            _round_to_int16(cgu << 13), _round_to_int16(cgv << 13), _round_to_int16(oy << 3))
+
+
+def yuv_to_rgb(planes: np.ndarray, width: int, height: int, coefficients: tuple[int, ...]) -> np.ndarray:
+    """Packed yuv420p `[H·3/2, W]` → RGB `[H, W, 3]` uint8 with libswscale's unscaled x86
+    arithmetic (`yuv_2_rgb.asm`): `mulhi(a, b) = (a·b) >> 16` on 8×-scaled values, chroma
+    shared by each 2×2 block, clamped to 0…255."""
+    yc, vr, ub, ug, vg, yo = coefficients
+    flat = planes.reshape(-1)
+    luma = flat[: width * height].reshape(height, width).astype(np.int32)
+    chroma = width * height // 4
+    u = flat[width * height: width * height + chroma].reshape(height // 2, width // 2).astype(np.int32) * 8 - 1024
+    v = flat[width * height + chroma: width * height + 2 * chroma].reshape(height // 2, width // 2).astype(np.int32) * 8 - 1024
+    y = ((luma * 8 - yo) * yc) >> 16
+    out = np.empty((height, width, 3), dtype=np.uint8)
+    for channel, term in enumerate(((v * vr) >> 16, ((u * ug) >> 16) + ((v * vg) >> 16), (u * ub) >> 16)):
+        up = np.repeat(np.repeat(term, 2, axis=0), 2, axis=1)
+        np.clip(y + up, 0, 255, out=up)
+        out[:, :, channel] = up
+    return out
+
+
 def candidate_frames(path: str, fps: float, size: tuple[int, int]):
     """Yields `(time, rgb [H, W, 3] uint8)` for the frame nearest each `k / fps`."""
     container = av.open(path)
@@ -69,8 +123,20 @@ def candidate_frames(path: str, fps: float, size: tuple[int, int]):
     width, height = size
 
     def rgb(frame: av.VideoFrame) -> np.ndarray:
-        out = reformatter.reformat(frame, width=width, height=height, format="rgb24", interpolation="BICUBIC")
-        return out.to_ndarray()
+        # arrcoc's FrameConversion.viaYUV420: yuv420p at the size (yuvj420p from a yuvj
+        # format: nothing re-ranged), then libswscale's unscaled arithmetic.
+        jpeg_format = frame.format.name.startswith("yuvj")
+        out = reformatter.reformat(frame, width=width, height=height, format="yuvj420p" if jpeg_format else "yuv420p",
+                                   interpolation="BICUBIC")
+        is_yuv = not frame.format.is_rgb and len(frame.format.components) >= 3
+        colorspace = int(frame.colorspace) if is_yuv else 5
+        full_range = is_yuv and (jpeg_format or int(frame.color_range) == 2)
+        if FAST_RGB:
+            # The same arithmetic, by libswscale's own unscaled SIMD converter (faster than numpy).
+            rgb_frame = reformatter.reformat(out, format="rgb24", src_colorspace=colorspace if colorspace in YUV2RGB_COEFFS else 5,
+                                             src_color_range=2 if full_range else 1, interpolation="BICUBIC")
+            return rgb_frame.to_ndarray()
+        return yuv_to_rgb(out.to_ndarray(), width, height, yuv_coefficients(colorspace, full_range))
 
     k, previous, previous_time, last = 0, None, None, None
     for frame in container.decode(stream):
@@ -266,7 +332,7 @@ def analyze(path: str, out: str, fps: float = 2.0, max_tokens: int = 400, dimens
         "source": {"path": path, "sha256": digest["sha256"], "duration_s": duration, "fps": rate,
                    "width": width, "height": height, "codec": codec},
         "analysis": {"candidate_fps": fps, "rows": rows, "cols": cols, "cell_px": CELL},
-        "embedder": {"name": EMBEDDER_NAME, "version": 1, "dimension": projection.shape[1]},
+        "embedder": {"name": EMBEDDER_NAME, "version": EMBEDDER_VERSION, "dimension": projection.shape[1]},
     }
     write_safetensors(out, {
         "times_s": np.asarray(times, np.float64),

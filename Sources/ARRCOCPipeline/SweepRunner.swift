@@ -200,7 +200,7 @@ public final class SweepRunner: @unchecked Sendable {
         }
         let sha = try SHA256.hexDigest(ofFile: video)
         let a = config.base
-        let cacheName = "\(sha.prefix(16))-fps\(SweepRow.number(a.analysis.candidateFPS))-d\(a.analysis.embeddingDim)-t\(a.allocation.minTokens)-\(a.allocation.maxTokens).safetensors"
+        let cacheName = "\(sha.prefix(16))-fps\(SweepRow.number(a.analysis.candidateFPS))-d\(a.analysis.embeddingDim)-t\(a.allocation.minTokens)-\(a.allocation.maxTokens)-v\(DescriptorEmbedder.version).safetensors"
         var cached = cache.appendingPathComponent(cacheName).path
         let features: FeatureSet
         if let shared = sharedCache?.appendingPathComponent("cache").appendingPathComponent(cacheName).path,

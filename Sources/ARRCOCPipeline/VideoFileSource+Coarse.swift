@@ -12,14 +12,14 @@ extension VideoFileSource: CoarseFrameSource {
 
     public func sampleKeyframes(minimumSpacing: Double, width: Int, height: Int,
                                 _ body: (Double, PendingImage) throws -> Void) throws {
-        let converter = FrameConverter()
+        let converter = FrameConverter(conversion: .viaYUV420)
         try VideoReader(path: path).sampleKeyframes(minimumSpacing: minimumSpacing, size: PixelSize(width: width, height: height)) { decoded in
             try body(decoded.time, Self.pending(decoded, converter))
         }
     }
 
     public func sampleLowRate(fps: Double, width: Int, height: Int, _ body: (Double, PendingImage) throws -> Void) throws {
-        let converter = FrameConverter()
+        let converter = FrameConverter(conversion: .viaYUV420)
         try VideoReader(path: path).sampleDecodedSkippingNonReference(fps: fps, size: PixelSize(width: width, height: height)) { decoded in
             try body(decoded.time, Self.pending(decoded, converter))
         }
@@ -34,7 +34,8 @@ extension VideoFileSource: CoarseFrameSource {
     public func sampleTimes(_ times: [Double], width: Int, height: Int, _ body: (Double, PendingImage) throws -> Void) throws -> Int {
         let size = PixelSize(width: width, height: height)
         var lastIndex = -1
-        let report = try VideoReader(path: path).fetch(times: times, size: size, strategy: .automatic) { frame in
+        let requests = times.map { FrameRequest(time: $0, size: size, conversion: .viaYUV420) }
+        let report = try VideoReader(path: path).fetch(requests, strategy: .automatic) { frame in
             guard frame.sourceIndex != lastIndex else { return }  // one frame nearest to two times
             lastIndex = frame.sourceIndex
             let image = RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb)

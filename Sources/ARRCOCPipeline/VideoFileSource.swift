@@ -40,15 +40,16 @@ public struct VideoFileSource: FrameSource, Sendable {
     }
 
     public func sample(fps: Double, width: Int, height: Int, _ body: (Double, RGBImage) throws -> Void) throws {
-        try VideoReader(path: path).sample(fps: fps, size: PixelSize(width: width, height: height)) { frame in
+        try VideoReader(path: path).sample(fps: fps, size: PixelSize(width: width, height: height), conversion: .viaYUV420) { frame in
             try body(frame.time, RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb))
         }
     }
 
     /// Frames as references to FFmpeg's decoded frames, converted to RGB by `PendingImage.image()`
     /// with one converter (one cached libswscale context) shared by the frames of this call.
+    /// Analysis frames (this and `sample`) go through yuv420p at the size (`.viaYUV420`).
     public func samplePending(fps: Double, width: Int, height: Int, _ body: (Double, PendingImage) throws -> Void) throws {
-        let converter = FrameConverter()
+        let converter = FrameConverter(conversion: .viaYUV420)
         try VideoReader(path: path).sampleDecoded(fps: fps, size: PixelSize(width: width, height: height)) { decoded in
             try body(decoded.time, PendingImage {
                 let frame = try decoded.converted(with: converter)
@@ -60,7 +61,8 @@ public struct VideoFileSource: FrameSource, Sendable {
     public func frames(_ requests: [PixelRequest], _ body: (RGBImage) throws -> Void) throws {
         let wanted = requests.map {
             FrameRequest(time: $0.time, size: PixelSize(width: $0.width, height: $0.height),
-                         crop: $0.region.map { FrameCrop(x: $0.x, y: $0.y, width: $0.w, height: $0.h) })
+                         crop: $0.region.map { FrameCrop(x: $0.x, y: $0.y, width: $0.w, height: $0.h) },
+                         conversion: $0.forAnalysis ? .viaYUV420 : .scaledRGB)
         }
         try VideoReader(path: path).fetch(wanted, strategy: fetchStrategy) { frame in
             try body(RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb))

@@ -30,27 +30,36 @@ public final class DecodedFrame: @unchecked Sendable {
 
     deinit { av_frame_free(&frame) }
 
-    /// The frame as RGB at the requested size, converted by `converter` (libswscale, bicubic);
+    /// The frame as RGB at the requested size, converted by `converter` (its `conversion`);
     /// the reference to FFmpeg's frame is dropped afterwards.
     /// - Throws: `VideoError.unreadableData` when it cannot be converted or was converted before.
     public func converted(with converter: FrameConverter) throws -> VideoFrame {
         try lock.withLock {
             guard let frame else { throw VideoError.unreadableData(path: path, reason: "a decoded frame was converted twice") }
             defer { av_frame_free(&self.frame) }
-            return try converter.convert(frame, time: time, index: sourceIndex, request: FrameRequest(time: target, size: size), path: path)
+            return try converter.convert(frame, time: time, index: sourceIndex,
+                                         request: FrameRequest(time: target, size: size, conversion: converter.conversion), path: path)
         }
     }
 }
 
 /// The libswscale context that converts `DecodedFrame`s on the consumer's side: one per
-/// consuming thread keeps the context cached across frames.
+/// consuming thread keeps the context cached across frames. Its `conversion` says how
+/// (`.scaledRGB` by default; `.viaYUV420` for analysis).
 ///
 /// `@unchecked Sendable`: the scaler is used only under `lock`.
 public final class FrameConverter: @unchecked Sendable {
     private let scaler = FrameScaler()
     private let lock = NSLock()
+    /// How the frames it converts become RGB.
+    public let conversion: FrameConversion
 
-    public init() {}
+    public init(conversion: FrameConversion = .scaledRGB) {
+        self.conversion = conversion
+    }
+
+    /// The yuv420p planes of the last `.viaYUV420` conversion (for tests).
+    var lastPlanes: [UInt8] { lock.withLock { scaler.lastPlanes } }
 
     func convert(_ frame: UnsafeMutablePointer<AVFrame>, time: Double, index: Int, request: FrameRequest, path: String) throws -> VideoFrame {
         try lock.withLock {

@@ -8,10 +8,16 @@ final class FrameScaler {
     /// RGB24 → RGB24 resizing of crops (`convert(_:to:crop:)`).
     var cropContext: OpaquePointer? = nil
     var cropKey: [Int32] = []
+    /// Scaling to yuv420p and the YUV→RGB arithmetic of `convertViaYUV(_:to:)`, with its planes.
+    var yuvContext: OpaquePointer? = nil
+    var yuvKey: [Int32] = []
+    var yuvToRGB: YUVToRGB? = nil
+    var planes: [UInt8] = []
 
     deinit {
         sws_freeContext(context)
         sws_freeContext(cropContext)
+        sws_freeContext(yuvContext)
     }
 
     func convert(_ frame: UnsafeMutablePointer<AVFrame>, to size: PixelSize?) -> [UInt8]? {
@@ -49,7 +55,7 @@ final class FrameScaler {
         return rows == Int32(out.height) ? rgb : nil
     }
 
-    private static func isJPEGFormat(_ format: Int32) -> Bool {
+    static func isJPEGFormat(_ format: Int32) -> Bool {
         let jpeg: [AVPixelFormat] = [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P, AV_PIX_FMT_YUVJ411P]
         return jpeg.contains { $0.rawValue == format }
     }

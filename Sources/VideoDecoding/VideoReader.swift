@@ -27,13 +27,13 @@ public final class VideoReader {
     }
 
     /// Streams the file once and hands on the frame nearest each time `k / fps` (k = 0, 1, …),
-    /// converted to RGB at `size` (source size when nil). A frame nearest to two grid times
-    /// (source slower than the grid) is handed on once. The grid ends with the last frame.
+    /// converted to RGB at `size` (source size when nil) by `conversion`. A frame nearest to two
+    /// grid times (source slower than the grid) is handed on once. The grid ends with the last frame.
     ///
     /// - Throws: `VideoError` (bad rate, unreadable or truncated data) or whatever `body` throws.
     @discardableResult
     public func sample(
-        fps: Double = 2, size: PixelSize? = nil, _ body: (VideoFrame) throws -> Void
+        fps: Double = 2, size: PixelSize? = nil, conversion: FrameConversion = .scaledRGB, _ body: (VideoFrame) throws -> Void
     ) throws -> DecodeReport {
         guard fps.isFinite, fps > 0, fps <= 1000 else {
             throw VideoError.sampleRateOutOfRange(fps: fps)
@@ -41,7 +41,9 @@ public final class VideoReader {
         try checkSize(size)
         var pass = DecodePass(reader: self, schedule: .grid(fps: fps, size: size), strategy: .stream)
         return try pass.run { frame, time, index, request in
-            try body(try Self.convert(frame, time: time, index: index, request: request, scaler: scaler, path: file.path))
+            var wanted = request
+            wanted.conversion = conversion
+            try body(try Self.convert(frame, time: time, index: index, request: wanted, scaler: scaler, path: file.path))
         }
     }
 
@@ -73,7 +75,9 @@ public final class VideoReader {
     static func convert(
         _ frame: UnsafeMutablePointer<AVFrame>, time: Double, index: Int, request: FrameRequest, scaler: FrameScaler, path: String
     ) throws -> VideoFrame {
-        guard let rgb = scaler.convert(frame, to: request.size, crop: request.crop) else {
+        let converted = request.crop == nil && request.conversion == .viaYUV420
+            ? scaler.convertViaYUV(frame, to: request.size) : scaler.convert(frame, to: request.size, crop: request.crop)
+        guard let rgb = converted else {
             throw VideoError.unreadableData(
                 path: path, reason: "cannot convert a \(frame.pointee.width)x\(frame.pointee.height) frame to RGB")
         }

@@ -110,6 +110,24 @@ import TestSupport
         }
     }
 
+    /// Features of the built-in embedder's version 1 (pixels from the bicubic RGB24 conversion)
+    /// are refused with a message that says to analyse again; another embedder's are not judged.
+    @Test func builtInFeaturesOfAnotherVersionAreRefused() throws {
+        var f = ScorerTests.features(frames: 5, cells: 6, needle: 1..<2)
+        f.info.embedder = .init(name: DescriptorEmbedder.name, version: 1, dimension: f.info.embedder.dimension)
+        let path = Self.temp("v1.safetensors")
+        try f.write(to: path)
+        #expect(throws: FeatureError.embedderVersion(path: path, found: 1, expected: 2)) { try FeatureSet(contentsOf: path) }
+        let message = FeatureError.embedderVersion(path: path, found: 1, expected: 2).localizedDescription
+        #expect(message.contains("version 1") && message.contains("re-run `arrcoc analyze`"), "\(message)")
+        f.info.embedder = .init(name: DescriptorEmbedder.name, version: DescriptorEmbedder.version, dimension: f.info.embedder.dimension)
+        try f.write(to: path)
+        #expect(try FeatureSet(contentsOf: path).info.embedder.version == 2)
+        f.info.embedder = .init(name: "siglip-patch", version: 1, dimension: f.info.embedder.dimension)
+        try f.write(to: path)
+        #expect(try FeatureSet(contentsOf: path).info.embedder.version == 1)
+    }
+
     @Test func embedderWhitensAndNormalises() throws {
         var g = AllocatorInvariantTests.Rng(state: 3)
         let n = 500

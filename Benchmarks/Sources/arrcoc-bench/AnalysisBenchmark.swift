@@ -56,10 +56,10 @@ func analysisBenchmark(_ options: Options) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let commands: [(name: String, arguments: [String])] = [
             ("floor", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf", "fps=2,scale=\(size)", "-f", "null", "-"]),
-            // The same with RGB output, as arrcoc converts (bicubic RGB24): what the conversion costs.
+            // The same with RGB output in one scaled bicubic conversion: features version 1's pixels.
             ("rgb", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf", "fps=2,scale=\(size),format=rgb24", "-f", "null", "-"]),
             // Scaled in YUV first, then converted to RGB at the same size (libswscale's fast unscaled
-            // path): what a cheaper conversion could cost (other pixels, so a new embedder version).
+            // path): arrcoc's analysis pixels since features version 2 (FrameConversion.viaYUV420).
             ("2-step", ["ffmpeg", "-v", "error", "-nostdin", "-threads", "0", "-i", clip.path, "-vf",
                         "fps=2,scale=\(size),format=yuv420p,scale=\(size),format=rgb24", "-f", "null", "-"]),
             ("arrcoc", [binary, "analyze", clip.path, "--force", "--out", out + "/arrcoc.features.safetensors"]),

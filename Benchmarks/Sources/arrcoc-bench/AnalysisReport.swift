@@ -11,9 +11,9 @@ struct AnalysisRow: Sendable, Equatable, Codable {
     var peerSeconds: Double?
     /// arrcoc / ffmpeg floor, median over rounds.
     var ratioToFloor: Double
-    /// The floor with RGB24 output (`scale=W:H,format=rgb24`, arrcoc's conversion) / the floor.
+    /// The floor with RGB24 output (`scale=W:H,format=rgb24`, features version 1's conversion) / the floor.
     var rgbFloorRatio: Double
-    /// The floor scaled in YUV, then converted to RGB24 unscaled / the floor.
+    /// The floor scaled in YUV, then converted to RGB24 unscaled (arrcoc's conversion since version 2) / the floor.
     var twoStepFloorRatio: Double
     /// peer / ffmpeg floor, median over rounds.
     var peerRatioToFloor: Double?
@@ -46,7 +46,7 @@ struct AnalysisReport: Sendable {
             "1-minute load average just before. Medians of paired rounds; each ratio is taken within a round (same input, the",
             "tools run back to back in a rotating order) and then its median reported.",
             "",
-            "| clip | length | candidates | ffmpeg floor | floor with RGB24 output / 2-step RGB | arrcoc analyze | × floor (≤ \(format(targets.floor))) | peer | peer × floor | arrcoc faster than peer (≥ \(format(targets.peer))) | peak RSS arrcoc / peer / ffmpeg | cores used arrcoc / ffmpeg | rounds | measured (load) |",
+            "| clip | length | candidates | ffmpeg floor | floor with RGB24 output (v1) / 2-step RGB (v2) | arrcoc analyze | × floor (≤ \(format(targets.floor))) | peer | peer × floor | arrcoc faster than peer (≥ \(format(targets.peer))) | peak RSS arrcoc / peer / ffmpeg | cores used arrcoc / ffmpeg | rounds | measured (load) |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rows {

@@ -4,8 +4,9 @@ import VideoDecoding
 
 /// `--suite breakdown`: where the CPU time of an analysis goes, per candidate frame, on one clip
 /// (the first `make-inputs.sh` clip matching `--only`, or the file `--only` names; default the 1-minute 720p H.264 at 30 fps):
-/// decoding alone (frames handed on unconverted), decoding + RGB conversion (libswscale,
-/// bicubic, at the analysis size), describing the converted frames (`FeatureAnalyzer.add`), and
+/// decoding alone (frames handed on unconverted), decoding + RGB conversion at the analysis size
+/// — the analysis's own (`.viaYUV420`: libswscale to yuv420p, then `YUVToRGB`) and, for
+/// comparison, embedder version 1's (`.scaledRGB`: libswscale's bicubic scaled RGB24) — describing the converted frames (`FeatureAnalyzer.add`), and
 /// the PCA fit + embedding (`finish`). CPU seconds of this process (all threads), so the figures
 /// do not depend on how well the stages overlap.
 func breakdownBenchmark(_ options: Options) throws {
@@ -19,7 +20,7 @@ func breakdownBenchmark(_ options: Options) throws {
     let grid = TokenGrid.levels(width: info.width, height: info.height).last ?? THW(t: 1, h: 1, w: 1)
     let size = PixelSize(width: grid.w * 32, height: grid.h * 32)
     print("\nper candidate frame, \(clip.kind) (\(info.width)x\(info.height) \(info.codec), 1 min) → \(size.width)x\(size.height), 2 fps")
-    var decodeOnly: [Double] = [], decodeConvert: [Double] = [], describe: [Double] = [], fit: [Double] = []
+    var decodeOnly: [Double] = [], decodeConvert: [Double] = [], decodeScaledRGB: [Double] = [], describe: [Double] = [], fit: [Double] = []
     var frames: [(Double, RGBImage)] = []
     let wanted = options.runsGiven ? options.runs : 3
     for _ in 0..<wanted {
@@ -27,9 +28,13 @@ func breakdownBenchmark(_ options: Options) throws {
         decodeOnly.append(try cpuSeconds {
             try VideoReader(path: clip.path).sampleDecoded(fps: 2, size: size) { _ in count += 1 }
         } / Double(max(count, 1)))
+        var scaled = 0
+        decodeScaledRGB.append(try cpuSeconds {
+            try VideoReader(path: clip.path).sample(fps: 2, size: size, conversion: .scaledRGB) { _ in scaled += 1 }
+        } / Double(max(scaled, 1)))
         frames = []
         decodeConvert.append(try cpuSeconds {
-            try VideoReader(path: clip.path).sample(fps: 2, size: size) { frame in
+            try VideoReader(path: clip.path).sample(fps: 2, size: size, conversion: .viaYUV420) { frame in
                 frames.append((frame.time, RGBImage(width: frame.size.width, height: frame.size.height, pixels: frame.rgb)))
             }
         } / Double(max(frames.count, 1)))
@@ -41,7 +46,8 @@ func breakdownBenchmark(_ options: Options) throws {
     }
     let ms = { (xs: [Double]) in String(format: "%6.2f ms", median(xs) * 1000) }
     print("  decode (all source frames, unconverted) \(ms(decodeOnly))")
-    print("  RGB conversion (swscale bicubic)        \(ms(decodeConvert.enumerated().map { $1 - decodeOnly[$0] }))")
+    print("  RGB conversion via yuv420p (analysis)   \(ms(decodeConvert.enumerated().map { $1 - decodeOnly[$0] }))")
+    print("  (v1: swscale bicubic scaled RGB24       \(ms(decodeScaledRGB.enumerated().map { $1 - decodeOnly[$0] })))")
     print("  describe (FeatureAnalyzer.add)          \(ms(describe))")
     print("  PCA fit + embedding (per frame)         \(ms(fit))")
     print("  (CPU time of all threads, median of \(wanted); \(frames.count) candidate frames)")

@@ -30,6 +30,9 @@ public enum FeatureError: Error, Equatable, LocalizedError {
     /// Every analysed cell looks the same (a blank or single-colour video): frames cannot be
     /// told apart. `path` is the video, when known.
     case noVariation(path: String?)
+    /// A features file of the built-in embedder made by another version of it (`found`), whose
+    /// cells a query embedded now would not match.
+    case embedderVersion(path: String, found: Int, expected: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -61,6 +64,8 @@ public enum FeatureError: Error, Equatable, LocalizedError {
             return "\(source): invalid query (no image could be decoded)"
         case let .noVariation(path):
             return "\(path ?? "the video"): every analysed frame looks the same (blank or a single flat colour), so there is nothing for a query to find; check the video plays"
+        case let .embedderVersion(path, found, expected):
+            return "\(path): features of \(DescriptorEmbedder.name) version \(found), expected version \(expected) (the analysis changed its pixels); re-run `arrcoc analyze` on the video to make them again"
         case let .noEmbedderState(features, embedder):
             return "\(features) (embedder '\(embedder)') carries no fitted embedder state, so a query image cannot be embedded in its space; pass --query-embedding with a vector from the same model"
         }

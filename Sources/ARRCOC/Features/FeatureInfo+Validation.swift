@@ -4,7 +4,8 @@ extension FeatureInfo {
     /// Checks every number of the metadata before anything is computed from it: sizes positive
     /// and within `Limit`s, rates and durations finite and positive. Another tool may have written
     /// the file, so nothing is taken on trust.
-    /// - Throws: `FormatError.malformed` naming the file, the key and the value, or `LimitError`.
+    /// - Throws: `FormatError.malformed` naming the file, the key and the value, `LimitError`, or
+    ///   `FeatureError.embedderVersion` for the built-in embedder's features of another version.
     public func validate(path: String) throws {
         func bad(_ key: String, _ value: String, _ expected: String) -> FormatError {
             .malformed(path: path, format: "features", reason: "\(key) = \(value); expected \(expected)")
@@ -34,6 +35,9 @@ extension FeatureInfo {
         try Limit.cellsPerFrame.check(cells, in: path, what: "analysis grid \(a.rows)×\(a.cols)")
         guard a.cellPixels > 0, a.cellPixels <= 4096 else { throw bad("analysis.cell_px", "\(a.cellPixels)", "1…4096") }
 
+        if embedder.name == DescriptorEmbedder.name, embedder.version != DescriptorEmbedder.version {
+            throw FeatureError.embedderVersion(path: path, found: embedder.version, expected: DescriptorEmbedder.version)
+        }
         guard embedder.dimension > 0 else { throw bad("embedder.dimension", "\(embedder.dimension)", "a positive dimension") }
         try Limit.embeddingDimension.check(embedder.dimension, in: path, what: "embedder.dimension")
     }

@@ -36,7 +36,7 @@ public struct QueryInput: Sendable {
             if !grids.contains(g) { grids.append(g) }
         }
         var scales: [(descriptors: [Float], grid: THW)] = []
-        try image.frames(grids.map { PixelRequest(time: 0, width: $0.w * 32, height: $0.h * 32) }) { frame in
+        try image.frames(grids.map { PixelRequest(time: 0, width: $0.w * 32, height: $0.h * 32, forAnalysis: true) }) { frame in
             scales.append((FeatureAnalyzer.describe(frame), THW(t: 1, h: frame.height / 32, w: frame.width / 32)))
         }
         guard scales.count == grids.count else {
