@@ -30,17 +30,23 @@ background() {
         -c:v libx264 -preset veryfast -crf 20 -g 50 "$out"
 }
 
-# crop  (name, sample, time s, x, y, w, h): the query image, at the source's own pixels
+# crop  (name, sample, time s, x, y, w, h): the query image, at the source's own pixels. Decoded
+# from the start and cut at the time (`-ss` after `-i`): seeking the input would start at the
+# container's sync sample, and cockatoo.mp4's index is wrong (its frame 5 s in came out as grey
+# decoding garbage). The arguments are kept next to the PNG; a changed crop is made again, and
+# so are the needle and the clips made from it (each step below redoes what is older than its
+# input).
 crop() {
-    local out="$OUT/needles/$1.query.png"
-    [[ -s $out ]] && return
-    ff -ss "$3" -i "$SAMPLES/$2" -frames:v 1 -vf "crop=$6:$7:$4:$5" "$out"
+    local out="$OUT/needles/$1.query.png" spec="$*"
+    [[ -s $out && "$(cat "$out.spec" 2>/dev/null)" == "$spec" ]] && return
+    ff -i "$SAMPLES/$2" -ss "$3" -frames:v 1 -vf "crop=$6:$7:$4:$5" "$out"
+    echo "$spec" > "$out.spec"
 }
 
 # needle  (name, brightness factor): the pasted pixels, brightened or darkened
 needle() {
     local out="$OUT/needles/$1.needle.png"
-    [[ -s $out ]] && return
+    [[ -s $out && $out -nt "$OUT/needles/$1.query.png" ]] && return
     ff -i "$OUT/needles/$1.query.png" -vf "lutrgb=r='clip(val*$2,0,255)':g='clip(val*$2,0,255)':b='clip(val*$2,0,255)'" "$out"
 }
 
@@ -48,7 +54,7 @@ needle() {
 clip() {
     local name=$1 bg="$OUT/backgrounds/${2%.*}.mp4" needle=$3 scale=$4 moving=$5 seed=$6
     local video="$OUT/clips/$name.mp4" truth="$OUT/clips/$name.yaml"
-    [[ -s $video && -s $truth ]] && return
+    [[ -s $video && -s $truth && $video -nt "$OUT/needles/$needle.needle.png" ]] && return
     local qw
     qw=$(ffprobe -v error -select_streams v:0 -show_entries stream=width -of csv=p=0 "$OUT/needles/$needle.query.png")
     local width
@@ -67,7 +73,7 @@ done
 
 # Needles: crops of one sample each (name, sample, time, x, y, w, h).
 crop bunny bigbuckbunny.mp4 2.0 560 200 192 192
-crop cockatoo cockatoo.mp4 5.0 520 120 192 192
+crop cockatoo cockatoo.mp4 5.0 1010 90 192 192   # the bird's eye
 crop bike bikes.mp4 4.0 256 72 128 128
 crop walkers vtest.avi 10.0 320 200 128 160
 crop screen display-dual-monitors.webm 10.0 96 96 160 120
