@@ -104,7 +104,13 @@ public struct LagrangianAllocator: BudgetAllocator {
         // Focused, the dense window narrows (to half at full focus): a peaked query's own frames
         // say where it is, and the tokens the window's edges would take stay on the moment.
         let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds * (1 - 0.5 * focus))
-        let value = (0..<units).map { u in input.unitFrames(u).map { spread[$0] }.max() ?? 0 }
+        // A unit is worth the mean of its frames: a Qwen3-VL block shows its two candidates
+        // through one temporal patch, every token mixing both, so a moment in one frame of the
+        // pair is half seen (the pair straddling an event's edge is worth less than one inside).
+        let value = (0..<units).map { u in
+            let f = input.unitFrames(u)
+            return f.map { spread[$0] }.reduce(0, +) / Double(max(f.count, 1))
+        }
 
         // Every distinct relevant moment (a run of candidate frames whose relevance is at least
         // `moment_threshold`, found before the dense-window spread and the pairing, either of
