@@ -16,10 +16,11 @@ import Foundation
 ///    units: a query found in a few moments (up to a quarter of the video) reads high; one found
 ///    nowhere, or everywhere, reads flat.
 ///
-/// Measured on the real-needles clips (`Scripts/real-needles.sh`), the same query on each clip
-/// and on its background without the needle: absent queries 0.03–0.20, needles clearly found
-/// 0.34–0.56; see Docs/engine.md. DIG (2025) is the reason it matters: uniform sampling is best
-/// for global questions, query-aware selection for local ones.
+/// Measured on the real-needles clips (`Scripts/exploit-study.sh`, features version 2): needles
+/// clearly found 0.34–0.57; 31 of 37 absent queries 0.04–0.25, and 6 look-alike *scenes* (a shot
+/// of foliage for a grass crop) 0.28–0.59, which a descriptor of colour, gradient and texture
+/// cannot tell from the object; see Docs/engine.md. DIG (2025) is the reason it matters: uniform
+/// sampling is best for global questions, query-aware selection for local ones.
 struct MomentEvidence {
     /// Per frame, the sustained evidence (cosine above the cell's local temporal median).
     var frames: [Double]
