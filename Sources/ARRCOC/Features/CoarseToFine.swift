@@ -11,6 +11,7 @@ import Foundation
 /// let query = try QueryInput.image(image, features: coarse, config: config)
 /// let windows = try CoarseToFine.windows(coarse: coarse, query: query.query, config: config)
 /// let merged = try CoarseToFine.refine(coarse: coarse, windows: windows, source: source, config: config)
+/// let refitted = try QueryInput.image(image, features: merged, config: config)  // the refitted embedder's space
 /// ```
 public enum CoarseToFine {
     /// Describes the frames `sample` hands on (converting and describing on other threads, as a
