@@ -15,14 +15,19 @@ extension Engine {
 
     /// The query-dependent fine pass over `coarse` (features of `video` from `analyzeCoarse`):
     /// the windows around the places `query` is found, analysed at the candidate rate and merged
-    /// with the coarse frames.
+    /// with the coarse frames. For a query image the embedder is refitted on the merged frames
+    /// (`CoarseToFine.refine`), and the query returned is the image embedded with it; a query
+    /// embedding (in the coarse space) keeps the coarse embedder and is returned as given.
     /// - Parameter featuresPath: names the coarse features in errors.
     public func refine(
         video: String, coarse: FeatureSet, query: QueryInput, options: CoarseToFine.Options? = nil, featuresPath: String? = nil
-    ) throws -> FeatureSet {
+    ) throws -> (features: FeatureSet, query: QueryInput) {
         let windows = try CoarseToFine.windows(coarse: coarse, query: query.query, config: config, options: options ?? config.coarseToFine)
-        return try CoarseToFine.refine(coarse: coarse, windows: windows, source: try VideoFileSource(path: video), config: config,
-                                       featuresPath: featuresPath, progress: progress)
+        let image = query.info.kind == "image" ? query.info.path : nil
+        let merged = try CoarseToFine.refine(coarse: coarse, windows: windows, source: try VideoFileSource(path: video), config: config,
+                                             featuresPath: featuresPath, refit: image != nil, progress: progress)
+        guard let image, merged.embedder != coarse.embedder else { return (merged, query) }
+        return (merged, try self.query(image: image, features: merged))
     }
 
     /// Compresses `video` from coarse-to-fine `features` (`refine`): as `compress(video:features:
@@ -47,7 +52,7 @@ extension Engine {
     ) throws -> CompressionResult {
         let coarse = try coarse ?? analyzeCoarse(video: video, options: options)
         let query = try query(image: queryImage, features: coarse)
-        let merged = try refine(video: video, coarse: coarse, query: query, options: options)
-        return try compressRefined(video: video, features: merged, query: query, budget: budget)
+        let (merged, refitted) = try refine(video: video, coarse: coarse, query: query, options: options)
+        return try compressRefined(video: video, features: merged, query: refitted, budget: budget)
     }
 }

@@ -129,12 +129,13 @@ struct CompressCommand: ParsableCommand {
             featureSet = try coarseToFine ? engine.analyzeCoarse(video: video) : engine.analyze(video: video)
             if let savedFeatures { try featureSet.write(to: savedFeatures.staging.path) }
         }
-        let query = try queryEmbedding.map { try engine.query(embedding: $0, features: featureSet) }
+        var query = try queryEmbedding.map { try engine.query(embedding: $0, features: featureSet) }
             ?? engine.query(image: queryImage ?? "", features: featureSet, featuresPath: features)
         let refined = coarseToFine || featureSet.info.analysis.pass == .coarse
         if refined {
             // The fine pass: the query's windows at the candidate rate, merged with the coarse frames.
-            featureSet = try engine.refine(video: video, coarse: featureSet, query: query, featuresPath: features)
+            // A query image is embedded again with the embedder refitted on the merged frames.
+            (featureSet, query) = try engine.refine(video: video, coarse: featureSet, query: query, featuresPath: features)
             let windows = featureSet.info.analysis.windows ?? []
             let spans = windows.map { String(format: "%.0f–%.0f s", $0[0], $0[1]) }.joined(separator: ", ")
             printErr("coarse-to-fine: \(windows.count) windows analysed densely (\(spans)), \(featureSet.frameCount) candidate frames")

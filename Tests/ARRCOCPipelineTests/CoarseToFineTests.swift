@@ -108,6 +108,74 @@ import VideoDecoding
         #expect(read.times == merged.times && read.info == merged.info)
     }
 
+    @Test("windows open only where evidence stands out of the background's own spread, read against a full background at the edges")
+    func windowsNeedEvidenceAboveTheBackground() throws {
+        // The background span is shifted inwards at the video's ends, never halved.
+        #expect(CoarseToFine.backgroundRange(at: 0, first: 0, last: 3600, halfWidth: 60) == 0...120)
+        #expect(CoarseToFine.backgroundRange(at: 30, first: 0, last: 3600, halfWidth: 60) == 0...120)
+        #expect(CoarseToFine.backgroundRange(at: 1800, first: 0, last: 3600, halfWidth: 60) == 1740...1860)
+        #expect(CoarseToFine.backgroundRange(at: 3600, first: 0, last: 3600, halfWidth: 60) == 3480...3600)
+        #expect(CoarseToFine.backgroundRange(at: 50, first: 0, last: 100, halfWidth: 60) == 0...100)
+        // An hour of keyframes every 5 s: similarity wobbling by ±0.01 (background), a first
+        // minute that resembles the query a little more (+0.012), one moment (+0.1) at 1500 s.
+        let times = (0..<720).map { Double($0) * 5 }
+        var similarity = times.indices.map { 0.5 + 0.01 * sin(Double($0) * 1.7) }
+        for i in 0..<12 { similarity[i] += 0.012 }
+        similarity[300] += 0.1
+        let evidence = CoarseToFine.evidence(similarity: similarity, times: times, backgroundSeconds: 60)
+        let threshold = CoarseToFine.evidenceThreshold(evidence, deviations: 3)
+        let above = evidence.indices.filter { evidence[$0] > threshold }
+        #expect(above == [300], "threshold \(threshold); evidence above it at \(above.map { times[$0] }) s")
+        #expect(CoarseToFine.evidenceThreshold(evidence, deviations: 0) == 0)
+        // With any positive evidence enough (the rule before), background frames open windows too.
+        #expect(evidence.filter { $0 > 0 }.count > 100)
+    }
+
+    @Test("the fine pass refits the embedder on coarse and fine frames (query image embedded again); a query embedding keeps the coarse one")
+    func fineRefitsTheEmbedder() throws {
+        let f = try Self.fixture.get()
+        let coarse = f.coarse
+        let raw = try #require(coarse.descriptors, "the coarse pass keeps its raw descriptors")
+        #expect(raw.count == coarse.frameCount * coarse.cellsPerFrame * CellDescriptor.length)
+        let path = TestClips.scratch("coarse-raw").appendingPathComponent("c.safetensors").path
+        try coarse.write(to: path)
+        let read = try FeatureSet(contentsOf: path)
+        let sameRaw = read.descriptors == raw  // outside #expect: hundreds of thousands of values
+        #expect(sameRaw)
+
+        let engine = try Self.engine()
+        let image = try engine.query(image: f.query, features: coarse)
+        var options = CoarseToFine.Options()
+        options.maxWindows = 1
+        options.contextSeconds = 1  // coarse frames stay outside the window
+        let (merged, query) = try engine.refine(video: f.dense, coarse: coarse, query: image, options: options)
+        let embedder = try #require(merged.embedder)
+        #expect(embedder != coarse.embedder, "refitted on the merged frames")
+        #expect(merged.descriptors == nil)
+        let again = try engine.query(image: f.query, features: merged)
+        #expect(query.query == again.query && query.query != image.query, "the query image embedded with the refitted embedder")
+        // A coarse frame outside the windows: embedded by the refitted embedder from its raw descriptors.
+        let windows = try #require(merged.info.analysis.windows)
+        let c = try #require(coarse.times.indices.first { t in
+            !windows.contains { coarse.times[t] >= $0[0] - 0.25 && coarse.times[t] <= $0[1] + 0.25 } && merged.times.contains(coarse.times[t])
+        })
+        let m = try #require(merged.times.firstIndex(of: coarse.times[c]))
+        let cells = coarse.cellsPerFrame, d = coarse.dimension, d0 = CellDescriptor.length
+        let expected = try embedder.embed(Array(raw[(c * cells * d0)..<((c + 1) * cells * d0)]))
+        let got = Array(merged.embeddings[(m * cells * d)..<((m + 1) * cells * d)])
+        let largest = zip(expected, got).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(largest < 1e-4, "largest difference \(largest)")
+
+        // A query embedding lives in the coarse space: no refit, the query as given.
+        let given = QueryInput(query: image.query, info: .init(kind: "embedding", path: "q.npy", vectors: image.query.count))
+        let (kept, same) = try engine.refine(video: f.dense, coarse: coarse, query: given, options: options)
+        #expect(kept.embedder == coarse.embedder && same.query == image.query)
+        let keptRow = Array(kept.embeddings[(m * cells * d)..<((m + 1) * cells * d)])
+        let coarseRow = Array(coarse.embeddings[(c * cells * d)..<((c + 1) * cells * d)])
+        let unchanged = keptRow == coarseRow
+        #expect(unchanged && kept.times == merged.times)
+    }
+
     @Test("temporal recall of coarse-to-fine equals full analysis at the same budget")
     func recallMatchesFullAnalysis() throws {
         let f = try Self.fixture.get()
@@ -130,7 +198,6 @@ import VideoDecoding
         let notes = NoteLog()
         let engine = try Engine(config: CompressionConfig(), progress: { if case let .note(text) = $0 { notes.append(text) } })
         let coarse = try engine.analyzeCoarse(video: video)
-        let q = try engine.query(image: query, features: coarse)
         let windows = [CoarseToFine.Window(start: 5, end: 10)]
         let source = try VideoFileSource(path: video)
         // The fine frames: seeking (with its fallback) twice, and a streamed decode of the same times.
@@ -144,15 +211,19 @@ import VideoDecoding
         let a = try fine(), b = try fine()
         var streamed: [[UInt8]] = []
         var last = -1
-        try VideoReader(path: video).fetch(times: times, size: PixelSize(width: width, height: height), strategy: .stream) { frame in
+        // The analysis path's conversion (yuv420p at the size, then RGB: features version 2).
+        let requests = times.map { FrameRequest(time: $0, size: PixelSize(width: width, height: height), conversion: .viaYUV420) }
+        try VideoReader(path: video).fetch(requests, strategy: .stream) { frame in
             if frame.sourceIndex != last { streamed.append(frame.rgb) }
             last = frame.sourceIndex
         }
         #expect(a.fallbacks == 1 && b.fallbacks == 1)
         let same = a.pixels == b.pixels, streamedSame = a.pixels == streamed  // outside #expect: megabytes
-        #expect(same && streamedSame && a.pixels.count == times.count)
+        #expect(same && a.pixels.count == times.count)
+        #expect(streamedSame)
         // The whole compression: the same bytes twice, and the fallback said in the progress notes.
         let merged = try CoarseToFine.refine(coarse: coarse, windows: windows, source: source, config: engine.config, progress: engine.progress)
+        let q = try engine.query(image: query, features: merged)  // in the refitted embedder's space
         #expect(notes.all.contains { $0.contains("cockatoo.mp4") && $0.contains("streaming from the start") }, "\(notes.all)")
         let first = try engine.compressRefined(video: video, features: merged, query: q, budget: 800)
         let second = try engine.compressRefined(video: video, features: merged, query: q, budget: 800)

@@ -22,6 +22,12 @@ extension CoarseToFine {
         /// Half-width (seconds) of the background a coarse frame's query similarity is read
         /// against when the windows are picked.
         public var backgroundSeconds = 60.0
+        /// A coarse frame opens a window only when its evidence exceeds this many robust standard
+        /// deviations of all coarse frames' evidence (1.4826 × its median absolute deviation):
+        /// the level background frames reach by chance; slots no frame earns stay unused. 0 (the
+        /// default) takes every frame with positive evidence: on the bench clip 3 saved 4 of the
+        /// 8 windows but cost recall at 1% (Docs/coarse-to-fine.md).
+        public var minEvidence = 0.0
 
         public init() {}
 
@@ -32,6 +38,7 @@ extension CoarseToFine {
             case maxWindows = "max_windows"
             case contextSeconds = "context_s"
             case backgroundSeconds = "background_s"
+            case minEvidence = "min_evidence"
         }
 
         public init(from decoder: Decoder) throws {
@@ -43,12 +50,14 @@ extension CoarseToFine {
             maxWindows = try c.decodeIfPresent(Int.self, forKey: .maxWindows) ?? d.maxWindows
             contextSeconds = try c.decodeIfPresent(Double.self, forKey: .contextSeconds) ?? d.contextSeconds
             backgroundSeconds = try c.decodeIfPresent(Double.self, forKey: .backgroundSeconds) ?? d.backgroundSeconds
+            minEvidence = try c.decodeIfPresent(Double.self, forKey: .minEvidence) ?? d.minEvidence
         }
 
         /// The allowed range of each option, by its YAML key (one table for both checks below).
         static let ranges: [(key: CodingKeys, range: ClosedRange<Double>)] = [
             (.maxKeyframeGapSeconds, 0.1...600), (.keyframeSpacingSeconds, 0...600), (.lowRateFPS, 0.01...60),
             (.maxWindows, 0...1000), (.contextSeconds, 0...600), (.backgroundSeconds, 1...36000),
+            (.minEvidence, 0...100),
         ]
 
         private func value(_ key: CodingKeys) -> Double {
@@ -59,6 +68,7 @@ extension CoarseToFine {
             case .maxWindows: Double(maxWindows)
             case .contextSeconds: contextSeconds
             case .backgroundSeconds: backgroundSeconds
+            case .minEvidence: minEvidence
             }
         }
 

@@ -2,10 +2,16 @@ import Foundation
 
 extension CoarseToFine {
     /// The fine pass: decodes the candidate grid (`analysis.candidate_fps`) inside `windows`
-    /// only (the source may seek to the keyframe before each window), describes those frames
-    /// and embeds them with the *coarse* features' fitted embedder, so that fine and coarse
-    /// embeddings live in one space and a query embedded for the coarse features fits both.
+    /// only (the source may seek to the keyframe before each window) and describes those frames.
     /// Coarse frames inside a window give way to the fine ones; the rest stay, for coverage.
+    ///
+    /// Fine and coarse frames are embedded in one space. With `refit` and a coarse pass that kept
+    /// its raw descriptors (`FeatureSet.descriptors`), the embedder is fitted anew on the merged
+    /// frames' descriptors (`refitted`): the coarse pass fitted it on keyframes alone, intra-coded
+    /// pictures whose statistics differ from the predicted ones that make up the rest of a video
+    /// and of the windows; the result's `embedder` is then the new one, and a query image must be
+    /// embedded with it (`FeatureSet.embedder` of the result). Without (`refit` false, for a query
+    /// given as an embedding in the coarse space), the coarse embedder embeds the fine frames.
     ///
     /// The result is one `FeatureSet`, times increasing (`analysis.pass = coarse-to-fine`,
     /// `analysis.windows`), for the normal scorer, allocator and emitter. A fine frame's change
@@ -15,7 +21,7 @@ extension CoarseToFine {
     ///   embedder state; decoding errors.
     public static func refine(
         coarse: FeatureSet, windows: [Window], source: some CoarseFrameSource, config: CompressionConfig,
-        featuresPath: String? = nil, progress: @escaping ProgressHandler = { _ in }
+        featuresPath: String? = nil, refit: Bool = true, progress: @escaping ProgressHandler = { _ in }
     ) throws -> FeatureSet {
         let path = featuresPath ?? coarse.info.source.path
         guard coarse.info.analysis.pass == .coarse else {
@@ -61,8 +67,49 @@ extension CoarseToFine {
             progress(.note("fine pass: a seek into \(URL(fileURLWithPath: coarse.info.source.path).lastPathComponent) decoded with errors (its keyframe index is wrong); "
                            + "the windows from there on were decoded streaming from the start instead"))
         }
-        let embeddings = times.isEmpty ? [] : try embedder.embed(descriptors)
-        return merge(coarse: coarse, windows: windows, fine: (times, embeddings, information, edges, change), fps: fps)
+        var base = coarse
+        var fineEmbedder = embedder
+        if refit, let raw = coarse.descriptors, !times.isEmpty {
+            fineEmbedder = try refitted(coarse: coarse, raw: raw, windows: windows, fine: (times, descriptors), fps: fps)
+            base.embeddings = try fineEmbedder.embed(raw)
+            base.embedder = fineEmbedder
+        }
+        base.descriptors = nil
+        let embeddings = times.isEmpty ? [] : try fineEmbedder.embed(descriptors)
+        return merge(coarse: base, windows: windows, fine: (times, embeddings, information, edges, change), fps: fps)
+    }
+
+    /// The embedder fitted on the frames a merge keeps: the coarse frames outside `windows` and
+    /// the fine frames, in time order, at most `FeatureAnalyzer.fitSample` of them (evenly
+    /// spaced), as a full analysis fits on its candidate frames.
+    /// - Parameters: raw: the coarse frames' raw descriptors; fine: the fine frames' times and
+    ///   raw descriptors.
+    static func refitted(
+        coarse: FeatureSet, raw: [Float], windows: [Window], fine: (times: [Double], descriptors: [Float]), fps: Double
+    ) throws -> DescriptorEmbedder {
+        let cells = coarse.cellsPerFrame, d0 = CellDescriptor.length, perFrame = cells * d0
+        let margin = 0.5 / fps
+        func inWindow(_ t: Double) -> Bool { windows.contains { t >= $0.start - margin && t <= $0.end + margin } }
+        // (time, fine?, index) of every frame the merge keeps, in time order.
+        var frames: [(time: Double, fine: Bool, index: Int)] = coarse.times.enumerated().compactMap { inWindow($1) ? nil : ($1, false, $0) }
+        frames += fine.times.enumerated().map { ($1, true, $0) }
+        frames.sort { ($0.time, $0.fine ? 1 : 0) < ($1.time, $1.fine ? 1 : 0) }
+        let sample = FeatureAnalyzer.fitSample(frames: frames.count, cellsPerFrame: cells)
+        var x = [Float](repeating: 0, count: sample.count * perFrame)
+        x.withUnsafeMutableBufferPointer { out in
+            for (k, i) in sample.enumerated() {
+                let frame = frames[i]
+                let from = frame.fine ? fine.descriptors : raw
+                from.withUnsafeBufferPointer { src in
+                    (out.baseAddress! + k * perFrame).update(from: src.baseAddress! + frame.index * perFrame, count: perFrame)
+                }
+            }
+        }
+        do {
+            return try DescriptorEmbedder.fit(centring: &x, inputDimension: d0, dimension: coarse.dimension)
+        } catch FeatureError.noVariation {
+            throw FeatureError.noVariation(path: coarse.info.source.path)
+        }
     }
 
     /// Coarse frames outside the windows (half a candidate interval of margin) and the fine

@@ -11,6 +11,7 @@ import Foundation
 /// let query = try QueryInput.image(image, features: coarse, config: config)
 /// let windows = try CoarseToFine.windows(coarse: coarse, query: query.query, config: config)
 /// let merged = try CoarseToFine.refine(coarse: coarse, windows: windows, source: source, config: config)
+/// let refitted = try QueryInput.image(image, features: merged, config: config)  // the refitted embedder's space
 /// ```
 public enum CoarseToFine {
     /// Describes the frames `sample` hands on (converting and describing on other threads, as a
@@ -84,7 +85,8 @@ public enum CoarseToFine {
     }
 
     /// Fits the embedder on the coarse frames and marks the features as a coarse pass; the
-    /// candidate rate written is the coarse frames' mean rate.
+    /// candidate rate written is the coarse frames' mean rate. The raw descriptors are kept
+    /// (`FeatureSet.descriptors`): the fine pass refits the embedder on them and its own frames.
     private static func finish(
         _ analyzer: FeatureAnalyzer, source: some FrameSource, meta: SourceMetadata, sha256: String?, times: [Double],
         info: FeatureInfo.CoarsePass
@@ -94,7 +96,7 @@ public enum CoarseToFine {
             path: meta.path, sha256: digest, durationSeconds: meta.durationSeconds, fps: meta.fps,
             width: meta.width, height: meta.height, codec: meta.codec)
         let rate = meta.durationSeconds > 0 ? Double(max(times.count, 1)) / meta.durationSeconds : 1
-        var features = try analyzer.finish(source: described, candidateFPS: (rate * 1e6).rounded() / 1e6)
+        var features = try analyzer.finish(source: described, candidateFPS: (rate * 1e6).rounded() / 1e6, keepingDescriptors: true)
         features.info.analysis.pass = .coarse
         features.info.analysis.coarse = info
         return features

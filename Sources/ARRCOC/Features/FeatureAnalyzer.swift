@@ -98,8 +98,9 @@ public final class FeatureAnalyzer {
         return (0..<bound).map { k in k * (frames - 1) / (bound - 1) }
     }
 
-    /// Fits the embedder on the sample and returns the features, held once in memory.
-    public func finish(source: FeatureInfo.Source, candidateFPS: Double) throws -> FeatureSet {
+    /// Fits the embedder on the sample and returns the features, held once in memory; with
+    /// `keepingDescriptors`, the raw descriptors too (`FeatureSet.descriptors`, for coarse passes).
+    public func finish(source: FeatureInfo.Source, candidateFPS: Double, keepingDescriptors: Bool = false) throws -> FeatureSet {
         let (embedder, info, files) = try fit(source: source, candidateFPS: candidateFPS)
         let cells = times.count * rows * cols
         var embeddings = [Float](repeating: 0, count: cells * embedder.dimension)
@@ -110,8 +111,10 @@ public final class FeatureAnalyzer {
                 }
             }
         }
-        return FeatureSet(info: info, times: times, embeddings: embeddings, information: try files.information.read(0..<cells),
-                          edges: try files.edges.read(0..<cells), change: try files.change.read(0..<cells), embedder: embedder)
+        var features = FeatureSet(info: info, times: times, embeddings: embeddings, information: try files.information.read(0..<cells),
+                                  edges: try files.edges.read(0..<cells), change: try files.change.read(0..<cells), embedder: embedder)
+        if keepingDescriptors { features.descriptors = try files.descriptors.read(0..<(cells * CellDescriptor.length)) }
+        return features
     }
 
     /// What `finish(source:candidateFPS:writingTo:)` wrote.

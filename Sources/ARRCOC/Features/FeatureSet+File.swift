@@ -11,6 +11,7 @@ extension FeatureSet {
         if let information { tensors["cue_information"] = .init(information, shape: [t, r, c]) }
         if let edges { tensors["cue_edges"] = .init(edges, shape: [t, r, c]) }
         if let change { tensors["cue_change"] = .init(change, shape: [t, r, c]) }
+        if let descriptors { tensors["descriptors"] = .init(descriptors, shape: [t, r, c, CellDescriptor.length]) }
         if let embedder {
             tensors["embedder_mean"] = .init(embedder.mean, shape: [embedder.inputDimension])
             tensors["embedder_projection"] = .init(embedder.projection, shape: [embedder.inputDimension, embedder.dimension])
@@ -23,7 +24,7 @@ extension FeatureSet {
 
     /// The tensors and metadata of a features file, in the layout `safetensors()` gives; the
     /// streaming writers (`write(to:)`, `FeatureAnalyzer.finish(…writingTo:)`) fill it in.
-    static func fileLayout(info: FeatureInfo, frames t: Int, cues: Bool, embedder: DescriptorEmbedder?) throws
+    static func fileLayout(info: FeatureInfo, frames t: Int, cues: Bool, embedder: DescriptorEmbedder?, descriptors: Bool = false) throws
         -> (entries: [SafetensorsStream.Entry], metadata: [String: String])
     {
         let r = info.analysis.rows, c = info.analysis.cols
@@ -34,6 +35,7 @@ extension FeatureSet {
         if cues {
             for name in ["cue_information", "cue_edges", "cue_change"] { entries.append(.init(name: name, dtype: .f32, shape: [t, r, c])) }
         }
+        if descriptors { entries.append(.init(name: "descriptors", dtype: .f32, shape: [t, r, c, CellDescriptor.length])) }
         if let embedder {
             entries.append(.init(name: "embedder_mean", dtype: .f32, shape: [embedder.inputDimension]))
             entries.append(.init(name: "embedder_projection", dtype: .f32, shape: [embedder.inputDimension, embedder.dimension]))
@@ -125,6 +127,10 @@ extension FeatureSet {
         }
         self.init(info: info, times: times, embeddings: embeddings, information: information, edges: edges,
                   change: change, embedder: embedder)
+        // Raw descriptors: coarse files keep them for the fine pass's refit.
+        if file.info("descriptors") != nil {
+            descriptors = try floats("descriptors", shape: [t, r, c, CellDescriptor.length])
+        }
     }
 
     /// Writes the features file atomically (temporary name, then rename), streamed from the
@@ -135,7 +141,7 @@ extension FeatureSet {
             // Some cues without the others: the general container handles any combination.
             return try AtomicWrite.write(try safetensors().serialized(), to: path)
         }
-        let layout = try Self.fileLayout(info: info, frames: frameCount, cues: cues, embedder: embedder)
+        let layout = try Self.fileLayout(info: info, frames: frameCount, cues: cues, embedder: embedder, descriptors: descriptors != nil)
         try AtomicWrite.write(to: path) { temporary in
             let stream = try SafetensorsStream(path: temporary, entries: layout.entries, metadata: layout.metadata)
             for entry in stream.entries {
@@ -147,6 +153,7 @@ extension FeatureSet {
                 case "cue_change": try stream.append(change ?? [])
                 case "embedder_mean": try stream.append(embedder?.mean ?? [])
                 case "embedder_projection": try stream.append(embedder?.projection ?? [])
+                case "descriptors": try stream.append(descriptors ?? [])
                 default: throw FormatError.unwritable(path: path, reason: "no values for tensor '\(entry.name)'")
                 }
             }

@@ -96,6 +96,10 @@ public struct FeatureSet: Sendable {
     public var change: [Float]?
     /// Fitted state of the built-in embedder; nil for external features.
     public var embedder: DescriptorEmbedder?
+    /// The raw cell descriptors the embeddings were made from, `T × rows × cols × 28`: kept by
+    /// coarse passes only (tensor `descriptors`), so that the fine pass can refit the embedder
+    /// on coarse and fine frames together (Docs/coarse-to-fine.md); nil otherwise.
+    public var descriptors: [Float]? = nil
 
     public var frameCount: Int { times.count }
     public var rows: Int { info.analysis.rows }
