@@ -34,9 +34,19 @@ public enum TestClips {
     ]
 
     private static let made = Mutex<[String: String]>([:])
+    /// `arrcoc-clips-PID` in the temporary directory, removed when the test process exits (the
+    /// clips and scratch files of one full run take about 900 MB). Folders of test processes that
+    /// no longer run (killed, crashed) are removed when the next one starts.
     private static let directory: URL = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-clips-\(ProcessInfo.processInfo.processIdentifier)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let fm = FileManager.default, tmp = fm.temporaryDirectory
+        for name in (try? fm.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("arrcoc-clips-") {
+            if let pid = Int32(name.dropFirst("arrcoc-clips-".count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH {
+                try? fm.removeItem(at: tmp.appendingPathComponent(name))
+            }
+        }
+        let dir = tmp.appendingPathComponent("arrcoc-clips-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestClips.directory) }
         return dir
     }()
 
