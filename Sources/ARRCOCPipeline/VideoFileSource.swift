@@ -7,7 +7,10 @@ import VideoDecoding
 /// Each call opens its own reader, so a source can be sampled, then fetched from, in any order.
 public struct VideoFileSource: FrameSource, Sendable {
     public let path: String
-    private let described: SourceMetadata
+    /// The metadata from the container's header (all of it when the header can be trusted).
+    private let header: SourceMetadata
+    /// The packet count behind `metadata()` when the header cannot be trusted (running meanwhile).
+    private let probe: BackgroundProbe?
     private var digest: BackgroundDigest? = nil
     /// How `frames(_:)` decodes: `.stream` (from the start, exact on every file) unless
     /// `seekingToFrames()` chose `.automatic` (coarse-to-fine).
@@ -15,19 +18,32 @@ public struct VideoFileSource: FrameSource, Sendable {
 
     /// Opens `path` and reads its metadata. The header's duration is used when it can be
     /// trusted; packets are counted (one extra read of the file) only when there is none, or for
-    /// AVI, whose headers can overstate the length.
-    /// - Throws: `VideoError` naming the file.
+    /// AVI, whose headers can overstate the length. The count runs on another thread from now on
+    /// (`BackgroundProbe`): `metadata()` waits for it, `plannedMetadata()` does not.
+    /// - Throws: `VideoError` naming the file (the packet count's own errors come from `metadata()`).
     public init(path: String) throws {
         self.path = path
         let opened = try VideoReader(path: path).info
         let untrusted = opened.durationSeconds == nil || opened.container == "avi"
-        let info = untrusted ? try VideoProbe.probe(path: path) : opened
-        described = SourceMetadata(
-            path: path, durationSeconds: info.durationSeconds ?? 0, fps: info.fps, width: info.width, height: info.height,
-            codec: info.codec)
+        header = Self.metadata(path: path, opened)
+        probe = untrusted ? BackgroundProbe(path: path) : nil
     }
 
-    public func metadata() -> SourceMetadata { described }
+    /// The metadata, with the counted duration when the header cannot be trusted.
+    /// - Throws: `VideoError` when the packet count fails.
+    public func metadata() throws -> SourceMetadata {
+        guard let probe else { return header }
+        return Self.metadata(path: path, try probe.value())
+    }
+
+    /// The header's metadata, without waiting for a packet count: size, rate and codec as
+    /// `metadata()` gives them (the same header), the duration possibly the header's estimate.
+    public func plannedMetadata() -> SourceMetadata { header }
+
+    private static func metadata(path: String, _ info: VideoInfo) -> SourceMetadata {
+        SourceMetadata(path: path, durationSeconds: info.durationSeconds ?? 0, fps: info.fps, width: info.width, height: info.height,
+                       codec: info.codec)
+    }
 
     public func sha256() throws -> String { try digest?.value() ?? SHA256.hexDigest(ofFile: path) }
 

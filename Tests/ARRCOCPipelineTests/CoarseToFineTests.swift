@@ -211,7 +211,7 @@ import VideoDecoding
         let a = try fine(), b = try fine()
         var streamed: [[UInt8]] = []
         var last = -1
-        // The analysis path's conversion (yuv420p at the size, then RGB: features version 2).
+        // Analysis frames go through yuv420p (features version 2), as `sampleTimes` converts them.
         let requests = times.map { FrameRequest(time: $0, size: PixelSize(width: width, height: height), conversion: .viaYUV420) }
         try VideoReader(path: video).fetch(requests, strategy: .stream) { frame in
             if frame.sourceIndex != last { streamed.append(frame.rgb) }

@@ -48,6 +48,28 @@ struct DescriptorParityTests {
         }
     }
 
+    @Test(arguments: [(32, 32), (800, 448)])
+    func luminanceLookupGivesTheDivisionsBits(_ size: (Int, Int)) {
+        let (w, h) = size
+        for frame in [Self.noise(width: w, height: h, seed: 3, flatEvery: 4), Self.noise(width: w, height: h, seed: 4, flatEvery: 2)] {
+            let got = CellDescriptor.luminance(frame)
+            let want = (0..<(w * h)).map { (i: Int) -> Float in
+                let r = Float(frame.pixels[3 * i]), g = Float(frame.pixels[3 * i + 1]), b = Float(frame.pixels[3 * i + 2])
+                return (r + g + b) / 765
+            }
+            let same = Self.bits(got) == Self.bits(want)  // compared outside #expect (it would print both)
+            #expect(same)
+        }
+        // Every total, 0…765, including the ones no test frame happens to reach.
+        let table = CellDescriptor.luminanceByTotal.map(\.bitPattern)
+        let divided = (0...765).map { (total: Int) -> UInt32 in
+            let r = min(total, 255), g = min(total - r, 255), b = total - r - g
+            let sum: Float = Float(r) + Float(g) + Float(b)
+            return (sum / 765).bitPattern
+        }
+        #expect(table == divided)
+    }
+
     @Test func branchFreeOrientationBinMatchesTheBranchingOne() {
         let values: [Float] = [0, -0.0, 1e-7, -1e-7, 0.1, -0.1, 0.414_213_56, -0.414_213_56, 1, -1, 2.414_213_6, -2.414_213_6, 3, -3]
         for gx in values {

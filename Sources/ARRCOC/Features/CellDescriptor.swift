@@ -40,17 +40,26 @@ public enum CellDescriptor {
     }
 
     /// Per-pixel luminance `(R + G + B) / 765` of `image` into `luma` (resized when needed).
+    ///
+    /// Looked up by the integer R + G + B (`luminanceByTotal`) instead of divided per pixel: the
+    /// sum of three bytes is exact in `Float`, so the entry is the very quotient the division gives.
     static func luminance(_ image: RGBImage, into luma: inout [Float]) {
         let count = image.width * image.height
         if luma.count != count { luma = [Float](repeating: 0, count: count) }
         image.pixels.withUnsafeBufferPointer { px in
             luma.withUnsafeMutableBufferPointer { out in
-                for i in 0..<count {
-                    out[i] = (Float(px[3 * i]) + Float(px[3 * i + 1]) + Float(px[3 * i + 2])) / 765
+                luminanceByTotal.withUnsafeBufferPointer { table in
+                    guard let px = px.baseAddress, let out = out.baseAddress, let table = table.baseAddress else { return }
+                    for i in 0..<count {
+                        out[i] = table[Int(px[3 &* i]) &+ Int(px[3 &* i &+ 1]) &+ Int(px[3 &* i &+ 2])]
+                    }
                 }
             }
         }
     }
+
+    /// `Float(total) / 765` for every R + G + B total, 0…765.
+    static let luminanceByTotal: [Float] = (0...765).map { Float($0) / 765 }
 
     /// Describes every cell of `image` (whose sides are multiples of 32), writing `length`
     /// floats per cell into `descriptors` (cells row-major) and one `Cues` per cell.

@@ -37,13 +37,13 @@ public enum FeatureExtraction {
         _ source: some FrameSource, config: CompressionConfig, sha256: String?, spillDirectory: String?,
         progress: @escaping ProgressHandler
     ) throws -> (FeatureAnalyzer, FeatureInfo.Source) {
-        let meta = try source.metadata()
-        let grid = grid(width: meta.width, height: meta.height, config: config)
+        let plan = try source.plannedMetadata()
+        let grid = grid(width: plan.width, height: plan.height, config: config)
         let fps = config.analysis.candidateFPS
         let analyzer = FeatureAnalyzer(rows: grid.h, cols: grid.w, dimension: config.analysis.embeddingDim, spillDirectory: spillDirectory)
-        let frames = meta.durationSeconds * fps
+        let frames = plan.durationSeconds * fps
         let expected = frames.isFinite && frames >= 0 && frames < 1e9 ? Int(frames) + 1 : nil
-        let name = URL(fileURLWithPath: meta.path).lastPathComponent
+        let name = URL(fileURLWithPath: plan.path).lastPathComponent
         var counter = ProgressCounter(progress, task: "analysing \(name) (\(grid.h)×\(grid.w) cells, \(fps) fps)", total: expected)
         // Convert and describe frames on other threads while the source decodes the next ones.
         let pipeline = AnalysisPipeline(analyzer)
@@ -53,6 +53,11 @@ public enum FeatureExtraction {
         }
         try pipeline.drain()
         counter.finish()
+        // The recorded metadata (a packet count may have run meanwhile); the grid came from the same header.
+        let meta = try source.metadata()
+        guard meta.width == plan.width, meta.height == plan.height else {
+            throw FeatureError.gridMismatch(expected: "\(plan.width)x\(plan.height) px (the header)", found: "\(meta.width)x\(meta.height) px")
+        }
         let digest = try sha256 ?? source.sha256()
         let described = FeatureInfo.Source(
             path: meta.path, sha256: digest, durationSeconds: meta.durationSeconds, fps: meta.fps,

@@ -25,6 +25,13 @@ public protocol FrameSource {
     /// Size, rate, duration and codec of the source.
     func metadata() throws -> SourceMetadata
 
+    /// What `metadata()` gives, as far as it is known without reading the source through: the
+    /// same size, rate and codec, the duration possibly an estimate (for progress only). An
+    /// analysis plans with it and records `metadata()`, so that a source whose duration takes a
+    /// pass over the file (`VideoFileSource` on AVI) can make that pass while frames decode.
+    /// The default is `metadata()`.
+    func plannedMetadata() throws -> SourceMetadata
+
     /// The SHA-256 (lowercase hex) of the source's bytes: features files and manifests name their
     /// video by it.
     func sha256() throws -> String
@@ -46,6 +53,8 @@ public protocol FrameSource {
 }
 
 extension FrameSource {
+    public func plannedMetadata() throws -> SourceMetadata { try metadata() }
+
     public func samplePending(fps: Double, width: Int, height: Int, _ body: (_ time: Double, _ image: PendingImage) throws -> Void) throws {
         try sample(fps: fps, width: width, height: height) { time, image in try body(time, PendingImage { image }) }
     }
