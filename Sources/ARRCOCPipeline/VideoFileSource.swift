@@ -10,8 +10,8 @@ public struct VideoFileSource: FrameSource, Sendable {
     /// The metadata from the container's header (all of it when the header can be trusted).
     private let header: SourceMetadata
     /// The packet count behind `metadata()` when the header cannot be trusted (running meanwhile).
-    private let probe: BackgroundProbe?
-    private var digest: BackgroundDigest? = nil
+    private let probe: BackgroundResult<VideoInfo, VideoError>?
+    private var digest: BackgroundResult<String, FormatError>? = nil
     /// How `frames(_:)` decodes: `.stream` (from the start, exact on every file) unless
     /// `seekingToFrames()` chose `.automatic` (coarse-to-fine).
     var fetchStrategy: FetchStrategy = .stream
@@ -19,14 +19,14 @@ public struct VideoFileSource: FrameSource, Sendable {
     /// Opens `path` and reads its metadata. The header's duration is used when it can be
     /// trusted; packets are counted (one extra read of the file) only when there is none, or for
     /// AVI, whose headers can overstate the length. The count runs on another thread from now on
-    /// (`BackgroundProbe`): `metadata()` waits for it, `plannedMetadata()` does not.
+    /// (a `BackgroundResult`): `metadata()` waits for it, `plannedMetadata()` does not.
     /// - Throws: `VideoError` naming the file (the packet count's own errors come from `metadata()`).
     public init(path: String) throws {
         self.path = path
         let opened = try VideoReader(path: path).info
         let untrusted = opened.durationSeconds == nil || opened.container == "avi"
         header = Self.metadata(path: path, opened)
-        probe = untrusted ? BackgroundProbe(path: path) : nil
+        probe = untrusted ? BackgroundResult(qos: .userInitiated) { () throws(VideoError) in try VideoProbe.probe(path: path) } : nil
     }
 
     /// The metadata, with the counted duration when the header cannot be trusted.
@@ -51,7 +51,7 @@ public struct VideoFileSource: FrameSource, Sendable {
     /// for it): analysis hashes while it decodes.
     public func hashingInBackground() -> VideoFileSource {
         var copy = self
-        copy.digest = BackgroundDigest(path: path)
+        copy.digest = BackgroundResult(qos: .utility) { () throws(FormatError) in try SHA256.hexDigest(ofFile: path) }
         return copy
     }
 

@@ -6,7 +6,7 @@ import TestSupport
 import VideoDecoding
 
 /// `VideoFileSource`'s metadata when the header cannot be trusted (AVI): the packet count runs
-/// on another thread (`BackgroundProbe`) while the analysis decodes, and what is recorded is the
+/// on another thread (`BackgroundResult`) while the analysis decodes, and what is recorded is the
 /// count's, exactly as when the count ran before the first frame.
 struct VideoFileSourceTests {
     @Test(arguments: ["vtest.avi", "Megamind.avi", "cockatoo.mp4"])
