@@ -28,6 +28,13 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// (0.06–0.13), which the relevance may still rank first; following exploit lost them at 3%
     /// (Docs/engine.md).
     public var followExploit = false
+    /// Once the budget shows every unit (a pair of candidates, one second at 2 fps) at the
+    /// smallest grid, a query that reads flat gets every unit: the sparse floor takes `1 − e²` of
+    /// them (e the scorer's exploit), and as the budget grows from that to every unit at the
+    /// largest grid, the relevance above the background is trusted only as far as e² says, so at
+    /// the Qwen3-VL default a flat query gets uniform's allocation. Below that budget nothing
+    /// changes: a weak needle's ranking, however flat, beats coverage with gaps (Docs/engine.md).
+    public var coverWhenAffordable = true
     /// How far a peaked query moves the budget from context to its moments: with the scorer's
     /// exploit e, the sparse floor's share becomes `floor_budget_share · (1 − focus · e)` (no
     /// block at all once that is under half a block), the moments' forced share grows by what the
@@ -57,7 +64,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         case relevancePower = "relevance_power", coverageWeight = "coverage_weight"
         case presenceWeight = "presence_weight", momentThreshold = "moment_threshold"
         case momentBudgetShare = "moment_budget_share", floorBudgetShare = "floor_budget_share"
-        case followExploit = "follow_exploit", focus
+        case followExploit = "follow_exploit", coverWhenAffordable = "cover_when_affordable", focus
         case zoom, zoomMinTokens = "zoom_min_tokens", zoomMaxUpscale = "zoom_max_upscale"
     }
 
@@ -75,6 +82,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         momentBudgetShare = try c.decodeIfPresent(Double.self, forKey: .momentBudgetShare) ?? d.momentBudgetShare
         floorBudgetShare = try c.decodeIfPresent(Double.self, forKey: .floorBudgetShare) ?? d.floorBudgetShare
         followExploit = try c.decodeIfPresent(Bool.self, forKey: .followExploit) ?? d.followExploit
+        coverWhenAffordable = try c.decodeIfPresent(Bool.self, forKey: .coverWhenAffordable) ?? d.coverWhenAffordable
         focus = try c.decodeIfPresent(Double.self, forKey: .focus) ?? d.focus
         zoom = try c.decodeIfPresent(ZoomMode.self, forKey: .zoom) ?? d.zoom
         zoomMinTokens = try c.decodeIfPresent(Int.self, forKey: .zoomMinTokens) ?? d.zoomMinTokens

@@ -91,8 +91,10 @@ public struct LagrangianAllocator: BudgetAllocator {
         let config = input.config
         let units = input.unitCount
         // Relevance is trusted as exploit²: a noise-level query (exploit ≈ 0.2) follows nothing,
-        // a clean one (exploit ≥ 0.9) nearly all of it.
-        let trust = input.exploit * input.exploit, explore = 1 - trust
+        // a clean one (exploit ≥ 0.9) nearly all of it. `explore` distrusts the relevance,
+        // `floorExplore` grows the floor towards every unit.
+        let (explore, floorExplore) = Self.exploration(input)
+        let trust = 1 - explore
         let n0 = Double(input.levels[0].product)
         // Seeing a moment at all is worth `presence`; detail adds ln(1 + n/n₀), concave.
         func g(_ tokens: Int) -> Double { config.presenceWeight + log(1 + Double(tokens) / n0) }
@@ -117,10 +119,7 @@ public struct LagrangianAllocator: BudgetAllocator {
         // which would join nearby moments) is seen at least once: its best unit is forced,
         // strongest moments first, while `moment_budget_share` of the budget holds them at the
         // smallest grid.
-        let pairCost = { (u: Int) -> Int in
-            let f = input.unitFrames(u)
-            return input.levels[0].product + TimestampCost.overhead(seconds: input.time(of: f.count == 2 ? f : [f[0], f[0]]), format: input.format)
-        }
+        let pairCost = { (u: Int) -> Int in Self.denseCost(input, unit: u, grid: input.levels[0]) }
         var anchors: [Int] = []
         var committed = 0
         // Focus: a peaked query moves the floor's share of the budget to its moments.
@@ -140,18 +139,18 @@ public struct LagrangianAllocator: BudgetAllocator {
         // the floor with it, towards even coverage of the whole video.
         let cheapest = { (frame: Int) in input.levels[0].product + TimestampCost.overhead(seconds: input.times[frame], format: input.format) }
         let perBlock = cheapest(input.times.count - 1)
-        let share = floorShare + explore * (1 - floorShare)
+        let share = floorShare + floorExplore * (1 - floorShare)
         // The floor keeps at least one block, unless focus left it less than half a block.
         let floorTokens = Int(Double(input.budget) * share)
         let keepOne = focus == 0 || 2 * floorTokens >= perBlock
         let room = min(input.budget - committed, keepOne ? max(floorTokens, perBlock) : floorTokens)
         let fit = max(0, room) / perBlock
         var floor = Self.floorFrames(input).filter { !anchors.contains($0 / 2) }
-        if explore > 0 {
+        if floorExplore > 0 {
             // Exploring: as many evenly spaced blocks as the floor's share holds, blended with the
-            // sparse floor's count by trust.
+            // sparse floor's count.
             let free = Array(input.times.indices).filter { $0 % 2 == 0 && !anchors.contains($0 / 2) }
-            let count = min(free.count, Int((trust * Double(floor.count) + explore * Double(fit)).rounded()))
+            let count = min(free.count, Int(((1 - floorExplore) * Double(floor.count) + floorExplore * Double(fit)).rounded()))
             if count > floor.count { floor = Self.evenlySpaced(free, count: count) }
         }
         if floor.map(cheapest).reduce(0, +) > room {
@@ -192,6 +191,36 @@ public struct LagrangianAllocator: BudgetAllocator {
             options.append(list.sorted { ($0.cost, $0.utility) < ($1.cost, $1.utility) })
         }
         return Problem(options: options, forced: Set(floorByUnit.keys).union(anchors))
+    }
+
+    /// How far the allocator explores: `relevance` is the share of the relevance above the
+    /// background it distrusts (v ← (1 − relevance) · v), `floor` how far the floor grows from
+    /// its sparse share towards even coverage of every unit.
+    ///
+    /// With `follow_exploit` both are 1 − exploit². With `cover_when_affordable`, once the
+    /// budget pays for every unit at the smallest grid, a flat query (the scorer's exploit e,
+    /// `peaked`) explores too: the floor by 1 − e² (a flat query gets every unit, a peaked one
+    /// keeps its budget for its moments), the relevance by (1 − e²) · ramp, ramp rising from 0 at
+    /// that budget to 1 at every unit at the largest grid — where a flat query's levels, no
+    /// longer pulled by its noise, come out even (uniform's allocation at the Qwen3-VL default).
+    /// Below that budget a flat ranking is kept: coverage with gaps finds a weak needle less
+    /// often than its ranking does (the real-needles sweep, Docs/engine.md).
+    static func exploration(_ input: AllocationInput) -> (relevance: Double, floor: Double) {
+        let followed = 1 - input.exploit * input.exploit
+        guard input.config.coverWhenAffordable, input.unitCount > 0 else { return (followed, followed) }
+        func cover(_ grid: THW) -> Int { (0..<input.unitCount).map { denseCost(input, unit: $0, grid: grid) }.reduce(0, +) }
+        let smallest = cover(input.levels[0])
+        guard input.budget >= smallest else { return (followed, followed) }
+        let largest = cover(input.levels[input.levels.count - 1])
+        let ramp = largest > smallest ? min(1, Double(input.budget - smallest) / Double(largest - smallest)) : 1
+        let flat = 1 - input.peaked * input.peaked
+        return (max(followed, flat * ramp), max(followed, flat))
+    }
+
+    /// Tokens of unit `u` shown dense at `grid`: its vision tokens and its timestamp text.
+    static func denseCost(_ input: AllocationInput, unit u: Int, grid: THW) -> Int {
+        let f = input.unitFrames(u)
+        return grid.product + TimestampCost.overhead(seconds: input.time(of: f.count == 2 ? f : [f[0], f[0]]), format: input.format)
     }
 
     /// One option per unit (nil: skipped), total cost within `budget`: the smallest price λ whose
