@@ -31,8 +31,8 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// Once the budget shows every unit (a pair of candidates, one second at 2 fps) at the
     /// smallest grid, a query that reads flat gets every unit: the sparse floor takes `1 − e²` of
     /// them (e the scorer's exploit), and as the budget grows from that to every unit at the
-    /// largest grid, the relevance above the background is trusted only as far as e² says, so at
-    /// the Qwen3-VL default a flat query gets uniform's allocation. Below that budget nothing
+    /// largest grid, the relevance above the background is trusted only as far as e² says, so near
+    /// the Qwen3-VL default a flat query's levels come out even, as uniform's. Below that budget nothing
     /// changes: a weak needle's ranking, however flat, beats coverage with gaps (Docs/engine.md).
     public var coverWhenAffordable = true
     /// How far a peaked query moves the budget from context to its moments: with the scorer's

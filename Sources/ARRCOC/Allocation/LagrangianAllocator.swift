@@ -201,8 +201,8 @@ public struct LagrangianAllocator: BudgetAllocator {
     /// budget pays for every unit at the smallest grid, a flat query (the scorer's exploit e,
     /// `peaked`) explores too: the floor by 1 − e² (a flat query gets every unit, a peaked one
     /// keeps its budget for its moments), the relevance by (1 − e²) · ramp, ramp rising from 0 at
-    /// that budget to 1 at every unit at the largest grid — where a flat query's levels, no
-    /// longer pulled by its noise, come out even (uniform's allocation at the Qwen3-VL default).
+    /// that budget to 1 at every unit at the largest grid — near which a flat query's levels, no
+    /// longer pulled by its noise, come out even (as uniform's at the Qwen3-VL default).
     /// Below that budget a flat ranking is kept: coverage with gaps finds a weak needle less
     /// often than its ranking does (the real-needles sweep, Docs/engine.md).
     static func exploration(_ input: AllocationInput) -> (relevance: Double, floor: Double) {
