@@ -136,6 +136,9 @@ import TestSupport
 
     @Test(arguments: [ZoomMode.replace, .follow, .both])
     func withZoomTheLagrangianIsStillWithinOneUnitsStepOfTheExactOptimum(_ zoom: ZoomMode) throws {
+        // Peaked queries (exploit 1), so moments offer zoom options at every budget: a flat one
+        // stops offering them once the budget covers every unit (`cover_when_affordable`), and
+        // FairHarnessTests' optimality check covers those problems.
         var g = Rng(state: 9090)
         var compared = 0, zoomed = 0
         for case_ in 0..<120 {
@@ -155,7 +158,7 @@ import TestSupport
             }
             let budget = Int.random(in: 30...(count * 50), using: &g)
             let input = AllocationInput(times: times, relevance: relevance, levels: TokenGrid.levels(width: 640, height: 480, minimum: 16, maximum: config.maxTokens),
-                                        budget: budget, format: .qwen3vl, config: config,
+                                        budget: budget, format: .qwen3vl, config: config, peaked: 1,
                                         cellMap: CellMap(rows: rows, cols: cols, values: values, sourceWidth: 640, sourceHeight: 480))
             guard (try? input.validate()) != nil else { continue }
             let problem = LagrangianAllocator.problem(input)
