@@ -108,6 +108,47 @@ import VideoDecoding
         #expect(read.times == merged.times && read.info == merged.info)
     }
 
+    @Test("a window's fine frames are a full analysis's frames: the same times and the same cues, the window's first change cue aside")
+    func fineFramesAreFullAnalysisFrames() throws {
+        let f = try Self.fixture.get()
+        let engine = try Self.engine()
+        let full = try engine.analyze(video: f.dense)
+        // A window whose start is no candidate time (7.3 s): the grid still starts at an even k.
+        let windows = [CoarseToFine.Window(start: 7.3, end: 15.2)]
+        let merged = try CoarseToFine.refine(coarse: f.coarse, windows: windows, source: try VideoFileSource(path: f.dense),
+                                             config: CompressionConfig())
+        let grid = CoarseToFine.gridTimes(in: windows, fps: 2)
+        #expect(grid.first == 7 && grid.last == 15 && grid.count == 17, "\(grid)")
+        let cells = full.cellsPerFrame
+        let fullInformation = try #require(full.information), fullEdges = try #require(full.edges), fullChange = try #require(full.change)
+        let information = try #require(merged.information), edges = try #require(merged.edges), change = try #require(merged.change)
+        var mismatches: [String] = []
+        for (k, time) in grid.enumerated() {
+            // Times are the frames' presentation times (7.48 or 7.52 s for 7.5 s at 25 fps): the
+            // frame nearest the grid time, which must be the same frame in both.
+            func nearest(_ times: [Double]) -> Int? {
+                times.indices.filter { abs(times[$0] - time) < 0.25 }.min { abs(times[$0] - time) < abs(times[$1] - time) }
+            }
+            guard let m = nearest(merged.times), let a = nearest(full.times) else {
+                mismatches.append("\(time) s: not in both")
+                continue
+            }
+            if merged.times[m] != full.times[a] { mismatches.append("\(time) s: frame at \(merged.times[m]) s in the merge, \(full.times[a]) s in the full analysis") }
+            // Paired as a full analysis pairs the same time: k = 2u with 2u + 1.
+            if m % 2 != a % 2 { mismatches.append("\(time) s: position \(m) in the merge, \(a) in the full analysis") }
+            let mine = (m * cells)..<((m + 1) * cells), theirs = (a * cells)..<((a + 1) * cells)
+            if information[mine] != fullInformation[theirs] { mismatches.append("\(time) s: information") }
+            if edges[mine] != fullEdges[theirs] { mismatches.append("\(time) s: edges") }
+            // The window's first frame has no previous frame (0), as a full analysis's first.
+            if k == 0 {
+                if change[mine].contains(where: { $0 != 0 }) { mismatches.append("\(time) s: a change cue on the window's first frame") }
+            } else if change[mine] != fullChange[theirs] {
+                mismatches.append("\(time) s: change")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+
     @Test("windows open only where evidence stands out of the background's own spread, read against a full background at the edges")
     func windowsNeedEvidenceAboveTheBackground() throws {
         // The background span is shifted inwards at the video's ends, never halved.
