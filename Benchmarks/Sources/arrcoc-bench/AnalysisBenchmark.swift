@@ -11,13 +11,21 @@ import VideoDecoding
 /// Each round runs the three tools back to back on one clip, in an order that rotates between
 /// rounds; ratios are taken within a round, then their median is reported. Wall time, CPU time
 /// and peak RSS of each child come from `/usr/bin/time`.
+///
+/// With `--baseline OLD_ARRCOC`, an older `arrcoc` binary runs `analyze` in the same rounds
+/// (same rotation): the paired A/B that shows a change's effect under a noisy machine's load
+/// (`AnalysisRow.ratioToBaseline`). `--without-peer` leaves the Python peer out (on a 60-minute
+/// clip it takes longer than the other tools together).
 func analysisBenchmark(_ options: Options) throws {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("arrcoc").path
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         throw BenchError.missing("build arrcoc first: swift build -c release --product arrcoc")
     }
-    let peer = Tool.peerCommand()
-    if peer == nil { print("  (no Python with PyAV and numpy: the peer is left out; run Scripts/python-setup.sh)") }
+    let peer = options.withoutPeer ? nil : Tool.peerCommand()
+    if peer == nil && !options.withoutPeer { print("  (no Python with PyAV and numpy: the peer is left out; run Scripts/python-setup.sh)") }
+    if let baseline = options.baseline, !FileManager.default.isExecutableFile(atPath: baseline) {
+        throw BenchError.missing("--baseline \(baseline): expected an executable arrcoc binary")
+    }
     func loadAverage() -> [Double] {
         ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).compactMap { Double($0) }
     }
@@ -64,6 +72,7 @@ func analysisBenchmark(_ options: Options) throws {
                         "fps=2,scale=\(size),format=yuv420p,scale=\(size),format=rgb24", "-f", "null", "-"]),
             ("arrcoc", [binary, "analyze", clip.path, "--force", "--out", out + "/arrcoc.features.safetensors"]),
         ] + (peer.map { [("peer", $0 + [clip.path, "--out", out + "/peer.features.safetensors"])] } ?? [])
+            + (options.baseline.map { [("baseline", [$0, "analyze", clip.path, "--force", "--out", out + "/baseline.features.safetensors"])] } ?? [])
         var runs: [String: [Tool.Measurement]] = [:]
         let measured = formatter.string(from: Date()), loadBefore = loadAverage().first ?? 0
         for round in 0..<rounds {
@@ -75,8 +84,13 @@ func analysisBenchmark(_ options: Options) throws {
             }
         }
         let floor = runs["floor"] ?? [], ours = runs["arrcoc"] ?? [], theirs = runs["peer"], rgb = runs["rgb"] ?? []
-        let twoStep = runs["2-step"] ?? []
+        let twoStep = runs["2-step"] ?? [], base = runs["baseline"]
         let features = try FeatureSet(contentsOf: out + "/arrcoc.features.safetensors")
+        // A baseline that writes other bytes is not the same analysis: its time says nothing.
+        let sameBytes = try options.baseline.map { _ in
+            try Data(contentsOf: URL(fileURLWithPath: out + "/arrcoc.features.safetensors"))
+                == Data(contentsOf: URL(fileURLWithPath: out + "/baseline.features.safetensors"))
+        }
         let row = AnalysisRow(
             kind: clip.kind, minutes: clip.minutes, candidates: features.frameCount,
             floorSeconds: median(floor.map(\.wall)), arrcocSeconds: median(ours.map(\.wall)), peerSeconds: theirs.map { median($0.map(\.wall)) },
@@ -87,9 +101,14 @@ func analysisBenchmark(_ options: Options) throws {
             speedupOverPeer: theirs.map { median(zip($0, ours).map { $0.wall / $1.wall }) },
             arrcocPeakMB: ours.map(\.peakMB).max() ?? 0, peerPeakMB: theirs?.map(\.peakMB).max(), floorPeakMB: floor.map(\.peakMB).max() ?? 0,
             arrcocCores: median(ours.map(\.cores)), floorCores: median(floor.map(\.cores)), rounds: rounds,
-            measured: measured, load: loadBefore)
-        print(String(format: "  → arrcoc %.2f× the floor%@", row.ratioToFloor,
-                     row.speedupOverPeer.map { String(format: ", %.2f× faster than the peer", $0) } ?? ""))
+            measured: measured, load: loadBefore,
+            baselineSeconds: base.map { median($0.map(\.wall)) },
+            ratioToBaseline: base.map { median(zip(ours, $0).map { $0.wall / $1.wall }) },
+            baselineWins: base.map { zip(ours, $0).filter { $0.wall < $1.wall }.count },
+            baselineSameFeatures: sameBytes)
+        print(String(format: "  → arrcoc %.2f× the floor%@%@", row.ratioToFloor,
+                     row.speedupOverPeer.map { String(format: ", %.2f× faster than the peer", $0) } ?? "",
+                     row.ratioToBaseline.map { String(format: ", %.3f× the baseline (faster in %d of %d rounds)", $0, row.baselineWins ?? 0, rounds) } ?? ""))
         rows.append(row)
         try write(rows)  // after every clip: a long run interrupted still leaves its table
     }

@@ -30,6 +30,12 @@ struct AnalysisRow: Sendable, Equatable, Codable {
     /// When the row was measured (UTC) and the 1-minute load average just before.
     var measured: String
     var load: Double
+    /// With `--baseline`: the older binary's median wall time, arrcoc / baseline (median of the
+    /// rounds' ratios), the rounds in which arrcoc was faster, and whether both wrote the same bytes.
+    var baselineSeconds: Double? = nil
+    var ratioToBaseline: Double? = nil
+    var baselineWins: Int? = nil
+    var baselineSameFeatures: Bool? = nil
 }
 
 /// The markdown table and the SVG plot of `--suite analysis`.
@@ -57,6 +63,21 @@ struct AnalysisReport: Sendable {
             lines.append("| \(r.kind) | \(r.minutes) min | \(r.candidates) | \(String(format: "%.2f s", r.floorSeconds)) | \(format(r.rgbFloorRatio))× / \(format(r.twoStepFloorRatio))× | "
                 + "\(String(format: "%.2f s", r.arrcocSeconds)) | \(format(r.ratioToFloor))×\(r.ratioToFloor <= targets.floor ? "" : " (missed)") | "
                 + "\(peer) | \(peerFloor) | \(speedup) | \(rss) | \(String(format: "%.2f / %.2f", r.arrcocCores, r.floorCores)) | \(r.rounds) | \(r.measured) (\(String(format: "%.1f", r.load))) |")
+        }
+        let paired = rows.filter { $0.ratioToBaseline != nil }
+        if !paired.isEmpty {
+            lines += [
+                "",
+                "Paired against a baseline binary (`--baseline`: an older `arrcoc analyze` in the same rounds, same rotation):",
+                "",
+                "| clip | length | arrcoc analyze | baseline | arrcoc / baseline | arrcoc faster in | same features file | measured (load) |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
+            for r in paired {
+                let same = r.baselineSameFeatures.map { $0 ? "yes" : "**no**" } ?? "–"
+                lines.append("| \(r.kind) | \(r.minutes) min | \(String(format: "%.2f s", r.arrcocSeconds)) | \(String(format: "%.2f s", r.baselineSeconds ?? 0)) | "
+                    + "\(String(format: "%.3f", r.ratioToBaseline ?? 0))× | \(r.baselineWins ?? 0) of \(r.rounds) rounds | \(same) | \(r.measured) (\(String(format: "%.1f", r.load))) |")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

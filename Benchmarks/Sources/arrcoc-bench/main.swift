@@ -8,6 +8,7 @@ import VideoDecoding
 //
 //   swift run -c release arrcoc-bench [--suite sampling|compress|analysis|all] [--runs N] [--work DIR]
 //   swift run -c release arrcoc-bench --suite analysis [--quick] [--only KIND] [--lengths 1,10,60] [--report DIR] [--long-runs N]
+//                                     [--baseline OLD_ARRCOC] [--without-peer]
 //   swift run -c release arrcoc-bench --suite memory [--lengths 1,10,60,600] [--baseline OLD_ARRCOC] [--report DIR]
 //   swift run -c release arrcoc-bench --suite coarse [--report DIR] [--long-runs N]   (coarse-to-fine, 60-minute needle haystack)
 //   Scripts/bench.sh   (the analysis suite with its report written into Docs/performance/)
@@ -17,6 +18,7 @@ import VideoDecoding
 let usage = """
     usage: arrcoc-bench [--suite sampling|compress|analysis|all] [--runs N] [--work DIR] [--thresholds FILE]
            arrcoc-bench --suite analysis [--quick] [--only KIND] [--lengths 1,10,60] [--report DIR] [--long-runs N]
+                        [--baseline OLD_ARRCOC] [--without-peer]
            arrcoc-bench --suite memory [--lengths 1,10,60,600] [--baseline OLD_ARRCOC] [--report DIR]
            arrcoc-bench --suite coarse [--report DIR] [--long-runs N]
            arrcoc-bench --suite breakdown
@@ -40,8 +42,11 @@ struct Options {
     var longRuns = 1
     /// Analysis suite: only clips of these lengths in minutes (`--lengths 1,10`).
     var lengths: Set<Int>? = nil
-    /// Memory suite: an older arrcoc binary measured on the same commands (the reference).
+    /// Memory and analysis suites: an older arrcoc binary measured on the same commands (the
+    /// memory suite's reference; in the analysis suite, paired with `arrcoc analyze` round by round).
     var baseline: String? = nil
+    /// Analysis suite: leave the Python peer out.
+    var withoutPeer = false
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
@@ -58,6 +63,7 @@ struct Options {
             case "--report": report = it.next()
             case "--long-runs": longRuns = it.next().flatMap(Int.init) ?? longRuns
             case "--baseline": baseline = it.next()
+            case "--without-peer": withoutPeer = true
             case "--lengths": lengths = it.next().map { Set($0.split(separator: ",").compactMap { Int($0) }) }
             case "--help", "-h":
                 print(usage)
