@@ -44,7 +44,7 @@ import Testing
             _ = try CompressionConfig.parse(yaml: "scoring:\n  sharpen: lots\n", path: "t.yaml")
             Issue.record("accepted a string for a number")
         } catch let error as ConfigError {
-            #expect(error.localizedDescription.contains("scoring.sharpen"))
+            #expect(error.localizedDescription.contains("scoring.sharpen = lots"), "\(error.localizedDescription)")
         } catch { Issue.record("\(error)") }
         do {
             _ = try CompressionConfig.parse(yaml: "emission:\n  format: qwen2\n", path: "t.yaml")
@@ -52,6 +52,9 @@ import Testing
         } catch let error as ConfigError {
             #expect(error.localizedDescription.contains("emission.format"))
         } catch { Issue.record("\(error)") }
+        #expect(throws: ConfigError.invalidValue(key: "allocation.cover_when_affordable", value: "3", expected: "a value of type Bool")) {
+            try CompressionConfig.parse(yaml: "allocation:\n  cover_when_affordable: 3\n", path: "t.yaml")
+        }
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "strategy: magic\n", path: "t.yaml") }
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "- a\n- b\n", path: "t.yaml") }
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "allocation: [1, 2]\n", path: "t.yaml") }

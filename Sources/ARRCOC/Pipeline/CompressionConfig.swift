@@ -123,7 +123,9 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         try checkKeys(mapping, section: "")
         let config: CompressionConfig
         do { config = try YAMLDecoder().decode(CompressionConfig.self, from: text) } catch let error as DecodingError {
-            throw ConfigError.invalidValue(key: Self.keyPath(error), value: "(in \(path))", expected: Self.expectation(error))
+            // The value as the file has it, found by the key path in the parsed mapping.
+            let found = Self.value(at: Self.codingKeys(error), in: mapping).map { "\($0)" } ?? "(in \(path))"
+            throw ConfigError.invalidValue(key: Self.keyPath(error), value: found, expected: Self.expectation(error))
         }
         try config.validate()
         return config
@@ -150,15 +152,35 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         }
     }
 
-    private static func keyPath(_ error: DecodingError) -> String {
+    private static func codingKeys(_ error: DecodingError) -> [any CodingKey] {
         switch error {
         case let .typeMismatch(_, c), let .valueNotFound(_, c), let .dataCorrupted(c):
-            return c.codingPath.map(\.stringValue).joined(separator: ".")
+            return c.codingPath
         case let .keyNotFound(k, c):
-            return (c.codingPath + [k]).map(\.stringValue).joined(separator: ".")
+            return c.codingPath + [k]
         @unknown default:
-            return "?"
+            return []
         }
+    }
+
+    private static func keyPath(_ error: DecodingError) -> String {
+        let keys = codingKeys(error)
+        return keys.isEmpty ? "?" : keys.map(\.stringValue).joined(separator: ".")
+    }
+
+    /// The parsed YAML value at `keys` (mapping keys, or sequence indices), nil when absent.
+    private static func value(at keys: [any CodingKey], in root: Any) -> Any? {
+        var node: Any? = root
+        for key in keys {
+            if let mapping = node as? [String: Any] {
+                node = mapping[key.stringValue]
+            } else if let sequence = node as? [Any], let i = key.intValue, sequence.indices.contains(i) {
+                node = sequence[i]
+            } else {
+                return nil
+            }
+        }
+        return node
     }
 
     private static func expectation(_ error: DecodingError) -> String {
