@@ -10,6 +10,18 @@ import Testing
         #expect(loaded == CompressionConfig())
     }
 
+    /// A query image's largest grid: `image_cells`, capped at the cells the image touches at 1.5×
+    /// its own size (one more per side), so a small crop is not blown up into a large, blurred grid.
+    @Test func aQueryImagesLargestGridFollowsItsSize() {
+        #expect(QueryInput.largestScale(width: 64, height: 64, imageCells: 100) == 16)     // 3 + 1 cells a side
+        #expect(QueryInput.largestScale(width: 192, height: 192, imageCells: 100) == 100)  // 9 + 1
+        #expect(QueryInput.largestScale(width: 128, height: 160, imageCells: 100) == 7 * 9)
+        #expect(QueryInput.largestScale(width: 1920, height: 1080, imageCells: 100) == 100)
+        #expect(QueryInput.largestScale(width: 1920, height: 1080, imageCells: 9) == 9)
+        #expect(QueryInput.largestScale(width: 1, height: 1, imageCells: 100) == 4)
+        #expect(CompressionConfig().query.imageCells == 100)
+    }
+
     @Test func valuesAndPartialSections() throws {
         let c = try CompressionConfig.parse(yaml: """
             strategy: uniform

@@ -4,8 +4,10 @@ import Testing
 import TestSupport
 
 @Suite struct FileFormatTests {
+    /// A path for a test's file in the test process's scratch folder (`TestClips.scratch`), which
+    /// is removed when the process exits.
     static func temp(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-\(UUID().uuidString.prefix(8))-\(name)").path
+        TestClips.scratch("file").appendingPathComponent(name).path
     }
 
     @Test func sha256MatchesKnownDigests() throws {

@@ -22,14 +22,17 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
     }
 
     public struct QuerySettings: Codable, Sendable, Equatable {
-        /// About how many cells a query image is divided into (its own grid, aspect kept).
-        public var imageCells = 9
+        /// About how many cells a query image's largest scale is divided into (its own grid, aspect
+        /// kept); the scales are 1, 4, 9, … cells up to this. 100 (a 10×10 grid, 320 px at the
+        /// analysis scale) reaches a 200-px crop shown at 1.5× its size.
+        public var imageCells = QuerySettings.defaultImageCells
+        public static let defaultImageCells = 100
 
         public init() {}
         enum CodingKeys: String, CodingKey, CaseIterable { case imageCells = "image_cells" }
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            imageCells = try c.decodeIfPresent(Int.self, forKey: .imageCells) ?? 9
+            imageCells = try c.decodeIfPresent(Int.self, forKey: .imageCells) ?? Self.defaultImageCells
         }
     }
 

@@ -28,7 +28,7 @@ public struct QueryInput: Sendable {
         guard let embedder = features.embedder else {
             throw FeatureError.noEmbedderState(features: featuresPath ?? "the features", embedder: features.info.embedder.name)
         }
-        let cells = config.query.imageCells
+        let cells = largestScale(width: meta.width, height: meta.height, imageCells: config.query.imageCells)
         let targets = [1, 4, 9, 16, 25, 36, 64, 100, 144, 196, 256, 324, 400].filter { $0 < cells } + [cells]
         var grids: [THW] = []
         for target in targets {
@@ -44,5 +44,15 @@ public struct QueryInput: Sendable {
         }
         let q = try Query(imageScales: scales, embedder: embedder, source: meta.path)
         return QueryInput(query: q, info: .init(kind: "image", path: meta.path, vectors: q.count))
+    }
+
+    /// The cells of a query image's largest scale: `image_cells`, but no more than the image
+    /// touches at 1.5× its own size (32-px cells, one more per side for a needle that straddles
+    /// cell edges): a needle shown larger than that is not looked for, and an upscaled query only
+    /// blurs. A 64-px crop is described on at most 4×4 cells, a 192-px one on 10×10.
+    static func largestScale(width: Int, height: Int, imageCells: Int) -> Int {
+        let side = Double(CellDescriptor.side)
+        let touched = ((1.5 * Double(width) / side).rounded(.up) + 1) * ((1.5 * Double(height) / side).rounded(.up) + 1)
+        return max(1, min(imageCells, Int(touched)))
     }
 }
