@@ -149,6 +149,26 @@ import VideoDecoding
         #expect(mismatches.isEmpty, "\(mismatches)")
     }
 
+    @Test("the merge puts the coarse frames' change cue (keyframe to keyframe) on the fine frames' scale (candidate to candidate)")
+    func coarseChangeReadsAsAFullAnalysisChange() throws {
+        let f = try Self.fixture.get()
+        let full = try Self.engine().analyze(video: f.dense)
+        let windows = [CoarseToFine.Window(start: 7.3, end: 15.2)]
+        let merged = try CoarseToFine.refine(coarse: f.coarse, windows: windows, source: try VideoFileSource(path: f.dense),
+                                             config: CompressionConfig())
+        let cells = full.cellsPerFrame
+        func median(_ x: [Float]) -> Float { x.sorted()[x.count / 2] }
+        // Coarse frames outside the window, the first (no previous frame) aside.
+        func outside(_ s: FeatureSet) throws -> [Float] {
+            let change = try #require(s.change)
+            return s.times.indices.dropFirst().filter { s.times[$0] < 7 || s.times[$0] > 15.5 }.flatMap { change[($0 * cells)..<(($0 + 1) * cells)] }
+        }
+        let reference = median(try #require(full.change)), raw = median(try outside(f.coarse)), read = median(try outside(merged))
+        // Keyframes 2 s apart against candidates 0.5 s apart: the raw cue reads larger.
+        #expect(raw > 1.5 * reference, "raw coarse median \(raw), full analysis \(reference)")
+        #expect(abs(read - reference) < 0.25 * reference, "merged coarse median \(read), full analysis \(reference) (raw \(raw))")
+    }
+
     @Test("windows open only where evidence stands out of the background's own spread, read against a full background at the edges")
     func windowsNeedEvidenceAboveTheBackground() throws {
         // The background span is shifted inwards at the video's ends, never halved.

@@ -111,4 +111,29 @@ import Testing
         #expect(zip(m.times, m.times.dropFirst()).allSatisfy { $0 < $1 })
         #expect(m.embeddings.count == m.times.count)
     }
+
+    /// 3 cells a frame. Fine: frame 0 opens a window (zeros, left out), frames 1… hold 0.00…0.29.
+    /// Coarse: frame 0 has no previous frame (0, kept), frames 1… hold three times larger values.
+    @Test func coarseChangeTakesTheFineValueOfItsRank() {
+        let cells = 3
+        let fine: [Float] = [0, 0, 0] + (0..<30).map { Float($0) / 100 }
+        let firsts = [true] + [Bool](repeating: false, count: 10)
+        var coarse: [Float] = [0, 0, 0]
+        var g = AllocatorInvariantTests.Rng(state: 5)
+        for _ in 0..<30 { coarse.append(3 * Float(g.next() % 30) / 100 + 0.05) }
+        let out = CoarseToFine.changeOnFineScale(coarse, fine: fine, firsts: firsts, cells: cells)
+        #expect(Array(out.prefix(3)) == [0, 0, 0], "the first coarse frame has none")
+        let after = Array(out.dropFirst(3))
+        #expect(after.allSatisfy { (0...0.29).contains($0) }, "on the fine scale: \(after)")
+        #expect(after.contains(0) && after.max()! >= 0.26, "the whole fine range is used: \(after.sorted())")
+        for i in 3..<coarse.count {
+            for j in 3..<coarse.count where coarse[i] < coarse[j] {
+                #expect(out[i] <= out[j], "order kept: \(coarse[i]) → \(out[i]), \(coarse[j]) → \(out[j])")
+            }
+            for j in 3..<coarse.count where coarse[i] == coarse[j] { #expect(out[i] == out[j], "equal stay equal") }
+        }
+        // No fine frame with a frame before it: nothing to read the scale from.
+        #expect(CoarseToFine.changeOnFineScale(coarse, fine: [0, 0, 0], firsts: [true], cells: cells) == coarse)
+        #expect(CoarseToFine.changeOnFineScale(coarse, fine: [], firsts: [], cells: cells) == coarse)
+    }
 }

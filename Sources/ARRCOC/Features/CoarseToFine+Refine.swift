@@ -115,12 +115,19 @@ extension CoarseToFine {
     /// Coarse frames outside the windows (half a candidate interval of margin) and the fine
     /// frames, interleaved by time. Each window's first fine frame takes an even position (the
     /// coarse frame just before it gives way when needed), so the allocator pairs the window's
-    /// frames as a full analysis pairs the same times (`gridTimes`).
+    /// frames as a full analysis pairs the same times (`gridTimes`). The coarse frames' change
+    /// cue is put on the fine frames' scale (`changeOnFineScale`).
     static func merge(
         coarse: FeatureSet, windows: [Window], fine: (times: [Double], embeddings: [Float], information: [Float], edges: [Float], change: [Float]),
         fps: Double
     ) -> FeatureSet {
         let cells = coarse.cellsPerFrame, d = coarse.dimension
+        // A fine frame opens a window when none came within 1.5 candidate intervals before it.
+        let opens = fine.times.indices.map { $0 == 0 || fine.times[$0] - fine.times[$0 - 1] > 1.5 / fps }
+        var coarse = coarse
+        if let change = coarse.change {
+            coarse.change = changeOnFineScale(change, fine: fine.change, firsts: opens, cells: cells)
+        }
         let margin = 0.5 / fps
         func inWindow(_ t: Double) -> Bool { windows.contains { t >= $0.start - margin && t <= $0.end + margin } }
         var out = FeatureSet(info: coarse.info, times: [], embeddings: [], information: coarse.information == nil ? nil : [],
@@ -151,8 +158,7 @@ extension CoarseToFine {
             } else {
                 // A window's first frame (none before it, or more than 1.5 candidate intervals
                 // since the previous fine frame) at an odd position: drop the coarse frame before.
-                let opensWindow = f == 0 || fine.times[f] - fine.times[f - 1] > 1.5 / fps
-                if opensWindow, out.times.count % 2 == 1, let last = out.times.last, !fine.times[..<f].contains(last) {
+                if opens[f], out.times.count % 2 == 1, let last = out.times.last, !fine.times[..<f].contains(last) {
                     out.times.removeLast()
                     out.embeddings.removeLast(cells * d)
                     out.information?.removeLast(cells)
