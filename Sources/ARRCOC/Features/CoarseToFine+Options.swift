@@ -13,8 +13,11 @@ extension CoarseToFine {
         public var keyframeSpacingSeconds = 1.0
         /// Rate of the low-rate fallback (frames per second).
         public var lowRateFPS = 0.5
-        /// At most this many dense windows per query.
-        public var maxWindows = 8
+        /// At most this many dense windows per query. 12: a 15-minute clip whose background
+        /// loops a 10-s scene that resembles the needle (7 times) next to 4 needle events needs 11
+        /// (with 8 one event got no window and recall@1 s fell to 0.71 / 0.77 / 0.86 at 1 / 3 /
+        /// 10%); each window costs about 30 s of dense analysis (Docs/coarse-to-fine.md).
+        public var maxWindows = 12
         /// Seconds of dense analysis added on each side of a relevant coarse frame's neighbours:
         /// the scorer reads a moment against each cell's background over ±15 s
         /// (`scoring.evidence_window_s`), so a window must hold some background too.
