@@ -207,8 +207,10 @@ public final class SweepRunner: @unchecked Sendable {
            !fm.fileExists(atPath: cached), fm.fileExists(atPath: shared) {
             features = try FeatureSet(contentsOf: shared)  // read-only: nothing is written there
             cached = shared
+            try Self.checkCached(features, path: cached, sha256: sha, config: a)
         } else if fm.fileExists(atPath: cached) {
             features = try FeatureSet(contentsOf: cached)
+            try Self.checkCached(features, path: cached, sha256: sha, config: a)
         } else {
             features = try Engine(config: a).analyze(video: video, sha256: sha)
             try features.write(to: cached)
@@ -226,6 +228,20 @@ public final class SweepRunner: @unchecked Sendable {
         let reference = QwenVideoDefaults.plan(totalFrames: max(2, Int((s.durationSeconds * s.fps).rounded())), videoFPS: s.fps,
                                                width: s.width, height: s.height).totalTokens
         return Prepared(features: features, scores: scores, truth: truth, reference: reference)
+    }
+
+    /// A cached features file must be the analysis its name stands for: of this video (by
+    /// SHA-256), a full pass at the configured candidate rate and embedding size. Its name says
+    /// so, but a file is read, not trusted.
+    static func checkCached(_ features: FeatureSet, path: String, sha256: String, config: CompressionConfig) throws(FeatureError) {
+        let info = features.info, a = config.analysis
+        let found = "sha256 \(info.source.sha256.prefix(12))…, pass \(info.analysis.pass?.rawValue ?? "full"), "
+            + "\(SweepRow.number(info.analysis.candidateFPS)) fps, dimension \(features.dimension)"
+        let expected = "sha256 \(sha256.prefix(12))…, pass full, \(SweepRow.number(a.candidateFPS)) fps, dimension \(a.embeddingDim)"
+        guard info.source.sha256 == sha256, info.analysis.pass == nil, abs(info.analysis.candidateFPS - a.candidateFPS) < 1e-9,
+              features.dimension == a.embeddingDim else {
+            throw .cachedFeaturesMismatch(path: path, found: found, expected: expected)
+        }
     }
 
     /// A sweep writes into a new or empty directory, or resumes in one holding this same sweep;

@@ -168,6 +168,27 @@ import TestSupport
         #expect(itself.status != 0 && itself.stderr.contains("the --out directory"), "\(itself.stderr)")
     }
 
+    @Test func aCachedFeaturesFileOfAnotherVideoIsAnErrorNotAnInput() throws {
+        let shared = try Self.unsharded.get()
+        let names = try FileManager.default.contentsOfDirectory(atPath: shared.appendingPathComponent("cache").path).sorted()
+        try #require(names.count == 2, "\(names)")
+        // A cache whose first video's file holds the second video's analysis.
+        let tampered = TestClips.scratch("sweep-tampered-cache")
+        let cache = tampered.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        for (name, from) in zip(names, names.reversed()) {
+            try FileManager.default.copyItem(at: shared.appendingPathComponent("cache").appendingPathComponent(from),
+                                             to: cache.appendingPathComponent(name))
+        }
+        let out = TestClips.scratch("sweep-tampered-out").appendingPathComponent("run")
+        let r = try CLIRunner.run(["sweep", Self.quick, "--out", out.path, "--cache", tampered.path])
+        #expect(r.status != 0, "\(r.stdout)")
+        #expect(r.stderr.contains("cached features file") && r.stderr.contains("expected sha256"), "\(r.stderr)")
+        // Each video failed on its own (a sweep goes on with the others and reports them): no
+        // row was computed from the wrong analysis.
+        #expect(try Self.rows(out).isEmpty)
+    }
+
     @Test func badSweepFilesFailBeforeAnyWork() throws {
         let dir = TestClips.scratch("bad-sweeps")
         let good = try String(contentsOfFile: Self.quick, encoding: .utf8)

@@ -11,6 +11,9 @@ public enum FeatureError: Error, Equatable, LocalizedError {
     case gridMismatch(expected: String, found: String)
     /// A features file made from another video.
     case sourceMismatch(features: String, featuresSHA256: String, video: String, videoSHA256: String)
+    /// A sweep's cached features file that is not the analysis its name stands for (another
+    /// video, a coarse pass, another rate or size): `found` and `expected` describe both.
+    case cachedFeaturesMismatch(path: String, found: String, expected: String)
     /// Query and features have different embedding sizes.
     case dimensionMismatch(query: String, queryDimension: Int, featuresDimension: Int)
     /// A query embedding whose shape is not [D] or [Q, D].
@@ -48,6 +51,8 @@ public enum FeatureError: Error, Equatable, LocalizedError {
             return "features grid \(found) does not match \(expected)"
         case let .sourceMismatch(features, fsha, video, vsha):
             return "\(features) was made from another video (sha256 \(fsha.prefix(12))…), not \(video) (sha256 \(vsha.prefix(12))…)"
+        case let .cachedFeaturesMismatch(path, found, expected):
+            return "\(path): a cached features file holding \(found), expected \(expected); it is not the analysis its name stands for, so delete it (or the cache) to analyse again"
         case let .dimensionMismatch(query, q, f):
             return "\(query): query embedding dimension \(q) does not match the features' dimension \(f)"
         case let .queryShape(source, shape):
