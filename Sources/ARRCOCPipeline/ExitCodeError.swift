@@ -5,7 +5,7 @@ public enum ExitCodeError: Error, LocalizedError {
     case incomplete(missing: Int)
     public var errorDescription: String? {
         switch self {
-        case let .incomplete(missing): return "\(missing) runs are missing from the shards: the merged results are incomplete"
+        case let .incomplete(missing): return "\(missing) runs are missing from the shards; nothing was written (merge every shard's directory)"
         }
     }
 }

@@ -37,20 +37,41 @@ extension HaystackBuilder {
             recipe = HaystackRecipe.random(duration: duration, count: count, eventDuration: eventDuration, scale: scale,
                                            needleAspect: needleAspect, frameAspect: frameAspect, moving: moving, seed: seed)
         case let .explicit(list):
+            // An event the clip does not reach would be truth no strategy can find.
+            for (i, e) in list.enumerated() where !(e.start >= 0 && e.start < e.end && e.end <= duration + 1e-6) {
+                throw ConfigError.outOfRange(key: "--event \(i + 1)", value: "\(e.start)–\(e.end) s",
+                                             expected: "0 ≤ start < end ≤ \(duration) s, the background's duration")
+            }
             recipe = HaystackRecipe(events: list.map { e in
                 let h = min(1 - e.y, e.width * frameAspect * needleAspect)
                 return .init(startSeconds: e.start, endSeconds: e.end, box: [e.x, e.y, e.width, h])
             })
         }
+        // A clip needle's query image (its first frame) is an output too: staged, never over a
+        // user's file; replaced (with `force`) only when the truth file being replaced names it.
+        let queryPath = (clip as NSString).deletingPathExtension + ".query.png"
+        let needleIsClip = needle != "builtin" && (needleInfo.frameCount ?? 1) > 1
+        // The built-in needle is copied beside the clip once; a file of that name that is not it
+        // would become the truth's query, so it stops the run before any work.
+        let beside = URL(fileURLWithPath: clip).deletingLastPathComponent().appendingPathComponent(URL(fileURLWithPath: needlePath).lastPathComponent).path
+        if needle == "builtin", FileManager.default.fileExists(atPath: beside),
+           FileManager.default.contents(atPath: beside) != FileManager.default.contents(atPath: needlePath) {
+            throw OutputError.notArrcocOutput(path: beside, expected: "arrcoc's built-in needle image (the truth file would name it as the query)")
+        }
         let clipOutput = try StagedOutput(path: clip, kind: .haystackClip, force: force, inputs: [background, needle, truth])
         let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle, clip])
+        let queryOutput = needleIsClip
+            ? try StagedOutput(path: queryPath, kind: .queryImage(namedBy: truth), force: force, inputs: [background, needle, clip, truth]) : nil
         var value = try build(background: background, needle: needlePath, recipe: recipe, output: clipOutput.staging.path,
-                              queryPath: (clip as NSString).deletingPathExtension + ".query.png", progress: progress)
+                              queryPath: queryOutput?.staging.path ?? queryPath, progress: progress)
         value.video = clip
+        if let queryOutput {
+            value.query = queryPath
+            try queryOutput.commit()
+        }
         try clipOutput.commit()
         if needle == "builtin" {
             // The query image beside the clip (written once, never replaced).
-            let beside = URL(fileURLWithPath: clip).deletingLastPathComponent().appendingPathComponent(URL(fileURLWithPath: needlePath).lastPathComponent).path
             value.query = beside
             if !FileManager.default.fileExists(atPath: beside) { try FileManager.default.copyItem(atPath: needlePath, toPath: beside) }
         }

@@ -7,6 +7,8 @@ public enum OutputError: Error, LocalizedError, Equatable {
     case containsInput(output: String, input: String)
     case notArrcocOutput(path: String, expected: String)
     case unwritable(path: String, reason: String)
+    /// An arrcoc output directory that also holds files arrcoc did not write (`entries`).
+    case holdsForeignFiles(path: String, entries: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -18,6 +20,10 @@ public enum OutputError: Error, LocalizedError, Equatable {
             return "output \(output) contains the input \(input); replacing it would delete the input — choose another output path"
         case let .notArrcocOutput(path, expected):
             return "\(path) exists and is not \(expected) written by arrcoc; refusing to replace it even with --force"
+        case let .holdsForeignFiles(path, entries):
+            let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) in all)" : "")
+            return "\(path) is an arrcoc output directory but also holds files arrcoc did not write (\(shown)); "
+                + "refusing to replace it even with --force: move them out first"
         case let .unwritable(path, reason):
             return "cannot write \(path): \(reason)"
         }

@@ -40,17 +40,27 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         if let option {
             let parts = option.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
             guard parts.count == 2, let i = parts[0], let n = parts[1] else { throw .malformed(option: option) }
+            if let shardCount, shardCount != n { throw .conflictingCount(option: option, count: shardCount) }
             do { return try Shard(index: i, count: n) } catch { throw .outOfRange(source: "--shard \(option)", index: i, count: n) }
         }
-        if let id = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init), let n = environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init) {
-            let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
+        // A variable the cluster set but that does not parse is an error, never "not sharded":
+        // every task of the array would run all the work.
+        func integer(_ name: String) throws(ShardError) -> Int? {
+            guard let text = environment[name] else { return nil }
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else { throw .badVariable(name: name, value: text) }
+            return value
+        }
+        let slurmID = try integer("SLURM_ARRAY_TASK_ID"), slurmCount = try integer("SLURM_ARRAY_TASK_COUNT")
+        if (slurmID == nil) != (slurmCount == nil) { throw .slurmIncomplete(missing: slurmID == nil ? "SLURM_ARRAY_TASK_ID" : "SLURM_ARRAY_TASK_COUNT") }
+        if let id = slurmID, let n = slurmCount {
+            let minimum = try integer("SLURM_ARRAY_TASK_MIN") ?? 0
             let (index, overflow) = id.subtractingReportingOverflow(minimum)
             guard !overflow, let shard = try? Shard(index: index, count: n) else {
                 throw .slurm(id: id, minimum: minimum, count: n)
             }
             return shard
         }
-        if let id = environment["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
+        if let id = try integer("JOB_COMPLETION_INDEX") {
             guard let n = shardCount, let shard = try? Shard(index: id, count: n) else { throw .kubernetes(index: id, count: shardCount) }
             return shard
         }
@@ -84,6 +94,12 @@ public enum ShardError: Error, LocalizedError, Equatable {
     case slurm(id: Int, minimum: Int, count: Int)
     case kubernetes(index: Int, count: Int?)
     case countWithoutIndex(count: Int)
+    /// A cluster variable that is set but is not an integer.
+    case badVariable(name: String, value: String)
+    /// One of Slurm's two array variables without the other.
+    case slurmIncomplete(missing: String)
+    /// `--shard I/N` and `--shard-count M` with N ≠ M.
+    case conflictingCount(option: String, count: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -92,10 +108,20 @@ public enum ShardError: Error, LocalizedError, Equatable {
         case let .outOfRange(source, index, count):
             return "\(source): shard \(index) of \(count) is out of range; expected 0 ≤ I < N ≤ \(Shard.maximumCount)"
         case let .slurm(id, minimum, count):
-            let last = minimum.addingReportingOverflow(count).partialValue &- 1
-            return "SLURM_ARRAY_TASK_ID \(id) is not within \(minimum)…\(last) (SLURM_ARRAY_TASK_MIN \(minimum), SLURM_ARRAY_TASK_COUNT \(count))"
+            let (end, overflow) = minimum.addingReportingOverflow(count)
+            let range = overflow || count < 1 ? "\(minimum) + 0…count−1" : "\(minimum)…\(end - 1)"
+            return "SLURM_ARRAY_TASK_ID \(id) is not within \(range) (SLURM_ARRAY_TASK_MIN \(minimum), SLURM_ARRAY_TASK_COUNT \(count)); "
+                + "expected 1 ≤ count ≤ \(Shard.maximumCount)"
         case let .kubernetes(index, count):
             return "JOB_COMPLETION_INDEX \(index) needs --shard-count N with \(index) < N" + (count.map { " (got \($0))" } ?? "")
+        case let .badVariable(name, value):
+            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
+            return "environment variable \(name) is \"\(shown.debugDescription.dropFirst().dropLast())\": expected an integer"
+        case let .slurmIncomplete(missing):
+            return "\(missing) is not set: a Slurm job array sets both SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; "
+                + "set both, or unset the other to run unsharded"
+        case let .conflictingCount(option, count):
+            return "--shard \(option) and --shard-count \(count) disagree on the number of shards"
         case let .countWithoutIndex(count):
             return "--shard-count \(count) needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); use --shard I/N otherwise"
         }

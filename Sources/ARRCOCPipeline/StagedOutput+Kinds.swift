@@ -20,6 +20,16 @@ extension StagedOutput.Kind {
         VideoFileSource.isArrcocClip(path)
     }
 
+    /// A clip needle's query image (`arrcoc haystack`, `CLIP.query.png`): an existing one is
+    /// arrcoc's when the truth file at `truth` (arrcoc's, replaced in the same run) names it as its
+    /// query; a PNG nothing names may be a user's and is never replaced.
+    public static func queryImage(namedBy truth: String) -> StagedOutput.Kind {
+        .file(description: "a query image (named by the truth file \(truth))") { path in
+            guard let query = (try? Truth.load(path: truth))?.query else { return false }
+            return StagedOutput.resolve(query) == StagedOutput.resolve(path)
+        }
+    }
+
     /// The JSON header of a safetensors file, read without loading the tensors; nil when the
     /// file is not one.
     static func safetensorsHeader(_ path: String) -> [String: Any]? {

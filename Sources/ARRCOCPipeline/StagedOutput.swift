@@ -34,6 +34,7 @@ public final class StagedOutput: @unchecked Sendable {
     /// removal takes everything.
     private let root: URL
     private let kind: Kind
+    private let command: String
     private var committed = false
 
     /// - Parameters:
@@ -44,6 +45,7 @@ public final class StagedOutput: @unchecked Sendable {
         let fm = FileManager.default
         destination = URL(fileURLWithPath: path).standardizedFileURL
         self.kind = kind
+        self.command = command
         let resolved = Self.resolve(destination.path)
         for input in inputs where !input.isEmpty {
             let r = Self.resolve(input)
@@ -60,6 +62,8 @@ public final class StagedOutput: @unchecked Sendable {
                 guard isDirectory.boolValue, !Self.isSymlink(destination.path), Self.isArrcocDirectory(destination) else {
                     throw OutputError.notArrcocOutput(path: path, expected: "an output directory")
                 }
+                let foreign = Self.foreignEntries(destination)
+                if !foreign.isEmpty { throw OutputError.holdsForeignFiles(path: path, entries: foreign) }
                 let cwd = Self.resolve(fm.currentDirectoryPath)
                 if cwd == resolved || cwd.hasPrefix(resolved + "/") {
                     throw OutputError.containsInput(output: path, input: "the current directory")
@@ -107,6 +111,19 @@ public final class StagedOutput: @unchecked Sendable {
             try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
             throw OutputError.unwritable(path: destination.path, reason: error.localizedDescription)
+        }
+        if case .directory = kind {
+            // The marker lists what arrcoc wrote, so that a later --force can tell a user's files
+            // added since from its own.
+            let files = Self.entries(of: staging).filter { $0 != Self.markerName }
+            let marker: [String: Any] = ["tool": "arrcoc", "command": command, "files": files]
+            do {
+                let data = try JSONSerialization.data(withJSONObject: marker, options: [.sortedKeys])
+                // Still under the staging name: nobody sees it before the rename below.
+                try (data + Data("\n".utf8)).write(to: staging.appendingPathComponent(Self.markerName))
+            } catch {
+                throw OutputError.unwritable(path: destination.path, reason: error.localizedDescription)
+            }
         }
         let replacing = fm.fileExists(atPath: destination.path)
         if case .directory = kind, replacing {
@@ -168,6 +185,38 @@ public final class StagedOutput: @unchecked Sendable {
         guard let data = fm.contents(atPath: url.appendingPathComponent("manifest.json").path),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
         return json["schema"] as? String == "arrcoc.manifest/1"
+    }
+
+    /// The entries under `directory`, as paths relative to it (a folder's with a trailing `/`),
+    /// sorted; symbolic links are listed, not followed.
+    static func entries(of directory: URL) -> [String] {
+        var out: [String] = []
+        func walk(_ url: URL, _ prefix: String) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { return }
+            for name in names {
+                let child = url.appendingPathComponent(name)
+                var isDirectory: ObjCBool = false
+                if !isSymlink(child.path), FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    out.append(prefix + name + "/")
+                    walk(child, prefix + name + "/")
+                } else {
+                    out.append(prefix + name)
+                }
+            }
+        }
+        walk(directory, "")
+        return out.sorted()
+    }
+
+    /// What `directory` (an arrcoc output) holds that its marker does not list as arrcoc's: a
+    /// user's files added since. Empty when the marker lists nothing (outputs of older versions,
+    /// and the sweep and batch directories, which grow as they resume).
+    static func foreignEntries(_ directory: URL) -> [String] {
+        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(markerName).path),
+              let marker = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let files = marker["files"] as? [String] else { return [] }
+        let known = Set(files).union([markerName])
+        return entries(of: directory).filter { !known.contains($0) }
     }
 
     /// Removes staging entries of processes that no longer run, and the temporary files writers

@@ -19,9 +19,8 @@ final class MediaFile {
         FFmpegLog.install()
         self.path = path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw .fileNotFound(path: path)
-        }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path: path) }
+        guard !isDirectory.boolValue else { throw .notMediaFile(path: path, reason: "it is a directory, expected a video or image file") }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         fileBytes = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
         guard fileBytes > 0 else { throw .notMediaFile(path: path, reason: "the file is empty") }

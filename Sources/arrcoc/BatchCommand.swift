@@ -10,8 +10,9 @@ struct BatchCommand: ParsableCommand {
         discussion: """
             Each line is a JSON object: video, query_image or query_embedding, budget or budgets \
             (a list), and optionally id, features (a file from `arrcoc analyze`), strategy, params, \
-            format, mode. Relative paths are taken from the JSONL file's folder. Every line is \
-            checked before any work. Outputs go to DIR/outputs/ID/BUDGET/ (as `compress` writes \
+            format, mode. Relative paths are taken from the JSONL file's folder. Every line's keys \
+            and values are checked before any work; a file that is missing or damaged fails its \
+            own task only (a dataset may lack a few videos). Outputs go to DIR/outputs/ID/BUDGET/ (as `compress` writes \
             them); each finished task is appended to DIR/journal.jsonl, so an interrupted batch \
             resumes where it stopped. A task that fails is recorded and the batch goes on; at the \
             end DIR/results.jsonl lists every task and DIR/failures.txt the failed ones, and the \

@@ -97,6 +97,9 @@ struct CompressCommand: ParsableCommand {
         if let mode, SpendMode(rawValue: mode) == nil {
             throw ValidationError("--mode \(mode): expected resize or select")
         }
+        if let features, let saveFeatures {
+            throw ValidationError("--save-features \(saveFeatures) with --features \(features): the features are read, not computed, so there is nothing to save; drop one of them")
+        }
         if let strategy, !CompressionConfig.strategies.contains(strategy) {
             throw ValidationError("--strategy \(strategy): expected one of \(CompressionConfig.strategies.joined(separator: ", "))")
         }

@@ -1,3 +1,4 @@
+import ARRCOC
 import ArgumentParser
 import Foundation
 import Logging
@@ -9,6 +10,11 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Log everything, FFmpeg's chatter included.")
     var debug = false
+
+    /// Refuses a malformed `ARRCOC_MAX_…` limit before any work.
+    func validate() throws {
+        try Limit.checkEnvironment()
+    }
 
     /// Sets up swift-log once for the process: warnings only unless asked.
     func bootstrapLogging() {

@@ -97,6 +97,24 @@ import TestSupport
         #expect(throws: Never.self) { try LagrangianAllocator().allocate(small) }
     }
 
+    /// A budget near `Int.max` trapped on arithmetic overflow (the floor's share doubled); any
+    /// budget up to `Limit.ceiling` (2⁴⁸, what `ARRCOC_MAX_BUDGET` may be raised to) allocates, and
+    /// one beyond it is a clear error, for every strategy.
+    @Test func hugeBudgetsAllocateOrAreRefusedWithoutOverflow() throws {
+        var input = AllocationInput(times: (0..<40).map { Double($0) * 0.5 }, relevance: (0..<40).map { $0 == 17 ? 1 : 0.1 },
+                                    levels: TokenGrid.levels(width: 640, height: 640), budget: Int(Limit.ceiling), format: .qwen3vl,
+                                    config: AllocationConfig())
+        for strategy in Strategy.allCases {
+            let allocator = try StrategyRegistry.allocator(strategy)
+            let blocks = try allocator.allocate(input).blocks
+            #expect(!blocks.isEmpty, "\(strategy)")
+        }
+        for budget in [Int(Limit.ceiling) + 1, Int.max / 2, Int.max] {
+            input.budget = budget
+            #expect(throws: AllocationError.budgetTooLarge(budget: budget)) { try LagrangianAllocator().allocate(input) }
+        }
+    }
+
     @Test func relevantFramesGetDenseDetailedBlocks() throws {
         // 120 s at 2 fps, a peak at 60–64 s.
         let times = (0..<240).map { Double($0) / 2 }

@@ -58,12 +58,16 @@ import Testing
         } catch let error as ConfigError {
             #expect(error.localizedDescription.contains("scoring.sharpen = lots"), "\(error.localizedDescription)")
         } catch { Issue.record("\(error)") }
-        do {
-            _ = try CompressionConfig.parse(yaml: "emission:\n  format: qwen2\n", path: "t.yaml")
-            Issue.record("accepted an unknown format")
-        } catch let error as ConfigError {
-            #expect(error.localizedDescription.contains("emission.format"))
-        } catch { Issue.record("\(error)") }
+        // A name-valued key lists its words (Codable's own message named a Swift type).
+        #expect(throws: ConfigError.invalidValue(key: "emission.format", value: "qwen2", expected: "one of qwen3vl, seed")) {
+            try CompressionConfig.parse(yaml: "emission:\n  format: qwen2\n", path: "t.yaml")
+        }
+        #expect(throws: ConfigError.invalidValue(key: "emission.mode", value: "crop", expected: "one of resize, select")) {
+            try CompressionConfig.parse(yaml: "emission:\n  mode: crop\n", path: "t.yaml")
+        }
+        #expect(throws: ConfigError.invalidValue(key: "allocation.zoom", value: "x", expected: "one of off, replace, follow, both")) {
+            try CompressionConfig.parse(yaml: "allocation:\n  zoom: x\n", path: "t.yaml")
+        }
         #expect(throws: ConfigError.invalidValue(key: "allocation.cover_when_affordable", value: "3", expected: "a value of type Bool")) {
             try CompressionConfig.parse(yaml: "allocation:\n  cover_when_affordable: 3\n", path: "t.yaml")
         }

@@ -251,4 +251,18 @@ import TestSupport
         #expect(CheckedMath.integer(.nan, in: 0...10) == nil)
         #expect(CheckedMath.integer(7, in: 0...10) == 7)
     }
+
+    /// An `ARRCOC_MAX_…` variable that is not a positive number up to 2⁴⁸ is refused (it was
+    /// silently ignored, and a huge one made the allocator overflow).
+    @Test func limitVariablesMustBePositiveNumbersUpToTheCeiling() throws {
+        for bad in ["abc", "0", "-1", "nan", "inf", "", "99999999999999999999", "281474976710657"] {
+            #expect(throws: LimitError.badEnvironment(variable: "ARRCOC_MAX_BUDGET", value: bad)) {
+                try Limit.checkEnvironment(["ARRCOC_MAX_BUDGET": bad])
+            }
+        }
+        #expect(throws: Never.self) { try Limit.checkEnvironment(["ARRCOC_MAX_BUDGET": "281474976710656", "ARRCOC_MAX_EVENTS": " 20 "]) }
+        #expect(throws: Never.self) { try Limit.checkEnvironment([:]) }
+        let message = LimitError.badEnvironment(variable: "ARRCOC_MAX_QUERY_VECTORS", value: "abc").localizedDescription
+        #expect(message.contains("ARRCOC_MAX_QUERY_VECTORS") && message.contains("\"abc\"") && message.contains("positive number"), "\(message)")
+    }
 }

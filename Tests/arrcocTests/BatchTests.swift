@@ -126,7 +126,8 @@ import TestSupport
         for (path, data) in expected { #expect(got[path] == data, "\(path) differs") }
         // An incomplete set says what is missing; an existing output is not replaced without --force.
         let partial = try CLIRunner.run(["batch", "merge", dirs[0].path, "--out", base.appendingPathComponent("partial").path])
-        #expect(partial.status != 0 && partial.stderr.contains("missing"))
+        #expect(partial.status != 0 && partial.stderr.contains("missing") && partial.stderr.contains("nothing was written"), "\(partial.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("partial").path))
         let again = try CLIRunner.run(["batch", "merge"] + dirs.map(\.path) + ["--out", merged.path])
         #expect(again.status != 0 && again.stderr.contains("--force"))
     }

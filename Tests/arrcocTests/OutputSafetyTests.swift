@@ -1,3 +1,4 @@
+import ARRCOC
 import Foundation
 import Testing
 import TestSupport
@@ -86,6 +87,63 @@ import TestSupport
         let again = try CLIRunner.run(["analyze", f.video, "--out", features])
         #expect(again.status == 1 && again.stderr.contains("--force"))
         #expect(try CLIRunner.run(["analyze", f.video, "--out", features, "--force"]).status == 0)
+    }
+
+    /// `--force` replaced an arrcoc output directory whole, deleting what the user had put in it
+    /// since; the marker now lists arrcoc's files, and anything else stops the replacement.
+    @Test func forceKeepsAnOutputDirectoryTheUserAddedFilesTo() throws {
+        let f = try Self.fixture("safety-foreign")
+        let out = f.directory.appendingPathComponent("c").path
+        let compress = ["compress", f.video, "--query-image", f.needle, "--budget", "500", "--out", out, "--force"]
+        #expect(try CLIRunner.run(compress).status == 0)
+        let marker = try JSONSerialization.jsonObject(with: Self.digest(out + "/.arrcoc-output")) as? [String: Any]
+        #expect((marker?["files"] as? [String]) == ["manifest.json", "prompt-compact.txt", "prompt.txt", "tensors.safetensors"], "\(String(describing: marker))")
+        // Arrcoc's own output alone is replaced.
+        #expect(try CLIRunner.run(compress).status == 0)
+        for added in ["notes.txt", "sub/"] {
+            let path = out + "/" + added
+            if added.hasSuffix("/") { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } else {
+                try Data("mine".utf8).write(to: URL(fileURLWithPath: path))
+            }
+            let r = try CLIRunner.run(compress)
+            #expect(r.status == 1 && r.stderr.contains("also holds files arrcoc did not write (\(added))"), "\(r.stderr)")
+            #expect(FileManager.default.fileExists(atPath: path))
+            try FileManager.default.removeItem(atPath: path)
+        }
+        #expect(try CLIRunner.run(compress).status == 0)
+        #expect(try Self.leftovers(f.directory).isEmpty)
+    }
+
+    /// `haystack` with a clip needle writes the clip's first frame as `OUT.query.png`; it wrote it
+    /// over a user's file of that name, without `--force`. And a file named like the built-in
+    /// needle beside the clip became the truth's query.
+    @Test func haystackNeverWritesOverAUsersQueryImage() throws {
+        let f = try Self.fixture("safety-query")
+        let clip = f.directory.appendingPathComponent("h.mp4").path, truth = f.directory.appendingPathComponent("h.yaml").path
+        let query = f.directory.appendingPathComponent("h.query.png").path
+        try Data("MY QUERY".utf8).write(to: URL(fileURLWithPath: query))
+        let make = ["haystack", f.video, "--needle", f.video, "--out", clip, "--truth", truth, "--event", "1,2,0.1,0.1,0.2"]
+        for force in [false, true] {
+            let r = try CLIRunner.run(make + (force ? ["--force"] : []))
+            #expect(r.status == 1 && r.stderr.contains(query), "force \(force): \(r.stderr)")
+            #expect(try Self.digest(query) == Data("MY QUERY".utf8))
+            #expect(!FileManager.default.fileExists(atPath: clip))
+        }
+        try FileManager.default.removeItem(atPath: query)
+        #expect(try CLIRunner.run(make).status == 0)
+        #expect(try Truth.load(path: truth).query == query)
+        // Its own query image (the truth being replaced names it) is replaced with --force.
+        let r = try CLIRunner.run(make + ["--force"])
+        #expect(r.status == 0, "\(r.stderr)")
+
+        let builtin = f.directory.appendingPathComponent("needle-builtin-v1.png").path
+        try Data("MY PRECIOUS".utf8).write(to: URL(fileURLWithPath: builtin))
+        let b = try CLIRunner.run(["haystack", f.video, "--out", f.directory.appendingPathComponent("b.mp4").path,
+                                   "--truth", f.directory.appendingPathComponent("b.yaml").path])
+        #expect(b.status == 1 && b.stderr.contains(builtin) && b.stderr.contains("built-in needle"), "\(b.stderr)")
+        #expect(try Self.digest(builtin) == Data("MY PRECIOUS".utf8))
+        #expect(!FileManager.default.fileExists(atPath: f.directory.appendingPathComponent("b.yaml").path))
+        #expect(try Self.leftovers(f.directory).isEmpty)
     }
 
     @Test func aFailedRunCreatesNoParentFoldersAndCleansStaleStaging() throws {

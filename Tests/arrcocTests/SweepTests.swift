@@ -101,8 +101,10 @@ import TestSupport
         #expect(perShard[0] == perShard[2] && perShard[0] != perShard[1])
         #expect(try Self.rows(dirs[1]).count == Self.expectedRuns / 2)
         // Merging an incomplete set says so.
-        let partial = try CLIRunner.run(["sweep", "merge", dirs[0].path, "--out", TestClips.scratch("shards").appendingPathComponent("partial").path])
-        #expect(partial.status != 0 && partial.stderr.contains("missing"))
+        let partialOut = TestClips.scratch("shards").appendingPathComponent("partial")
+        let partial = try CLIRunner.run(["sweep", "merge", dirs[0].path, "--out", partialOut.path])
+        #expect(partial.status != 0 && partial.stderr.contains("missing") && partial.stderr.contains("nothing was written"), "\(partial.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: partialOut.path))
     }
 
     @Test func anInterruptedSweepResumesWithoutDuplicates() throws {
@@ -195,6 +197,9 @@ import TestSupport
         let cases: [(String, String, String)] = [
             ("unknown-key", good.replacingOccurrences(of: "min_box_tokens: 16", with: "min_box_tokens: 16\nbudget: 5"), "unknown key 'budget'"),
             ("empty-budgets", good.replacingOccurrences(of: "budgets: [250, 500, 1000]", with: "budgets: []"), "budgets"),
+            // Each run and its row would have been there twice, counted twice in the means.
+            ("twice-budget", good.replacingOccurrences(of: "budgets: [250, 500, 1000]", with: "budgets: [250, 500, 250]"),
+             "budgets[2] = 250 is invalid; expected budgets listed once each"),
             ("missing-video", good.replacingOccurrences(of: "background: bikes.mp4", with: "background: /nonexistent/clip.mp4"), "/nonexistent/clip.mp4"),
             ("negative-delta", good.replacingOccurrences(of: "deltas: [1.0]", with: "deltas: [-1]"), "deltas[0]"),
             ("bad-strategy", good.replacingOccurrences(of: "- name: bolt", with: "- name: boltz"), "boltz"),
@@ -216,5 +221,10 @@ import TestSupport
         let k8s = try CLIRunner.run(["sweep", Self.quick, "--out", dir.appendingPathComponent("never").path],
                                     environment: ["JOB_COMPLETION_INDEX": "1"])
         #expect(k8s.status != 0 && k8s.stderr.contains("--shard-count"))
+        // A task id that does not parse ran every run in every task of the array.
+        let typo = try CLIRunner.run(["sweep", Self.quick, "--out", dir.appendingPathComponent("never").path],
+                                     environment: ["SLURM_ARRAY_TASK_ID": "abc", "SLURM_ARRAY_TASK_COUNT": "2"])
+        #expect(typo.status != 0 && typo.stderr.contains("SLURM_ARRAY_TASK_ID is \"abc\""), "\(typo.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("never").path))
     }
 }

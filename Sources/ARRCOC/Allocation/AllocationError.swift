@@ -9,6 +9,8 @@ public enum AllocationError: Error, Equatable, LocalizedError {
     case exploitOutOfRange(exploit: Double)
     case peakedOutOfRange(peaked: Double)
     case budgetNotPositive(budget: Int)
+    /// Beyond `Limit.ceiling` (2⁴⁸ tokens), whatever `ARRCOC_MAX_BUDGET` says.
+    case budgetTooLarge(budget: Int)
     /// Not even one block of the smallest grid fits.
     case budgetTooSmall(budget: Int, minimum: Int)
     /// The per-cell relevance map does not match the candidate frames.
@@ -23,6 +25,7 @@ public enum AllocationError: Error, Equatable, LocalizedError {
         case let .exploitOutOfRange(e): return "exploit \(e): expected a number in 0…1"
         case let .peakedOutOfRange(p): return "peaked \(p): expected the scorer's exploit, a number in 0…1"
         case let .budgetNotPositive(b): return "budget \(b) tokens: expected a positive number of tokens"
+        case let .budgetTooLarge(b): return "budget \(b) tokens: expected at most \(Int(Limit.ceiling)) (2^48) tokens"
         case let .budgetTooSmall(b, m):
             return "budget \(b) tokens is below the smallest feasible sequence: one block needs \(m) tokens (vision tokens + timestamp + vision_start/vision_end)"
         case let .cellMapShape(f, r, c, v):

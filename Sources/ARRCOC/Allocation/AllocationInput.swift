@@ -60,6 +60,8 @@ public struct AllocationInput: Sendable {
             throw .cellMapShape(frames: times.count, rows: map.rows, cols: map.cols, values: map.values.count)
         }
         guard budget > 0 else { throw .budgetNotPositive(budget: budget) }
+        // The allocators' arithmetic (shares, sums of block costs) stays far from overflow below it.
+        guard Double(budget) <= Limit.ceiling else { throw .budgetTooLarge(budget: budget) }
         let minimum = levels[0].product + TimestampCost.overhead(seconds: times[0], format: format)
         guard budget >= minimum else { throw .budgetTooSmall(budget: budget, minimum: minimum) }
     }

@@ -151,6 +151,10 @@ public struct SweepConfig: Sendable, Equatable {
         for (i, b) in budgets.enumerated() where b <= 0 {
             throw ConfigError.outOfRange(key: "budgets[\(i)]", value: "\(b)", expected: "a positive number of tokens")
         }
+        // A budget twice would run and count every run twice (a range of few tokens rounds so).
+        for (i, b) in budgets.enumerated() where budgets[..<i].contains(b) {
+            throw ConfigError.invalidValue(key: "budgets[\(i)]", value: "\(b)", expected: "budgets listed once each (\(b) is listed twice)")
+        }
 
         guard let strategyList = top["strategies"] as? [Any], !strategyList.isEmpty else {
             throw ConfigError.invalidValue(key: "strategies", value: "empty", expected: "a list of {name, params}")

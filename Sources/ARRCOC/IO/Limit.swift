@@ -101,19 +101,37 @@ public enum Limit: String, CaseIterable, Sendable {
         }
     }
 
-    /// Values read once from the environment: a positive finite number replaces the default.
+    /// The most any limit may be raised to, 2⁴⁸: far beyond any real video, budget or file, and
+    /// low enough that no sum or product of two limited values overflows `Int`.
+    public static let ceiling: Double = 281_474_976_710_656
+
+    /// Values read once from the environment: a positive number up to `ceiling` replaces the
+    /// default (the CLI refuses any other value first, `checkEnvironment`).
     private static let configured: [Limit: Double] = {
         let environment = ProcessInfo.processInfo.environment
         var values: [Limit: Double] = [:]
         for limit in Limit.allCases {
-            if let text = environment[limit.environmentVariable], let v = Double(text), v.isFinite, v > 0 {
-                values[limit] = v
-            } else {
-                values[limit] = limit.defaultValue
-            }
+            values[limit] = (try? limit.parse(environment[limit.environmentVariable])) ?? limit.defaultValue
         }
         return values
     }()
+
+    /// The value an environment variable's text sets: nil when unset; a positive number up to
+    /// `ceiling`, else `LimitError.badEnvironment`.
+    func parse(_ text: String?) throws(LimitError) -> Double? {
+        guard let text else { return nil }
+        guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, v > 0, v <= Self.ceiling else {
+            throw .badEnvironment(variable: environmentVariable, value: text)
+        }
+        return v
+    }
+
+    /// Throws `LimitError.badEnvironment` for the first `ARRCOC_MAX_…` variable of `environment`
+    /// that is set to anything but a positive number up to `ceiling` (the CLI checks before any
+    /// work, so that a typo never silently leaves the default in force).
+    public static func checkEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(LimitError) {
+        for limit in allCases { _ = try limit.parse(environment[limit.environmentVariable]) }
+    }
 
     /// The limit in force.
     public var value: Double { Self.configured[self] ?? defaultValue }
@@ -138,6 +156,8 @@ public enum Limit: String, CaseIterable, Sendable {
 public enum LimitError: Error, Equatable, LocalizedError {
     /// `what` in `source` (a file or a flag) is `value`, above `limit`.
     case exceeded(source: String, what: String, value: String, limit: Limit)
+    /// An `ARRCOC_MAX_…` environment variable holds `value`, not a limit.
+    case badEnvironment(variable: String, value: String)
 
     public var errorDescription: String? {
         switch self {
@@ -145,6 +165,10 @@ public enum LimitError: Error, Equatable, LocalizedError {
             let shown = limit.value == limit.value.rounded() && limit.value < 1e15 ? "\(Int(limit.value))" : "\(limit.value)"
             return "\(source): \(what) is \(value), beyond the limit of \(shown) \(limit.unit); "
                 + "set \(limit.environmentVariable) to raise it if this is intended"
+        case let .badEnvironment(variable, value):
+            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
+            return "environment variable \(variable) is \"\(shown.debugDescription.dropFirst().dropLast())\": "
+                + "expected a positive number up to \(Int(Limit.ceiling)) (2^48), or unset for the default"
         }
     }
 }

@@ -128,7 +128,9 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         do { config = try YAMLDecoder().decode(CompressionConfig.self, from: text) } catch let error as DecodingError {
             // The value as the file has it, found by the key path in the parsed mapping.
             let found = Self.value(at: Self.codingKeys(error), in: mapping).map { "\($0)" } ?? "(in \(path))"
-            throw ConfigError.invalidValue(key: Self.keyPath(error), value: found, expected: Self.expectation(error))
+            let key = Self.keyPath(error)
+            throw ConfigError.invalidValue(key: key, value: found, expected: Self.choices[key].map { "one of \($0.joined(separator: ", "))" }
+                ?? Self.expectation(error))
         }
         try config.validate()
         return config
@@ -185,6 +187,12 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         }
         return node
     }
+
+    /// The allowed words of the keys whose values are names (Codable's own message names a Swift type).
+    static let choices: [String: [String]] = [
+        "emission.format": SequenceFormat.allCases.map(\.rawValue), "emission.mode": SpendMode.allCases.map(\.rawValue),
+        "allocation.zoom": ZoomMode.allCases.map(\.rawValue),
+    ]
 
     private static func expectation(_ error: DecodingError) -> String {
         switch error {

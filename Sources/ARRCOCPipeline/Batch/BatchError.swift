@@ -24,7 +24,7 @@ public enum BatchError: Error, LocalizedError, Equatable {
         case let .mismatchedShards(directory, reason):
             return "\(directory): \(reason)"
         case let .incomplete(missing, total):
-            return "\(missing) of \(total) tasks are missing from the shards: the merged results are incomplete"
+            return "\(missing) of \(total) tasks are missing from the shards; nothing was written (merge every shard's directory)"
         }
     }
 }

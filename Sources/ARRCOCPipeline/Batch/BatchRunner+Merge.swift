@@ -8,7 +8,7 @@ extension BatchRunner {
     /// whole or not at all (`StagedOutput`).
     /// - Parameter force: replace `out` if it is an arrcoc output directory (a previous merge).
     /// - Throws: `BatchError.mismatchedShards` for directories of different batches;
-    ///   `BatchError.incomplete` (after writing what there is) when some task is in no shard.
+    ///   `BatchError.incomplete` (writing nothing) when some task is in no shard.
     @discardableResult
     public static func merge(_ directories: [URL], into out: String, force: Bool = false,
                              progress: @escaping ProgressHandler = { _ in }) throws -> BatchReport {
@@ -39,6 +39,9 @@ extension BatchRunner {
         let base = configText.isEmpty ? CompressionConfig() : try CompressionConfig.parse(yaml: configText, path: File.config)
         let jobs = try BatchJob.parse(texts?.jobs ?? "", source: first.appendingPathComponent(File.jobs).path, base: base) { $0 }
         let keys = Self.keys(jobs)
+        // An incomplete set writes nothing: a merged directory is a finished batch.
+        let missing = keys.filter { records[$0] == nil }.count
+        if missing > 0 { throw BatchError.incomplete(missing: missing, total: keys.count) }
 
         let output = try StagedOutput(path: out, kind: .directory, force: force, inputs: directories.map(\.path), command: "batch merge")
         let staging = output.staging
@@ -56,10 +59,7 @@ extension BatchRunner {
         // The merged directory is a finished batch: its journal is its results.
         try fm.copyItem(at: staging.appendingPathComponent(File.results), to: staging.appendingPathComponent(File.journal))
         try output.commit()
-        let missing = keys.count - ordered.count
-        progress(.note("merged \(directories.count) directories: \(ordered.count) of \(keys.count) tasks"
-                       + (missing > 0 ? " (\(missing) missing)" : "") + " → \(out)"))
-        if missing > 0 { throw BatchError.incomplete(missing: missing, total: keys.count) }
+        progress(.note("merged \(directories.count) directories: \(ordered.count) of \(keys.count) tasks → \(out)"))
         return BatchReport(tasks: keys.count, alreadyDone: 0, records: ordered, directory: out)
     }
 
