@@ -60,6 +60,13 @@ extension HaystackBuilder {
         }
         let clipOutput = try StagedOutput(path: clip, kind: .haystackClip, force: force, inputs: [background, needle, truth])
         let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle, clip])
+        // The clip's container follows its extension; one that cannot hold H.264 or MPEG-4 video
+        // would fail only after the whole clip was decoded and pasted. (Checked after the outputs'
+        // own checks, so that an output that is an input is named as such.)
+        let containers = ["mp4", "m4v", "mov", "mkv", "avi"]
+        guard containers.contains(URL(fileURLWithPath: clip).pathExtension.lowercased()) else {
+            throw ConfigError.invalidValue(key: "--out", value: clip, expected: "a clip name ending in .\(containers.joined(separator: ", ."))")
+        }
         let queryOutput = needleIsClip
             ? try StagedOutput(path: queryPath, kind: .queryImage(namedBy: truth), force: force, inputs: [background, needle, clip, truth]) : nil
         var value = try build(background: background, needle: needlePath, recipe: recipe, output: clipOutput.staging.path,

@@ -77,6 +77,10 @@ public final class StagedOutput: @unchecked Sendable {
         // Stage in the nearest existing ancestor: missing parents are created only on commit.
         var anchor = destination.deletingLastPathComponent()
         while !fm.fileExists(atPath: anchor.path), anchor.path != "/" { anchor.deleteLastPathComponent() }
+        var anchorIsDirectory: ObjCBool = false
+        if fm.fileExists(atPath: anchor.path, isDirectory: &anchorIsDirectory), !anchorIsDirectory.boolValue {
+            throw OutputError.unwritable(path: path, reason: "\(anchor.path) is a file, not a folder")
+        }
         Self.removeStale(in: anchor)
         let pid = ProcessInfo.processInfo.processIdentifier
         root = anchor.appendingPathComponent(".arrcoc-staging-\(pid)-\(UUID().uuidString.prefix(8))-\(destination.lastPathComponent)")

@@ -379,17 +379,18 @@ public final class SweepRunner: @unchecked Sendable {
         let config = try SweepConfig.parse(yaml: text ?? "", path: first.appendingPathComponent("sweep.yaml").path, checkFiles: false, resolve: { $0 })
         let runs = SweepRun.all(config, videos: videos(config).map(\.name))
         let ordered = runs.compactMap { rows[$0.key] }
-        // An incomplete set writes nothing: a merged directory is what an unsharded run gives.
-        let missing = runs.count - ordered.count
-        if missing > 0 {
-            progress(.note("\(directories.count) directories hold \(ordered.count) of \(runs.count) runs (\(missing) missing); nothing written"))
-            throw ExitCodeError.incomplete(missing: missing)
-        }
         let real = { (u: URL) in u.standardizedFileURL.resolvingSymlinksInPath().path }
         if let same = directories.first(where: { real($0) == real(out) }) {
             throw ConfigError.invalidValue(key: "--out", value: out.path, expected: "a directory other than the shard \(same.path) being merged")
         }
         try checkResumable(out, configText: text ?? "")
+        // An output that may not be written is named first. An incomplete set writes nothing: a
+        // merged directory is what an unsharded run gives.
+        let missing = runs.count - ordered.count
+        if missing > 0 {
+            progress(.note("\(directories.count) directories hold \(ordered.count) of \(runs.count) runs (\(missing) missing); nothing written"))
+            throw ExitCodeError.incomplete(missing: missing)
+        }
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep merge\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data((text ?? "").utf8), to: out.appendingPathComponent("sweep.yaml").path)

@@ -133,7 +133,7 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard delta.isFinite, delta >= 0, delta <= Limit.durationSeconds.value else { throw ValidationError("--delta \(delta): expected a tolerance ≥ 0 seconds") }
+        guard delta.isFinite, delta >= 0, delta <= Limit.durationSeconds.value else { throw ValidationError("--delta \(delta): expected a tolerance of 0…\(Limit.durationSeconds.intValue) seconds") }
         guard minBoxTokens.isFinite, minBoxTokens >= 0 else { throw ValidationError("--min-box-tokens \(minBoxTokens): expected ≥ 0") }
     }
 

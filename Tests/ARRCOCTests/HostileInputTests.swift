@@ -265,4 +265,35 @@ import TestSupport
         let message = LimitError.badEnvironment(variable: "ARRCOC_MAX_QUERY_VECTORS", value: "abc").localizedDescription
         #expect(message.contains("ARRCOC_MAX_QUERY_VECTORS") && message.contains("\"abc\"") && message.contains("positive number"), "\(message)")
     }
+
+    /// Truth files refused unknown keys nowhere (a misspelt key was silently dropped), and a
+    /// missing key printed Swift's raw decoding error.
+    @Test func truthFilesRefuseUnknownKeysAndNameMissingOnes() throws {
+        let good = "video: v.mp4\nquery: q.png\nevents:\n  - {start_s: 1, end_s: 2}\n"
+        #expect(throws: Never.self) { try Truth.parse(yaml: good, path: "t.yaml") }
+        let cases = [
+            (good + "foo: 1\n", "t.yaml: unknown key 'foo'; allowed here: video, query, events"),
+            (good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, bar: 3"), "t.yaml: unknown key 'events[0].bar'; allowed here: start_s, end_s, box"),
+            ("video: v.mp4\n", "missing key 'query'"),
+        ]
+        for (text, message) in cases {
+            do {
+                _ = try Truth.parse(yaml: text, path: "t.yaml")
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect(error.localizedDescription.contains(message) && !error.localizedDescription.contains("Debug"), "\(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// A value is shown escaped and at most 80 characters long in messages (a 100 000-character
+    /// value was echoed whole, a NUL raw).
+    @Test func configErrorsShowLongAndControlValuesSafely() {
+        let long = ConfigError.invalidValue(key: "strategy", value: String(repeating: "x", count: 100_000), expected: "a name")
+        let text = long.localizedDescription
+        #expect(text.count < 200 && text.contains("(100000 characters)"), "\(text)")
+        let nul = ConfigError.invalidValue(key: "strategy", value: "a\u{0}b", expected: "a name").localizedDescription
+        #expect(!nul.contains("\u{0}") && nul.contains("a\\0b"), "\(nul)")
+        #expect(ConfigError.unknownKey(key: "sigma", allowed: []).localizedDescription == "unknown key 'sigma'; nothing is allowed here")
+    }
 }

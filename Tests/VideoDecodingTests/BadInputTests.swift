@@ -96,8 +96,11 @@ import TestSupport
         #expect(throws: VideoError.noVideoStream(path: path)) { try Self.decodeAll(path) }
     }
 
+    /// Said "no such file" before, which sends the user looking for a typo.
     @Test func directoryIsNotAFile() {
-        #expect(throws: VideoError.fileNotFound(path: Self.dir.path)) { try Self.decodeAll(Self.dir.path) }
+        #expect(throws: VideoError.notMediaFile(path: Self.dir.path, reason: "it is a directory, expected a video or image file")) {
+            try Self.decodeAll(Self.dir.path)
+        }
     }
 
     @Test func megamindBugyDecodesLikeFFmpeg() throws {

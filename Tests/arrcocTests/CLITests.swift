@@ -83,6 +83,9 @@ import TestSupport
               "--event", "20,25,0.1,0.1,0.1"], [:], ["--event 1", "20.0–25.0 s", "the background's duration"]),
             (["haystack", video, "--out", dir.appendingPathComponent("h.mp4").path, "--truth", dir.appendingPathComponent("h.yaml").path,
               "--event", "8,20,0.1,0.1,0.1"], [:], ["--event 1", "8.0–20.0 s"]),
+            (["compress", video, "--query-image", needle, "--budget", "500", "--out", needle + "/out"], [:], [needle + " is a file, not a folder"]),
+            (["haystack", video, "--out", dir.appendingPathComponent("h.txt").path, "--truth", dir.appendingPathComponent("h.yaml").path],
+             [:], ["--out", "h.txt", "a clip name ending in .mp4"]),
         ]
         for (command, environment, messages) in cases {
             let r = try CLIRunner.run(command, environment: environment)

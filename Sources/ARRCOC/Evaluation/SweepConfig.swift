@@ -202,8 +202,8 @@ public struct SweepConfig: Sendable, Equatable {
         guard !deltas.isEmpty, !formats.isEmpty, !modes.isEmpty else {
             throw ConfigError.invalidValue(key: deltas.isEmpty ? "deltas" : (formats.isEmpty ? "formats" : "modes"), value: "empty", expected: "at least one value")
         }
-        for (i, d) in deltas.enumerated() where !(d >= 0 && d.isFinite) {
-            throw ConfigError.outOfRange(key: "deltas[\(i)]", value: "\(d)", expected: "a tolerance ≥ 0 seconds")
+        for (i, d) in deltas.enumerated() where !(d >= 0 && d <= Limit.durationSeconds.value) {
+            throw ConfigError.outOfRange(key: "deltas[\(i)]", value: "\(d)", expected: "a tolerance of 0…\(Limit.durationSeconds.intValue) seconds")
         }
         let minBox = try double(top["min_box_tokens"] ?? 16, "min_box_tokens")
         guard minBox >= 0, minBox.isFinite else { throw ConfigError.outOfRange(key: "min_box_tokens", value: "\(minBox)", expected: "a finite number ≥ 0") }

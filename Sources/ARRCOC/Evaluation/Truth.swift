@@ -88,9 +88,21 @@ public struct Truth: Codable, Sendable, Equatable {
     /// Parses and validates a truth file's text; `path` names it in errors.
     public static func parse(yaml text: String, path: String) throws -> Truth {
         try YAMLInput.check(text, path: path)
+        // Unknown keys are errors, as in every other file arrcoc reads: a misspelt `end_s` must
+        // not become an event without an end.
+        if let root = try YAMLInput.load(text, path: path) as? [String: Any] {
+            for key in root.keys.sorted() where CodingKeys(rawValue: key) == nil {
+                throw ConfigError.unknownKey(key: key, allowed: CodingKeys.allCases.map(\.rawValue)).located(in: path)
+            }
+            for (i, event) in ((root["events"] as? [Any]) ?? []).enumerated() {
+                for key in ((event as? [String: Any])?.keys.sorted() ?? []) where Event.CodingKeys(rawValue: key) == nil {
+                    throw ConfigError.unknownKey(key: "events[\(i)].\(key)", allowed: Event.CodingKeys.allCases.map(\.rawValue)).located(in: path)
+                }
+            }
+        }
         let truth: Truth
         do { truth = try YAMLDecoder().decode(Truth.self, from: text) } catch {
-            throw ConfigError.unreadable(path: path, reason: "not a truth file (video, query, events[] with start_s, end_s, box): \(error)")
+            throw ConfigError.unreadable(path: path, reason: "not a truth file (video, query, events[] with start_s, end_s, box): \(FeatureSet.describe(error))")
         }
         try truth.validate(path: path)
         return truth

@@ -12,16 +12,24 @@ public enum ConfigError: Error, Equatable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case let .outOfRange(key, value, expected):
-            return "\(key) = \(value) is out of range; expected \(expected)"
+            return "\(Self.shown(key)) = \(Self.shown(value)) is out of range; expected \(expected)"
         case let .unknownKey(key, allowed):
-            return "unknown key '\(key)'; allowed here: \(allowed.joined(separator: ", "))"
+            return "unknown key '\(Self.shown(key))'; " + (allowed.isEmpty ? "nothing is allowed here" : "allowed here: \(allowed.joined(separator: ", "))")
         case let .invalidValue(key, value, expected):
-            return "\(key) = \(value) is invalid; expected \(expected)"
+            return "\(Self.shown(key)) = \(Self.shown(value)) is invalid; expected \(expected)"
         case let .unreadable(path, reason):
             return "\(path): \(reason)"
         case let .inFile(path, error):
             return "\(path): \(error.errorDescription ?? "")"
         }
+    }
+
+    /// A value from a file or a flag as a message shows it: control characters escaped, at most
+    /// 80 characters (a 100 000-character value is not echoed whole).
+    static func shown(_ text: String) -> String {
+        let escaped = text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            ? String(text.debugDescription.dropFirst().dropLast()) : text
+        return escaped.count > 80 ? String(escaped.prefix(80)) + "… (\(text.count) characters)" : escaped
     }
 
     /// This error as found in the file at `path` (errors that already name a file are kept).

@@ -39,11 +39,11 @@ extension BatchRunner {
         let base = configText.isEmpty ? CompressionConfig() : try CompressionConfig.parse(yaml: configText, path: File.config)
         let jobs = try BatchJob.parse(texts?.jobs ?? "", source: first.appendingPathComponent(File.jobs).path, base: base) { $0 }
         let keys = Self.keys(jobs)
-        // An incomplete set writes nothing: a merged directory is a finished batch.
-        let missing = keys.filter { records[$0] == nil }.count
-        if missing > 0 { throw BatchError.incomplete(missing: missing, total: keys.count) }
 
         let output = try StagedOutput(path: out, kind: .directory, force: force, inputs: directories.map(\.path), command: "batch merge")
+        // An incomplete set writes nothing (the staging goes with `output`): a merged directory is a finished batch.
+        let missing = keys.filter { records[$0] == nil }.count
+        if missing > 0 { throw BatchError.incomplete(missing: missing, total: keys.count) }
         let staging = output.staging
         try AtomicWrite.write(Data((texts?.jobs ?? "").utf8), to: staging.appendingPathComponent(File.jobs).path)
         try AtomicWrite.write(Data(configText.utf8), to: staging.appendingPathComponent(File.config).path)
