@@ -44,6 +44,30 @@ import TestSupport
         #expect(throws: FormatError.self) { try NPY.parse(negative, path: "neg.npy") }
     }
 
+    /// numpy reads a header as one dict literal with exactly three keys and refuses anything else;
+    /// this reader took any text that mentioned them (an unclosed dict, an extra key).
+    @Test func npyHeadersMustBeTheDictNumpyWrites() throws {
+        func npy(_ header: String) -> Data {
+            var h = header
+            while (10 + h.utf8.count + 1) % 64 != 0 { h += " " }
+            h += "\n"
+            var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(h.utf8.count & 0xFF), UInt8(h.utf8.count >> 8)])
+            data.append(Data(h.utf8) + Data(count: 8))
+            return data
+        }
+        #expect(try NPY.parse(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"), path: "ok.npy").shape == [2])
+        let bad = [
+            ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), ", "one dict literal"),
+            ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", "'extra'"),
+            ("{'descr': '<f4', 'shape': (2,), }", "exactly 'descr', 'fortran_order' and 'shape'"),
+            ("x{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "one dict literal"),
+        ]
+        for (header, message) in bad {
+            let error = #expect(throws: FormatError.self) { try NPY.parse(npy(header), path: "h.npy") }
+            #expect(error?.localizedDescription.contains(message) == true, "\(header): \(error?.localizedDescription ?? "")")
+        }
+    }
+
     @Test func devicesAndDirectoriesAreRefusedBeforeReading() throws {
         for path in ["/dev/zero", "/tmp"] {
             let error = #expect(throws: FormatError.self) { _ = try SHA256.hexDigest(ofFile: path) }

@@ -25,6 +25,16 @@ public enum NPY {
             : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
         guard headerStart + headerLength <= bytes.count else { throw bad("header runs past the end") }
         let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
+        // numpy reads the header as one Python dict literal with exactly these three keys
+        // (`numpy.lib.format`), and refuses anything else; so does this reader.
+        let dict = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard dict.hasPrefix("{"), dict.hasSuffix("}"), dict.filter({ $0 == "{" }).count == 1, dict.filter({ $0 == "}" }).count == 1 else {
+            throw bad("the header is not one dict literal {'descr': …, 'fortran_order': …, 'shape': (…)}")
+        }
+        let keys = Self.headerKeys(dict)
+        guard keys.sorted() == ["descr", "fortran_order", "shape"] else {
+            throw bad("header keys \(keys.sorted().map { "'\($0)'" }.joined(separator: ", ")): expected exactly 'descr', 'fortran_order' and 'shape'")
+        }
         guard let descr = field(header, "descr") else { throw bad("no 'descr' in header") }
         let width: Int
         switch descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")) {
@@ -68,6 +78,25 @@ public enum NPY {
     }
 
     /// Bytes of a C-ordered float32 `.npy` file (for tests and examples).
+    /// The quoted names followed by a colon in a header dict (`'descr':` → `descr`).
+    static func headerKeys(_ dict: String) -> [String] {
+        var keys: [String] = []
+        let chars = Array(dict)
+        var i = 0
+        while i < chars.count {
+            guard chars[i] == "'" || chars[i] == "\"" else { i += 1; continue }
+            let quote = chars[i]
+            var j = i + 1
+            while j < chars.count, chars[j] != quote { j += 1 }
+            guard j < chars.count else { break }
+            var k = j + 1
+            while k < chars.count, chars[k] == " " { k += 1 }
+            if k < chars.count, chars[k] == ":" { keys.append(String(chars[(i + 1)..<j])) }
+            i = j + 1
+        }
+        return keys
+    }
+
     public static func encode(_ values: [Float], shape: [Int]) -> Data {
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : "")), }"
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
