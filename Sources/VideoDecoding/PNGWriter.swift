@@ -10,9 +10,19 @@ public enum PNGWriter {
         try AtomicFile.write(data, to: path)
     }
 
+    /// Whether FFmpeg's encoder takes a picture of `size` (`av_image_check_size`: about
+    /// 268 million pixels with its padding, so 16384×16384 is just beyond it).
+    public static func canEncode(_ size: PixelSize) -> Bool {
+        FFmpegLog.install()  // its log line goes to arrcoc's log, not raw to stderr
+        return size.width > 0 && size.height > 0 && av_image_check_size(UInt32(size.width), UInt32(size.height), 0, nil) == 0
+    }
+
     /// The PNG bytes of `frame`.
     public static func encode(_ frame: VideoFrame, path: String = "<memory>") throws(VideoError) -> Data {
         FFmpegLog.install()
+        guard canEncode(frame.size) else {
+            throw .writeFailed(path: path, reason: "a \(frame.size.width)x\(frame.size.height) picture is beyond what FFmpeg's PNG encoder takes")
+        }
         guard let codec = avcodec_find_encoder(AV_CODEC_ID_PNG) else {
             throw .unsupportedCodec(path: path, codec: "png (encoder)")
         }

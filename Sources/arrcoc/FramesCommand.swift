@@ -49,6 +49,10 @@ struct FramesCommand: ParsableCommand {
     func run() throws {
         global.bootstrapLogging()
         let target = try size.map { try PixelSize(parsing: $0) }
+        // Checked here, after logging is set up: FFmpeg's check logs a line of its own.
+        if let target, !PNGWriter.canEncode(target) {
+            throw ValidationError("--size \(target.width)x\(target.height): beyond what FFmpeg's PNG encoder takes (about 268 million pixels, e.g. 16000x16000)")
+        }
         let reader = try VideoReader(path: file)
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
         let output = try StagedOutput(path: out, kind: .directory, force: force, inputs: [file], command: "frames")

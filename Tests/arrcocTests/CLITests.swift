@@ -84,6 +84,7 @@ import TestSupport
             (["haystack", video, "--out", dir.appendingPathComponent("h.mp4").path, "--truth", dir.appendingPathComponent("h.yaml").path,
               "--event", "8,20,0.1,0.1,0.1"], [:], ["--event 1", "8.0–20.0 s"]),
             (["compress", video, "--query-image", needle, "--budget", "500", "--out", needle + "/out"], [:], [needle + " is a file, not a folder"]),
+            (["frames", video, "--fps", "0.1", "--size", "16384x16384", "--out", out], [:], ["16384x16384", "PNG encoder"]),
             (["haystack", video, "--out", dir.appendingPathComponent("h.txt").path, "--truth", dir.appendingPathComponent("h.yaml").path],
              [:], ["--out", "h.txt", "a clip name ending in .mp4"]),
         ]
