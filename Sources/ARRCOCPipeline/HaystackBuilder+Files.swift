@@ -48,7 +48,7 @@ extension HaystackBuilder {
             })
         }
         // A clip needle's query image (its first frame) is an output too: staged, never over a
-        // user's file; replaced (with `force`) only when the truth file being replaced names it.
+        // user's file; replaced (with `force`) only when it holds exactly what arrcoc writes now.
         let queryPath = (clip as NSString).deletingPathExtension + ".query.png"
         let needleIsClip = needle != "builtin" && (needleInfo.frameCount ?? 1) > 1
         // The built-in needle is copied beside the clip once; a file of that name that is not it
@@ -68,7 +68,8 @@ extension HaystackBuilder {
             throw ConfigError.invalidValue(key: "--out", value: clip, expected: "a clip name ending in .\(containers.joined(separator: ", ."))")
         }
         let queryOutput = needleIsClip
-            ? try StagedOutput(path: queryPath, kind: .queryImage(namedBy: truth), force: force, inputs: [background, needle, clip, truth]) : nil
+            ? try StagedOutput(path: queryPath, kind: .queryImage(try firstFramePNG(needlePath)), force: force, inputs: [background, needle, clip, truth])
+            : nil
         var value = try build(background: background, needle: needlePath, recipe: recipe, output: clipOutput.staging.path,
                               queryPath: queryOutput?.staging.path ?? queryPath, progress: progress)
         value.video = clip
@@ -86,5 +87,13 @@ extension HaystackBuilder {
         try Data(try value.relativizingPaths(to: folder).yaml().utf8).write(to: truthOutput.staging)
         try truthOutput.commit()
         return value
+    }
+
+    /// The PNG of a clip needle's first frame, as `build` writes it for the query image.
+    static func firstFramePNG(_ needle: String) throws -> Data {
+        var first: VideoFrame? = nil
+        try VideoReader(path: needle).fetch(times: [0]) { first = $0 }
+        guard let first else { throw FormatError.malformed(path: needle, format: "video", reason: "no first frame") }
+        return try PNGWriter.encode(first, path: needle)
     }
 }

@@ -9,6 +9,8 @@ public enum OutputError: Error, LocalizedError, Equatable {
     case unwritable(path: String, reason: String)
     /// An arrcoc output directory that also holds files arrcoc did not write (`entries`).
     case holdsForeignFiles(path: String, entries: [String])
+    /// An arrcoc directory whose marker does not list what arrcoc wrote in it.
+    case unlistedOutput(path: String)
 
     public var errorDescription: String? {
         switch self {
@@ -21,9 +23,13 @@ public enum OutputError: Error, LocalizedError, Equatable {
         case let .notArrcocOutput(path, expected):
             return "\(path) exists and is not \(expected) written by arrcoc; refusing to replace it even with --force"
         case let .holdsForeignFiles(path, entries):
-            let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) in all)" : "")
+            let shown = entries.prefix(5).map { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } ? String($0.debugDescription.dropFirst().dropLast()) : $0 }.joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) in all)" : "")
             return "\(path) is an arrcoc output directory but also holds files arrcoc did not write (\(shown)); "
                 + "refusing to replace it even with --force: move them out first"
+        case let .unlistedOutput(path):
+            return "\(path) was written by arrcoc, but its marker (.arrcoc-output) does not list the files arrcoc wrote "
+                + "(an older version's output, a sweep or batch run, or a changed marker), so it may hold files of yours; "
+                + "refusing to replace it even with --force: remove it yourself, or choose another output path"
         case let .unwritable(path, reason):
             return "cannot write \(path): \(reason)"
         }

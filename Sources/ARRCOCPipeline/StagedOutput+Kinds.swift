@@ -21,12 +21,11 @@ extension StagedOutput.Kind {
     }
 
     /// A clip needle's query image (`arrcoc haystack`, `CLIP.query.png`): an existing one is
-    /// arrcoc's when the truth file at `truth` (arrcoc's, replaced in the same run) names it as its
-    /// query; a PNG nothing names may be a user's and is never replaced.
-    public static func queryImage(namedBy truth: String) -> StagedOutput.Kind {
-        .file(description: "a query image (named by the truth file \(truth))") { path in
-            guard let query = (try? Truth.load(path: truth))?.query else { return false }
-            return StagedOutput.resolve(query) == StagedOutput.resolve(path)
+    /// arrcoc's only when it holds exactly `expected`, the PNG arrcoc writes for this needle (a
+    /// deterministic encoding of its first frame); any other file there may be a user's.
+    public static func queryImage(_ expected: Data) -> StagedOutput.Kind {
+        .file(description: "this needle's query image (its first frame)") { path in
+            FileManager.default.contents(atPath: path) == expected
         }
     }
 

@@ -62,7 +62,12 @@ public final class StagedOutput: @unchecked Sendable {
                 guard isDirectory.boolValue, !Self.isSymlink(destination.path), Self.isArrcocDirectory(destination) else {
                     throw OutputError.notArrcocOutput(path: path, expected: "an output directory")
                 }
-                let foreign = Self.foreignEntries(destination)
+                // Only what the marker lists is arrcoc's: a directory whose marker lists nothing
+                // (an older version's output, a sweep or batch run, a damaged marker) may hold a
+                // user's files, and is never replaced.
+                guard let foreign = Self.foreignEntries(destination) else {
+                    throw OutputError.unlistedOutput(path: path)
+                }
                 if !foreign.isEmpty { throw OutputError.holdsForeignFiles(path: path, entries: foreign) }
                 let cwd = Self.resolve(fm.currentDirectoryPath)
                 if cwd == resolved || cwd.hasPrefix(resolved + "/") {
@@ -191,6 +196,23 @@ public final class StagedOutput: @unchecked Sendable {
         return json["schema"] as? String == "arrcoc.manifest/1"
     }
 
+    /// Creates the folder `url` (and its parents) for an output that grows in place (a sweep, a
+    /// batch, a merge); errors name the path and the reason, not Foundation's error domain.
+    public static func createFolder(_ url: URL) throws {
+        let fm = FileManager.default
+        var anchor = url.standardizedFileURL
+        while !fm.fileExists(atPath: anchor.path), anchor.path != "/" { anchor.deleteLastPathComponent() }
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: anchor.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw OutputError.unwritable(path: url.path, reason: "\(anchor.path) is a file, not a folder")
+        }
+        do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = underlying?.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(underlying!.code))) : error.localizedDescription
+            throw OutputError.unwritable(path: url.path, reason: reason)
+        }
+    }
+
     /// The entries under `directory`, as paths relative to it (a folder's with a trailing `/`),
     /// sorted; symbolic links are listed, not followed.
     static func entries(of directory: URL) -> [String] {
@@ -213,12 +235,12 @@ public final class StagedOutput: @unchecked Sendable {
     }
 
     /// What `directory` (an arrcoc output) holds that its marker does not list as arrcoc's: a
-    /// user's files added since. Empty when the marker lists nothing (outputs of older versions,
-    /// and the sweep and batch directories, which grow as they resume).
-    static func foreignEntries(_ directory: URL) -> [String] {
+    /// user's files added since. Nil when there is no marker listing files (outputs of older
+    /// versions, the sweep and batch directories, which grow as they resume, a damaged marker).
+    static func foreignEntries(_ directory: URL) -> [String]? {
         guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(markerName).path),
               let marker = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let files = marker["files"] as? [String] else { return [] }
+              let files = marker["files"] as? [String] else { return nil }
         let known = Set(files).union([markerName])
         return entries(of: directory).filter { !known.contains($0) }
     }

@@ -79,11 +79,10 @@ public final class SweepRunner: @unchecked Sendable {
 
     /// Runs every pending run of this shard; returns false when a video failed (the others ran).
     public func run() throws -> Bool {
-        let fm = FileManager.default
         let configCopy = out.appendingPathComponent("sweep.yaml")
         try Self.checkResumable(out, configText: configText)
         if let sharedCache { try Self.checkSharedCache(sharedCache, out: out) }
-        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        try StagedOutput.createFolder(out)
         try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data(configText.utf8), to: configCopy.path)
         let videos = Self.videos(config)
@@ -391,7 +390,7 @@ public final class SweepRunner: @unchecked Sendable {
             progress(.note("\(directories.count) directories hold \(ordered.count) of \(runs.count) runs (\(missing) missing); nothing written"))
             throw ExitCodeError.incomplete(missing: missing)
         }
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try StagedOutput.createFolder(out)
         try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep merge\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data((text ?? "").utf8), to: out.appendingPathComponent("sweep.yaml").path)
         try writeOutputs(ordered, name: config.name, failures: [], to: out)

@@ -116,6 +116,8 @@ struct CompressCommand: ParsableCommand {
         guard let budget = settings.budget else {
             throw ValidationError("no budget: pass --budget N or set `budget` in the config")
         }
+        // A query image that cannot be read is found now, not after the video's analysis.
+        if let queryImage { _ = try VideoProbe.probe(path: queryImage, countFrames: false) }
         let engine = try Engine(config: settings, progress: TerminalProgress().handler)
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
         let inputs = [video, queryImage, queryEmbedding, features, config].compactMap { $0 }

@@ -72,7 +72,7 @@ import TestSupport
         let needle = dir.appendingPathComponent("needle.png").path
         try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", video, "-vf", "crop=64:64:0:0", "-frames:v", "1", needle])
         let cases: [([String], [String: String], [String])] = [
-            (["probe", video], ["ARRCOC_MAX_BUDGET": "abc"], ["ARRCOC_MAX_BUDGET", "\"abc\"", "positive number"]),
+            (["probe", video], ["ARRCOC_MAX_BUDGET": "abc"], ["ARRCOC_MAX_BUDGET", "\"abc\"", "whole number"]),
             (["compress", video, "--query-image", needle, "--budget", "500", "--out", out], ["ARRCOC_MAX_QUERY_VECTORS": "0"],
              ["ARRCOC_MAX_QUERY_VECTORS", "\"0\""]),
             (["probe", dir.path], [:], [dir.path, "is a directory"]),
@@ -85,6 +85,8 @@ import TestSupport
               "--event", "8,20,0.1,0.1,0.1"], [:], ["--event 1", "8.0–20.0 s"]),
             (["compress", video, "--query-image", needle, "--budget", "500", "--out", needle + "/out"], [:], [needle + " is a file, not a folder"]),
             (["frames", video, "--fps", "0.1", "--size", "16384x16384", "--out", out], [:], ["16384x16384", "PNG encoder"]),
+            (["compress", video, "--query-image", "/nonexistent/q.png", "--budget", "500", "--out", out], [:], ["/nonexistent/q.png: no such file"]),
+            (["sweep", SweepTests.quick, "--out", video + "/x"], [:], [video + " is a file, not a folder"]),
             (["haystack", video, "--out", dir.appendingPathComponent("h.txt").path, "--truth", dir.appendingPathComponent("h.yaml").path],
              [:], ["--out", "h.txt", "a clip name ending in .mp4"]),
         ]

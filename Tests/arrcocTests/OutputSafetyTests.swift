@@ -111,6 +111,19 @@ import TestSupport
             try FileManager.default.removeItem(atPath: path)
         }
         #expect(try CLIRunner.run(compress).status == 0)
+        // A marker that lists nothing (an older version's, a sweep's, a damaged one), or none
+        // beside an arrcoc manifest: the directory may hold a user's files and is never replaced.
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: out + "/notes.txt"))
+        for marker in [#"{"tool": "arrcoc", "command": "sweep"}"#, "zz", ""] {
+            try Data(marker.utf8).write(to: URL(fileURLWithPath: out + "/.arrcoc-output"))
+            let r = try CLIRunner.run(compress)
+            #expect(r.status == 1 && r.stderr.contains("does not list the files arrcoc wrote"), "\(marker): \(r.stderr)")
+            #expect(FileManager.default.fileExists(atPath: out + "/notes.txt"))
+        }
+        try FileManager.default.removeItem(atPath: out + "/.arrcoc-output")
+        let bare = try CLIRunner.run(compress)
+        #expect(bare.status == 1 && bare.stderr.contains("does not list the files arrcoc wrote"), "\(bare.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/notes.txt"))
         #expect(try Self.leftovers(f.directory).isEmpty)
     }
 
@@ -132,9 +145,14 @@ import TestSupport
         try FileManager.default.removeItem(atPath: query)
         #expect(try CLIRunner.run(make).status == 0)
         #expect(try Truth.load(path: truth).query == query)
-        // Its own query image (the truth being replaced names it) is replaced with --force.
+        // Its own query image is replaced with --force; a user's file put there since is not, even
+        // though the truth being replaced names that path.
         let r = try CLIRunner.run(make + ["--force"])
         #expect(r.status == 0, "\(r.stderr)")
+        try Data("MINE NOW".utf8).write(to: URL(fileURLWithPath: query))
+        let over = try CLIRunner.run(make + ["--force"])
+        #expect(over.status == 1 && over.stderr.contains(query), "\(over.stderr)")
+        #expect(try Self.digest(query) == Data("MINE NOW".utf8))
 
         let builtin = f.directory.appendingPathComponent("needle-builtin-v1.png").path
         try Data("MY PRECIOUS".utf8).write(to: URL(fileURLWithPath: builtin))

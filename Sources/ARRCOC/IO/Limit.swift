@@ -116,11 +116,14 @@ public enum Limit: String, CaseIterable, Sendable {
         return values
     }()
 
-    /// The value an environment variable's text sets: nil when unset; a positive number up to
-    /// `ceiling`, else `LimitError.badEnvironment`.
+    /// The value an environment variable's text sets: nil when unset; a whole number from 1 to
+    /// `ceiling` in decimal digits, else `LimitError.badEnvironment`.
     func parse(_ text: String?) throws(LimitError) -> Double? {
         guard let text else { return nil }
-        guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, v > 0, v <= Self.ceiling else {
+        // Decimal digits only: "0.5" truncated to 0 would switch a limit off, and Double() also
+        // reads "0x10", "1e2" and "+5".
+        guard !text.isEmpty, text.count <= 15, text.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let v = Double(text), v >= 1, v <= Self.ceiling else {
             throw .badEnvironment(variable: environmentVariable, value: text)
         }
         return v
@@ -168,7 +171,7 @@ public enum LimitError: Error, Equatable, LocalizedError {
         case let .badEnvironment(variable, value):
             let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
             return "environment variable \(variable) is \"\(shown.debugDescription.dropFirst().dropLast())\": "
-                + "expected a positive number up to \(Int(Limit.ceiling)) (2^48), or unset for the default"
+                + "expected a whole number from 1 to \(Int(Limit.ceiling)) (2^48), or unset for the default"
         }
     }
 }

@@ -187,7 +187,7 @@ public final class BatchRunner {
                 throw BatchError.notThisBatch(directory: out.path, reason: "exists, is not empty and holds no batch")
             }
         }
-        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        try StagedOutput.createFolder(out)
         try Data("{\"tool\": \"arrcoc\", \"command\": \"batch\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data(configText.utf8), to: configCopy.path)
         try AtomicWrite.write(Data(jobsText.utf8), to: jobsCopy.path)
