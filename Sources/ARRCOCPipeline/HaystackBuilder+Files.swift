@@ -56,7 +56,8 @@ extension HaystackBuilder {
         let beside = URL(fileURLWithPath: clip).deletingLastPathComponent().appendingPathComponent(URL(fileURLWithPath: needlePath).lastPathComponent).path
         if needle == "builtin", FileManager.default.fileExists(atPath: beside),
            FileManager.default.contents(atPath: beside) != FileManager.default.contents(atPath: needlePath) {
-            throw OutputError.notArrcocOutput(path: beside, expected: "arrcoc's built-in needle image (the truth file would name it as the query)")
+            throw OutputError.unwritable(path: beside, reason: "a different file of that name is there, and the truth file would name it as "
+                                         + "the built-in needle's query image; move it, or write the clip to another folder")
         }
         let clipOutput = try StagedOutput(path: clip, kind: .haystackClip, force: force, inputs: [background, needle, truth])
         let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle, clip])

@@ -379,7 +379,7 @@ public final class SweepRunner: @unchecked Sendable {
         let runs = SweepRun.all(config, videos: videos(config).map(\.name))
         let ordered = runs.compactMap { rows[$0.key] }
         let real = { (u: URL) in u.standardizedFileURL.resolvingSymlinksInPath().path }
-        if let same = directories.first(where: { real($0) == real(out) }) {
+        if let same = directories.first(where: { real(out) == real($0) || real(out).hasPrefix(real($0) + "/") }) {
             throw ConfigError.invalidValue(key: "--out", value: out.path, expected: "a directory other than the shard \(same.path) being merged")
         }
         try checkResumable(out, configText: text ?? "")

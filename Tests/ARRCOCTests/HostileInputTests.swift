@@ -323,4 +323,19 @@ import TestSupport
         #expect(!nul.contains("\u{0}") && nul.contains("a\\0b"), "\(nul)")
         #expect(ConfigError.unknownKey(key: "sigma", allowed: []).localizedDescription == "unknown key 'sigma'; nothing is allowed here")
     }
+
+    /// A YAML syntax error quoted the offending line whole (200 kB for a 100 000-character key)
+    /// and raw (a terminal escape sequence reached the terminal).
+    @Test func yamlSyntaxErrorsAreShortAndEscaped() {
+        for text in ["allocation:\n  " + String(repeating: "x", count: 100_000) + ": 1\n", "allocation:\n  zoom: \"o\u{1B}[31mff\n"] {
+            do {
+                _ = try CompressionConfig.parse(yaml: text, path: "c.yaml")
+                Issue.record("accepted")
+            } catch {
+                let message = error.localizedDescription
+                #expect(message.count < 600 && !message.unicodeScalars.contains { $0.value == 0x1B }, "\(message.prefix(200))")
+                #expect(message.hasPrefix("c.yaml: not valid YAML"), "\(message.prefix(200))")
+            }
+        }
+    }
 }

@@ -128,6 +128,10 @@ import TestSupport
         let partial = try CLIRunner.run(["batch", "merge", dirs[0].path, "--out", base.appendingPathComponent("partial").path])
         #expect(partial.status != 0 && partial.stderr.contains("missing") && partial.stderr.contains("nothing was written"), "\(partial.stderr)")
         #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("partial").path))
+        // Not into a shard: the merge would become part of what it merges.
+        let inner = try CLIRunner.run(["batch", "merge"] + dirs.map(\.path) + ["--out", dirs[0].appendingPathComponent("inner").path])
+        #expect(inner.status != 0 && inner.stderr.contains("inside the shard"), "\(inner.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dirs[0].appendingPathComponent("inner").path))
         let again = try CLIRunner.run(["batch", "merge"] + dirs.map(\.path) + ["--out", merged.path])
         #expect(again.status != 0 && again.stderr.contains("--force"))
     }

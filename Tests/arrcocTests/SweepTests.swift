@@ -105,6 +105,9 @@ import TestSupport
         let partial = try CLIRunner.run(["sweep", "merge", dirs[0].path, "--out", partialOut.path])
         #expect(partial.status != 0 && partial.stderr.contains("missing") && partial.stderr.contains("nothing was written"), "\(partial.stderr)")
         #expect(!FileManager.default.fileExists(atPath: partialOut.path))
+        let inner = try CLIRunner.run(["sweep", "merge"] + dirs.map(\.path) + ["--out", dirs[0].appendingPathComponent("inner").path])
+        #expect(inner.status != 0 && inner.stderr.contains("other than the shard"), "\(inner.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dirs[0].appendingPathComponent("inner").path))
     }
 
     @Test func anInterruptedSweepResumesWithoutDuplicates() throws {

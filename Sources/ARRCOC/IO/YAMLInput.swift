@@ -29,7 +29,7 @@ public enum YAMLInput {
     public static func load(_ text: String, path: String) throws -> Any? {
         try check(text, path: path)
         do { return try Yams.load(yaml: text) } catch {
-            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)")
+            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(ConfigError.shown("\(error)", limit: 400))")
         }
     }
 
@@ -38,7 +38,7 @@ public enum YAMLInput {
         try Limit.yamlBytes.check(text.utf8.count, in: path, what: "YAML size")
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)")
+            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(ConfigError.shown("\(error)", limit: 400))")
         }
         guard let root else { return }
         let limit = Limit.yamlNodes.intValue

@@ -25,11 +25,11 @@ public enum ConfigError: Error, Equatable, LocalizedError {
     }
 
     /// A value from a file or a flag as a message shows it: control characters escaped, at most
-    /// 80 characters (a 100 000-character value is not echoed whole).
-    static func shown(_ text: String) -> String {
+    /// `limit` characters (a 100 000-character value is not echoed whole).
+    static func shown(_ text: String, limit: Int = 80) -> String {
         let escaped = text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             ? String(text.debugDescription.dropFirst().dropLast()) : text
-        return escaped.count > 80 ? String(escaped.prefix(80)) + "… (\(text.count) characters)" : escaped
+        return escaped.count > limit ? String(escaped.prefix(limit)) + "… (\(text.count) characters)" : escaped
     }
 
     /// This error as found in the file at `path` (errors that already name a file are kept).

@@ -40,6 +40,11 @@ extension BatchRunner {
         let jobs = try BatchJob.parse(texts?.jobs ?? "", source: first.appendingPathComponent(File.jobs).path, base: base) { $0 }
         let keys = Self.keys(jobs)
 
+        // Not inside a shard: the merge would become part of what it merges.
+        let real = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        if let shard = directories.first(where: { real(out).hasPrefix(real($0.path) + "/") }) {
+            throw BatchError.mismatchedShards(directory: out, reason: "it lies inside the shard \(shard.path) being merged; choose an --out outside every shard")
+        }
         let output = try StagedOutput(path: out, kind: .directory, force: force, inputs: directories.map(\.path), command: "batch merge")
         // An incomplete set writes nothing (the staging goes with `output`): a merged directory is a finished batch.
         let missing = keys.filter { records[$0] == nil }.count
