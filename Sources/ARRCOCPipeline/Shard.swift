@@ -110,8 +110,8 @@ public enum ShardError: Error, LocalizedError, Equatable {
         case let .slurm(id, minimum, count):
             let (end, overflow) = minimum.addingReportingOverflow(count)
             let range = overflow || count < 1 ? "\(minimum) + 0…count−1" : "\(minimum)…\(end - 1)"
-            return "SLURM_ARRAY_TASK_ID \(id) is not within \(range) (SLURM_ARRAY_TASK_MIN \(minimum), SLURM_ARRAY_TASK_COUNT \(count)); "
-                + "expected 1 ≤ count ≤ \(Shard.maximumCount)"
+            return "SLURM_ARRAY_TASK_ID \(id) is not within \(range) (SLURM_ARRAY_TASK_MIN \(minimum), SLURM_ARRAY_TASK_COUNT \(count))"
+                + ((1...Shard.maximumCount).contains(count) ? "" : "; expected 1 ≤ SLURM_ARRAY_TASK_COUNT ≤ \(Shard.maximumCount)")
         case let .kubernetes(index, count):
             return "JOB_COMPLETION_INDEX \(index) needs --shard-count N with \(index) < N" + (count.map { " (got \($0))" } ?? "")
         case let .badVariable(name, value):

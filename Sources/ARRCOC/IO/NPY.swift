@@ -77,7 +77,6 @@ public enum NPY {
         return String(rest[..<end])
     }
 
-    /// Bytes of a C-ordered float32 `.npy` file (for tests and examples).
     /// The quoted names followed by a colon in a header dict (`'descr':` → `descr`).
     static func headerKeys(_ dict: String) -> [String] {
         var keys: [String] = []
@@ -97,6 +96,7 @@ public enum NPY {
         return keys
     }
 
+    /// Bytes of a C-ordered float32 `.npy` file (for tests and examples).
     public static func encode(_ values: [Float], shape: [Int]) -> Data {
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : "")), }"
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }

@@ -46,7 +46,8 @@ extension BatchRunner {
             throw BatchError.mismatchedShards(directory: out, reason: "it lies inside the shard \(shard.path) being merged; choose an --out outside every shard")
         }
         let output = try StagedOutput(path: out, kind: .directory, force: force, inputs: directories.map(\.path), command: "batch merge")
-        // An incomplete set writes nothing (the staging goes with `output`): a merged directory is a finished batch.
+        // An incomplete set writes nothing (the staging goes with `output`): a merged directory is
+        // a finished batch.
         let missing = keys.filter { records[$0] == nil }.count
         if missing > 0 { throw BatchError.incomplete(missing: missing, total: keys.count) }
         let staging = output.staging
