@@ -68,11 +68,12 @@ extension HaystackBuilder {
         guard containers.contains(URL(fileURLWithPath: clip).pathExtension.lowercased()) else {
             throw ConfigError.invalidValue(key: "--out", value: clip, expected: "a clip name ending in .\(containers.joined(separator: ", ."))")
         }
-        let queryOutput = needleIsClip
-            ? try StagedOutput(path: queryPath, kind: .queryImage(try firstFramePNG(needlePath)), force: force, inputs: [background, needle, clip, truth])
-            : nil
+        let queryPNG = needleIsClip ? try firstFramePNG(needlePath) : nil
+        let queryOutput = try queryPNG.map {
+            try StagedOutput(path: queryPath, kind: .queryImage($0), force: force, inputs: [background, needle, clip, truth])
+        }
         var value = try build(background: background, needle: needlePath, recipe: recipe, output: clipOutput.staging.path,
-                              queryPath: queryOutput?.staging.path ?? queryPath, progress: progress)
+                              queryPath: queryOutput?.staging.path ?? queryPath, queryPNG: queryPNG, progress: progress)
         value.video = clip
         if let queryOutput {
             value.query = queryPath

@@ -6,9 +6,10 @@ import VideoDecoding
 /// decoded background frames, re-encoded with libavcodec), so every selector can see it.
 public enum HaystackBuilder {
     /// Writes the clip for `recipe` to `output` and returns its truth (query = `needle`, or for a
-    /// clip needle a PNG of its first frame, written to `queryPath`, default beside the output).
+    /// clip needle a PNG of its first frame, written to `queryPath`, default beside the output;
+    /// `queryPNG` is that PNG when the caller already has it, `firstFramePNG(needle)`).
     public static func build(
-        background: String, needle: String, recipe: HaystackRecipe, output: String, queryPath: String? = nil,
+        background: String, needle: String, recipe: HaystackRecipe, output: String, queryPath: String? = nil, queryPNG: Data? = nil,
         progress: @escaping ProgressHandler = { _ in }
     ) throws -> Truth {
         let info = try VideoProbe.probe(path: background)
@@ -52,9 +53,7 @@ public enum HaystackBuilder {
         var query = needle
         if try VideoProbe.probe(path: needle, countFrames: false).frameCount ?? 1 > 1 {
             query = queryPath ?? (output as NSString).deletingPathExtension + ".query.png"
-            var first: VideoFrame? = nil
-            try VideoReader(path: needle).fetch(times: [0]) { first = $0 }
-            if let first { try PNGWriter.write(first, to: query) }
+            try AtomicWrite.write(try queryPNG ?? firstFramePNG(needle), to: query)
         }
         return Truth(video: output, query: query, events: recipe.events.map(\.truthEvent))
     }

@@ -1,3 +1,4 @@
+import ARRCOC
 import Foundation
 
 /// Why an output cannot be written where it was asked for.
@@ -23,7 +24,7 @@ public enum OutputError: Error, LocalizedError, Equatable {
         case let .notArrcocOutput(path, expected):
             return "\(path) exists and is not \(expected) written by arrcoc; refusing to replace it even with --force"
         case let .holdsForeignFiles(path, entries):
-            let shown = entries.prefix(5).map { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } ? String($0.debugDescription.dropFirst().dropLast()) : $0 }.joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) in all)" : "")
+            let shown = entries.prefix(5).map { ConfigError.shown($0) }.joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) in all)" : "")
             return "\(path) is an arrcoc output directory but also holds files arrcoc did not write (\(shown)); "
                 + "refusing to replace it even with --force: move them out first"
         case let .unlistedOutput(path):

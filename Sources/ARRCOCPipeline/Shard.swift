@@ -1,3 +1,4 @@
+import ARRCOC
 import Foundation
 
 /// This process's share of a sweep or a batch: shard `index` of `count` (0-based).
@@ -115,8 +116,7 @@ public enum ShardError: Error, LocalizedError, Equatable {
         case let .kubernetes(index, count):
             return "JOB_COMPLETION_INDEX \(index) needs --shard-count N with \(index) < N" + (count.map { " (got \($0))" } ?? "")
         case let .badVariable(name, value):
-            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
-            return "environment variable \(name) is \"\(shown.debugDescription.dropFirst().dropLast())\": expected an integer"
+            return "environment variable \(name) is \"\(ConfigError.shown(value, limit: 40))\": expected an integer"
         case let .slurmIncomplete(missing):
             return "\(missing) is not set: a Slurm job array sets both SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; "
                 + "set both, or unset the other to run unsharded"

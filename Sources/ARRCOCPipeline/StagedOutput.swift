@@ -80,12 +80,7 @@ public final class StagedOutput: @unchecked Sendable {
             }
         }
         // Stage in the nearest existing ancestor: missing parents are created only on commit.
-        var anchor = destination.deletingLastPathComponent()
-        while !fm.fileExists(atPath: anchor.path), anchor.path != "/" { anchor.deleteLastPathComponent() }
-        var anchorIsDirectory: ObjCBool = false
-        if fm.fileExists(atPath: anchor.path, isDirectory: &anchorIsDirectory), !anchorIsDirectory.boolValue {
-            throw OutputError.unwritable(path: path, reason: "\(anchor.path) is a file, not a folder")
-        }
+        let anchor = try Self.nearestFolder(containing: destination.deletingLastPathComponent(), for: path)
         Self.removeStale(in: anchor)
         let pid = ProcessInfo.processInfo.processIdentifier
         root = anchor.appendingPathComponent(".arrcoc-staging-\(pid)-\(UUID().uuidString.prefix(8))-\(destination.lastPathComponent)")
@@ -196,16 +191,24 @@ public final class StagedOutput: @unchecked Sendable {
         return json["schema"] as? String == "arrcoc.manifest/1"
     }
 
+    /// The nearest existing ancestor of `url` (itself included), which must be a folder: an
+    /// output under a file (`--out notes.txt/x`) is named as such, not as Foundation's error code.
+    static func nearestFolder(containing url: URL, for path: String) throws -> URL {
+        let fm = FileManager.default
+        var anchor = url
+        while !fm.fileExists(atPath: anchor.path), anchor.path != "/" { anchor.deleteLastPathComponent() }
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: anchor.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw OutputError.unwritable(path: path, reason: "\(anchor.path) is a file, not a folder")
+        }
+        return anchor
+    }
+
     /// Creates the folder `url` (and its parents) for an output that grows in place (a sweep, a
     /// batch, a merge); errors name the path and the reason, not Foundation's error domain.
     public static func createFolder(_ url: URL) throws {
         let fm = FileManager.default
-        var anchor = url.standardizedFileURL
-        while !fm.fileExists(atPath: anchor.path), anchor.path != "/" { anchor.deleteLastPathComponent() }
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: anchor.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw OutputError.unwritable(path: url.path, reason: "\(anchor.path) is a file, not a folder")
-        }
+        _ = try nearestFolder(containing: url.standardizedFileURL, for: url.path)
         do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
             let reason = underlying?.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(underlying!.code))) : error.localizedDescription

@@ -169,8 +169,7 @@ public enum LimitError: Error, Equatable, LocalizedError {
             return "\(source): \(what) is \(value), beyond the limit of \(shown) \(limit.unit); "
                 + "set \(limit.environmentVariable) to raise it if this is intended"
         case let .badEnvironment(variable, value):
-            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
-            return "environment variable \(variable) is \"\(shown.debugDescription.dropFirst().dropLast())\": "
+            return "environment variable \(variable) is \"\(ConfigError.shown(value, limit: 40))\": "
                 + "expected a whole number from 1 to \(Int(Limit.ceiling)) (2^48), or unset for the default"
         }
     }

@@ -26,7 +26,7 @@ public enum ConfigError: Error, Equatable, LocalizedError {
 
     /// A value from a file or a flag as a message shows it: control characters escaped, at most
     /// `limit` characters (a 100 000-character value is not echoed whole).
-    static func shown(_ text: String, limit: Int = 80) -> String {
+    public static func shown(_ text: String, limit: Int = 80) -> String {
         let escaped = text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             ? String(text.debugDescription.dropFirst().dropLast()) : text
         return escaped.count > limit ? String(escaped.prefix(limit)) + "… (\(text.count) characters)" : escaped
