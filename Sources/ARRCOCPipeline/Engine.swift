@@ -1,5 +1,6 @@
 import ARRCOC
 import Foundation
+import VideoDecoding
 
 /// arrcoc as a library: configured once, then called per video. Decoding (FFmpeg) and the core
 /// (scoring, allocation, emission) joined, so that a Swift user compresses a video in one call:
@@ -55,7 +56,15 @@ public struct Engine: Sendable {
     /// A query image embedded in the features' space.
     /// - Parameter featuresPath: names the features in errors.
     public func query(image: String, features: FeatureSet, featuresPath: String? = nil) throws -> QueryInput {
-        try QueryInput.image(try VideoFileSource(path: image), features: features, featuresPath: featuresPath, config: config)
+        try Self.checkQueryImage(image)
+        return try QueryInput.image(try VideoFileSource(path: image), features: features, featuresPath: featuresPath, config: config)
+    }
+
+    /// Probes a query image before any work: a readable still picture of a usable shape
+    /// (`QueryInput.checkImage`), not a video.
+    public static func checkQueryImage(_ path: String) throws {
+        let info = try VideoProbe.probe(path: path, countFrames: false)
+        try QueryInput.checkImage(path: path, width: info.width, height: info.height, frames: info.frameCount)
     }
 
     /// Query embeddings from a `.npy` float array `[D]` or `[Q, D]`.

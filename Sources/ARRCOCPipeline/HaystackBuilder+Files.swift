@@ -34,7 +34,7 @@ extension HaystackBuilder {
         let recipe: HaystackRecipe
         switch events {
         case let .random(count, eventDuration, scale, moving, seed):
-            recipe = HaystackRecipe.random(duration: duration, count: count, eventDuration: eventDuration, scale: scale,
+            recipe = try HaystackRecipe.random(duration: duration, count: count, eventDuration: eventDuration, scale: scale,
                                            needleAspect: needleAspect, frameAspect: frameAspect, moving: moving, seed: seed)
         case let .explicit(list):
             // An event the clip does not reach would be truth no strategy can find.

@@ -22,15 +22,15 @@ public enum OutputError: Error, LocalizedError, Equatable {
         case let .containsInput(output, input):
             return "output \(output) contains the input \(input); replacing it would delete the input — choose another output path"
         case let .notArrcocOutput(path, expected):
-            return "\(path) exists and is not \(expected) written by arrcoc; refusing to replace it even with --force"
+            return "\(path) exists and is not \(expected) written by arrcoc; arrcoc never replaces it: choose another output path"
         case let .holdsForeignFiles(path, entries):
             let shown = entries.prefix(5).map { ConfigError.shown($0) }.joined(separator: ", ") + (entries.count > 5 ? ", … (\(entries.count) in all)" : "")
             return "\(path) is an arrcoc output directory but also holds files arrcoc did not write (\(shown)); "
-                + "refusing to replace it even with --force: move them out first"
+                + "arrcoc never deletes them: move them out first, or choose another output path"
         case let .unlistedOutput(path):
             return "\(path) was written by arrcoc, but its marker (.arrcoc-output) does not list the files arrcoc wrote "
                 + "(an older version's output, a sweep or batch run, or a changed marker), so it may hold files of yours; "
-                + "refusing to replace it even with --force: remove it yourself, or choose another output path"
+                + "arrcoc never replaces it: remove it yourself, or choose another output path"
         case let .unwritable(path, reason):
             return "cannot write \(path): \(reason)"
         }

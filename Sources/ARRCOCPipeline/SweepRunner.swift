@@ -185,7 +185,7 @@ public final class SweepRunner: @unchecked Sendable {
                 }
                 let duration = info.durationSeconds ?? 10
                 try Limit.durationSeconds.check(duration, in: spec.background, what: "duration")
-                let recipe = HaystackRecipe.random(
+                let recipe = try HaystackRecipe.random(
                     duration: duration, count: spec.events, eventDuration: spec.eventDuration, scale: spec.scale,
                     needleAspect: Double(n.height) / Double(n.width), frameAspect: Double(info.width) / Double(info.height),
                     moving: spec.moving, seed: seed)

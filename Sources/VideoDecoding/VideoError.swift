@@ -41,19 +41,19 @@ public enum VideoError: Error, Equatable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case let .fileNotFound(path):
-            return "\(path): no such file"
+            return "\(Self.shown(path)): no such file"
         case let .notMediaFile(path, reason):
-            return "\(path): not a media file FFmpeg can read (\(reason))"
+            return "\(Self.shown(path)): not a media file FFmpeg can read (\(reason))"
         case let .noVideoStream(path):
-            return "\(path): the file has no video stream"
+            return "\(Self.shown(path)): the file has no video stream"
         case let .unsupportedCodec(path, codec):
-            return "\(path): codec '\(codec)' is not supported by this FFmpeg build"
+            return "\(Self.shown(path)): codec '\(codec)' is not supported by this FFmpeg build"
         case let .unreadableData(path, reason):
-            return "\(path): unreadable video data (\(reason))"
+            return "\(Self.shown(path)): unreadable video data (\(reason))"
         case let .truncated(path, until, indexed, size):
             return String(
                 format: "%@: the file is truncated: its index needs %lld bytes but it has %lld; decoded up to %.2f s",
-                path, indexed, size, until)
+                Self.shown(path), indexed, size, until)
         case let .sampleRateOutOfRange(fps):
             return "sample rate \(fps) fps is not in (0, 1000]"
         case let .invalidTime(seconds, position):
@@ -73,10 +73,17 @@ public enum VideoError: Error, Equatable, LocalizedError {
         case let .frameSizeMismatch(bytes, size, expected):
             return "frame of \(bytes) bytes does not match \(size) RGB (\(expected) bytes)"
         case let .writeFailed(path, reason):
-            return "\(path): cannot write (\(reason))"
+            return "\(Self.shown(path)): cannot write (\(reason))"
         case let .frameTooLarge(path, width, height, limit):
-            return "\(path): picture of \(width)x\(height) pixels is larger than the limit of \(limit) pixels per frame"
+            return "\(Self.shown(path)): picture of \(width)x\(height) pixels is larger than the limit of \(limit) pixels per frame"
                 + " (raise it with \(FramePixelLimit.environmentVariable))"
         }
+    }
+
+    /// A path as a message shows it: control characters (a newline, an escape sequence, NUL)
+    /// escaped, so that a crafted file name cannot forge or garble the lines around it.
+    static func shown(_ path: String) -> String {
+        path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            ? String(path.debugDescription.dropFirst().dropLast()) : path
     }
 }

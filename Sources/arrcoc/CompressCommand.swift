@@ -117,7 +117,7 @@ struct CompressCommand: ParsableCommand {
             throw ValidationError("no budget: pass --budget N or set `budget` in the config")
         }
         // A query image that cannot be read is found now, not after the video's analysis.
-        if let queryImage { _ = try VideoProbe.probe(path: queryImage, countFrames: false) }
+        if let queryImage { try Engine.checkQueryImage(queryImage) }
         let engine = try Engine(config: settings, progress: TerminalProgress().handler)
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
         let inputs = [video, queryImage, queryEmbedding, features, config].compactMap { $0 }
@@ -165,7 +165,7 @@ struct CompressCommand: ParsableCommand {
         print("""
             \(out): \(t.blocks) blocks (\(manifest.blocks.filter { $0.density == .dense }.count) dense), \
             \(t.sequenceLength) of \(budget) tokens (vision \(t.visionTokens), text \(t.textTokens)); \
-            Qwen3-VL default \(t.qwen3vlDefaultTokens) → \(String(format: "%.1f", t.compressionRatio))× smaller
+            Qwen3-VL default \(t.qwen3vlDefaultTokens) → \(Manifest.Totals.ratioPhrase(t.compressionRatio))
             """)
     }
 }

@@ -88,7 +88,10 @@ struct HaystackCommand: ParsableCommand {
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) and \(truth) were not written")
         let value = try HaystackBuilder.make(background: background, needle: needle, events: when, clip: out, truth: truth, force: force,
                                              progress: TerminalProgress().handler)
-        printErr("wrote \(out) and \(truth): \(value.events.count) events")
+        // The lengths drawn: the top of --event-duration is lowered when the background is short
+        // (HaystackRecipe.random).
+        let lengths = value.events.map { $0.endSeconds - $0.startSeconds }
+        printErr("wrote \(out) and \(truth): \(value.events.count) events of " + String(format: "%.2f–%.2f s", lengths.min() ?? 0, lengths.max() ?? 0))
     }
 
     static func range(_ text: String, _ flag: String, maximum: Double = .greatestFiniteMagnitude) throws -> ClosedRange<Double> {
@@ -156,8 +159,9 @@ struct EvalCommand: ParsableCommand {
             event hit rate         %.3f
             detail recall          %.3f
             token share on events  %.3f
-            tokens used            %d of %d (Qwen3-VL default %d, %.1f× smaller)
+            tokens used            %d of %d (Qwen3-VL default %d,
             """, delta, metrics.temporalRecall, delta, metrics.precision, metrics.f1, metrics.eventHit, metrics.detailRecall,
-            metrics.tokenShareOnEvents, metrics.tokensUsed, metrics.budget, metrics.qwen3vlDefaultTokens, metrics.compressionRatio))
+            metrics.tokenShareOnEvents, metrics.tokensUsed, metrics.budget, metrics.qwen3vlDefaultTokens)
+            + " " + Manifest.Totals.ratioPhrase(metrics.compressionRatio) + ")")
     }
 }

@@ -110,4 +110,43 @@ import TestSupport
         let badBox = Truth(video: "v", query: "q", events: [.init(startSeconds: 0, endSeconds: 1, box: [0.9, 0, 0.5, 0.1])])
         #expect(throws: ConfigError.self) { try badBox.validate(path: "bad.yaml") }
     }
+
+    /// The summaries' ratio never reads "0.5× smaller": a budget above Qwen3-VL's default is
+    /// "larger", and a run that used no tokens says so.
+    @Test func compressionRatioPhrases() {
+        #expect(Manifest.Totals.ratioPhrase(33.3) == "33.3× smaller")
+        #expect(Manifest.Totals.ratioPhrase(0.5) == "2.0× larger")
+        #expect(Manifest.Totals.ratioPhrase(1.02) == "about the same size")
+        #expect(Manifest.Totals.ratioPhrase(0.97) == "about the same size")
+        #expect(Manifest.Totals.ratioPhrase(0) == "no tokens used")
+        #expect(Manifest.Totals.ratioPhrase(.nan) == "no tokens used")
+    }
+
+    /// Random haystack events that cannot be drawn as asked are refused, naming the flag and
+    /// the largest value that fits; a range's top beyond its cap is lowered, so every drawn
+    /// event stays in its slot and every box keeps the needle's aspect ratio.
+    @Test func randomHaystackEventsThatDoNotFitAreRefused() throws {
+        #expect(throws: HaystackRecipe.Infeasible.eventsDoNotFit(count: 20, duration: 10, shortest: 1.5, longest: 0.4)) {
+            try HaystackRecipe.random(duration: 10, count: 20, eventDuration: 1.5...4, scale: 0.1...0.2,
+                                      needleAspect: 1, frameAspect: 16.0 / 9, moving: false, seed: 1)
+        }
+        // A needle twice as tall as wide on a 16:9 frame: 0.9 / (16/9 · 2) = 0.253 of the width at most.
+        let tall = HaystackRecipe.Infeasible.needleTooTall(scale: 0.3, widest: 0.9 / (16.0 / 9 * 2))
+        #expect(throws: tall) {
+            try HaystackRecipe.random(duration: 60, count: 2, eventDuration: 1.5...4, scale: 0.3...0.5,
+                                      needleAspect: 2, frameAspect: 16.0 / 9, moving: false, seed: 1)
+        }
+        #expect(tall.errorDescription?.contains("--scale") == true && tall.errorDescription?.contains("0.253") == true)
+        for seed in UInt64(0)..<50 {
+            let r = try HaystackRecipe.random(duration: 10, count: 3, eventDuration: 1.5...4, scale: 0.1...0.5,
+                                              needleAspect: 2, frameAspect: 16.0 / 9, moving: seed % 2 == 0, seed: seed)
+            for (i, e) in r.events.enumerated() {
+                let slot = 10.0 / 3
+                #expect(e.startSeconds >= Double(i) * slot - 0.005 && e.endSeconds <= Double(i + 1) * slot + 0.005)
+                #expect(e.endSeconds - e.startSeconds <= slot * 0.8 + 0.01 && e.endSeconds - e.startSeconds >= 1.5 - 0.01)
+                // Aspect kept: h / w is the needle's on the frame (to the boxes' 4-decimal rounding).
+                #expect(abs(e.box[3] / e.box[2] - 2 * 16.0 / 9) < 0.01 && e.box[3] <= 0.9)
+            }
+        }
+    }
 }

@@ -187,6 +187,10 @@ import TestSupport
             (#"{\#(ok), "budget": 500, "colour": "red"}"#, "unknown key"),
             (#"{\#(ok), "budget": 500, "id": "../escape"}"#, ":2: id"),
             (#"{\#(ok), "budget": 500, "id": "a"}"#, "already the id of line 1"),
+            // Was "expected a non-empty string" for a string that is one.
+            (#"{\#(ok), "budget": 500, "id": "a\u0000b"}"#, "contains a NUL character"),
+            (#"{\#(ok), "budget": 500, "id": ""}"#, #"got """#),
+            (#"{\#(ok), "budget": 500, "id": "a\u001bb"}"#, #"'a\u{1B}b' must be"#),
             (#"{"video": "cockatoo.mp4", "budget": 500}"#, "query_image"),
             (#"{"query_image": "needle.png", "budget": 500}"#, ":2: video"),
             (#"{\#(ok), "budget": 500"#, "not a JSON object"),

@@ -71,7 +71,19 @@ import TestSupport
         let out = dir.appendingPathComponent("out").path
         let needle = dir.appendingPathComponent("needle.png").path
         try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", video, "-vf", "crop=64:64:0:0", "-frames:v", "1", needle])
+        // A 2×5000-px sliver: libswscale cannot scale it to a cell grid ("cannot convert a 2x5000
+        // frame to RGB" after the whole analysis, before the shape was checked).
+        let sliver = dir.appendingPathComponent("sliver.png").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "color=red:s=2x5000", "-frames:v", "1", sliver])
+        // A crafted name: control characters are escaped in messages, not printed raw.
+        let crafted = dir.appendingPathComponent("no\u{1B}[2Jsuch\nfile.mp4").path
         let cases: [([String], [String: String], [String])] = [
+            // A video given as the query image used its first frame without a word.
+            (["compress", video, "--query-image", video, "--budget", "500", "--out", out], [:],
+             [video, "a video", "expected a still image"]),
+            (["compress", video, "--query-image", sliver, "--budget", "500", "--out", out], [:],
+             [sliver, "2x5000 px", "at most 200 times"]),
+            (["probe", crafted], [:], ["no\\u{1B}[2Jsuch\\nfile.mp4: no such file"]),
             (["probe", video], ["ARRCOC_MAX_BUDGET": "abc"], ["ARRCOC_MAX_BUDGET", "\"abc\"", "whole number"]),
             (["compress", video, "--query-image", needle, "--budget", "500", "--out", out], ["ARRCOC_MAX_QUERY_VECTORS": "0"],
              ["ARRCOC_MAX_QUERY_VECTORS", "\"0\""]),

@@ -37,6 +37,8 @@ import TestSupport
         let r = try CLIRunner.run(["demo", "--video", f.video, "--out", out.path])
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains(out.path) && r.stderr.contains("not an output directory written by arrcoc"), "\(r.stderr)")
+        // `demo` has no --force: the refusal must not suggest one (it said "even with --force").
+        #expect(!r.stderr.contains("--force"), "\(r.stderr)")
         #expect(try Self.digest(out.appendingPathComponent("thesis.tex").path) == Data("precious".utf8))
     }
 

@@ -67,6 +67,15 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// `qwen3vl_default_tokens / sequence_length`.
         public var compressionRatio: Double
 
+        /// How a compression ratio (Qwen3-VL's default tokens ÷ tokens used) reads in a summary:
+        /// "4.0× smaller", or "2.0× larger" for a budget above the default (never "0.5× smaller").
+        public static func ratioPhrase(_ ratio: Double) -> String {
+            guard ratio.isFinite, ratio > 0 else { return "no tokens used" }
+            let shown = String(format: "%.1f", ratio >= 1 ? ratio : 1 / ratio)
+            if shown == "1.0" { return "about the same size" }
+            return ratio >= 1 ? "\(shown)× smaller" : "\(shown)× larger"
+        }
+
         enum CodingKeys: String, CodingKey {
             case blocks
             case visionTokens = "vision_tokens", textTokens = "text_tokens", sequenceLength = "sequence_length"

@@ -28,6 +28,10 @@ public enum FeatureError: Error, Equatable, LocalizedError {
     case zeroQueryVector(source: String, vector: Int)
     /// A query image none of whose scales could be decoded.
     case undecodableQueryImage(source: String)
+    /// A "query image" that holds more than one frame (a video).
+    case queryImageIsVideo(source: String, frames: Int)
+    /// A query image whose long side is more than `QueryInput.maximumAspectRatio` times its short one.
+    case queryImageAspect(source: String, width: Int, height: Int)
     /// `--query-image` needs the embedder's fitted state, which external features do not carry.
     case noEmbedderState(features: String, embedder: String)
     /// Every analysed cell looks the same (a blank or single-colour video): frames cannot be
@@ -67,6 +71,12 @@ public enum FeatureError: Error, Equatable, LocalizedError {
             return "\(source): invalid query (query vector \(vector) is all zeros)"
         case let .undecodableQueryImage(source):
             return "\(source): invalid query (no image could be decoded)"
+        case let .queryImageIsVideo(source, frames):
+            return "\(source): invalid query image (it holds \(frames) frames, a video; expected a still image such as a PNG or JPEG — "
+                + "`arrcoc frames` cuts one out of a video)"
+        case let .queryImageAspect(source, width, height):
+            return "\(source): invalid query image (\(width)x\(height) px; expected a long side at most \(QueryInput.maximumAspectRatio) times "
+                + "the short one, as Qwen3-VL's processor requires)"
         case let .noVariation(path):
             return "\(path ?? "the video"): every analysed frame looks the same (blank or a single flat colour), so there is nothing for a query to find; check the video plays"
         case let .embedderVersion(path, found, expected):

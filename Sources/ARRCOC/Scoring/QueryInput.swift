@@ -46,6 +46,21 @@ public struct QueryInput: Sendable {
         return QueryInput(query: q, info: .init(kind: "image", path: meta.path, vectors: q.count))
     }
 
+    /// The most a query image's long side may exceed its short one: Qwen3-VL's processor
+    /// (`smart_resize`, `MAX_RATIO`) refuses images beyond it, and libswscale cannot scale a
+    /// 2×5000-px picture to a cell grid at all.
+    public static let maximumAspectRatio = 200
+
+    /// Checks that a query image is one still picture of a usable shape: `frames` is the frame
+    /// count its probe found (nil when it tells none, as for a PNG).
+    /// - Throws: `FeatureError.queryImageIsVideo` or `.queryImageAspect`.
+    public static func checkImage(path: String, width: Int, height: Int, frames: Int?) throws(FeatureError) {
+        if let frames, frames > 1 { throw .queryImageIsVideo(source: path, frames: frames) }
+        guard width > 0, height > 0, max(width, height) <= maximumAspectRatio * min(width, height) else {
+            throw .queryImageAspect(source: path, width: width, height: height)
+        }
+    }
+
     /// The cells of a query image's largest scale: `image_cells`, but no more than the image
     /// touches at 1.5× its own size (32-px cells, one more per side for a needle that straddles
     /// cell edges): a needle shown larger than that is not looked for, and an upscaled query only

@@ -81,7 +81,9 @@ public struct BatchJob: Sendable, Equatable {
             }
             func string(_ key: String) throws(BatchError) -> String? {
                 guard let value = object[key] else { return nil }
-                guard case let .string(s) = value, !s.isEmpty, !s.contains("\0") else { throw fail(key, "expected a non-empty string") }
+                guard case let .string(s) = value else { throw fail(key, "expected a non-empty string, got \(value)") }
+                guard !s.isEmpty else { throw fail(key, "expected a non-empty string, got \"\"") }
+                guard !s.contains("\0") else { throw fail(key, "contains a NUL character (\\u0000), which no name or path may hold") }
                 return s
             }
             func budget(_ key: String, _ value: JSONValue) throws(BatchError) -> Int {
@@ -93,7 +95,7 @@ public struct BatchJob: Sendable, Equatable {
             }
 
             let id = try string("id") ?? String(format: "job-%06d", number)
-            guard Self.isSafeName(id) else { throw fail("id", "'\(id)' must be 1–128 letters, digits, '.', '_' or '-', not starting with '.' or '-'") }
+            guard Self.isSafeName(id) else { throw fail("id", "'\(ConfigError.shown(id))' must be 1–128 letters, digits, '.', '_' or '-', not starting with '.' or '-'") }
             if let first = ids[id] { throw fail("id", "'\(id)' is already the id of line \(first)") }
             ids[id] = number
             guard let video = try string("video") else { throw fail("video", "missing: every job names its video") }
@@ -193,7 +195,7 @@ enum JSONValue: Decodable, Sendable, Equatable, CustomStringConvertible {
         case .null: "null"
         case let .bool(b): "\(b)"
         case let .number(x): SweepRow.number(x)
-        case let .string(s): "\"\(s.prefix(40))\""
+        case let .string(s): "\"\(ConfigError.shown(s, limit: 40))\""
         case .array: "a list"
         case .object: "an object"
         }

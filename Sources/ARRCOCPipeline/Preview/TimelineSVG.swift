@@ -23,7 +23,7 @@ public enum TimelineSVG {
         var s = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
             <rect width="100%" height="100%" fill="#ffffff"/>
-            <text x="\(n(left))" y="24" font-size="17" font-weight="bold">\(escape(manifest.strategy.name)): \(t.blocks) blocks, \(t.sequenceLength) of \(manifest.budget.tokens) tokens (budget); Qwen3-VL default \(t.qwen3vlDefaultTokens) → \(String(format: "%.1f", t.compressionRatio))× smaller</text>
+            <text x="\(n(left))" y="24" font-size="17" font-weight="bold">\(escape(manifest.strategy.name)): \(t.blocks) blocks, \(t.sequenceLength) of \(manifest.budget.tokens) tokens (budget); Qwen3-VL default \(t.qwen3vlDefaultTokens) → \(Manifest.Totals.ratioPhrase(t.compressionRatio))</text>
             <text x="\(n(left))" y="44" font-size="12" fill="#555">\(escape(URL(fileURLWithPath: manifest.source.path).lastPathComponent)), \(String(format: "%.1f", manifest.source.durationSeconds)) s, \(manifest.source.width)×\(manifest.source.height); query: \(escape(manifest.query.kind)) \(escape(URL(fileURLWithPath: manifest.query.path).lastPathComponent))</text>
 
             """
