@@ -26,7 +26,7 @@ let package = Package(
         ),
         .systemLibrary(
             name: "CLapack",
-            providers: [.apt(["liblapack-dev", "libopenblas-dev"])]
+            providers: [.apt(["liblapack-dev", "libblas-dev"])]
         ),
 
         // The only FFmpeg user.
@@ -34,7 +34,15 @@ let package = Package(
             name: "VideoDecoding",
             dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        // Debian's reference BLAS and LAPACK, found first at link and at run time, whatever the
+        // system's `libblas.so.3` alternative is: OpenBLAS picks its kernels by CPU at run time
+        // (Haswell, SkylakeX, or Prescott for a CPU it does not know), and each kernel rounds
+        // differently, so features files differed between machines. The reference code is the
+        // same instructions on every x86-64 CPU (Docs/features.md, "Determinism").
+        .target(
+            name: "LinearAlgebra", dependencies: ["CLapack"],
+            linkerSettings: [.unsafeFlags(referenceBLAS.flatMap { ["-L\($0)", "-Xlinker", "-rpath", "-Xlinker", $0] }, .when(platforms: [.linux]))]
+        ),
         // The core: no FFmpeg import.
         .target(
             name: "ARRCOC",
@@ -91,4 +99,9 @@ if Context.environment["ARRCOC_FUZZ"] != nil {
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
         package.products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
     }
+}
+
+/// Where Debian keeps the reference BLAS and LAPACK (packages libblas3, liblapack3).
+var referenceBLAS: [String] {
+    ["x86_64-linux-gnu", "aarch64-linux-gnu"].flatMap { ["/usr/lib/\($0)/lapack", "/usr/lib/\($0)/blas"] }
 }

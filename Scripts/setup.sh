@@ -7,9 +7,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 packages=(pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
-          liblapack-dev libopenblas-dev ffmpeg python3 python3-pip python3-numpy ca-certificates)
-# The tests also render SVG plots with headless Chromium (--require is the tests' setup).
-[ "${1:-}" = "--require" ] && packages+=(chromium fonts-dejavu-core)
+          liblapack-dev libblas-dev ffmpeg python3 python3-pip python3-numpy ca-certificates)
+# The tests also render SVG plots with headless Chromium (--require is the tests' setup), and
+# install OpenBLAS as the system's BLAS, to check that arrcoc keeps to the reference one.
+[ "${1:-}" = "--require" ] && packages+=(chromium fonts-dejavu-core libopenblas0-pthread)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

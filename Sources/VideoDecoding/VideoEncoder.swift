@@ -9,6 +9,12 @@ import Foundation
 public final class VideoEncoder {
     /// The container comment of every clip arrcoc encodes.
     public static let comment = "written by arrcoc"
+    /// Encoder threads, fixed: libx264's output depends on its thread count (and libavcodec's
+    /// MPEG-4 on its slices), so an automatic count (1.5 × the cores) made a haystack clip's
+    /// bytes, and a sweep's results, differ between a laptop and a cluster node. libx264's
+    /// output also depends on the CPU's SIMD level (AVX-512 vs AVX2), which no setting short of
+    /// its C code (8× slower) removes: clips are byte-identical on machines of one CPU kind.
+    public static let threads = 4
     /// Codec actually used (`libx264`, `mpeg4`, …).
     public let codecName: String
     /// Frame size.
@@ -72,7 +78,7 @@ public final class VideoEncoder {
         enc.pointee.time_base = AVRational(num: 1, den: Int32(fps))
         enc.pointee.framerate = AVRational(num: Int32(fps), den: 1)
         enc.pointee.gop_size = Int32(fps * 2)
-        enc.pointee.thread_count = 0
+        enc.pointee.thread_count = Int32(Self.threads)
         if ctx.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
             enc.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
         }

@@ -27,8 +27,9 @@ public enum CLIRunner {
     }
 
     /// Runs `arrcoc arguments…` with extra environment variables; waits for it to finish.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Result {
-        let r = try ProcessRunner.run(try executable, arguments, environment: environment, in: directory)
+    /// - Parameter via: a wrapper to run instead (such as `taskset`), given `arguments` whole.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil, via: URL? = nil) throws -> Result {
+        let r = try ProcessRunner.run(try via ?? executable, arguments, environment: environment, in: directory)
         return Result(status: r.status, exitedNormally: r.exitedNormally,
                       stdout: String(decoding: r.stdout, as: UTF8.self), stderr: String(decoding: r.stderr, as: UTF8.self))
     }

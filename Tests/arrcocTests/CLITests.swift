@@ -112,6 +112,26 @@ import TestSupport
         }
     }
 
+    /// Features files are the same on every CPU: arrcoc links Debian's reference BLAS and LAPACK
+    /// even where the system's `libblas.so.3` is OpenBLAS (the tests' setup installs it so), whose
+    /// kernels, chosen by CPU, round differently (`OPENBLAS_CORETYPE` picks one by hand: with
+    /// OpenBLAS linked the two files below differed).
+    @Test func theFeaturesDoNotDependOnTheBLASKernelTheCPUGets() throws {
+        let linked = String(decoding: try FFmpegTool.run("ldd", [try CLIRunner.executable.path]), as: UTF8.self)
+        let libraries = linked.split(separator: "\n").filter { $0.contains("libblas") || $0.contains("liblapack") || $0.contains("openblas") }
+        #expect(libraries.count == 2 && libraries.allSatisfy { $0.contains("/blas/libblas.so.3") || $0.contains("/lapack/liblapack.so.3") },
+                "\(libraries)")
+        let dir = TestClips.scratch("blas-kernel")
+        var files: [Data] = []
+        for core in ["Prescott", "Haswell"] {
+            let out = dir.appendingPathComponent("\(core).safetensors").path
+            let r = try CLIRunner.run(["analyze", try Samples.path("bikes.mp4"), "--out", out], environment: ["OPENBLAS_CORETYPE": core])
+            #expect(r.status == 0, "\(r.stderr)")
+            files.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+        }
+        #expect(files[0] == files[1], "the features depend on OpenBLAS's kernel")
+    }
+
     @Test func framesWritesPNGsNamedByTime() throws {
         let out = TestClips.scratch("cli-frames").appendingPathComponent("frames")
         let r = try CLIRunner.run(["frames", try Samples.path("bikes.mp4"), "--fps", "1", "--size", "160x68", "--out", out.path])
