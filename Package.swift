@@ -32,8 +32,10 @@ let package = Package(
         // The only FFmpeg user.
         .target(
             name: "VideoDecoding",
-            dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CFFmpeg", "TextEscaping", .product(name: "Logging", package: "swift-log")]
         ),
+        // Escaping of names and values in messages, shared by decoding and the core.
+        .target(name: "TextEscaping"),
         // Debian's reference BLAS and LAPACK, found first at link and at run time, whatever the
         // system's `libblas.so.3` alternative is: OpenBLAS picks its kernels by CPU at run time
         // (Haswell, SkylakeX, or Prescott for a CPU it does not know), and each kernel rounds
@@ -47,7 +49,7 @@ let package = Package(
         .target(
             name: "ARRCOC",
             dependencies: [
-                "LinearAlgebra", "Yams", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+                "LinearAlgebra", "TextEscaping", "Yams", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Small C helpers for what Swift's Glibc module does not expose (renameat2).

@@ -63,7 +63,10 @@ public struct Engine: Sendable {
     /// Probes a query image before any work: a readable still picture of a usable shape
     /// (`QueryInput.checkImage`), not a video.
     public static func checkQueryImage(_ path: String) throws {
-        let info = try VideoProbe.probe(path: path, countFrames: false)
+        var info = try VideoProbe.probe(path: path, countFrames: false)
+        // A header without a frame count (raw H.264, an animated PNG) is counted: quick for an
+        // image, and a video given by mistake is read only packet by packet.
+        if info.frameCount == nil { info = try VideoProbe.probe(path: path, countFrames: true) }
         try QueryInput.checkImage(path: path, width: info.width, height: info.height, frames: info.frameCount)
     }
 

@@ -59,8 +59,9 @@ extension HaystackBuilder {
             throw OutputError.unwritable(path: beside, reason: "a different file of that name is there, and the truth file would name it as "
                                          + "the built-in needle's query image; move it, or write the clip to another folder")
         }
-        let clipOutput = try StagedOutput(path: clip, kind: .haystackClip, force: force, inputs: [background, needle, truth])
-        let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle, clip])
+        try StagedOutput.checkSeparate((truth, "--truth \(truth)"), from: (clip, "--out \(clip)"), otherIsDirectory: false)
+        let clipOutput = try StagedOutput(path: clip, kind: .haystackClip, force: force, inputs: [background, needle])
+        let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle])
         // The clip's container follows its extension; one that cannot hold H.264 or MPEG-4 video
         // would fail only after the whole clip was decoded and pasted. (Checked after the outputs'
         // own checks, so that an output that is an input is named as such.)

@@ -15,6 +15,15 @@ public enum HaystackBuilder {
         let info = try VideoProbe.probe(path: background)
         let size = PixelSize(width: max(2, info.width & ~1), height: max(2, info.height & ~1))
         let fps = max(1, Int(info.fps.rounded()))
+        // A box under 2 px would paste a 2-px needle while the truth records a box of nothing.
+        for (i, e) in recipe.events.enumerated() {
+            let w = e.box[2] * Double(size.width), h = e.box[3] * Double(size.height)
+            guard w >= 2, h >= 2 else {
+                throw ConfigError.outOfRange(key: "event \(i + 1)'s box", value: String(format: "%.2fx%.2f px", w, h),
+                                             expected: "a needle of at least 2x2 px on this \(size.width)x\(size.height) background "
+                                                 + "(a larger --scale or --event width, or a sweep haystack's scale)")
+            }
+        }
         // Needle frames per event at the event's box size (FFmpeg scales them, bicubic).
         var needleFrames: [[[UInt8]]] = []
         var boxSizes: [PixelSize] = []

@@ -12,6 +12,9 @@ public enum OutputError: Error, LocalizedError, Equatable {
     case holdsForeignFiles(path: String, entries: [String])
     /// An arrcoc directory whose marker does not list what arrcoc wrote in it.
     case unlistedOutput(path: String)
+    /// Two outputs of one command that collide: the same path, or one inside the other (a
+    /// directory output is renamed into place whole, so a file written inside it would vanish).
+    case outputsCollide(output: String, other: String, inside: Bool)
 
     public var errorDescription: String? {
         switch self {
@@ -31,6 +34,10 @@ public enum OutputError: Error, LocalizedError, Equatable {
             return "\(path) was written by arrcoc, but its marker (.arrcoc-output) does not list the files arrcoc wrote "
                 + "(an older version's output, a sweep or batch run, or a changed marker), so it may hold files of yours; "
                 + "arrcoc never replaces it: remove it yourself, or choose another output path"
+        case let .outputsCollide(output, other, inside):
+            return inside
+                ? "\(output) is inside \(other), which is written whole (staged, then renamed into place): write it elsewhere"
+                : "\(output) and \(other) are the same path: the command writes both, so choose two paths"
         case let .unwritable(path, reason):
             return "cannot write \(path): \(reason)"
         }

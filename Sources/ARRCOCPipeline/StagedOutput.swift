@@ -83,8 +83,10 @@ public final class StagedOutput: @unchecked Sendable {
         let anchor = try Self.nearestFolder(containing: destination.deletingLastPathComponent(), for: path)
         Self.removeStale(in: anchor)
         let pid = ProcessInfo.processInfo.processIdentifier
-        root = anchor.appendingPathComponent(".arrcoc-staging-\(pid)-\(UUID().uuidString.prefix(8))-\(destination.lastPathComponent)")
-        if case .directory = kind { staging = root } else { staging = root.appendingPathComponent(destination.lastPathComponent) }
+        // The output's name in the staging names is for people only, so it is cut: a 250-byte
+        // name (the file system takes 255) with the prefix was refused as "invalid".
+        root = anchor.appendingPathComponent(".arrcoc-staging-\(pid)-\(UUID().uuidString.prefix(8))-\(Self.cut(destination.lastPathComponent, bytes: 64))")
+        if case .directory = kind { staging = root } else { staging = root.appendingPathComponent(Self.stagedName(destination)) }
         // Plain copies: the closure below runs before `self` is fully initialised.
         let stagingRoot = root
         let isDirectoryOutput = staging == root
@@ -166,6 +168,39 @@ public final class StagedOutput: @unchecked Sendable {
     // MARK: - Rules
 
     /// The real path of `path`, resolving symbolic links of its existing part.
+    /// Refuses two outputs of one command that collide (`OutputError.outputsCollide`): the same
+    /// path, or `output` inside `other` when that is a directory output. Each is named as
+    /// the user gave it (for example `--save-features f`, `--out DIR`).
+    public static func checkSeparate(_ output: (path: String, name: String), from other: (path: String, name: String), otherIsDirectory: Bool) throws {
+        let a = resolve(URL(fileURLWithPath: output.path).standardizedFileURL.path)
+        let b = resolve(URL(fileURLWithPath: other.path).standardizedFileURL.path)
+        if a == b { throw OutputError.outputsCollide(output: output.name, other: other.name, inside: false) }
+        if otherIsDirectory, a.hasPrefix(b.hasSuffix("/") ? b : b + "/") {
+            throw OutputError.outputsCollide(output: output.name, other: other.name, inside: true)
+        }
+    }
+
+    /// `name`'s longest prefix of whole characters within `bytes` UTF-8 bytes.
+    static func cut(_ name: String, bytes: Int) -> String {
+        var out = "", used = 0
+        for c in name {
+            used += c.utf8.count
+            if used > bytes { break }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// The staged file's name: the output's own, or for a name near the file system's limit
+    /// (writers add temporary suffixes beside it) `staged` with its extension, which encoders
+    /// choose the container by.
+    static func stagedName(_ destination: URL) -> String {
+        let name = destination.lastPathComponent
+        guard name.utf8.count > 200 else { return name }
+        let ext = cut(destination.pathExtension, bytes: 16)
+        return ext.isEmpty ? "staged" : "staged.\(ext)"
+    }
+
     static func resolve(_ path: String) -> String {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         var rest: [String] = []

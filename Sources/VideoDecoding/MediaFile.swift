@@ -18,11 +18,16 @@ final class MediaFile {
     init(path: String, threads: Int = 0) throws(VideoError) {
         FFmpegLog.install()
         self.path = path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path: path) }
-        guard !isDirectory.boolValue else { throw .notMediaFile(path: path, reason: "it is a directory, expected a video or image file") }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        fileBytes = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        // stat, not FileManager's attributes: those describe a symbolic link itself (its size is
+        // the length of the target's name), and a linked video then read as truncated.
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .fileNotFound(path: path) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .notMediaFile(path: path, reason: "it is a directory, expected a video or image file")
+        default: throw .notMediaFile(path: path, reason: "it is not a regular file (a pipe, device or socket), expected a video or image file")
+        }
+        fileBytes = Int64(info.st_size)
         guard fileBytes > 0 else { throw .notMediaFile(path: path, reason: "the file is empty") }
         memory = nil
         var context: UnsafeMutablePointer<AVFormatContext>? = nil

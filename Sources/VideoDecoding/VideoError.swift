@@ -1,4 +1,5 @@
 import Foundation
+import TextEscaping
 
 /// Why a video could not be opened, decoded or written. Every case names the file and, where
 /// FFmpeg said something, FFmpeg's own error text.
@@ -80,10 +81,7 @@ public enum VideoError: Error, Equatable, LocalizedError {
         }
     }
 
-    /// A path as a message shows it: control characters (a newline, an escape sequence, NUL)
-    /// escaped, so that a crafted file name cannot forge or garble the lines around it.
-    static func shown(_ path: String) -> String {
-        path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            ? String(path.debugDescription.dropFirst().dropLast()) : path
-    }
+    /// A path as a message shows it (`Escaping.escaped`): a crafted file name cannot forge or
+    /// garble the lines around it.
+    static func shown(_ path: String) -> String { Escaping.escaped(path) }
 }

@@ -63,12 +63,12 @@ struct AnalyzeCommand: ParsableCommand {
             try features.write(to: output.staging.path)
             try output.commit()
             let how = features.info.analysis.coarse.map { " (coarse: \($0.method.rawValue), at most \(String(format: "%.1f", $0.largestGapSeconds)) s apart)" } ?? ""
-            printErr("wrote \(out): \(features.frameCount) frames × \(features.rows)×\(features.cols) cells × \(features.dimension) dims\(how)")
+            printErr("wrote \(ConfigError.escaped(out)): \(features.frameCount) frames × \(features.rows)×\(features.cols) cells × \(features.dimension) dims\(how)")
             return
         }
         let written = try engine.analyze(video: video, to: output.staging.path)
         try output.commit()
         let a = written.info.analysis
-        printErr("wrote \(out): \(written.frameCount) frames × \(a.rows)×\(a.cols) cells × \(written.info.embedder.dimension) dims")
+        printErr("wrote \(ConfigError.escaped(out)): \(written.frameCount) frames × \(a.rows)×\(a.cols) cells × \(written.info.embedder.dimension) dims")
     }
 }

@@ -91,11 +91,11 @@ struct BatchMergeCommand: ParsableCommand {
 /// Prints a batch's closing report; exits 3 when tasks failed.
 private func finish(_ report: BatchReport) throws {
     let failures = report.failures
-    print("\(report.directory): \(report.records.count) of \(report.tasks) tasks, \(report.succeeded) ok, \(failures.count) failed"
+    print("\(ConfigError.escaped(report.directory)): \(report.records.count) of \(report.tasks) tasks, \(report.succeeded) ok, \(failures.count) failed"
           + (report.alreadyDone > 0 ? " (\(report.alreadyDone) done before this run)" : ""))
     for record in failures { printErr("failed \(record.key): \(record.error ?? "")") }
     if !failures.isEmpty {
-        printErr("\(failures.count) tasks failed (listed in \(report.directory)/failures.txt); the others are done")
+        printErr("\(failures.count) tasks failed (listed in \(ConfigError.escaped(report.directory))/failures.txt); the others are done")
         throw ExitCode(BatchCommand.failedTasksStatus)
     }
 }

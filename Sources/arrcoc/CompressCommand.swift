@@ -121,10 +121,10 @@ struct CompressCommand: ParsableCommand {
         let engine = try Engine(config: settings, progress: TerminalProgress().handler)
         StagingRegistry.shared.installSignalHandlers(message: "interrupted: \(out) was not written")
         let inputs = [video, queryImage, queryEmbedding, features, config].compactMap { $0 }
+        // Inside DIR, the features file would vanish when DIR is renamed into place.
+        if let saveFeatures { try StagedOutput.checkSeparate((saveFeatures, "--save-features \(saveFeatures)"), from: (out, "--out \(out)"), otherIsDirectory: true) }
         let output = try StagedOutput(path: out, kind: .directory, force: force, inputs: inputs, command: "compress")
-        let savedFeatures = try saveFeatures.map {
-            try StagedOutput(path: $0, kind: .featuresFile, force: force, inputs: inputs + [out])
-        }
+        let savedFeatures = try saveFeatures.map { try StagedOutput(path: $0, kind: .featuresFile, force: force, inputs: inputs) }
 
         // Features: reused (same video, checked by SHA-256) or computed now.
         var featureSet: FeatureSet
@@ -163,7 +163,7 @@ struct CompressCommand: ParsableCommand {
         let manifest = result.manifest
         let t = manifest.totals
         print("""
-            \(out): \(t.blocks) blocks (\(manifest.blocks.filter { $0.density == .dense }.count) dense), \
+            \(ConfigError.escaped(out)): \(t.blocks) blocks (\(manifest.blocks.filter { $0.density == .dense }.count) dense), \
             \(t.sequenceLength) of \(budget) tokens (vision \(t.visionTokens), text \(t.textTokens)); \
             Qwen3-VL default \(t.qwen3vlDefaultTokens) → \(Manifest.Totals.ratioPhrase(t.compressionRatio))
             """)

@@ -53,13 +53,13 @@ struct DemoCommand: ParsableCommand {
         let info = try VideoProbe.probe(path: haystack.clip, countFrames: false)
         let events = haystack.truth.events.map { String(format: "%.1f–%.1f s", $0.startSeconds, $0.endSeconds) }.joined(separator: " and ")
         print("""
-            haystack: \(URL(fileURLWithPath: background).lastPathComponent) (\(info.width)x\(info.height), \(String(format: "%.1f", info.durationSeconds ?? 0)) s) with a needle from \(haystack.needleOrigin),
-              shown \(events) (the second time moving); the query is the needle image \(haystack.needle)
+            haystack: \(ConfigError.escaped(URL(fileURLWithPath: background).lastPathComponent)) (\(info.width)x\(info.height), \(String(format: "%.1f", info.durationSeconds ?? 0)) s) with a needle from \(haystack.needleOrigin),
+              shown \(events) (the second time moving); the query is the needle image \(ConfigError.escaped(haystack.needle))
 
             """)
         let (rows, reference) = try DemoStory(budgetFractions: try fractions()).run(haystack: haystack, into: output.staging, progress: progress.handler)
         try output.commit()
-        print("Qwen3-VL's default for this clip: \(reference) tokens; truth in \(haystack.clip.replacingOccurrences(of: ".mp4", with: ".yaml"))\n")
+        print("Qwen3-VL's default for this clip: \(reference) tokens; truth in \(ConfigError.escaped(haystack.clip.replacingOccurrences(of: ".mp4", with: ".yaml")))\n")
         print("strategy  budget        used  blocks  temporal recall@1s  detail recall  tokens on needle")
         for r in rows {
             print(String(format: "%-8@  %4.0f%% %6d  %6d  %6d  %18.2f  %13.2f  %16.0f", r.strategy as NSString, r.budgetFraction * 100, r.budget,
@@ -68,7 +68,7 @@ struct DemoCommand: ParsableCommand {
         print("\ntemporal recall: share of the needle's seconds with a block within 1 s; detail recall: share of its appearances")
         print("seen by a block with at least 16 tokens on it. Open the pictures of what each kept:")
         for r in rows where r.strategy == rows.first?.strategy || r.budgetFraction == rows.first?.budgetFraction {
-            print("  \(out)/\(r.directory)/preview.png   \(out)/\(r.directory)/timeline.svg")
+            print("  \(ConfigError.escaped(out))/\(r.directory)/preview.png   \(ConfigError.escaped(out))/\(r.directory)/timeline.svg")
         }
         printErr(String(format: "demo done in %.0f s", Date().timeIntervalSince(started)))
     }

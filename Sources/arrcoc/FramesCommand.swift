@@ -1,3 +1,4 @@
+import ARRCOC
 import ARRCOCPipeline
 import ArgumentParser
 import Foundation
@@ -64,6 +65,6 @@ struct FramesCommand: ParsableCommand {
         }
         try output.commit()
         printErr(
-            "wrote \(written) frames to \(out) (decoded \(report.framesDecoded), damaged packets \(report.corruptPackets))")
+            "wrote \(written) frames to \(ConfigError.escaped(out)) (decoded \(report.framesDecoded), damaged packets \(report.corruptPackets))")
     }
 }

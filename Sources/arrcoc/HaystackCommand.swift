@@ -91,7 +91,7 @@ struct HaystackCommand: ParsableCommand {
         // The lengths drawn: the top of --event-duration is lowered when the background is short
         // (HaystackRecipe.random).
         let lengths = value.events.map { $0.endSeconds - $0.startSeconds }
-        printErr("wrote \(out) and \(truth): \(value.events.count) events of " + String(format: "%.2f–%.2f s", lengths.min() ?? 0, lengths.max() ?? 0))
+        printErr("wrote \(ConfigError.escaped(out)) and \(ConfigError.escaped(truth)): \(value.events.count) events of " + String(format: "%.2f–%.2f s", lengths.min() ?? 0, lengths.max() ?? 0))
     }
 
     static func range(_ text: String, _ flag: String, maximum: Double = .greatestFiniteMagnitude) throws -> ClosedRange<Double> {

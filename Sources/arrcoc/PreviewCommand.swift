@@ -38,6 +38,6 @@ struct PreviewCommand: ParsableCommand {
         let (manifest, pixels) = try Preview.load(directory: dir)
         let overlay = heat ? try Preview.heat(for: manifest, featuresPath: features, progress: TerminalProgress().handler) : nil
         try Preview.write(manifest: manifest, pixelValues: pixels, heat: overlay, to: dir)
-        print("\(dir.appendingPathComponent(Preview.sheetName).path)\n\(dir.appendingPathComponent(Preview.timelineName).path)")
+        print("\(ConfigError.escaped(dir.appendingPathComponent(Preview.sheetName).path))\n\(ConfigError.escaped(dir.appendingPathComponent(Preview.timelineName).path))")
     }
 }

@@ -1,3 +1,4 @@
+import ARRCOC
 import ArgumentParser
 import Foundation
 import VideoDecoding
@@ -44,7 +45,7 @@ struct ProbeCommand: ParsableCommand {
         func opt(_ v: Int?) -> String { v.map(String.init) ?? "unknown" }
         let duration = info.durationSeconds.map { String(format: "%.3f s (from %@)", $0, info.durationSource) } ?? "unknown"
         return """
-            file:         \(info.path)
+            file:         \(ConfigError.escaped(info.path))
             container:    \(info.container)
             codec:        \(info.codec)
             size:         \(info.width)x\(info.height)

@@ -25,7 +25,7 @@ final class TerminalProgress: @unchecked Sendable {
     private func handle(_ event: ProgressEvent) {
         switch event {
         case let .started(task, total):
-            label = task
+            label = ConfigError.escaped(task)
             self.total = total
             done = 0
             lastReported = -1
@@ -54,7 +54,7 @@ final class TerminalProgress: @unchecked Sendable {
             write(String(format: "%@: %d in %.1f s\n", label, done, Date().timeIntervalSince(started)))
         case let .note(text):
             guard enabled else { return }
-            write((isTerminal ? "\r" : "") + text + "\n")
+            write((isTerminal ? "\r" : "") + ConfigError.escaped(text) + "\n")
         }
     }
 

@@ -77,6 +77,13 @@ import TestSupport
         try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "color=red:s=2x5000", "-frames:v", "1", sliver])
         // A crafted name: control characters are escaped in messages, not printed raw.
         let crafted = dir.appendingPathComponent("no\u{1B}[2Jsuch\nfile.mp4").path
+        let apng = dir.appendingPathComponent("anim.png").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", video, "-t", "0.3", "-vf", "scale=64:48", "-f", "apng", apng])
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A [0, 24] float32 array: numpy's header, no data.
+        let noVectors = dir.appendingPathComponent("none.npy").path
+        try NPYFixture.write(shape: [0, 24], values: [], to: noVectors)
         let cases: [([String], [String: String], [String])] = [
             // A video given as the query image used its first frame without a word.
             (["compress", video, "--query-image", video, "--budget", "500", "--out", out], [:],
@@ -84,6 +91,24 @@ import TestSupport
             (["compress", video, "--query-image", sliver, "--budget", "500", "--out", out], [:],
              [sliver, "2x5000 px", "at most 200 times"]),
             (["probe", crafted], [:], ["no\\u{1B}[2Jsuch\\nfile.mp4: no such file"]),
+            // A C1 CSI (U+009B) is a control too; String.debugDescription kept it raw.
+            (["probe", dir.appendingPathComponent("c1\u{9B}31m.mp4").path], [:], ["c1\\u{9B}31m.mp4: no such file"]),
+            // Third hostile round: each of these was wrong (the old behaviour in brackets).
+            // [exit 0, and the features file vanished when DIR was renamed into place]
+            (["compress", video, "--query-image", needle, "--budget", "500", "--out", out, "--save-features", out + "/f.safetensors"], [:],
+             ["--save-features", "is inside --out", "write it elsewhere"]),
+            // [an animated PNG and raw H.264, whose headers count no frames, were used as images]
+            (["compress", video, "--query-image", apng, "--budget", "500", "--out", out], [:], [apng, "holds 8 frames, a video"]),
+            // [exit 0; the truth recorded a 0×0 box no strategy can see]
+            (["haystack", video, "--out", dir.appendingPathComponent("h.mp4").path, "--truth", dir.appendingPathComponent("h.yaml").path,
+              "--events", "1", "--scale", "1e-9,1e-9"], [:], ["event 1's box", "at least 2x2 px"]),
+            // ["output same.mp4 is the input same.mp4": both are outputs]
+            (["haystack", video, "--out", dir.appendingPathComponent("s.mp4").path, "--truth", dir.appendingPathComponent("s.mp4").path], [:],
+             ["are the same path"]),
+            // ["not a media file … (the file is empty)"]
+            (["probe", fifo], [:], [fifo, "not a regular file"]),
+            // ["shape [0, 24] does not match 0 values"]
+            (["compress", video, "--query-embedding", noVectors, "--budget", "500", "--out", out], [:], ["shape [0, 24]", "at least one vector"]),
             (["probe", video], ["ARRCOC_MAX_BUDGET": "abc"], ["ARRCOC_MAX_BUDGET", "\"abc\"", "whole number"]),
             (["compress", video, "--query-image", needle, "--budget", "500", "--out", out], ["ARRCOC_MAX_QUERY_VECTORS": "0"],
              ["ARRCOC_MAX_QUERY_VECTORS", "\"0\""]),
@@ -110,6 +135,33 @@ import TestSupport
         for name in ["out", "h.mp4", "h.yaml", "f.safetensors"] {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) was written")
         }
+    }
+
+    /// Inputs and outputs the file system allows work: a video behind a symbolic link (read as
+    /// "truncated": the link's own size, 6 bytes, was taken for the video's), output names near
+    /// the 255-byte limit (refused as "invalid": the staging prefix pushed them over), and a name
+    /// with control characters, which the success line shows escaped (it printed them raw).
+    @Test func linkedVideosLongNamesAndCraftedNamesWork() throws {
+        let dir = TestClips.scratch("cli-names")
+        let video = dir.appendingPathComponent("bikes.mp4").path
+        try FileManager.default.copyItem(atPath: try Samples.path("bikes.mp4"), toPath: video)
+        let needle = dir.appendingPathComponent("needle.png").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", video, "-vf", "crop=64:64:0:0", "-frames:v", "1", needle])
+        let link = dir.appendingPathComponent("link.mp4").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "bikes.mp4")
+        let probe = try CLIRunner.run(["probe", link, "--json", "--no-count"])
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: video)[.size] as? Int)
+        #expect(probe.status == 0 && probe.stdout.contains("\"file_bytes\" : \(size)"), "\(probe.stdout) \(probe.stderr)")
+        let features = dir.appendingPathComponent(String(repeating: "f", count: 240) + ".safetensors").path
+        let analyzed = try CLIRunner.run(["analyze", link, "--out", features])
+        #expect(analyzed.status == 0 && FileManager.default.fileExists(atPath: features), "\(analyzed.stderr)")
+        let long = dir.appendingPathComponent(String(repeating: "o", count: 250)).path
+        let compressed = try CLIRunner.run(["compress", link, "--features", features, "--query-image", needle, "--budget", "500", "--out", long])
+        #expect(compressed.status == 0 && FileManager.default.fileExists(atPath: long + "/manifest.json"), "\(compressed.stderr)")
+        let crafted = dir.appendingPathComponent("x\u{1B}[31mred\nout").path
+        let r = try CLIRunner.run(["compress", video, "--features", features, "--query-image", needle, "--budget", "500", "--out", crafted])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("x\\u{1B}[31mred\\nout: ") && !r.stdout.contains("\u{1B}"), "\(r.stdout)")
     }
 
     /// Features files are the same on every CPU: arrcoc links Debian's reference BLAS and LAPACK

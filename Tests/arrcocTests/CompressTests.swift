@@ -130,9 +130,9 @@ import TestSupport
         let text = dir.appendingPathComponent("not-an-image.png").path
         try Data("hello".utf8).write(to: URL(fileURLWithPath: text))
         let wrongDim = dir.appendingPathComponent("wrong-dim.npy").path
-        try npy([1, 2, 3, 4, 5], shape: [5]).write(to: URL(fileURLWithPath: wrongDim))
+        try NPYFixture.data([1, 2, 3, 4, 5], shape: [5]).write(to: URL(fileURLWithPath: wrongDim))
         let nan = dir.appendingPathComponent("nan.npy").path
-        try npy([Float](repeating: 0.1, count: 23) + [.nan], shape: [24]).write(to: URL(fileURLWithPath: nan))
+        try NPYFixture.data([Float](repeating: 0.1, count: 23) + [.nan], shape: [24]).write(to: URL(fileURLWithPath: nan))
         // Features of another video.
         let otherFeatures = dir.appendingPathComponent("bikes.features.safetensors").path
         let analyzed = try CLIRunner.run(["analyze", try Samples.path("bikes.mp4"), "--out", otherFeatures])
@@ -207,15 +207,5 @@ import TestSupport
         let refused = try CLIRunner.run(["compress", bikes, "--features", features, "--query-image", try Self.haystack.get().needle,
                                          "--budget", "800", "--out", dir.appendingPathComponent("refused").path])
         #expect(refused.status != 0 && refused.stderr.contains("ext.safetensors") && refused.stderr.contains("--query-embedding"))
-    }
-
-    func npy(_ values: [Float], shape: [Int]) -> Data {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", ")),), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
-        d.append(Data(header.utf8))
-        values.withUnsafeBufferPointer { d.append(Data(buffer: $0)) }
-        return d
     }
 }

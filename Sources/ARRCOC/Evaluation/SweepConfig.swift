@@ -74,11 +74,13 @@ public struct SweepConfig: Sendable, Equatable {
             }
             return i
         }
-        func range(_ v: Any?, _ key: String, default d: ClosedRange<Double>) throws -> ClosedRange<Double> {
+        func range(_ v: Any?, _ key: String, default d: ClosedRange<Double>, maximum: Double, unit: String) throws -> ClosedRange<Double> {
             guard let v else { return d }
             guard let a = v as? [Any], a.count == 2 else { throw ConfigError.invalidValue(key: key, value: "\(v)", expected: "[min, max]") }
             let lo = try double(a[0], key), hi = try double(a[1], key)
-            guard lo > 0, hi >= lo, hi <= Limit.durationSeconds.value else { throw ConfigError.outOfRange(key: key, value: "[\(lo), \(hi)]", expected: "0 < min ≤ max") }
+            guard lo > 0, hi >= lo, hi <= maximum else {
+                throw ConfigError.outOfRange(key: key, value: "[\(lo), \(hi)]", expected: "0 < min ≤ max ≤ \(SweepRow.number(maximum))\(unit)")
+            }
             return lo...hi
         }
 
@@ -109,11 +111,11 @@ public struct SweepConfig: Sendable, Equatable {
             }
             let clips = try integer(h["clips"] ?? 1, "\(key).clips", in: 1...1000)
             let events = try integer(h["events"] ?? 2, "\(key).events", in: 1...100)
-            let scale = try range(h["scale"], "\(key).scale", default: 0.08...0.2)
-            guard scale.upperBound <= 0.9 else { throw ConfigError.outOfRange(key: "\(key).scale", value: "\(scale)", expected: "fractions of the frame width up to 0.9") }
+            let scale = try range(h["scale"], "\(key).scale", default: 0.08...0.2, maximum: 0.9, unit: " (fractions of the frame width)")
             haystacks.append(HaystackSpec(
                 background: background, needle: needlePath, clips: clips, events: events,
-                eventDuration: try range(h["event_duration_s"], "\(key).event_duration_s", default: 1.5...4), scale: scale,
+                eventDuration: try range(h["event_duration_s"], "\(key).event_duration_s", default: 1.5...4,
+                                     maximum: Limit.durationSeconds.value, unit: " s"), scale: scale,
                 moving: (h["moving"] as? Bool) ?? false))
         }
         var videos: [VideoSpec] = []

@@ -60,7 +60,7 @@ public enum FeatureError: Error, Equatable, LocalizedError {
         case let .dimensionMismatch(query, q, f):
             return "\(query): query embedding dimension \(q) does not match the features' dimension \(f)"
         case let .queryShape(source, shape):
-            return "\(source): invalid query (shape \(shape): expected [D] or [Q, D])"
+            return "\(source): invalid query (shape \(shape): expected [D] or [Q, D] with at least one vector of at least one value)"
         case let .queryValueCount(source, shape, count):
             return "\(source): invalid query (shape \(shape) does not match \(count) values)"
         case let .tooManyQueryVectors(source, count, limit, variable):

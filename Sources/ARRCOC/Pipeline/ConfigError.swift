@@ -1,4 +1,5 @@
 import Foundation
+import TextEscaping
 
 /// A configuration value (YAML key or command-line flag) is wrong; the case names the key.
 public enum ConfigError: Error, Equatable, LocalizedError {
@@ -27,10 +28,12 @@ public enum ConfigError: Error, Equatable, LocalizedError {
     /// A value from a file or a flag as a message shows it: control characters escaped, at most
     /// `limit` characters (a 100 000-character value is not echoed whole).
     public static func shown(_ text: String, limit: Int = 80) -> String {
-        let escaped = text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            ? String(text.debugDescription.dropFirst().dropLast()) : text
+        let escaped = escaped(text)
         return escaped.count > limit ? String(escaped.prefix(limit)) + "… (\(text.count) characters)" : escaped
     }
+
+    /// `text` with every control or format character written out (`Escaping.escaped`).
+    public static func escaped(_ text: String) -> String { Escaping.escaped(text) }
 
     /// This error as found in the file at `path` (errors that already name a file are kept).
     public func located(in path: String) -> ConfigError {

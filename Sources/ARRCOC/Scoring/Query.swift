@@ -27,7 +27,8 @@ public struct Query: Sendable, Equatable {
             throw .queryShape(source: source, shape: shape)
         }
         let q = shape.count == 2 ? shape[0] : 1
-        guard q > 0, vectors.count == q * d else {
+        guard q > 0 else { throw .queryShape(source: source, shape: shape) }
+        guard vectors.count == q * d else {
             throw .queryValueCount(source: source, shape: shape, count: vectors.count)
         }
         guard q <= Limit.queryVectors.intValue else {
