@@ -60,6 +60,7 @@ let package = Package(
         .executableTarget(
             name: "arrcoc",
             dependencies: [
+                "TextEscaping",
                 "ARRCOCPipeline", "ARRCOC", "VideoDecoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

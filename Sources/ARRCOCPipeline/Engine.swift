@@ -63,11 +63,12 @@ public struct Engine: Sendable {
     /// Probes a query image before any work: a readable still picture of a usable shape
     /// (`QueryInput.checkImage`), not a video.
     public static func checkQueryImage(_ path: String) throws {
-        var info = try VideoProbe.probe(path: path, countFrames: false)
-        // A header without a frame count (raw H.264, an animated PNG) is counted: quick for an
-        // image, and a video given by mistake is read only packet by packet.
-        if info.frameCount == nil { info = try VideoProbe.probe(path: path, countFrames: true) }
-        try QueryInput.checkImage(path: path, width: info.width, height: info.height, frames: info.frameCount)
+        let info = try VideoProbe.probe(path: path, countFrames: false)
+        // The header's count when it has one; otherwise (raw H.264, an animated PNG) at most two
+        // packets are read: a video given by mistake is refused at once, however long.
+        let several = try info.frameCountHeader.map { $0 > 1 } ?? VideoProbe.holdsSeveralFrames(path: path)
+        try QueryInput.checkImage(path: path, width: info.width, height: info.height,
+                                  frames: several ? (info.frameCountHeader ?? 0) : 1)
     }
 
     /// Query embeddings from a `.npy` float array `[D]` or `[Q, D]`.

@@ -60,6 +60,18 @@ extension HaystackBuilder {
                                          + "the built-in needle's query image; move it, or write the clip to another folder")
         }
         try StagedOutput.checkSeparate((truth, "--truth \(truth)"), from: (clip, "--out \(clip)"), otherIsDirectory: false)
+        if needleIsClip {
+            try StagedOutput.checkSeparate((truth, "--truth \(truth)"), from: (queryPath, "the clip needle's query image \(queryPath)"),
+                                           otherIsDirectory: false)
+            // Found now, not when the query image is renamed into place after the whole clip.
+            guard URL(fileURLWithPath: queryPath).lastPathComponent.utf8.count <= 255 else {
+                throw ConfigError.invalidValue(key: "--out", value: clip, expected: "a name whose stem is at most 245 bytes (the clip "
+                                                   + "needle's query image beside it is STEM.query.png)")
+            }
+        }
+        if needle == "builtin" {
+            try StagedOutput.checkSeparate((truth, "--truth \(truth)"), from: (beside, "the built-in needle's copy \(beside)"), otherIsDirectory: false)
+        }
         let clipOutput = try StagedOutput(path: clip, kind: .haystackClip, force: force, inputs: [background, needle])
         let truthOutput = try StagedOutput(path: truth, kind: .truthFile, force: force, inputs: [background, needle])
         // The clip's container follows its extension; one that cannot hold H.264 or MPEG-4 video

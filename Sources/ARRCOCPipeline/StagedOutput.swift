@@ -167,7 +167,6 @@ public final class StagedOutput: @unchecked Sendable {
 
     // MARK: - Rules
 
-    /// The real path of `path`, resolving symbolic links of its existing part.
     /// Refuses two outputs of one command that collide (`OutputError.outputsCollide`): the same
     /// path, or `output` inside `other` when that is a directory output. Each is named as
     /// the user gave it (for example `--save-features f`, `--out DIR`).
@@ -201,6 +200,7 @@ public final class StagedOutput: @unchecked Sendable {
         return ext.isEmpty ? "staged" : "staged.\(ext)"
     }
 
+    /// The real path of `path`, resolving symbolic links of its existing part.
     static func resolve(_ path: String) -> String {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         var rest: [String] = []

@@ -70,7 +70,13 @@ public enum VideoProbe {
 
     /// Demuxes the whole file, counting video packets; returns the count and the end time
     /// (last pts + packet duration − start) when packets carry timestamps.
-    private static func countPackets(_ file: MediaFile) throws(VideoError) -> (Int, Double?) {
+    /// Whether `path` holds more than one video packet, reading at most two: a still image
+    /// holds one, and a video given in its place is told from one at once, however long.
+    public static func holdsSeveralFrames(path: String) throws(VideoError) -> Bool {
+        try countPackets(try MediaFile(path: path, threads: 1), upTo: 2).0 >= 2
+    }
+
+    private static func countPackets(_ file: MediaFile, upTo limit: Int = .max) throws(VideoError) -> (Int, Double?) {
         guard let packet = av_packet_alloc() else { throw .unreadableData(path: file.path, reason: "out of memory") }
         var p: UnsafeMutablePointer<AVPacket>? = packet
         defer { av_packet_free(&p) }
@@ -89,6 +95,10 @@ public enum VideoProbe {
             failures = 0
             if packet.pointee.stream_index == file.streamIndex {
                 count += 1
+                if count >= limit {
+                    av_packet_unref(packet)
+                    break
+                }
                 let pts = packet.pointee.pts != arrcoc_nopts_value() ? packet.pointee.pts : packet.pointee.dts
                 if pts != arrcoc_nopts_value() {
                     let e = pts + max(packet.pointee.duration, 0)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import TextEscaping
 
 /// The `arrcoc` command line: compress video for Qwen3-VL-style models under a token budget.
 @main
@@ -12,4 +14,24 @@ struct Arrcoc: ParsableCommand {
             """,
         subcommands: [DemoCommand.self, CompressCommand.self, AnalyzeCommand.self, HaystackCommand.self, EvalCommand.self, SweepCommand.self, BatchCommand.self, PreviewCommand.self, ProbeCommand.self, FramesCommand.self]
     )
+
+    /// ArgumentParser's own `main`, except that an error's message is printed terminal-safe
+    /// (`Escaping.terminalSafe`): a name or value with an escape sequence in it, quoted by any
+    /// error, cannot steer the terminal. Help and version text go out as ArgumentParser prints
+    /// them; exit codes are ArgumentParser's.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let text = fullMessage(for: error)
+            if code == .success {
+                if !text.isEmpty { print(text) }
+            } else if !text.isEmpty {
+                FileHandle.standardError.write(Data((Escaping.terminalSafe(text) + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

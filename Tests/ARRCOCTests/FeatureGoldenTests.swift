@@ -21,7 +21,7 @@ struct FeatureGoldenTests {
     /// reference BLAS and LAPACK. The earlier digest, 27cc605b…, was that of OpenBLAS's Haswell
     /// kernels: an AVX-512 machine whose CPU OpenBLAS did not know got its Prescott kernels and
     /// another digest (7e2661f4…), which is why arrcoc now links the reference libraries
-    /// (Docs/features.md, "Determinism across machines"; `theFitDoesNotDependOnTheBLASKernel`).
+    /// (Docs/features.md, "Determinism across machines"; `CLITests.theFeaturesDoNotDependOnTheBLASKernelTheCPUGets`).
     static let recorded = "0ca98923622bf084f9c7f02fbc3914587de635547e961b1feba7dbb955c6fe80"
 
     /// Deterministic frames of 320×192 px: smooth gradients, hard edges, flat areas (a blank

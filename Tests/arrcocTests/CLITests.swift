@@ -98,13 +98,18 @@ import TestSupport
             (["compress", video, "--query-image", needle, "--budget", "500", "--out", out, "--save-features", out + "/f.safetensors"], [:],
              ["--save-features", "is inside --out", "write it elsewhere"]),
             // [an animated PNG and raw H.264, whose headers count no frames, were used as images]
-            (["compress", video, "--query-image", apng, "--budget", "500", "--out", out], [:], [apng, "holds 8 frames, a video"]),
+            (["compress", video, "--query-image", apng, "--budget", "500", "--out", out], [:], [apng, "holds more than one frame, a video"]),
             // [exit 0; the truth recorded a 0×0 box no strategy can see]
             (["haystack", video, "--out", dir.appendingPathComponent("h.mp4").path, "--truth", dir.appendingPathComponent("h.yaml").path,
               "--events", "1", "--scale", "1e-9,1e-9"], [:], ["event 1's box", "at least 2x2 px"]),
             // ["output same.mp4 is the input same.mp4": both are outputs]
             (["haystack", video, "--out", dir.appendingPathComponent("s.mp4").path, "--truth", dir.appendingPathComponent("s.mp4").path], [:],
              ["are the same path"]),
+            // [exit 0: the built-in needle was copied there, then the truth file renamed over it]
+            (["haystack", video, "--out", dir.appendingPathComponent("b.mp4").path, "--truth", dir.appendingPathComponent("needle-builtin-v1.png").path],
+             [:], ["are the same path"]),
+            // An ArgumentParser error quoting a value: printed terminal-safe by `Arrcoc.main`.
+            (["compress", video, "--query-image", needle, "--budget", "500", "--out", out, "--strategy", "x\u{1B}[31m"], [:], ["x\\u{1B}[31m"]),
             // ["not a media file … (the file is empty)"]
             (["probe", fifo], [:], [fifo, "not a regular file"]),
             // ["shape [0, 24] does not match 0 values"]
@@ -131,6 +136,7 @@ import TestSupport
             let r = try CLIRunner.run(command, environment: environment)
             #expect(r.exitedNormally && r.status != 0, "\(command) \(environment): exit \(r.status)")
             #expect(messages.allSatisfy { r.stderr.contains($0) }, "\(command) \(environment): \(r.stderr)")
+            #expect(!r.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{9B}" }, "\(command): a raw control character in \(r.stderr)")
         }
         for name in ["out", "h.mp4", "h.yaml", "f.safetensors"] {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) was written")

@@ -28,7 +28,7 @@ public enum FeatureError: Error, Equatable, LocalizedError {
     case zeroQueryVector(source: String, vector: Int)
     /// A query image none of whose scales could be decoded.
     case undecodableQueryImage(source: String)
-    /// A "query image" that holds more than one frame (a video).
+    /// A "query image" that holds more than one frame (a video); `frames` 0 when not counted.
     case queryImageIsVideo(source: String, frames: Int)
     /// A query image whose long side is more than `QueryInput.maximumAspectRatio` times its short one.
     case queryImageAspect(source: String, width: Int, height: Int)
@@ -72,7 +72,8 @@ public enum FeatureError: Error, Equatable, LocalizedError {
         case let .undecodableQueryImage(source):
             return "\(source): invalid query (no image could be decoded)"
         case let .queryImageIsVideo(source, frames):
-            return "\(source): invalid query image (it holds \(frames) frames, a video; expected a still image such as a PNG or JPEG — "
+            return "\(source): invalid query image (it holds \(frames > 1 ? "\(frames) frames" : "more than one frame"), a video; "
+                + "expected a still image such as a PNG or JPEG — "
                 + "`arrcoc frames` cuts one out of a video)"
         case let .queryImageAspect(source, width, height):
             return "\(source): invalid query image (\(width)x\(height) px; expected a long side at most \(QueryInput.maximumAspectRatio) times "

@@ -51,11 +51,11 @@ public struct QueryInput: Sendable {
     /// 2×5000-px picture to a cell grid at all.
     public static let maximumAspectRatio = 200
 
-    /// Checks that a query image is one still picture of a usable shape: `frames` is the frame
-    /// count its probe found (nil when it tells none, as for a PNG).
+    /// Checks that a query image is one still picture of a usable shape: `frames` is its frame
+    /// count, or 0 for "more than one, not counted".
     /// - Throws: `FeatureError.queryImageIsVideo` or `.queryImageAspect`.
-    public static func checkImage(path: String, width: Int, height: Int, frames: Int?) throws(FeatureError) {
-        if let frames, frames > 1 { throw .queryImageIsVideo(source: path, frames: frames) }
+    public static func checkImage(path: String, width: Int, height: Int, frames: Int) throws(FeatureError) {
+        if frames != 1 { throw .queryImageIsVideo(source: path, frames: frames) }
         guard width > 0, height > 0, max(width, height) <= maximumAspectRatio * min(width, height) else {
             throw .queryImageAspect(source: path, width: width, height: height)
         }
