@@ -68,14 +68,14 @@ public enum VideoProbe {
             hasSeekIndex: hasIndex, fileBytes: file.fileBytes)
     }
 
-    /// Demuxes the whole file, counting video packets; returns the count and the end time
-    /// (last pts + packet duration − start) when packets carry timestamps.
     /// Whether `path` holds more than one video packet, reading at most two: a still image
     /// holds one, and a video given in its place is told from one at once, however long.
     public static func holdsSeveralFrames(path: String) throws(VideoError) -> Bool {
         try countPackets(try MediaFile(path: path, threads: 1), upTo: 2).0 >= 2
     }
 
+    /// Demuxes the file, counting video packets (stopping at `limit`); returns the count and the
+    /// end time (last pts + packet duration − start) when packets carry timestamps.
     private static func countPackets(_ file: MediaFile, upTo limit: Int = .max) throws(VideoError) -> (Int, Double?) {
         guard let packet = av_packet_alloc() else { throw .unreadableData(path: file.path, reason: "out of memory") }
         var p: UnsafeMutablePointer<AVPacket>? = packet
