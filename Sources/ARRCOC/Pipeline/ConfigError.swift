@@ -32,7 +32,7 @@ public enum ConfigError: Error, Equatable, LocalizedError {
         return escaped.count > limit ? String(escaped.prefix(limit)) + "… (\(text.count) characters)" : escaped
     }
 
-    /// `text` with every control or format character written out (`Escaping.escaped`).
+    /// `text` with the characters that steer a terminal written out (`Escaping.escaped`).
     public static func escaped(_ text: String) -> String { Escaping.escaped(text) }
 
     /// This error as found in the file at `path` (errors that already name a file are kept).
