@@ -33,7 +33,7 @@ import Testing
         let budget = Int(Double(Self.cover(Self.levels[0])) * multiple)
         let covered = try LagrangianAllocator().allocate(Self.input(budget: budget, peaked: 0.05))
         let ranked = try LagrangianAllocator().allocate(Self.input(budget: budget, peaked: 0.05, cover: false))
-        #expect(Self.unitsShown(covered).count == 60, "\(covered.blocks.map(\.time))")
+        #expect(Self.unitsShown(covered).count == 60, "\(covered.blocks.map { ($0.time, $0.tokens, $0.density, $0.region != nil) })")
         // Without the rule the noise ranking leaves seconds out at the same budget.
         #expect(Self.unitsShown(ranked).count < 60)
         #expect(covered.totalTokens <= budget)
