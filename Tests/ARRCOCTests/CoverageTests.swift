@@ -39,6 +39,13 @@ import Testing
         #expect(covered.totalTokens <= budget)
     }
 
+    /// At exactly the covering budget the exploring floor takes every unit: counted at the dearest
+    /// timestamp text (the last block's), the floor's share paid for one unit fewer.
+    @Test func atTheCoveringBudgetTheFloorHoldsEveryUnit() throws {
+        let input = Self.input(budget: Self.cover(Self.levels[0]), peaked: 0.05)
+        #expect(LagrangianAllocator.problem(input).forced.count == 60)
+    }
+
     /// Near every unit's largest grid (the Qwen3-VL default of a 768×432 video is 96% of it), a
     /// flat query's noise no longer pulls the levels apart: every unit, at two adjacent levels.
     @Test func nearEveryUnitsLargestGridAFlatQueryIsEven() throws {

@@ -14,8 +14,8 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     public var coverageWeight = 0.05
     /// Worth of showing a moment at all, against ln(1 + n/n₀) for its detail.
     public var presenceWeight = 1.0
-    /// Relevance (0…1 above the background) from which a run of frames is a moment that must be
-    /// seen at least once.
+    /// Relevance (0…1 above the background; a candidate's part its neighbours do not share counts
+    /// half) from which a run of frames is a moment that must be seen at least once.
     public var momentThreshold = 0.5
     /// At most this share of the budget goes to forcing one block per moment (the strongest
     /// moment is always forced).

@@ -9,9 +9,9 @@ import Foundation
 /// utility u: dense `(½·coverage + v^p) · g(n)`, sparse `(coverage + ½·v^p) · g(n)` (so a floor
 /// unit turns dense once v^p exceeds the coverage weight, and with no relevance at all spare
 /// tokens still buy coverage), with v the unit's relevance above the typical background frame
-/// ((r − b)/(max − b), b the lower class's mean of a two-class split; a candidate its neighbours
-/// do not share counts half, `halfSustained`) spread over `dense_window_s` around peaks, p = `relevance_power`, and `g(n) = presence + ln(1 + n/n₀)`:
-/// showing a moment at all is worth `presence_weight`, and detail adds a concave amount
+/// ((r − b)/(max − b), b the lower class's mean of a two-class split; the part of a candidate's
+/// value its neighbours do not share counts half, `halfSustained`) spread over `dense_window_s`
+/// around peaks, p = `relevance_power`, and `g(n) = presence + ln(1 + n/n₀)`: showing a moment at all is worth `presence_weight`, and detail adds a concave amount
 /// (diminishing returns), so a second relevant moment is seen before the first gets sharper.
 ///
 /// For a price λ every unit independently takes its option maximising `u − λ·c` (floor units may
@@ -20,7 +20,7 @@ import Foundation
 /// they use (Everett 1963), and with concave utilities the gap to the true optimum is at most one
 /// unit's step. A greedy pass then spends what is left on the upgrades with the best utility per
 /// token. Forced first: one block of every distinct relevant moment (a run of candidate frames
-/// with relevance ≥ `moment_threshold`), strongest first while the budget holds them — the
+/// whose v, before the spread, is ≥ `moment_threshold`), strongest first while the budget holds them — the
 /// utilities are per unit, blind to two units showing the same moment, and recall needs every
 /// moment seen before any gets a second look (the strongest always, the others within
 /// `moment_budget_share` of the budget, so a query that resembles many moments does not crowd out
@@ -114,8 +114,8 @@ public struct LagrangianAllocator: BudgetAllocator {
             return f.map { spread[$0] }.reduce(0, +) / Double(max(f.count, 1))
         }
 
-        // Every distinct relevant moment (a run of candidate frames whose relevance is at least
-        // `moment_threshold`, found before the dense-window spread and the pairing, either of
+        // Every distinct relevant moment (a run of candidate frames whose contrast, lone
+        // candidates halved, is at least `moment_threshold`, found before the dense-window spread and the pairing, either of
         // which would join nearby moments) is seen at least once: its best unit is forced,
         // strongest moments first, while `moment_budget_share` of the budget holds them at the
         // smallest grid.
@@ -313,18 +313,20 @@ public struct LagrangianAllocator: BudgetAllocator {
         return anchors.sorted { ($0.value, -$0.unit) > ($1.value, -$1.unit) }.map(\.unit)
     }
 
-    /// Each element's value, half of it as far as a neighbour shares it:
-    /// `(v[i] + max(min(v[i−1], v[i]), min(v[i], v[i+1]))) / 2` (a single element is its own).
+    /// Each element's value as far as a neighbour shares it, and half of the rest:
+    /// `(v[i] + max(min(v[i−1], v[i]), min(v[i], v[i+1]))) / 2` for values ≥ 0 (a missing
+    /// neighbour shares nothing; a single element is its own).
     ///
-    /// `MomentEvidence` reads the peakedness the same way: an object in the video is there for
-    /// more than one candidate (half a second apart at 2 fps), a look-alike passing through, a
-    /// cut or a flash usually is not. A lone candidate that resembles the query keeps half its
-    /// value, so it is still seen when nothing sustained competes (a needle shown for under a
-    /// second, the tightest budgets), but it no longer forces a moment or takes a zoom block ahead
-    /// of detail on sustained ones. Measured on the real-needles sweep (Docs/evaluation.md): at 3%
-    /// and 5% of the default, precision 0.86 → 0.89 and 0.81 → 0.85, F1 0.89 → 0.92 and 0.86 →
-    /// 0.89 (resize mode); at 1%, temporal recall 0.92 → 0.90 and detail 0.45 → 0.40. Counting lone
-    /// candidates as nothing lost a whole event at 1%; counting them fully is the old rule.
+    /// After `MomentEvidence`, which reads the peakedness on the shared part alone: an object in
+    /// the video is there for more than one candidate (half a second apart at 2 fps), a look-alike
+    /// passing through, a cut or a flash usually is not. A lone candidate that resembles the query
+    /// keeps half its contrast (less in the utilities, which raise it to `relevance_power` and
+    /// more), so it is still seen when nothing sustained competes (a needle shown for under a
+    /// second, the tightest budgets), but it is no longer a moment below twice `moment_threshold`
+    /// and no longer takes a zoom block ahead of detail on sustained ones. Neighbours are the
+    /// adjacent candidates, however far apart: in a coarse-to-fine merge's unrefined stretches
+    /// (keyframes seconds apart) a lone keyframe is halved too, as `MomentEvidence` reads it.
+    /// Measured: Docs/engine.md, "A lone candidate counts half".
     static func halfSustained(_ value: [Double]) -> [Double] {
         let n = value.count
         guard n > 1 else { return value }
