@@ -328,12 +328,7 @@ public struct LagrangianAllocator: BudgetAllocator {
     /// (keyframes seconds apart) a lone keyframe is halved too, as `MomentEvidence` reads it.
     /// Measured: Docs/engine.md, "A lone candidate counts half".
     static func halfSustained(_ value: [Double]) -> [Double] {
-        let n = value.count
-        guard n > 1 else { return value }
-        return (0..<n).map { i in
-            let shared = max(i > 0 ? min(value[i - 1], value[i]) : 0, i + 1 < n ? min(value[i], value[i + 1]) : 0)
-            return (value[i] + shared) / 2
-        }
+        zip(value, MomentEvidence.sustained(value)).map { ($0 + $1) / 2 }
     }
 
     /// `(r − b) / (max − b)` clipped to 0…1, b the mean of the lower class of a two-class (Otsu)

@@ -82,14 +82,7 @@ struct MomentEvidence {
                 evidence[f] = Double(excess.prefix(k).reduce(0, +)) / Double(k)
             }
         }
-        var sustained = evidence
-        if t > 1 {
-            for f in 0..<t {
-                let before = f > 0 ? min(evidence[f - 1], evidence[f]) : -Double.infinity
-                let after = f + 1 < t ? min(evidence[f], evidence[f + 1]) : -Double.infinity
-                sustained[f] = max(before, after)
-            }
-        }
+        let sustained = Self.sustained(evidence)
         frames = sustained
         guard t > 1 else {
             peakedness = 0
@@ -105,6 +98,16 @@ struct MomentEvidence {
         let i = Int(position.rounded(.down)), fraction = position - Double(i)
         let p75 = i + 1 < t ? sorted[i] + fraction * (sorted[i + 1] - sorted[i]) : sorted[i]
         peakedness = max(0, (sorted.last ?? 0) - p75)
+    }
+
+    /// `max(min(v[f−1], v[f]), min(v[f], v[f+1]))`: each value as far as a neighbour shares it
+    /// (a missing neighbour shares nothing; a single value is its own).
+    static func sustained(_ v: [Double]) -> [Double] {
+        let t = v.count
+        guard t > 1 else { return v }
+        return (0..<t).map { f in
+            max(f > 0 ? min(v[f - 1], v[f]) : -Double.infinity, f + 1 < t ? min(v[f], v[f + 1]) : -Double.infinity)
+        }
     }
 
     /// The frames nearest the multiples of `step` seconds from the first frame's to the last's
