@@ -21,6 +21,7 @@ struct Arrcoc: ParsableCommand {
     /// them; exit codes are ArgumentParser's.
     static func main() {
         do {
+            try checkArgumentsAreUTF8()
             var command = try parseAsRoot()
             try command.run()
         } catch {
@@ -32,6 +33,21 @@ struct Arrcoc: ParsableCommand {
                 FileHandle.standardError.write(Data((Escaping.terminalSafe(text) + "\n").utf8))
             }
             Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// Refuses an argument that is not valid UTF-8 (a file name from another system's encoding,
+    /// `bad\xFF.mp4`). Swift decodes arguments as UTF-8, replacing such bytes, so the file would
+    /// otherwise be looked for under another name and reported as "no such file".
+    static func checkArgumentsAreUTF8() throws(ValidationError) {
+        for i in 1..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[i] else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
+            let shown = bytes.map { (0x20..<0x7F).contains($0) && $0 != 0x5C ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
+            throw ValidationError(
+                "argument \(i) (\"\(shown)\") is not valid UTF-8; expected UTF-8 text. arrcoc reads file names and values as UTF-8: "
+                    + "rename the file (convmv does it for a whole tree) or give a symbolic link with a UTF-8 name")
         }
     }
 }

@@ -65,6 +65,21 @@ import TestSupport
 
     /// Inputs the hostile-input review found mishandled: each is refused up front with a message
     /// naming the value, and nothing is written.
+    /// A file name that is not UTF-8 (here `bad\xFF.mp4`, a real file) is named as such, not
+    /// reported as "no such file" (Swift decodes arguments as UTF-8, replacing the byte, so the
+    /// file was looked for under another name). Run through `sh`, since `Process` takes arguments
+    /// as Swift strings.
+    @Test func anArgumentThatIsNotUTF8IsNamedAsSuch() throws {
+        let dir = TestClips.scratch("cli-not-utf8")
+        let video = try Samples.path("bikes.mp4")
+        let script = #"name="$1/$(printf 'bad\377.mp4')"; cp "$2" "$name" && exec "$0" probe "$name""#
+        let r = try ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script, CLIRunner.executable.path, dir.path, video])
+        let stderr = String(decoding: r.stderr, as: UTF8.self)
+        #expect(r.exitedNormally && r.status == 64, "\(r.status): \(stderr)")
+        #expect(stderr.contains(#"bad\xFF.mp4") is not valid UTF-8; expected UTF-8 text"#), "\(stderr)")
+        #expect(!stderr.contains("no such file"), "\(stderr)")
+    }
+
     @Test func misusedFlagsAndEnvironmentAreClearErrors() throws {
         let dir = TestClips.scratch("cli-misuse")
         let video = try Samples.path("bikes.mp4")
