@@ -15,6 +15,11 @@ public enum OutputError: Error, LocalizedError, Equatable {
     /// Two outputs of one command that collide: the same path, or one inside the other (a
     /// directory output is renamed into place whole, so a file written inside it would vanish).
     case outputsCollide(output: String, other: String, inside: Bool)
+    /// Something appeared at the output path while the command ran (another program, another
+    /// run); without --force it is never replaced.
+    case appeared(path: String)
+    /// A directory output that is, or contains, the working directory.
+    case containsWorkingDirectory(output: String)
 
     public var errorDescription: String? {
         switch self {
@@ -38,6 +43,11 @@ public enum OutputError: Error, LocalizedError, Equatable {
             return inside
                 ? "\(output) is inside \(other), which is written whole (staged, then renamed into place): write it elsewhere"
                 : "\(output) and \(other) are the same path: the command writes both, so choose two paths"
+        case let .appeared(path):
+            return "\(path) appeared while arrcoc was writing it (another program or run made it); arrcoc did not replace it "
+                + "and discarded this run's output: choose another output path, or run again with --force to replace an arrcoc output"
+        case let .containsWorkingDirectory(output):
+            return "output \(output) is or contains the current directory; replacing it would delete the directory the command runs in — choose another output path"
         case let .unwritable(path, reason):
             return "cannot write \(path): \(reason)"
         }

@@ -35,6 +35,9 @@ public final class StagedOutput: @unchecked Sendable {
     private let root: URL
     private let kind: Kind
     private let command: String
+    /// The output as the user gave it, and whether `--force` was given.
+    private let path: String
+    private let force: Bool
     private var committed = false
 
     /// - Parameters:
@@ -54,31 +57,12 @@ public final class StagedOutput: @unchecked Sendable {
                 throw OutputError.containsInput(output: path, input: input)
             }
         }
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: destination.path, isDirectory: &isDirectory) || Self.isSymlink(destination.path) {
+        if fm.fileExists(atPath: destination.path) || Self.isSymlink(destination.path) {
             guard force else { throw OutputError.exists(path: path) }
-            switch kind {
-            case .directory:
-                guard isDirectory.boolValue, !Self.isSymlink(destination.path), Self.isArrcocDirectory(destination) else {
-                    throw OutputError.notArrcocOutput(path: path, expected: "an output directory")
-                }
-                // Only what the marker lists is arrcoc's: a directory whose marker lists nothing
-                // (an older version's output, a sweep or batch run, a damaged marker) may hold a
-                // user's files, and is never replaced.
-                guard let foreign = Self.foreignEntries(destination) else {
-                    throw OutputError.unlistedOutput(path: path)
-                }
-                if !foreign.isEmpty { throw OutputError.holdsForeignFiles(path: path, entries: foreign) }
-                let cwd = Self.resolve(fm.currentDirectoryPath)
-                if cwd == resolved || cwd.hasPrefix(resolved + "/") {
-                    throw OutputError.containsInput(output: path, input: "the current directory")
-                }
-            case let .file(description, recognise):
-                guard !isDirectory.boolValue, !Self.isSymlink(destination.path), recognise(destination.path) else {
-                    throw OutputError.notArrcocOutput(path: path, expected: description)
-                }
-            }
+            try Self.checkReplaceable(destination, path: path, kind: kind)
         }
+        self.path = path
+        self.force = force
         // Stage in the nearest existing ancestor: missing parents are created only on commit.
         let anchor = try Self.nearestFolder(containing: destination.deletingLastPathComponent(), for: path)
         Self.removeStale(in: anchor)
@@ -107,6 +91,37 @@ public final class StagedOutput: @unchecked Sendable {
         }
     }
 
+    /// Whether `--force` may replace what is at `destination` (an existing path): only an output
+    /// arrcoc wrote, holding nothing arrcoc did not write. Checked when the command starts and
+    /// again at the swap, since something else may have been put there meanwhile.
+    static func checkReplaceable(_ destination: URL, path: String, kind: Kind) throws {
+        let fm = FileManager.default
+        let resolved = resolve(destination.path)
+        var isDirectory: ObjCBool = false
+        _ = fm.fileExists(atPath: destination.path, isDirectory: &isDirectory)
+        switch kind {
+        case .directory:
+            guard isDirectory.boolValue, !Self.isSymlink(destination.path), Self.isArrcocDirectory(destination) else {
+                throw OutputError.notArrcocOutput(path: path, expected: "an output directory")
+            }
+            // Only what the marker lists is arrcoc's: a directory whose marker lists nothing
+            // (an older version's output, a sweep or batch run, a damaged marker) may hold a
+            // user's files, and is never replaced.
+            guard let foreign = Self.foreignEntries(destination) else {
+                throw OutputError.unlistedOutput(path: path)
+            }
+            if !foreign.isEmpty { throw OutputError.holdsForeignFiles(path: path, entries: foreign) }
+            let cwd = Self.resolve(fm.currentDirectoryPath)
+            if cwd == resolved || cwd.hasPrefix(resolved + "/") {
+                throw OutputError.containsWorkingDirectory(output: path)
+            }
+        case let .file(description, recognise):
+            guard !isDirectory.boolValue, !Self.isSymlink(destination.path), recognise(destination.path) else {
+                throw OutputError.notArrcocOutput(path: path, expected: description)
+            }
+        }
+    }
+
     /// Moves the staged output into place (creating missing parent folders now).
     public func commit() throws {
         let fm = FileManager.default
@@ -131,10 +146,38 @@ public final class StagedOutput: @unchecked Sendable {
                 throw OutputError.unwritable(path: destination.path, reason: error.localizedDescription)
             }
         }
-        let replacing = fm.fileExists(atPath: destination.path)
-        if case .directory = kind, replacing {
+        // Something may have been put at the output path since the command started (another
+        // program, another run): replaced only with --force, and only if it is still an output
+        // arrcoc may replace; otherwise the staged output moves in only where nothing is.
+        let replacing = fm.fileExists(atPath: destination.path) || Self.isSymlink(destination.path)
+        if replacing {
+            guard force else { throw OutputError.appeared(path: path) }
+            try Self.checkReplaceable(destination, path: path, kind: kind)
+        }
+        if !replacing {
+            if arrcoc_rename_noreplace(staging.path, destination.path) != 0 {
+                if errno == EEXIST { throw OutputError.appeared(path: path) }
+                // Filesystems without RENAME_NOREPLACE: checked just above, then a plain rename.
+                guard rename(staging.path, destination.path) == 0 else { throw Self.renameError(destination.path) }
+            }
+            if case .file = kind { try? fm.removeItem(at: root) }
+        } else if case .directory = kind {
             // Swap both names at once; the old output ends up at the staging name and is removed.
-            if arrcoc_exchange_paths(staging.path, destination.path) != 0 {
+            if arrcoc_exchange_paths(staging.path, destination.path) == 0 {
+                // Files added to the old output between the check and the swap are a user's:
+                // swap back and refuse, rather than delete them.
+                let foreign = Self.foreignEntries(staging)
+                if foreign?.isEmpty != true {
+                    guard arrcoc_exchange_paths(staging.path, destination.path) == 0 else {
+                        // Never reached in practice (the same exchange just worked); the old
+                        // output is kept where it now is, and named.
+                        committed = true
+                        throw OutputError.unwritable(path: path, reason: "files were added to it during the swap; its previous contents are at \(staging.path)")
+                    }
+                    throw foreign.map { OutputError.holdsForeignFiles(path: path, entries: $0) } ?? OutputError.unlistedOutput(path: path)
+                }
+                try? fm.removeItem(at: staging)
+            } else {
                 // Filesystems without RENAME_EXCHANGE: two renames; the old output is kept aside
                 // until the new one is in place.
                 let aside = staging.path + ".old"
@@ -145,8 +188,6 @@ public final class StagedOutput: @unchecked Sendable {
                     throw error
                 }
                 try? fm.removeItem(atPath: aside)
-            } else {
-                try? fm.removeItem(at: staging)
             }
         } else {
             // rename(2) replaces a file atomically; the staging folder (and any temporary file a

@@ -19,6 +19,16 @@ int arrcoc_exchange_paths(const char *a, const char *b) {
 #endif
 }
 
+int arrcoc_rename_noreplace(const char *from, const char *to) {
+#if defined(__linux__) && defined(SYS_renameat2)
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */);
+#else
+    (void)from; (void)to;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 static int interrupt_pipe[2] = {-1, -1};
 
 static void arrcoc_on_interrupt(int sig) {

@@ -24,6 +24,32 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["a"])
     }
 
+    /// Something put at the output path while the command runs (another program, another run)
+    /// is never replaced without --force, and with it only if it is an output arrcoc may replace:
+    /// the check is made again at the swap. Before, the commit renamed over whatever was there
+    /// (a user's folder that appeared mid-run was deleted).
+    @Test func anOutputThatAppearsWhileWritingIsNotReplaced() throws {
+        let root = TestClips.scratch("staged-appeared")
+        let dir = root.appendingPathComponent("out")
+        for force in [false, true] {
+            try? FileManager.default.removeItem(at: dir)
+            let output = try StagedOutput(path: dir.path, kind: .directory, force: force, inputs: [])
+            try Self.write("x", output.staging.appendingPathComponent("f.txt"))
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try Self.write("mine", dir.appendingPathComponent("mine.txt"))
+            let expected = force ? OutputError.notArrcocOutput(path: dir.path, expected: "an output directory") : OutputError.appeared(path: dir.path)
+            #expect(throws: expected) { try output.commit() }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["mine.txt"])
+        }
+        // A file output (features): the same.
+        let file = root.appendingPathComponent("f.safetensors")
+        let staged = try StagedOutput(path: file.path, kind: .file(description: "a features file", recognise: { _ in true }), force: false, inputs: [])
+        try Self.write("features", staged.staging)
+        try Self.write("precious", file)
+        #expect(throws: OutputError.appeared(path: file.path)) { try staged.commit() }
+        #expect(try Self.read(file) == "precious")
+    }
+
     @Test func anAbandonedOutputLeavesNothing() throws {
         let root = TestClips.scratch("staged-abandon")
         var staging = ""

@@ -58,15 +58,39 @@ public struct BatchJob: Sendable, Equatable {
     /// Every input file the job reads.
     public var inputs: [String] { [video, query.path] + (features.map { [$0] } ?? []) }
 
-    /// Parses the text of a batch file: one JSON object per line; blank lines and lines starting
-    /// with `#` are skipped.
+    /// The bytes of a batch file as text, refusing any that are not UTF-8 (JSON Lines are UTF-8;
+    /// decoded with replacement characters, a path would name another file).
+    /// - Throws: `BatchError.invalidLine` naming the line, the column and the byte.
+    public static func text(_ data: Data, source: String) throws(BatchError) -> String {
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        var line = 1, column = 1, offset = 0
+        var bytes = data.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case let .valid(encoded):
+                if encoded.count == 1, encoded.first == 0x0A { line += 1; column = 1 } else { column += encoded.count }
+                offset += encoded.count
+            case .error:
+                let byte = data[data.startIndex + offset]
+                throw .invalidLine(source: source, line: line, key: "",
+                                   reason: String(format: "byte 0x%02X at byte %d of the line is not UTF-8; expected UTF-8 text (JSON Lines are UTF-8)", byte, column))
+            case .emptyInput:
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+    }
+
+    /// Parses the text of a batch file: one JSON object per line (LF, CRLF or CR line ends);
+    /// blank lines and lines starting with `#` are skipped.
     /// - Parameters:
     ///   - resolve: turns a relative path of the file into the path to open.
     /// - Throws: `BatchError.invalidLine` naming the line and the key.
     public static func parse(_ text: String, source: String, base: CompressionConfig, resolve: (String) -> String) throws(BatchError) -> [BatchJob] {
         var jobs: [BatchJob] = []
         var ids: [String: Int] = [:]
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so splitting on "\n" alone kept CRLF files in one line.
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let number = i + 1

@@ -39,7 +39,7 @@ public final class BatchRunner {
     public init(jobsFile: String, config: CompressionConfig = CompressionConfig(), configText: String = "", out: URL, shard: Shard = .all,
                 retryFailed: Bool = false, progress: @escaping ProgressHandler = { _ in }) throws {
         jobsPath = jobsFile
-        jobsText = String(decoding: try SideFile.read(path: jobsFile, limit: .jsonBytes), as: UTF8.self)
+        jobsText = try BatchJob.text(try SideFile.read(path: jobsFile, limit: .jsonBytes), source: jobsFile)
         let folder = URL(fileURLWithPath: jobsFile).deletingLastPathComponent()
         jobs = try BatchJob.parse(jobsText, source: jobsFile, base: config) { path in
             if path.hasPrefix("/") { return path }

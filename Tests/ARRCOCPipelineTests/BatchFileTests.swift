@@ -1,0 +1,28 @@
+import ARRCOC
+import ARRCOCPipeline
+import Foundation
+import Testing
+
+/// How a batch file's bytes become lines: CRLF and CR line ends are line ends, and bytes that are
+/// not UTF-8 are refused naming the line, the byte and its place (decoded with replacement
+/// characters, a path named another file).
+@Suite struct BatchFileTests {
+    static let job = #"{"video": "v.mp4", "query_image": "q.png", "budget": 300, "id": "ID"}"#
+
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func everyLineEndSeparatesJobs(_ end: String) throws {
+        let text = ["a", "b", "c"].map { Self.job.replacingOccurrences(of: "ID", with: $0) }.joined(separator: end) + end
+        let jobs = try BatchJob.parse(text, source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        #expect(jobs.map(\.id) == ["a", "b", "c"])
+    }
+
+    @Test func bytesThatAreNotUTF8AreRefusedNamingTheLineAndByte() throws {
+        var data = Data((Self.job + "\n").utf8)
+        data += Data(#"{"video": "v"#.utf8) + Data([0xFF]) + Data(#".mp4", "query_image": "q.png", "budget": 300}"#.utf8)
+        #expect(throws: BatchError.invalidLine(source: "jobs.jsonl", line: 2, key: "",
+                                               reason: "byte 0xFF at byte 13 of the line is not UTF-8; expected UTF-8 text (JSON Lines are UTF-8)")) {
+            try BatchJob.text(data, source: "jobs.jsonl")
+        }
+        #expect(try BatchJob.text(Data("é\n".utf8), source: "jobs.jsonl") == "é\n")
+    }
+}
