@@ -36,18 +36,33 @@ struct Arrcoc: ParsableCommand {
         }
     }
 
-    /// Refuses an argument that is not valid UTF-8 (a file name from another system's encoding,
-    /// `bad\xFF.mp4`). Swift decodes arguments as UTF-8, replacing such bytes, so the file would
-    /// otherwise be looked for under another name and reported as "no such file".
+    /// Refuses an argument, the working directory or an environment variable arrcoc reads (`HOME`,
+    /// `TMPDIR`, `XDG_CACHE_HOME`, `ARRCOC_*`) that is not valid UTF-8 (a name from another
+    /// system's encoding, `bad\xFF.mp4`). Swift decodes them as UTF-8, replacing such bytes, so a
+    /// file would otherwise be looked for, or an output written, under another name.
     static func checkArgumentsAreUTF8() throws(ValidationError) {
+        func check(_ raw: UnsafePointer<CChar>, _ what: @autoclosure () -> String, _ remedy: String) throws(ValidationError) {
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+            guard String(validating: bytes, as: UTF8.self) == nil else { return }
+            let shown = bytes.map { (0x20..<0x7F).contains($0) && $0 != 0x5C ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
+            throw ValidationError("\(what()) (\"\(shown)\") is not valid UTF-8; expected UTF-8 text. arrcoc reads file names and values as UTF-8: \(remedy)")
+        }
+        let rename = "rename the file (convmv does it for a whole tree) or give a symbolic link with a UTF-8 name"
         for i in 1..<Int(CommandLine.argc) {
             guard let raw = CommandLine.unsafeArgv[i] else { continue }
-            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
-            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
-            let shown = bytes.map { (0x20..<0x7F).contains($0) && $0 != 0x5C ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
-            throw ValidationError(
-                "argument \(i) (\"\(shown)\") is not valid UTF-8; expected UTF-8 text. arrcoc reads file names and values as UTF-8: "
-                    + "rename the file (convmv does it for a whole tree) or give a symbolic link with a UTF-8 name")
+            try check(raw, "argument \(i)", rename)
+        }
+        var cwd = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        if getcwd(&cwd, cwd.count) != nil {
+            try cwd.withUnsafeBufferPointer { (p) throws(ValidationError) in try check(p.baseAddress!, "the current directory", "run it from a folder whose path is UTF-8") }
+        }
+        var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = environ
+        while let pair = entry.pointee {
+            let name = String(decoding: UnsafeRawBufferPointer(start: pair, count: strcspn(pair, "=")), as: UTF8.self)
+            if ["HOME", "TMPDIR", "XDG_CACHE_HOME"].contains(name) || name.hasPrefix("ARRCOC_") {
+                try check(UnsafePointer(pair), "the environment variable \(name)", "set it to a UTF-8 path")
+            }
+            entry += 1
         }
     }
 }

@@ -78,6 +78,17 @@ import TestSupport
         #expect(r.exitedNormally && r.status == 64, "\(r.status): \(stderr)")
         #expect(stderr.contains(#"bad\xFF.mp4") is not valid UTF-8; expected UTF-8 text"#), "\(stderr)")
         #expect(!stderr.contains("no such file"), "\(stderr)")
+        // The working directory and the environment arrcoc reads: outputs went to a sibling
+        // folder named with U+FFFD, and TMPDIR's error named another path.
+        let others = [
+            (#"d="$1/$(printf 'dir\377')"; mkdir -p "$d" && cd "$d" && exec "$0" probe "$2""#, #"the current directory (""#),
+            (#"TMPDIR="$1/$(printf 't\377')" exec "$0" probe "$2""#, #"the environment variable TMPDIR ("TMPDIR="#),
+        ]
+        for (script, message) in others {
+            let r = try ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script, CLIRunner.executable.path, dir.path, video])
+            let stderr = String(decoding: r.stderr, as: UTF8.self)
+            #expect(r.status == 64 && stderr.contains(message) && stderr.contains(#"\xFF") is not valid UTF-8"#), "\(r.status): \(stderr)")
+        }
     }
 
     @Test func misusedFlagsAndEnvironmentAreClearErrors() throws {
