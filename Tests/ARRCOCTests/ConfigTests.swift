@@ -38,6 +38,22 @@ import Testing
         #expect(try CompressionConfig.parse(yaml: "", path: "empty.yaml") == CompressionConfig())
     }
 
+    /// YAML 1.1 number forms that Yams reads otherwise than a person (or `--budget`) does are
+    /// refused naming the value and line: `budget: 0300` was 192 tokens (octal), `--budget 0300` 300.
+    @Test(arguments: ["0300", "-012", "0o300", "0x12c", "0b101", "1_000", "1:30", "00"])
+    func yaml11NumberFormsAreRefused(_ value: String) {
+        #expect {
+            try CompressionConfig.parse(yaml: "budget: 500\nallocation:\n  min_tokens: \(value)\n", path: "c.yaml")
+        } throws: { error in
+            "\(error)".contains("the value \(value) at line 3 is a YAML 1.1 number form")
+        }
+    }
+
+    @Test(arguments: ["300", "0", "0.5", "-0.25", "1e3", "\"0300\"", "10.0"])
+    func decimalNumbersAndQuotedTextAreNotYAML11Forms(_ value: String) {
+        #expect(YAMLInput.yaml11Reading(value) == nil)
+    }
+
     @Test func unknownKeysAreNamed() {
         #expect(throws: ConfigError.unknownKey(key: "allocation.sparse_interval", allowed: AllocationConfig.CodingKeys.allCases.map(\.rawValue))) {
             try CompressionConfig.parse(yaml: "allocation:\n  sparse_interval: 5\n", path: "t.yaml")

@@ -33,6 +33,23 @@ public enum YAMLInput {
         }
     }
 
+    /// What YAML 1.1 (Yams) makes of a plain scalar that a reader expecting decimal numbers would
+    /// read otherwise, or nil: a leading zero (`0300` is octal, 192, where `--budget 0300` is
+    /// 300), `0o`/`0x`/`0b` prefixes, digit separators (`1_000`), base 60 (`1:30` is 90).
+    static func yaml11Reading(_ s: String) -> String? {
+        let body = s.hasPrefix("-") || s.hasPrefix("+") ? s.dropFirst() : Substring(s)
+        guard let first = body.first, first.isASCII, first.isNumber else { return nil }
+        let digits = body.prefix { $0 != "." }
+        if body.count >= 2, first == "0", let second = body.dropFirst().first {
+            if "oOxXbB".contains(second) { return "a base-\(second == "x" || second == "X" ? 16 : second == "b" || second == "B" ? 2 : 8) prefix" }
+            if digits.count >= 2, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }) { return "octal, for the leading zero" }
+        }
+        let numeric = body.allSatisfy { $0.isASCII && ($0.isNumber || "_.:".contains($0)) }
+        if numeric, body.contains("_") { return "digits separated by _" }
+        if numeric, body.contains(":"), body.split(separator: ":").count >= 2, !body.hasSuffix(":") { return "base 60, for the colons" }
+        return nil
+    }
+
     /// Throws unless `text` is within `Limit.yamlBytes` and expands to at most `Limit.yamlNodes`.
     public static func check(_ text: String, path: String) throws {
         try Limit.yamlBytes.check(text.utf8.count, in: path, what: "YAML size")
@@ -63,6 +80,12 @@ public enum YAMLInput {
                 }
             case let .sequence(sequence):
                 stack.append(contentsOf: sequence)
+            case let .scalar(scalar):
+                if scalar.style == .plain, let reading = yaml11Reading(scalar.string) {
+                    let line = node.mark.map { " at line \($0.line)" } ?? ""
+                    throw ConfigError.unreadable(path: path, reason: "the value \(ConfigError.shown(scalar.string))\(line) is a YAML 1.1 number form "
+                        + "(\(reading)) that reads differently elsewhere; expected a plain decimal number, or quotes if it is text")
+                }
             default:
                 break
             }
