@@ -46,6 +46,7 @@ public final class StagedOutput: @unchecked Sendable {
     ///   - command: written into the marker of a directory output.
     public init(path: String, kind: Kind, force: Bool, inputs: [String], command: String = "arrcoc") throws {
         let fm = FileManager.default
+        guard !path.isEmpty else { throw OutputError.unwritable(path: "\"\"", reason: "the output path is empty; expected a file or folder name") }
         destination = URL(fileURLWithPath: path).standardizedFileURL
         self.kind = kind
         self.command = command

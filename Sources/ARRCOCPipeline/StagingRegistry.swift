@@ -1,7 +1,7 @@
 import CSystem
 import Foundation
 
-/// The staging paths of this process, removed when SIGINT or SIGTERM arrives.
+/// The staging paths of this process, removed when SIGINT, SIGTERM or SIGHUP arrives.
 ///
 /// The signal handler itself does nothing but what is async-signal-safe (`CSystem`'s handler
 /// writes the signal's number to a pipe); a thread waiting on the pipe removes the registered
@@ -35,7 +35,8 @@ public final class StagingRegistry: @unchecked Sendable {
     /// Paths staged now (for tests).
     public var staged: [String] { lock.withLock { paths.sorted() } }
 
-    /// Handles SIGINT and SIGTERM from now on: staging removed, `message` printed, exit 128 + signal.
+    /// Handles SIGINT, SIGTERM and SIGHUP from now on: staging removed, `message` printed, exit
+    /// 128 + signal.
     public func installSignalHandlers(message: String = "interrupted") {
         lock.withLock {
             self.message = message

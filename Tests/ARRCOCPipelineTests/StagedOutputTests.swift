@@ -41,6 +41,10 @@ import TestSupport
             #expect(throws: expected) { try output.commit() }
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["mine.txt"])
         }
+        // An empty path is named as such (was "Error:  already exists").
+        #expect(throws: OutputError.unwritable(path: "\"\"", reason: "the output path is empty; expected a file or folder name")) {
+            try StagedOutput(path: "", kind: .directory, force: false, inputs: [])
+        }
         // A file output (features): the same.
         let file = root.appendingPathComponent("f.safetensors")
         let staged = try StagedOutput(path: file.path, kind: .file(description: "a features file", recognise: { _ in true }), force: false, inputs: [])

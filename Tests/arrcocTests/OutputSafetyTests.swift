@@ -186,7 +186,8 @@ import TestSupport
         #expect(try Self.leftovers(f.directory).isEmpty)
     }
 
-    @Test(arguments: [SIGINT, SIGTERM])
+    /// (SIGHUP, a closed terminal or ssh session, left the staging behind before.)
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
     func anInterruptedCompressLeavesNothingBehind(_ signal: Int32) throws {
         let dir = TestClips.scratch("safety-signal")
         let needle = dir.appendingPathComponent("needle.png").path
