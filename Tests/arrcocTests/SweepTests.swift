@@ -203,6 +203,10 @@ import TestSupport
             // Each run and its row would have been there twice, counted twice in the means.
             ("twice-budget", good.replacingOccurrences(of: "budgets: [250, 500, 1000]", with: "budgets: [250, 500, 250]"),
              "budgets[2] = 250 is invalid; expected budgets listed once each"),
+            ("twice-strategy", good.replacingOccurrences(of: "- name: bolt", with: "- name: bolt\n  - name: bolt"),
+             "expected each strategy variant listed once (bolt (no parameters) is listed twice)"),
+            ("twice-seed", good.replacingOccurrences(of: "params: {seed: [1]}", with: "params: {seed: [1, 1]}"),
+             "(random(seed=1.0) is listed twice)"),
             ("missing-video", good.replacingOccurrences(of: "background: bikes.mp4", with: "background: /nonexistent/clip.mp4"), "/nonexistent/clip.mp4"),
             ("negative-delta", good.replacingOccurrences(of: "deltas: [1.0]", with: "deltas: [-1]"), "deltas[0]"),
             ("bad-strategy", good.replacingOccurrences(of: "- name: bolt", with: "- name: boltz"), "boltz"),

@@ -162,6 +162,7 @@ public struct SweepConfig: Sendable, Equatable {
             throw ConfigError.invalidValue(key: "strategies", value: "empty", expected: "a list of {name, params}")
         }
         var strategies: [StrategySpec] = []
+        var seenVariants: Set<String> = []
         for (i, item) in strategyList.enumerated() {
             let key = "strategies[\(i)]"
             let s: [String: Any]
@@ -184,7 +185,14 @@ public struct SweepConfig: Sendable, Equatable {
                 throw ConfigError.outOfRange(key: "\(key).params", value: "\(variantCount) combinations", expected: "at most 10000 parameter combinations")
             }
             let spec = StrategySpec(name: name, grid: grid)
-            for variant in spec.variants { _ = try StrategyRegistry.allocator(named: name, parameters: variant) }
+            for variant in spec.variants {
+                _ = try StrategyRegistry.allocator(named: name, parameters: variant)
+                // A variant listed twice would put its rows twice into every mean.
+                let label = variant.isEmpty ? "\(name) (no parameters)" : "\(name)(" + variant.keys.sorted().map { "\($0)=\(variant[$0]!)" }.joined(separator: ", ") + ")"
+                guard seenVariants.insert(label).inserted else {
+                    throw ConfigError.invalidValue(key: key, value: label, expected: "each strategy variant listed once (\(label) is listed twice)")
+                }
+            }
             strategies.append(spec)
         }
 
