@@ -18,6 +18,8 @@ public enum OutputError: Error, LocalizedError, Equatable {
     /// Something appeared at the output path while the command ran (another program, another
     /// run); without --force it is never replaced.
     case appeared(path: String)
+    /// A run directory another arrcoc process is filling (`sweep`, `batch`).
+    case inUse(path: String, command: String)
     /// A directory output that is, or contains, the working directory.
     case containsWorkingDirectory(output: String)
 
@@ -46,6 +48,8 @@ public enum OutputError: Error, LocalizedError, Equatable {
         case let .appeared(path):
             return "\(path) appeared while arrcoc was writing it (another program or run made it); arrcoc did not replace it "
                 + "and discarded this run's output: choose another output path, or run again with --force to replace an arrcoc output"
+        case let .inUse(path, command):
+            return "\(path) is in use by another arrcoc \(command) run; wait for it to finish (a later run resumes where it stopped) or choose another --out"
         case let .containsWorkingDirectory(output):
             return "output \(output) is or contains the current directory; replacing it would delete the directory the command runs in — choose another output path"
         case let .unwritable(path, reason):

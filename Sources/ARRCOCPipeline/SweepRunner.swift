@@ -83,6 +83,8 @@ public final class SweepRunner: @unchecked Sendable {
         try Self.checkResumable(out, configText: configText)
         if let sharedCache { try Self.checkSharedCache(sharedCache, out: out) }
         try StagedOutput.createFolder(out)
+        let runLock = try DirectoryLock(out, command: "sweep")
+        defer { runLock.release() }
         try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data(configText.utf8), to: configCopy.path)
         let videos = Self.videos(config)

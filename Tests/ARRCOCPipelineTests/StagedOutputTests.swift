@@ -54,6 +54,19 @@ import TestSupport
         #expect(try Self.read(file) == "precious")
     }
 
+    /// A run directory (sweep, batch) is held by one run at a time: a second run stopped with
+    /// an error instead of redoing every task and replacing the first run's outputs (two batches
+    /// into one DIR both ran everything and exited 0). Released when the run ends.
+    @Test func aRunDirectoryIsHeldByOneRunAtATime() throws {
+        let dir = TestClips.scratch("run-lock")
+        let first = try DirectoryLock(dir, command: "batch")
+        #expect(throws: OutputError.inUse(path: dir.path, command: "batch")) { try DirectoryLock(dir, command: "batch") }
+        first.release()
+        let again = try DirectoryLock(dir, command: "sweep")
+        again.release()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "the lock added a file")
+    }
+
     @Test func anAbandonedOutputLeavesNothing() throws {
         let root = TestClips.scratch("staged-abandon")
         var staging = ""

@@ -87,6 +87,8 @@ public final class BatchRunner {
     ///   file of the directory cannot be written).
     public func run() throws -> BatchReport {
         try prepareDirectory()
+        let runLock = try DirectoryLock(out, command: "batch")
+        defer { runLock.release() }
         let groups = Self.tasksByVideo(jobs)
         var mine: [(group: Int, tasks: [Task])] = []
         for (v, group) in groups.enumerated() {
