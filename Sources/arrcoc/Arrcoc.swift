@@ -21,7 +21,7 @@ struct Arrcoc: ParsableCommand {
     /// them; exit codes are ArgumentParser's.
     static func main() {
         do {
-            try checkArgumentsAreUTF8()
+            try checkTextIsUTF8()
             var command = try parseAsRoot()
             try command.run()
         } catch {
@@ -40,7 +40,7 @@ struct Arrcoc: ParsableCommand {
     /// `TMPDIR`, `XDG_CACHE_HOME`, `ARRCOC_*`) that is not valid UTF-8 (a name from another
     /// system's encoding, `bad\xFF.mp4`). Swift decodes them as UTF-8, replacing such bytes, so a
     /// file would otherwise be looked for, or an output written, under another name.
-    static func checkArgumentsAreUTF8() throws(ValidationError) {
+    static func checkTextIsUTF8() throws(ValidationError) {
         func check(_ raw: UnsafePointer<CChar>, _ what: @autoclosure () -> String, _ remedy: String) throws(ValidationError) {
             let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
             guard String(validating: bytes, as: UTF8.self) == nil else { return }
@@ -48,7 +48,7 @@ struct Arrcoc: ParsableCommand {
             throw ValidationError("\(what()) (\"\(shown)\") is not valid UTF-8; expected UTF-8 text. arrcoc reads file names and values as UTF-8: \(remedy)")
         }
         let rename = "rename the file (convmv does it for a whole tree) or give a symbolic link with a UTF-8 name"
-        for i in 1..<Int(CommandLine.argc) {
+        for i in 1..<max(1, Int(CommandLine.argc)) {   // argc may be 0 (an exec with an empty argv)
             guard let raw = CommandLine.unsafeArgv[i] else { continue }
             try check(raw, "argument \(i)", rename)
         }
