@@ -37,18 +37,34 @@ import TestSupport
                 #expect(r.x >= 0 && r.y >= 0 && r.x + r.w <= 1 + 1e-12 && r.y + r.h <= 1 + 1e-12)
                 #expect(r.area < 1)
                 // The grid keeps the region's aspect (to the nearest whole token) …
-                let pw = r.w * Double(width), ph = r.h * Double(height)
-                let aspect = Int(pw.rounded()) > 0 && Int(ph.rounded()) > 0 ? pw.rounded() / ph.rounded() : 1
+                let crop = r.pixels(width: width, height: height)
+                let pw = Double(crop.width), ph = Double(crop.height)
+                let aspect = pw / ph
                 #expect(abs(Double(v.grid.w) - max(1, Double(v.grid.h) * aspect)) <= 0.5 + 1e-9 || v.grid.w == 1 || v.grid.h == 1,
                         "grid \(v.grid) for a \(pw)×\(ph) region")
-                // … and never asks for more than native resolution (× the upscale allowed).
-                #expect(Double(v.grid.w * 32) <= config.zoomMaxUpscale * pw + 1e-6)
-                #expect(Double(v.grid.h * 32) <= config.zoomMaxUpscale * ph + 1e-6)
+                // … and never asks for more than native resolution (× the upscale allowed) as the
+                // stock processor rounds it: each side within smart_resize's multiple of 32.
+                let native = QwenVideoDefaults.smartResize(
+                    height: Int(config.zoomMaxUpscale) * crop.height, width: Int(config.zoomMaxUpscale) * crop.width,
+                    minPixels: 1, maxPixels: Int.max)
+                #expect(v.grid.w * 32 <= native.width && v.grid.h * 32 <= native.height, "grid \(v.grid) for a \(pw)×\(ph) region")
                 #expect(v.grid.product >= config.zoomMinTokens && v.grid.product <= config.maxTokens)
                 #expect(v.gain >= ZoomPlanner.minimumGain)
             }
         }
         #expect(seen > 100)
+    }
+
+    /// A region is offered the grid Qwen3-VL's own processor gives the same pixels cut out
+    /// (smart_resize rounds each side to the nearest multiple of 32: 276×154 px → 288×160, 9×5
+    /// tokens), not one cell less per side (8×4 = 32 tokens, 28% fewer), and never more.
+    @Test func aRegionGetsTheStockProcessorsNativeGrid() {
+        let grids = ZoomPlanner.grids(width: 276, height: 154, minimum: 16, maximum: 400, upscale: 1)
+        #expect(grids.last == THW(t: 1, h: 5, w: 9), "\(grids)")
+        let stock = QwenVideoDefaults.smartResize(height: 154, width: 276, minPixels: 1, maxPixels: Int.max)
+        #expect(grids.allSatisfy { $0.w * 32 <= stock.width && $0.h * 32 <= stock.height })
+        // Rounding down is rounding down: 270×140 px → 256×128 (8×4), as smart_resize does.
+        #expect(ZoomPlanner.grids(width: 270, height: 140, minimum: 16, maximum: 400, upscale: 1).last == THW(t: 1, h: 4, w: 8))
     }
 
     @Test func regionContainsTheHotSpotPaddedByACell() throws {

@@ -7,8 +7,8 @@ import Foundation
 /// are that box grown to the frame's aspect, and the same centre at a few larger zoom scales
 /// (Q-Frame, ICCV 2025: query-aware frames at several resolutions), each cell-aligned on the
 /// analysis grid and clamped inside the frame. Each region's token grids keep its aspect and
-/// never ask for more than the source's native resolution (× `zoom_max_upscale`): a side of g
-/// tokens needs g·32 source pixels. Cropping to the region the query points at is what makes
+/// never ask for more than the source's native resolution (× `zoom_max_upscale`) as the stock
+/// processor counts it: a side of p source pixels has at most round(p / 32) tokens. Cropping to the region the query points at is what makes
 /// small details legible to a stock model (ViCrop; "MLLMs know where to look", ICLR 2025).
 public enum ZoomPlanner {
     /// Cells at least this far from the median towards the maximum are hot.
@@ -62,15 +62,24 @@ public enum ZoomPlanner {
     }
 
     /// Token grids of a region `width × height` source pixels: its aspect kept, between
-    /// `minimum` and `maximum` tokens, each side at most `upscale` × native (g·32 ≤ upscale · px).
+    /// `minimum` and `maximum` tokens, each side at most the native grid of `upscale` × its
+    /// pixels (`nativeSide`).
     static func grids(width: Double, height: Double, minimum: Int, maximum: Int, upscale: Double) -> [THW] {
         guard width >= 1, height >= 1 else { return [] }
         let all = TokenGrid.levels(width: Int(width.rounded()), height: Int(height.rounded()), minimum: minimum, maximum: maximum)
-        let side = Double(TokenGrid.tokenSide)
-        let native = all.filter { Double($0.w) * side <= upscale * width + 1e-9 && Double($0.h) * side <= upscale * height + 1e-9 }
+        let maxW = nativeSide(upscale * width), maxH = nativeSide(upscale * height)
+        let native = all.filter { $0.w <= maxW && $0.h <= maxH }
         guard native.count > gridsPerRegion else { return native }
         return (0..<gridsPerRegion).map { k in native[Int((Double(k) * Double(native.count - 1) / Double(gridsPerRegion - 1)).rounded())] }
             .reduce(into: [THW]()) { if $0.last != $1 { $0.append($1) } }
+    }
+
+    /// Tokens along a side of `pixels` source pixels at native resolution: the stock processor's
+    /// own rounding (`smart_resize` rounds each side to the nearest multiple of 32, so a 154-px
+    /// side is 5 tokens, 160 px), at least 1. A region is never shown sharper than the stock
+    /// model would show the same pixels cut out and given to it whole.
+    static func nativeSide(_ pixels: Double) -> Int {
+        max(1, QwenVideoDefaults.roundBy(pixels, QwenVideoDefaults.factor) / QwenVideoDefaults.factor)
     }
 
     /// The zoom views of a frame whose per-cell relevance is `map` (on `rows × cols`).
@@ -83,8 +92,9 @@ public enum ZoomPlanner {
             for row in r.row..<(r.row + r.rows) { for col in r.col..<(r.col + r.cols) { mass += w[row * cols + col] } }
             let gain = mass / region.area
             guard gain >= minimumGain else { continue }
-            let px = (region.w * Double(sourceWidth), region.h * Double(sourceHeight))
-            for grid in grids(width: px.0, height: px.1, minimum: config.zoomMinTokens, maximum: config.maxTokens, upscale: config.zoomMaxUpscale) {
+            // The crop's own size (its corners rounded to whole source pixels, as it is cut).
+            let crop = region.pixels(width: sourceWidth, height: sourceHeight)
+            for grid in grids(width: Double(crop.width), height: Double(crop.height), minimum: config.zoomMinTokens, maximum: config.maxTokens, upscale: config.zoomMaxUpscale) {
                 out.append(ZoomView(region: region, grid: grid, gain: gain))
             }
         }
