@@ -4,7 +4,8 @@
     python3 Scripts/real-needles-tables.py sweeps/real-needles/results.csv > tables.md
 
 Means over clips per strategy, mode and budget: "all" (every clip), "held" (held-* clips),
-"tune" (tune-* clips). Two tables per set: temporal recall / event hit / detail recall /
+"tune" (tune-* clips); subsets a sweep has no clip of are left out (the fresh set,
+Configs/real-needles-fresh.yaml, is all held out: its clips are fresh-*). Two tables per set: temporal recall / event hit / detail recall /
 tokens used ÷ budget, and precision / F1 / token share on events.
 """
 import csv
@@ -25,6 +26,8 @@ def main(path):
     largest = max(budgets)
     for mode in ("resize", "select"):
         for subset in (None, "held", "tune"):
+            if subset and not any(r["clip"].startswith(subset) for r in rows):
+                continue
             for title, keys in (RECALL, PRECISION):
                 print(f"**{mode}, {subset or 'all'}** ({title})\n")
                 print("| strategy | " + " | ".join(f"{b} ({100 * b / largest:.0f}%)" for b in budgets) + " |")

@@ -97,4 +97,28 @@ clip held-megamind-screen Megamind.avi screen 0.5 1 6
 clip held-bunny-megamind bigbuckbunny.mp4 megamind 1.0 0 7
 clip held-cockatoo-walkers cockatoo.mp4 walkers 0.5 1 8
 clip held-vtest-pedestrians vtest.avi pedestrians 1.0 0 9
+
+# A second held-out set, made after every tuning decision above had been taken and never tuned
+# on (Configs/real-needles-fresh.yaml): new crops of other objects (rocks, a beak, a dialog,
+# glasses, a bollard, a person with a tripod), other pairings, scales, brightness and seeds.
+crop rock bigbuckbunny.mp4 4.0 840 300 224 160
+crop beak cockatoo.mp4 10.0 620 220 256 320
+crop dialog display-dual-monitors.webm 25.0 296 224 208 104
+crop glasses Megamind.avi 9.0 268 160 264 104
+crop bollard bikes.mp4 8.0 224 96 80 176
+crop tripod vtest.avi 60.0 448 296 96 192
+
+needle rock 0.85;     needle beak 1.00;     needle dialog 0.90
+needle glasses 1.10;  needle bollard 1.05;  needle tripod 1.15
+
+clip fresh-bikes-glasses bikes.mp4 glasses 0.8 0 11
+clip fresh-bunny-dialog bigbuckbunny.mp4 dialog 1.0 1 12
+clip fresh-screen-beak display-dual-monitors.webm beak 0.6 0 13
+clip fresh-megamind-tripod Megamind.avi tripod 1.2 1 14
+clip fresh-vtest-rock vtest.avi rock 0.7 1 15
+clip fresh-cockatoo-bollard cockatoo.mp4 bollard 1.4 0 16
+clip fresh-vtest-glasses vtest.avi glasses 0.5 0 17
+clip fresh-bikes-tripod bikes.mp4 tripod 0.9 1 18
+clip fresh-screen-rock display-dual-monitors.webm rock 1.0 1 19
+clip fresh-bunny-bollard bigbuckbunny.mp4 bollard 0.6 0 20
 echo "real needles in $OUT/clips" >&2

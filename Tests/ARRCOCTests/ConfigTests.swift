@@ -10,6 +10,24 @@ import Testing
         #expect(loaded == CompressionConfig())
     }
 
+    /// Every sweep file shipped in Configs/ is one `arrcoc sweep` accepts (files not checked: the
+    /// real-needles clips are made on the machine), and the two real-needles sets share no clip.
+    @Test func shippedSweepFilesParse() throws {
+        let folder = Self.repository.appendingPathComponent("Configs")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") && $0 != "default.yaml" }.sorted()
+        #expect(names.count >= 4, "\(names)")
+        var videos: [String: Set<String>] = [:]
+        for name in names {
+            let path = folder.appendingPathComponent(name).path
+            let config = try SweepConfig.parse(yaml: try String(contentsOfFile: path, encoding: .utf8), path: path, checkFiles: false, resolve: { $0 })
+            #expect(!config.budgets.isEmpty && !config.strategies.isEmpty, "\(name)")
+            videos[name] = Set(config.videos.map(\.video))
+        }
+        let held = try #require(videos["real-needles.yaml"]), fresh = try #require(videos["real-needles-fresh.yaml"])
+        #expect(held.count == 9 && fresh.count == 10)
+        #expect(held.isDisjoint(with: fresh))
+    }
+
     /// A query image's largest grid: `image_cells`, capped at the cells the image touches at 1.5×
     /// its own size (one more per side), so a small crop is not blown up into a large, blurred grid.
     @Test func aQueryImagesLargestGridFollowsItsSize() {
