@@ -25,4 +25,24 @@ import Testing
         }
         #expect(try BatchJob.text(Data("é\n".utf8), source: "jobs.jsonl") == "é\n")
     }
+
+    /// Foundation's decoders keep one of a repeated key's values without a word: the first
+    /// `budget` of `{"budget": 300, "budget": 400}` was the job's.
+    @Test func aKeyGivenTwiceInALineIsRefusedNamingIt() {
+        let ok = #""video": "v.mp4", "query_image": "q.png""#
+        for line in [#"{\#(ok), "budget": 300, "budget": 400}"#, #"{\#(ok), "budget": 300, "bud\u0067et": 400}"#] {
+            #expect(throws: BatchError.invalidLine(source: "jobs.jsonl", line: 2, key: "", reason: #"key "budget" appears twice; give each key once"#)) {
+                try BatchJob.parse(Self.job + "\n" + line + "\n", source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+            }
+        }
+        // A key's name inside a string (escaped quotes and all), or in a nested object, is no second key.
+        let quoted = try? BatchJob.parse(#"{"video": "budget\": \"budget\\", "query_image": "q.png", "budget": 300}"#,
+                                         source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        #expect(quoted?.first?.video == #"budget": "budget\"#)
+        #expect {
+            try BatchJob.parse(#"{\#(ok), "params": {"budget": 1}, "budget": 300}"#, source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        } throws: { error in
+            !error.localizedDescription.contains("twice")
+        }
+    }
 }

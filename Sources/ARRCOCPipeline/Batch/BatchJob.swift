@@ -100,6 +100,9 @@ public struct BatchJob: Sendable, Equatable {
             do { object = try JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8)) } catch {
                 throw fail("", "not a JSON object (\(Self.reason(error)))")
             }
+            if let key = Self.repeatedKey(in: line) {
+                throw fail("", "key \"\(ConfigError.shown(key, limit: 40))\" appears twice; give each key once")
+            }
             for key in object.keys.sorted() where !keys.contains(key) {
                 throw fail(key, "unknown key; allowed: \(keys.joined(separator: ", "))")
             }
@@ -188,6 +191,37 @@ public struct BatchJob: Sendable, Equatable {
         return name.utf8.allSatisfy { c in
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
         }
+    }
+
+    /// The first key that the JSON object `line` gives twice at its top level, or nil: Foundation's
+    /// decoders keep one of the two values without a word (the first `budget` of `{"budget": 300,
+    /// "budget": 400}`). `line` is valid JSON, so a string at depth 1 followed by `:` is a key;
+    /// strings are skipped escape by escape, and nested objects (`params`) have keys of their own.
+    static func repeatedKey(in line: String) -> String? {
+        let bytes = Array(line.utf8)
+        var keys: Set<String> = []
+        var depth = 0, i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: "\""):
+                let start = i
+                i += 1
+                while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                var next = i + 1
+                while next < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
+                guard depth == 1, next < bytes.count, bytes[next] == UInt8(ascii: ":") else { break }
+                // The key as JSON reads it: `"bud\u0067et"` is `budget`.
+                let text = Data(bytes[start...min(i, bytes.count - 1)])
+                let key = (try? JSONDecoder().decode(String.self, from: text)) ?? String(decoding: text, as: UTF8.self)
+                if !keys.insert(key).inserted { return key }
+            default:
+                break
+            }
+            i += 1
+        }
+        return nil
     }
 
     private static func reason(_ error: Error) -> String {
