@@ -45,4 +45,26 @@ import Testing
             !error.localizedDescription.contains("twice")
         }
     }
+
+    /// An object with a bad number or escape in it was "not a JSON object": it is not valid JSON,
+    /// and the parser's reason is named (JSONDecoder's own says only "not valid JSON").
+    @Test(arguments: [
+        (#"{"video": "v.mp4", "query_image": "q.png", "budget": 0300}"#, "leading zero"),
+        (#"{"video": "v.mp4", "query_image": "q.png", "budget": 300, "id": "\ud800"}"#, "surrogate"),
+        (#"{"video": "v.mp4", "query_image": "q.png", "budget": 300"#, "end of file"),
+    ])
+    func aLineThatIsNotValidJSONIsRefusedWithTheParsersReason(_ line: String, _ reason: String) {
+        #expect {
+            try BatchJob.parse(line + "\n", source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        } throws: { error in
+            error.localizedDescription.hasPrefix("jobs.jsonl:1: not valid JSON (") && error.localizedDescription.contains(reason)
+        }
+    }
+
+    @Test(arguments: ["[1]", "3", #""video""#, "null"])
+    func validJSONThatIsNotAnObjectIsRefusedAsSuch(_ line: String) {
+        #expect(throws: BatchError.invalidLine(source: "jobs.jsonl", line: 1, key: "", reason: "not a JSON object (the line must be one object)")) {
+            try BatchJob.parse(line + "\n", source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        }
+    }
 }

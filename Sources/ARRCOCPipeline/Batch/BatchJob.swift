@@ -96,9 +96,17 @@ public struct BatchJob: Sendable, Equatable {
             let number = i + 1
             func fail(_ key: String, _ reason: String) -> BatchError { .invalidLine(source: source, line: number, key: key, reason: reason) }
             guard line.utf8.count <= maximumLineBytes else { throw fail("", "the line is longer than \(maximumLineBytes) bytes") }
+            // Parsed first for the reason a line is not JSON: JSONDecoder says only "not valid JSON",
+            // or, for a bad number or escape inside an object, that it is no object.
+            let data = Data(line.utf8)
+            let parsed: Any
+            do { parsed = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) } catch {
+                throw fail("", "not valid JSON (\(Self.reason(error)))")
+            }
+            guard parsed is [String: Any] else { throw fail("", "not a JSON object (the line must be one object)") }
             let object: [String: JSONValue]
-            do { object = try JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8)) } catch {
-                throw fail("", "not a JSON object (\(Self.reason(error)))")
+            do { object = try JSONDecoder().decode([String: JSONValue].self, from: data) } catch {
+                throw fail("", "not valid JSON (\(Self.reason(error)))")
             }
             if let key = Self.repeatedKey(in: line) {
                 throw fail("", "key \"\(ConfigError.shown(key, limit: 40))\" appears twice; give each key once")
@@ -224,12 +232,13 @@ public struct BatchJob: Sendable, Equatable {
         return nil
     }
 
+    /// Why Foundation could not read a line: JSONSerialization's description says what and where
+    /// (`Number with leading zero around character 53.`); its localized one only that it failed.
     private static func reason(_ error: Error) -> String {
         if case let DecodingError.dataCorrupted(context) = error {
             return (context.underlyingError as? NSError)?.localizedDescription ?? context.debugDescription
         }
-        if case DecodingError.typeMismatch = error { return "the line must be one object" }
-        return error.localizedDescription
+        return ConfigError.shown((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription, limit: 200)
     }
 }
 
