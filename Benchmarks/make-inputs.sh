@@ -3,7 +3,7 @@
 # ${ARRCOC_BENCH_DIR:-~/.cache/arrcoc/bench} (never committed). Existing files are kept.
 #
 #   Benchmarks/make-inputs.sh [--quick]     # --quick: no 60-minute clip
-#   Benchmarks/make-inputs.sh --coarse      # also the 60-minute needle haystack (`--suite coarse`)
+#   Benchmarks/make-inputs.sh --coarse      # only the 60-minute needle haystack (`--suite coarse`)
 #
 # Content: cockatoo.mp4 + bigbuckbunny.mp4 (real video, from Scripts/fetch-samples.sh) joined
 # into a 19-second 1080p30 base, or lavfi testsrc2 with noise when the samples are missing.
@@ -11,7 +11,8 @@
 # repeat that minute by stream copy (concat demuxer), so they cost no encoding and decode like
 # a real long file of that codec and GOP.
 #
-# Prints one line per clip: `kind minutes path`.
+# Prints one line per clip: `kind minutes path`; with --coarse, `haystack 60 path` alone (it makes
+# only the 60-minute 720p 10 fps clip the haystack is made from, and that clip's 1-minute source).
 set -euo pipefail
 
 dir=${ARRCOC_BENCH_DIR:-$HOME/.cache/arrcoc/bench}
@@ -20,6 +21,10 @@ quick=0
 coarse=0
 [[ ${1:-} == --quick ]] && quick=1
 [[ ${1:-} == --coarse ]] && coarse=1
+if (( coarse )) && [[ ! -f $samples/Megamind.avi ]]; then
+    echo "make-inputs.sh --coarse: the needle's source $samples/Megamind.avi is missing (Scripts/fetch-samples.sh)" >&2
+    exit 1
+fi
 mkdir -p "$dir"
 ff=(ffmpeg -v error -nostdin -y)
 # One maker at a time (a second waits): two encoders writing one temporary file corrupt it.
@@ -60,8 +65,11 @@ declare -A lengths=(
     [vp9-720p-g250-30fps]="1"
 )
 extension() { [[ $1 == vp9-* ]] && echo webm || { [[ $1 == mpeg4-* ]] && echo avi || echo mp4; }; }
+# The kind the coarse-to-fine haystack is made from (its 60-minute clip).
+coarse_kind=h264-720p-ultrafast-g250-10fps
 
 for kind in $(printf '%s\n' "${!encode[@]}" | sort); do
+    (( coarse )) && [[ $kind != "$coarse_kind" ]] && continue
     ext=$(extension "$kind")
     one=$dir/$kind-1m.$ext
     if [[ ! -f $one ]]; then
@@ -71,6 +79,7 @@ for kind in $(printf '%s\n' "${!encode[@]}" | sort); do
     fi
     for minutes in ${lengths[$kind]}; do
         (( quick && minutes >= 60 )) && continue
+        (( coarse && minutes < 60 )) && continue
         out=$dir/$kind-${minutes}m.$ext
         if [[ ! -f $out ]]; then
             list=$dir/$kind-${minutes}m.txt
@@ -79,7 +88,7 @@ for kind in $(printf '%s\n' "${!encode[@]}" | sort); do
             mv "$out.tmp.$ext" "$out"
             rm -f "$list"
         fi
-        echo "$kind $minutes $out"
+        (( coarse )) || echo "$kind $minutes $out"
     done
 done
 
@@ -88,8 +97,8 @@ done
 # keyframes, so exactly every 5 s), as real hour-long videos have one every 2–10 s, with a real
 # needle (a 160×160 crop of Megamind.avi, never in the background) pasted still during four
 # events of 6–12 s at different places and scales. Writes the clip, its truth file and the query.
-if (( coarse )) && [[ -f $samples/Megamind.avi ]]; then
-    src=$dir/h264-720p-ultrafast-g250-10fps-60m.mp4
+if (( coarse )); then
+    src=$dir/$coarse_kind-60m.mp4
     hay=$dir/haystack-h264-720p-ultrafast-g50-10fps-60m
     query=$dir/needle-megamind.png
     [[ -f $query ]] || "${ff[@]}" -ss 5.0 -i "$samples/Megamind.avi" -frames:v 1 -vf "crop=160:160:280:180" "$query"

@@ -18,10 +18,11 @@ struct Arrcoc: ParsableCommand {
     /// ArgumentParser's own `main`, except that an error's message is printed terminal-safe
     /// (`Escaping.terminalSafe`): a name or value with an escape sequence in it, quoted by any
     /// error, cannot steer the terminal. Help and version text go out as ArgumentParser prints
-    /// them; exit codes are ArgumentParser's.
+    /// them; exit codes are ArgumentParser's. Text that is not UTF-8 (`checkTextIsUTF8`) is no
+    /// usage mistake: its message goes out alone, without the usage line ArgumentParser adds.
     static func main() {
+        do { try checkTextIsUTF8() } catch { fail("Error: \(error.message)", code: .validationFailure) }
         do {
-            try checkTextIsUTF8()
             var command = try parseAsRoot()
             try command.run()
         } catch {
@@ -29,11 +30,16 @@ struct Arrcoc: ParsableCommand {
             let text = fullMessage(for: error)
             if code == .success {
                 if !text.isEmpty { print(text) }
-            } else if !text.isEmpty {
-                FileHandle.standardError.write(Data((Escaping.terminalSafe(text) + "\n").utf8))
+                Foundation.exit(code.rawValue)
             }
-            Foundation.exit(code.rawValue)
+            fail(text, code: code)
         }
+    }
+
+    /// Writes `text` (unless empty) terminal-safe to standard error and exits with `code`.
+    private static func fail(_ text: String, code: ExitCode) -> Never {
+        if !text.isEmpty { FileHandle.standardError.write(Data((Escaping.terminalSafe(text) + "\n").utf8)) }
+        Foundation.exit(code.rawValue)
     }
 
     /// Refuses an argument, the working directory or an environment variable arrcoc reads (`HOME`,

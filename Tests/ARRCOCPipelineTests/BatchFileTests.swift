@@ -25,4 +25,46 @@ import Testing
         }
         #expect(try BatchJob.text(Data("é\n".utf8), source: "jobs.jsonl") == "é\n")
     }
+
+    /// Foundation's decoders keep one of a repeated key's values without a word: the first
+    /// `budget` of `{"budget": 300, "budget": 400}` was the job's.
+    @Test func aKeyGivenTwiceInALineIsRefusedNamingIt() {
+        let ok = #""video": "v.mp4", "query_image": "q.png""#
+        for line in [#"{\#(ok), "budget": 300, "budget": 400}"#, #"{\#(ok), "budget": 300, "bud\u0067et": 400}"#] {
+            #expect(throws: BatchError.invalidLine(source: "jobs.jsonl", line: 2, key: "", reason: #"key "budget" appears twice; give each key once"#)) {
+                try BatchJob.parse(Self.job + "\n" + line + "\n", source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+            }
+        }
+        // A key's name inside a string (escaped quotes and all), or in a nested object, is no second key.
+        let quoted = try? BatchJob.parse(#"{"video": "budget\": \"budget\\", "query_image": "q.png", "budget": 300}"#,
+                                         source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        #expect(quoted?.first?.video == #"budget": "budget\"#)
+        #expect {
+            try BatchJob.parse(#"{\#(ok), "params": {"budget": 1}, "budget": 300}"#, source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        } throws: { error in
+            !error.localizedDescription.contains("twice")
+        }
+    }
+
+    /// An object with a bad number or escape in it was "not a JSON object": it is not valid JSON,
+    /// and the parser's reason is named (JSONDecoder's own says only "not valid JSON").
+    @Test(arguments: [
+        (#"{"video": "v.mp4", "query_image": "q.png", "budget": 0300}"#, "leading zero"),
+        (#"{"video": "v.mp4", "query_image": "q.png", "budget": 300, "id": "\ud800"}"#, "surrogate"),
+        (#"{"video": "v.mp4", "query_image": "q.png", "budget": 300"#, "end of file"),
+    ])
+    func aLineThatIsNotValidJSONIsRefusedWithTheParsersReason(_ line: String, _ reason: String) {
+        #expect {
+            try BatchJob.parse(line + "\n", source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        } throws: { error in
+            error.localizedDescription.hasPrefix("jobs.jsonl:1: not valid JSON (") && error.localizedDescription.contains(reason)
+        }
+    }
+
+    @Test(arguments: ["[1]", "3", #""video""#, "null"])
+    func validJSONThatIsNotAnObjectIsRefusedAsSuch(_ line: String) {
+        #expect(throws: BatchError.invalidLine(source: "jobs.jsonl", line: 1, key: "", reason: "not a JSON object (the line must be one object)")) {
+            try BatchJob.parse(line + "\n", source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        }
+    }
 }

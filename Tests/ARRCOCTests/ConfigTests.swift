@@ -110,6 +110,36 @@ import Testing
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "allocation: [1, 2]\n", path: "t.yaml") }
     }
 
+    /// A value of the wrong type is shown as the file writes it: `"300"` and `3e2` were shown as
+    /// 300 and 300.0, the very numbers the message asked for.
+    @Test func aValueOfTheWrongTypeIsShownAsWritten() {
+        let cases = [
+            ("budget: \"300\"\n", "budget", #""300""#, "a value of type Int"), ("budget: 3e2\n", "budget", "3e2", "a value of type Int"),
+            ("allocation:\n  min_tokens: '64'\n", "allocation.min_tokens", "'64'", "a value of type Int"),
+            ("allocation: 3e2\n", "allocation", "3e2", "a mapping of keys"),
+        ]
+        for (text, key, value, expected) in cases {
+            #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected)) {
+                try CompressionConfig.parse(yaml: text, path: "c.yaml")
+            }
+        }
+        // A sweep file's own values, and its compression section (re-written for parsing, 3e2 was 300.0 there too).
+        let sweep = "dataset: {videos: [{video: v.mp4, truth: t.yaml}]}\nstrategies: [arrcoc]\n"
+        let sweeps = [
+            ("budgets: [250, \"500\"]\n", "budgets[1]", #""500""#, "a number"), ("budgets: [250]\nmin_box_tokens: '16'\n", "min_box_tokens", "'16'", "a number"),
+            ("budgets: [250]\ncompression: {budget: 3e2}\n", "budget", "3e2", "a value of type Int"),
+        ]
+        for (text, key, value, expected) in sweeps {
+            #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected)) {
+                try SweepConfig.parse(yaml: sweep + text, path: "s.yaml", checkFiles: false) { $0 }
+            }
+        }
+        // A good compression section still sets the base of every run.
+        let base = try? SweepConfig.parse(yaml: sweep + "budgets: [250]\ncompression: {budget: 300, allocation: {min_tokens: 32}}\n", path: "s.yaml",
+                                          checkFiles: false) { $0 }.base
+        #expect(base?.budget == 300 && base?.allocation.minTokens == 32)
+    }
+
     @Test func coarseToFineSectionLoadsAndIsChecked() throws {
         let c = try CompressionConfig.parse(yaml: """
             coarse_to_fine:

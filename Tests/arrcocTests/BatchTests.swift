@@ -193,7 +193,8 @@ import TestSupport
             (#"{\#(ok), "budget": 500, "id": "a\u001bb"}"#, #"'a\u{1B}b' must be"#),
             (#"{"video": "cockatoo.mp4", "budget": 500}"#, "query_image"),
             (#"{"query_image": "needle.png", "budget": 500}"#, ":2: video"),
-            (#"{\#(ok), "budget": 500"#, "not a JSON object"),
+            (#"{\#(ok), "budget": 500"#, "not valid JSON ("),
+            (#"{\#(ok), "budget": 0500}"#, "not valid JSON (Number with leading zero"),
             (#"[1, 2]"#, "not a JSON object"),
         ]
         for (i, (line, message)) in cases.enumerated() {

@@ -57,13 +57,19 @@ public struct SweepConfig: Sendable, Equatable {
     /// Parses and validates a sweep file; `resolve` turns a video name into a path (sample names
     /// are looked up in the sample cache) or returns nil when it does not exist.
     public static func parse(yaml text: String, path: String, checkFiles: Bool = true, resolve: (String) -> String?) throws -> SweepConfig {
-        let root = try YAMLInput.load(text, path: path)
-        guard let top = root as? [String: Any] else { throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping") }
+        guard let document = try YAMLInput.check(text, path: path), let top = document.any as? [String: Any] else {
+            throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping")
+        }
         try keys(top, allowed: topKeys, at: "")
+        // A value as the file writes it (`"300"`, `3e2`; parsed, both were 300), found by its key
+        // as errors name it (`dataset.haystacks[0].clips`); as parsed where that is no scalar.
+        func shown(_ v: Any?, _ key: String) -> String {
+            YAMLInput.written(at: key.split(whereSeparator: { ".[]".contains($0) }).map(String.init), in: document) ?? v.map { "\($0)" } ?? "nothing"
+        }
         func double(_ v: Any?, _ key: String) throws -> Double {
             if let d = v as? Double { return d }
             if let i = v as? Int { return Double(i) }
-            throw ConfigError.invalidValue(key: key, value: "\(v.map { "\($0)" } ?? "nothing")", expected: "a number")
+            throw ConfigError.invalidValue(key: key, value: shown(v, key), expected: "a number")
         }
         // A whole number in `bounds`, checked before any conversion (1e30 or -1 must not trap).
         func integer(_ v: Any?, _ key: String, in bounds: ClosedRange<Int>) throws -> Int {
@@ -76,8 +82,8 @@ public struct SweepConfig: Sendable, Equatable {
         }
         func range(_ v: Any?, _ key: String, default d: ClosedRange<Double>, maximum: Double, unit: String) throws -> ClosedRange<Double> {
             guard let v else { return d }
-            guard let a = v as? [Any], a.count == 2 else { throw ConfigError.invalidValue(key: key, value: "\(v)", expected: "[min, max]") }
-            let lo = try double(a[0], key), hi = try double(a[1], key)
+            guard let a = v as? [Any], a.count == 2 else { throw ConfigError.invalidValue(key: key, value: shown(v, key), expected: "[min, max]") }
+            let lo = try double(a[0], "\(key)[0]"), hi = try double(a[1], "\(key)[1]")
             guard lo > 0, hi >= lo, hi <= maximum else {
                 throw ConfigError.outOfRange(key: key, value: "[\(lo), \(hi)]", expected: "0 < min ≤ max ≤ \(SweepRow.number(maximum))\(unit)")
             }
@@ -88,18 +94,20 @@ public struct SweepConfig: Sendable, Equatable {
         let seed = UInt64(try integer(top["seed"] ?? 1, "seed", in: 0...Int.max))
         var base = CompressionConfig()
         if let c = top["compression"] {
-            guard let mapping = c as? [String: Any] else { throw ConfigError.invalidValue(key: "compression", value: "\(c)", expected: "a mapping") }
-            base = try CompressionConfig.parse(yaml: try Yams.dump(object: mapping), path: "\(path): compression")
+            guard c is [String: Any], let section = document["compression"] else {
+                throw ConfigError.invalidValue(key: "compression", value: shown(c, "compression"), expected: "a mapping")
+            }
+            base = try CompressionConfig.parse(section, path: "\(path): compression")
         }
 
         guard let dataset = top["dataset"] as? [String: Any] else {
-            throw ConfigError.invalidValue(key: "dataset", value: "\(top["dataset"].map { "\($0)" } ?? "missing")", expected: "a mapping with haystacks and/or videos")
+            throw ConfigError.invalidValue(key: "dataset", value: top["dataset"].map { shown($0, "dataset") } ?? "missing", expected: "a mapping with haystacks and/or videos")
         }
         try keys(dataset, allowed: ["haystacks", "videos"], at: "dataset")
         var haystacks: [HaystackSpec] = []
         for (i, item) in ((dataset["haystacks"] as? [Any]) ?? []).enumerated() {
             let key = "dataset.haystacks[\(i)]"
-            guard let h = item as? [String: Any] else { throw ConfigError.invalidValue(key: key, value: "\(item)", expected: "a mapping") }
+            guard let h = item as? [String: Any] else { throw ConfigError.invalidValue(key: key, value: shown(item, key), expected: "a mapping") }
             try keys(h, allowed: haystackKeys, at: key)
             guard let bg = h["background"] as? String else { throw ConfigError.invalidValue(key: "\(key).background", value: "missing", expected: "a video path or sample name") }
             guard let background = resolve(bg) else { throw ConfigError.invalidValue(key: "\(key).background", value: bg, expected: "an existing video (path or sample name)") }
@@ -121,13 +129,13 @@ public struct SweepConfig: Sendable, Equatable {
         var videos: [VideoSpec] = []
         for (i, item) in ((dataset["videos"] as? [Any]) ?? []).enumerated() {
             let key = "dataset.videos[\(i)]"
-            guard let v = item as? [String: Any] else { throw ConfigError.invalidValue(key: key, value: "\(item)", expected: "a mapping") }
+            guard let v = item as? [String: Any] else { throw ConfigError.invalidValue(key: key, value: shown(item, key), expected: "a mapping") }
             try keys(v, allowed: ["video", "truth"], at: key)
             guard let video = v["video"] as? String, let vp = resolve(video) else {
-                throw ConfigError.invalidValue(key: "\(key).video", value: "\(v["video"] ?? "missing")", expected: "an existing video")
+                throw ConfigError.invalidValue(key: "\(key).video", value: v["video"].map { shown($0, "\(key).video") } ?? "missing", expected: "an existing video")
             }
             guard let truth = v["truth"] as? String, let tp = resolve(truth) else {
-                throw ConfigError.invalidValue(key: "\(key).truth", value: "\(v["truth"] ?? "missing")", expected: "an existing truth file")
+                throw ConfigError.invalidValue(key: "\(key).truth", value: v["truth"].map { shown($0, "\(key).truth") } ?? "missing", expected: "an existing truth file")
             }
             if checkFiles { _ = try Truth.load(path: tp) }
             videos.append(VideoSpec(video: vp, truth: tp))
@@ -167,16 +175,16 @@ public struct SweepConfig: Sendable, Equatable {
             let key = "strategies[\(i)]"
             let s: [String: Any]
             if let n = item as? String { s = ["name": n] } else if let m = item as? [String: Any] { s = m } else {
-                throw ConfigError.invalidValue(key: key, value: "\(item)", expected: "a name or {name, params}")
+                throw ConfigError.invalidValue(key: key, value: shown(item, key), expected: "a name or {name, params}")
             }
             try keys(s, allowed: ["name", "params"], at: key)
             guard let name = s["name"] as? String else { throw ConfigError.invalidValue(key: "\(key).name", value: "missing", expected: "a strategy name") }
             var grid: [String: [Double]] = [:]
             if let p = s["params"] {
-                guard let params = p as? [String: Any] else { throw ConfigError.invalidValue(key: "\(key).params", value: "\(p)", expected: "a mapping") }
+                guard let params = p as? [String: Any] else { throw ConfigError.invalidValue(key: "\(key).params", value: shown(p, "\(key).params"), expected: "a mapping") }
                 for (k, v) in params {
                     let values = (v as? [Any]) ?? [v]
-                    grid[k] = try values.map { try double($0, "\(key).params.\(k)") }
+                    grid[k] = try values.enumerated().map { j, x in try double(x, v is [Any] ? "\(key).params.\(k)[\(j)]" : "\(key).params.\(k)") }
                     guard !grid[k]!.isEmpty else { throw ConfigError.invalidValue(key: "\(key).params.\(k)", value: "[]", expected: "at least one value") }
                 }
             }
@@ -198,13 +206,13 @@ public struct SweepConfig: Sendable, Equatable {
 
         let formats = try ((top["formats"] as? [Any]) ?? ["qwen3vl"]).enumerated().map { i, v -> SequenceFormat in
             guard let s = v as? String, let f = SequenceFormat(rawValue: s) else {
-                throw ConfigError.invalidValue(key: "formats[\(i)]", value: "\(v)", expected: "qwen3vl or seed")
+                throw ConfigError.invalidValue(key: "formats[\(i)]", value: shown(v, "formats[\(i)]"), expected: "qwen3vl or seed")
             }
             return f
         }
         let modes = try ((top["modes"] as? [Any]) ?? ["resize"]).enumerated().map { i, v -> SpendMode in
             guard let s = v as? String, let m = SpendMode(rawValue: s) else {
-                throw ConfigError.invalidValue(key: "modes[\(i)]", value: "\(v)", expected: "resize or select")
+                throw ConfigError.invalidValue(key: "modes[\(i)]", value: shown(v, "modes[\(i)]"), expected: "resize or select")
             }
             return m
         }

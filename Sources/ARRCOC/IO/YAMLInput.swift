@@ -50,14 +50,41 @@ public enum YAMLInput {
         return nil
     }
 
-    /// Throws unless `text` is within `Limit.yamlBytes` and expands to at most `Limit.yamlNodes`.
-    public static func check(_ text: String, path: String) throws {
+    /// How the file writes the scalar at `path` (mapping keys, and list indices as digits) under
+    /// `root`: its text with the quotes it has (`"300"`, `'300'`, `3e2`), where the parsed value
+    /// shows 300 or 300.0 for all three; nil when `path` leads to no scalar.
+    static func written(at path: [String], in root: Node) -> String? {
+        var node = root
+        for component in path {
+            switch node {
+            case let .mapping(mapping):
+                guard let next = mapping[component] else { return nil }
+                node = next
+            case let .sequence(sequence):
+                guard let i = Int(component), sequence.indices.contains(i) else { return nil }
+                node = sequence[i]
+            default:
+                return nil
+            }
+        }
+        guard case let .scalar(scalar) = node else { return nil }
+        switch scalar.style {
+        case .singleQuoted: return "'\(scalar.string)'"
+        case .doubleQuoted: return "\"\(scalar.string)\""
+        default: return scalar.string
+        }
+    }
+
+    /// Throws unless `text` is within `Limit.yamlBytes` and expands to at most `Limit.yamlNodes`;
+    /// returns its document (nil when empty).
+    @discardableResult
+    public static func check(_ text: String, path: String) throws -> Node? {
         try Limit.yamlBytes.check(text.utf8.count, in: path, what: "YAML size")
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
             throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(ConfigError.shown("\(error)", limit: 400))")
         }
-        guard let root else { return }
+        guard let root else { return nil }
         let limit = Limit.yamlNodes.intValue
         var count = 0
         var stack: [Node] = [root]
@@ -90,5 +117,6 @@ public enum YAMLInput {
                 break
             }
         }
+        return root
     }
 }

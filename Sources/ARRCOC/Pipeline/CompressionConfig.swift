@@ -119,15 +119,23 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
 
     /// Parses YAML text: unknown keys, wrong types and out-of-range values are errors naming the key.
     public static func parse(yaml text: String, path: String) throws -> CompressionConfig {
-        guard let root = try YAMLInput.load(text, path: path) else { return CompressionConfig() }
-        guard let mapping = root as? [String: Any] else {
+        guard let root = try YAMLInput.check(text, path: path) else { return CompressionConfig() }
+        return try parse(root, path: path)
+    }
+
+    /// Parses a checked YAML document (`YAMLInput.check`): a config file's, or a sweep file's
+    /// `compression` section, so that errors show values as that file writes them.
+    static func parse(_ root: Node, path: String) throws -> CompressionConfig {
+        guard let mapping = root.any as? [String: Any] else {
             throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping of keys")
         }
-        try checkKeys(mapping, section: "")
+        try checkKeys(mapping, section: "", in: root)
         let config: CompressionConfig
-        do { config = try YAMLDecoder().decode(CompressionConfig.self, from: text) } catch let error as DecodingError {
-            // The value as the file has it, found by the key path in the parsed mapping.
-            let found = Self.value(at: Self.codingKeys(error), in: mapping).map { "\($0)" } ?? "(in \(path))"
+        do { config = try YAMLDecoder().decode(CompressionConfig.self, from: root) } catch let error as DecodingError {
+            // The value as the file writes it (`"300"`, `3e2`; parsed, both were 300), found by the key path.
+            let keys = Self.codingKeys(error)
+            let found = YAMLInput.written(at: keys.map { $0.intValue.map(String.init) ?? $0.stringValue }, in: root)
+                ?? Self.value(at: keys, in: mapping).map { "\($0)" } ?? "(in \(path))"
             let key = Self.keyPath(error)
             throw ConfigError.invalidValue(key: key, value: found, expected: Self.choices[key].map { "one of \($0.joined(separator: ", "))" }
                 ?? Self.expectation(error))
@@ -143,16 +151,16 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         }
     }
 
-    private static func checkKeys(_ mapping: [String: Any], section: String) throws {
+    private static func checkKeys(_ mapping: [String: Any], section: String, in root: Node) throws {
         let allowed = schema[section] ?? []
         for (key, value) in mapping.sorted(by: { $0.key < $1.key }) {
             let full = section.isEmpty ? key : "\(section).\(key)"
             guard allowed.contains(key) else { throw ConfigError.unknownKey(key: full, allowed: allowed) }
             if section.isEmpty, schema[key] != nil, key != "strategy_params" {
                 guard let sub = value as? [String: Any] else {
-                    throw ConfigError.invalidValue(key: full, value: "\(value)", expected: "a mapping of keys")
+                    throw ConfigError.invalidValue(key: full, value: YAMLInput.written(at: [key], in: root) ?? "\(value)", expected: "a mapping of keys")
                 }
-                try checkKeys(sub, section: key)
+                try checkKeys(sub, section: key, in: root)
             }
         }
     }

@@ -96,9 +96,20 @@ public struct BatchJob: Sendable, Equatable {
             let number = i + 1
             func fail(_ key: String, _ reason: String) -> BatchError { .invalidLine(source: source, line: number, key: key, reason: reason) }
             guard line.utf8.count <= maximumLineBytes else { throw fail("", "the line is longer than \(maximumLineBytes) bytes") }
+            // Parsed first for the reason a line is not JSON: JSONDecoder says only "not valid JSON",
+            // or, for a bad number or escape inside an object, that it is no object.
+            let data = Data(line.utf8)
+            let parsed: Any
+            do { parsed = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) } catch {
+                throw fail("", "not valid JSON (\(Self.reason(error)))")
+            }
+            guard parsed is [String: Any] else { throw fail("", "not a JSON object (the line must be one object)") }
             let object: [String: JSONValue]
-            do { object = try JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8)) } catch {
-                throw fail("", "not a JSON object (\(Self.reason(error)))")
+            do { object = try JSONDecoder().decode([String: JSONValue].self, from: data) } catch {
+                throw fail("", "not valid JSON (\(Self.reason(error)))")
+            }
+            if let key = Self.repeatedKey(in: line) {
+                throw fail("", "key \"\(ConfigError.shown(key, limit: 40))\" appears twice; give each key once")
             }
             for key in object.keys.sorted() where !keys.contains(key) {
                 throw fail(key, "unknown key; allowed: \(keys.joined(separator: ", "))")
@@ -190,12 +201,44 @@ public struct BatchJob: Sendable, Equatable {
         }
     }
 
+    /// The first key that the JSON object `line` gives twice at its top level, or nil: Foundation's
+    /// decoders keep one of the two values without a word (the first `budget` of `{"budget": 300,
+    /// "budget": 400}`). `line` is valid JSON, so a string at depth 1 followed by `:` is a key;
+    /// strings are skipped escape by escape, and nested objects (`params`) have keys of their own.
+    static func repeatedKey(in line: String) -> String? {
+        let bytes = Array(line.utf8)
+        var keys: Set<String> = []
+        var depth = 0, i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: "\""):
+                let start = i
+                i += 1
+                while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                var next = i + 1
+                while next < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
+                guard depth == 1, next < bytes.count, bytes[next] == UInt8(ascii: ":") else { break }
+                // The key as JSON reads it: `"bud\u0067et"` is `budget`.
+                let text = Data(bytes[start...min(i, bytes.count - 1)])
+                let key = (try? JSONDecoder().decode(String.self, from: text)) ?? String(decoding: text, as: UTF8.self)
+                if !keys.insert(key).inserted { return key }
+            default:
+                break
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Why Foundation could not read a line: JSONSerialization's description says what and where
+    /// (`Number with leading zero around character 53.`); its localized one only that it failed.
     private static func reason(_ error: Error) -> String {
         if case let DecodingError.dataCorrupted(context) = error {
             return (context.underlyingError as? NSError)?.localizedDescription ?? context.debugDescription
         }
-        if case DecodingError.typeMismatch = error { return "the line must be one object" }
-        return error.localizedDescription
+        return ConfigError.shown((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription, limit: 200)
     }
 }
 
