@@ -340,6 +340,32 @@ public final class StagedOutput: @unchecked Sendable {
         }
     }
 
+    /// Removes the temporary files of writes that a killed process left in `directory`: regular
+    /// files named as `AtomicWrite` and `AtomicFile` name them (`.NAME.PID.tmp`) or as the video
+    /// encoder does (`.PID.tmp.NAME`), of a process that no longer runs. For folders a run holds
+    /// (`DirectoryLock`): a sweep's clips and cache, which SIGKILL would otherwise fill.
+    static func removeStaleTemporaryFiles(in directory: URL) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(".") {
+            let parts = name.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
+            let pidText: Substring?
+            if parts.count >= 3, parts[1] == "tmp" {
+                pidText = parts[0]  // .PID.tmp.NAME
+            } else if parts.count >= 3, parts[parts.count - 1] == "tmp" {
+                pidText = parts[parts.count - 2]  // .NAME.PID.tmp
+            } else {
+                pidText = nil
+            }
+            guard let pidText, pidText.allSatisfy(\.isNumber), let pid = Int32(pidText), pid > 0,
+                  pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let url = directory.appendingPathComponent(name)
+            var status = stat()
+            guard lstat(url.path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }  // not a link or folder
+            try? fm.removeItem(at: url)
+        }
+    }
+
     private static func renameError(_ path: String) -> OutputError {
         .unwritable(path: path, reason: String(cString: strerror(errno)))
     }

@@ -85,6 +85,10 @@ public final class SweepRunner: @unchecked Sendable {
         try StagedOutput.createFolder(out)
         let runLock = try DirectoryLock(out, command: "sweep")
         defer { runLock.release() }
+        // Held by this run alone now: temporary files a killed run left are removed.
+        for folder in [out, out.appendingPathComponent("clips"), out.appendingPathComponent("cache")] {
+            StagedOutput.removeStaleTemporaryFiles(in: folder)
+        }
         try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data(configText.utf8), to: configCopy.path)
         let videos = Self.videos(config)
@@ -358,7 +362,10 @@ public final class SweepRunner: @unchecked Sendable {
     }
 
     /// Joins shard directories into the outputs an unsharded run gives.
-    public static func merge(_ directories: [URL], into out: URL, progress: @escaping ProgressHandler = { _ in }) throws {
+    /// Joins the results of `directories` (shards of one sweep) into `out`, as the unsharded run
+    /// writes them. An `out` that exists and holds anything is replaced only with `force`, and
+    /// then only if it is a sweep of the same file; files arrcoc did not write in it are kept.
+    public static func merge(_ directories: [URL], into out: URL, force: Bool = false, progress: @escaping ProgressHandler = { _ in }) throws {
         guard let first = directories.first else { throw ConfigError.invalidValue(key: "directories", value: "none", expected: "at least one shard directory") }
         var text: String? = nil
         var rows: [String: SweepRow] = [:]
@@ -383,6 +390,11 @@ public final class SweepRunner: @unchecked Sendable {
         let real = { (u: URL) in u.standardizedFileURL.resolvingSymlinksInPath().path }
         if let same = directories.first(where: { real(out) == real($0) || real(out).hasPrefix(real($0) + "/") }) {
             throw ConfigError.invalidValue(key: "--out", value: out.path, expected: "a directory other than the shard \(same.path) being merged")
+        }
+        var isDirectory: ObjCBool = false
+        if !force, FileManager.default.fileExists(atPath: out.path, isDirectory: &isDirectory),
+           !isDirectory.boolValue || !((try? FileManager.default.contentsOfDirectory(atPath: out.path))?.isEmpty ?? false) {
+            throw OutputError.exists(path: out.path)
         }
         try checkResumable(out, configText: text ?? "")
         // An output that may not be written is named first. An incomplete set writes nothing: a

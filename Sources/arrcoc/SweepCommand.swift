@@ -83,9 +83,12 @@ struct SweepMergeCommand: ParsableCommand {
     @Option(help: "Output directory for the merged results.")
     var out: String
 
+    @Flag(help: "Replace the merged results if the output directory exists and holds this sweep (other files in it are kept).")
+    var force = false
+
     func run() throws {
         global.bootstrapLogging()
-        try SweepRunner.merge(directories.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out),
+        try SweepRunner.merge(directories.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out), force: force,
                               progress: TerminalProgress().handler)
     }
 }

@@ -108,6 +108,19 @@ import TestSupport
         let inner = try CLIRunner.run(["sweep", "merge"] + dirs.map(\.path) + ["--out", dirs[0].appendingPathComponent("inner").path])
         #expect(inner.status != 0 && inner.stderr.contains("other than the shard"), "\(inner.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dirs[0].appendingPathComponent("inner").path))
+        // An existing merge (a hand-edited summary in it) is replaced only with --force, and then
+        // only arrcoc's own files: a note of the user's stays.
+        let merged = dirs[0].deletingLastPathComponent().appendingPathComponent("merged")
+        let summary = merged.appendingPathComponent("summary.md"), note = merged.appendingPathComponent("notes.txt")
+        let original = try Data(contentsOf: summary)
+        try Data("edited by hand\n".utf8).write(to: summary)
+        try Data("mine\n".utf8).write(to: note)
+        let again = try CLIRunner.run(["sweep", "merge"] + dirs.map(\.path) + ["--out", merged.path])
+        #expect(again.status != 0 && again.stderr.contains("already exists; pass --force"), "\(again.stderr)")
+        #expect(try Data(contentsOf: summary) == Data("edited by hand\n".utf8))
+        let forced = try CLIRunner.run(["sweep", "merge"] + dirs.map(\.path) + ["--out", merged.path, "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try Data(contentsOf: summary) == original && Data(contentsOf: note) == Data("mine\n".utf8))
     }
 
     @Test func anInterruptedSweepResumesWithoutDuplicates() throws {
@@ -130,10 +143,28 @@ import TestSupport
         let before = ((try? String(contentsOf: journal, encoding: .utf8)) ?? "").split(separator: "\n").count - 1
         #expect(before >= 18 && before < Self.expectedRuns)
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("results.csv").path))
+        // What SIGKILL leaves instead (no handler runs): the temporary files of a clip being
+        // encoded and of a features file being written, named by the dead process's id. The
+        // resumed run removes them; a live process's, a link and other names stay.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let dead = gone.processIdentifier, alive = ProcessInfo.processInfo.processIdentifier
+        let clips = out.appendingPathComponent("clips"), cache = out.appendingPathComponent("cache")
+        let stale = [clips.appendingPathComponent(".\(dead).tmp.h0c0-bikes.mp4"), cache.appendingPathComponent(".x.safetensors.\(dead).tmp")]
+        let kept = [clips.appendingPathComponent(".\(alive).tmp.other.mp4"), clips.appendingPathComponent(".notes.tmp"),
+                    cache.appendingPathComponent("mine.\(dead).tmp")]
+        for url in stale + kept { try Data("x".utf8).write(to: url) }
+        let link = clips.appendingPathComponent(".\(dead).tmp.link.mp4")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: kept[1])
 
         let r = try CLIRunner.run(["sweep", Self.quick, "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("\(before) already done"))
+        #expect(stale.allSatisfy { !FileManager.default.fileExists(atPath: $0.path) }, "stale temporary files left")
+        #expect(kept.allSatisfy { FileManager.default.fileExists(atPath: $0.path) })
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)) != nil)
         let rows = try Self.rows(out)
         #expect(rows.count == Self.expectedRuns)
         let journalRows = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").dropFirst()
