@@ -134,6 +134,17 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: dirs[0].appendingPathComponent("inner").path))
         let again = try CLIRunner.run(["batch", "merge"] + dirs.map(\.path) + ["--out", merged.path])
         #expect(again.status != 0 && again.stderr.contains("--force"))
+        // A shard whose journal says done but whose output is gone is named with the task and
+        // what to do, not a file-system error.
+        let damaged = base.appendingPathComponent("shard0-damaged")
+        try FileManager.default.copyItem(at: dirs[0], to: damaged)
+        let outputs = try #require(FileManager.default.enumerator(atPath: damaged.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix("/manifest.json") }.sorted().first)
+        try FileManager.default.removeItem(at: damaged.appendingPathComponent(outputs).deletingLastPathComponent())
+        let lost = try CLIRunner.run(["batch", "merge", damaged.path, dirs[1].path, "--out", base.appendingPathComponent("lost").path])
+        #expect(lost.status != 0 && lost.stderr.contains("is recorded as done but its output") && !lost.stderr.contains("NSCocoaErrorDomain"),
+                "\(lost.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("lost").path))
     }
 
     @Test func anInterruptedBatchResumesWithoutRedoingFinishedTasks() throws {
