@@ -110,3 +110,48 @@ def test_read_output_checks_files_agree(tmp_path, sample, compress):
         arrcoc.read_output(broken)
     with pytest.raises(OutputError, match="manifest.json: not found"):
         arrcoc.read_output(tmp_path)
+
+
+def _damage_manifest(edit):
+    def apply(directory):
+        path = directory / "manifest.json"
+        manifest = json.loads(path.read_text())
+        result = edit(manifest)
+        path.write_bytes(result if isinstance(result, bytes) else json.dumps(manifest if result is None else result).encode())
+
+    return apply
+
+
+def _damage_tensors(data: bytes):
+    def apply(directory):
+        (directory / "tensors.safetensors").write_bytes(data)
+
+    return apply
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (_damage_manifest(lambda m: b'{"schema":'), r"manifest.json: not valid JSON \(Expecting value at line 1"),
+        (_damage_manifest(lambda m: []), "the top level is list; expected a JSON object"),
+        (_damage_manifest(lambda m: b'{"schema": "\xff"}'), "byte 12 is not UTF-8"),
+        (_damage_manifest(lambda m: m.update(blocks=None)), r"blocks is None; expected a non-empty list"),
+        (_damage_manifest(lambda m: m["blocks"][1].pop("grid") and None), r"blocks\[1\]: no 'grid'"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(region=5)), r"blocks\[0\]\.region is 5; expected \[x, y, w, h\]"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(region=["a", 0, 1, 1])), r"blocks\[0\]\.region\[0\] is 'a'"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(region=[0.5, 0, 0.6, 1])), r"expected a part of the frame"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(time_s="nan")), r"blocks\[0\]\.time_s is 'nan'; expected a finite number"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(time_s=float("nan"))), r"blocks\[0\]\.time_s is nan"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(tokens=True)), r"blocks\[0\]\.tokens is True; expected a positive integer"),
+        (_damage_tensors(b""), r"tensors.safetensors: not a readable safetensors file"),
+        (_damage_tensors(b"\x00" * 7 + b"\x40" + b"{}"), r"tensors.safetensors: not a readable safetensors file"),
+        (_damage_tensors((2).to_bytes(8, "little") + b"{}"), r"no 'input_ids' tensor"),
+    ],
+)
+def test_read_output_names_what_is_damaged(tmp_path, sample, compress, damage, message):
+    out = compress(sample("cockatoo.mp4"), "--budget", "1500")
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    damage(broken)
+    with pytest.raises(OutputError, match=message):
+        arrcoc.read_output(broken)

@@ -81,37 +81,26 @@ def read_output(out_dir: str | Path) -> CompressedVideo:
     """Reads an `arrcoc compress` output directory and checks that its files agree.
 
     Raises:
-        OutputError: a file is missing, of another schema, or inconsistent with the others.
+        OutputError: a file is missing, damaged, of another schema, or inconsistent with the others;
+            the message names the file and the value.
     """
-    from safetensors.numpy import load_file
-
     path = Path(out_dir)
     manifest_path, tensors_path = path / "manifest.json", path / "tensors.safetensors"
     for p in (manifest_path, tensors_path):
         if not p.is_file():
             raise OutputError(f"{p}: not found; expected an `arrcoc compress` output directory")
-    manifest = json.loads(manifest_path.read_text())
+    manifest = _read_manifest(manifest_path)
     if manifest.get("schema") != MANIFEST_SCHEMA:
         raise OutputError(f"{manifest_path}: schema {manifest.get('schema')!r}; expected {MANIFEST_SCHEMA!r}")
     if manifest.get("mode", "resize") != "resize":
         raise OutputError(
             f"{manifest_path}: mode {manifest.get('mode')!r}; the stock Qwen3-VL takes full grids only (--mode resize)"
         )
-    tensors = load_file(str(tensors_path))
-    blocks = tuple(
-        Block(
-            index=b["index"],
-            time_s=float(b["time_s"]),
-            timestamp=b["timestamp"],
-            tokens=int(b["tokens"]),
-            grid=(int(b["grid"]["h"]), int(b["grid"]["w"])),
-            frame_times_s=tuple(float(t) for t in b.get("frame_times_s", [])),
-            density=b.get("density", ""),
-            relevance=float(b.get("relevance", 0.0)),
-            region=tuple(float(v) for v in b["region"]) if b.get("region") is not None else None,
-        )
-        for b in manifest["blocks"]
-    )
+    raw_blocks = manifest.get("blocks")
+    if not isinstance(raw_blocks, list) or not raw_blocks:
+        raise OutputError(f"{manifest_path}: blocks is {_shown(raw_blocks)}; expected a non-empty list of blocks")
+    blocks = tuple(_read_block(b, i, manifest_path) for i, b in enumerate(raw_blocks))
+    tensors = _read_tensors(tensors_path)
     video = CompressedVideo(
         path=path,
         manifest=manifest,
@@ -123,6 +112,86 @@ def read_output(out_dir: str | Path) -> CompressedVideo:
     )
     check_consistent(video)
     return video
+
+
+_TENSORS = ("input_ids", "position_ids", "pixel_values_videos", "video_grid_thw")
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise OutputError(f"{path}: byte {e.start} is not UTF-8; expected the JSON manifest arrcoc writes") from None
+    except json.JSONDecodeError as e:
+        raise OutputError(f"{path}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+    if not isinstance(manifest, dict):
+        raise OutputError(f"{path}: the top level is {type(manifest).__name__}; expected a JSON object")
+    return manifest
+
+
+def _number(value: Any, where: str, *, integer: bool = False, positive: bool = False) -> float:
+    """`value` as a finite number (bool, text and NaN refused), else an OutputError naming `where`."""
+    kind = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind) or not np.isfinite(value) or (positive and value <= 0):
+        expected = ("a positive " if positive else "a finite ") + ("integer" if integer else "number")
+        raise OutputError(f"{where} is {_shown(value)}; expected {expected}")
+    return value
+
+
+def _read_block(raw: Any, i: int, path: Path) -> Block:
+    where = f"{path}: blocks[{i}]"
+    if not isinstance(raw, dict):
+        raise OutputError(f"{where} is {_shown(raw)}; expected an object")
+    for key in ("index", "time_s", "timestamp", "tokens", "grid"):
+        if key not in raw:
+            raise OutputError(f"{where}: no {key!r}; expected a block as arrcoc writes it")
+    grid, timestamp, region = raw["grid"], raw["timestamp"], raw.get("region")
+    if not isinstance(grid, dict):
+        raise OutputError(f"{where}.grid is {_shown(grid)}; expected an object with h and w")
+    if not isinstance(timestamp, str):
+        raise OutputError(f"{where}.timestamp is {_shown(timestamp)}; expected text")
+    frame_times = raw.get("frame_times_s", [])
+    if not isinstance(frame_times, list):
+        raise OutputError(f"{where}.frame_times_s is {_shown(frame_times)}; expected a list of seconds")
+    if region is not None:
+        if not isinstance(region, list) or len(region) != 4:
+            raise OutputError(f"{where}.region is {_shown(region)}; expected [x, y, w, h]")
+        x, y, w, h = (_number(v, f"{where}.region[{k}]") for k, v in enumerate(region))
+        if not (0 <= x and 0 <= y and w > 0 and h > 0 and x + w <= 1 + 1e-9 and y + h <= 1 + 1e-9):
+            raise OutputError(f"{where}.region is {region}; expected a part of the frame, normalised to 0…1")
+        region = (x, y, w, h)
+    return Block(
+        index=int(_number(raw["index"], f"{where}.index", integer=True)),
+        time_s=float(_number(raw["time_s"], f"{where}.time_s")),
+        timestamp=timestamp,
+        tokens=int(_number(raw["tokens"], f"{where}.tokens", integer=True, positive=True)),
+        grid=(
+            int(_number(grid.get("h"), f"{where}.grid.h", integer=True, positive=True)),
+            int(_number(grid.get("w"), f"{where}.grid.w", integer=True, positive=True)),
+        ),
+        frame_times_s=tuple(float(_number(t, f"{where}.frame_times_s[{k}]")) for k, t in enumerate(frame_times)),
+        density=str(raw.get("density", "")),
+        relevance=float(_number(raw.get("relevance", 0.0), f"{where}.relevance")),
+        region=region,
+    )
+
+
+def _read_tensors(path: Path) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    try:
+        tensors = load_file(str(path))
+    except Exception as e:  # safetensors raises its own SafetensorError, and OSError for I/O
+        raise OutputError(f"{path}: not a readable safetensors file ({e})") from None
+    for name in _TENSORS:
+        if name not in tensors:
+            raise OutputError(f"{path}: no {name!r} tensor; expected {', '.join(_TENSORS)}")
+    return tensors
 
 
 def check_consistent(video: CompressedVideo) -> None:
