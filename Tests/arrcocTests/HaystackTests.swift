@@ -43,6 +43,14 @@ import TestSupport
         #expect(text.stdout.contains("temporal recall@5.0s"))
         let bad = try CLIRunner.run(["eval", "--truth", truth, "--manifest", out + "/manifest.json", "--delta=-1"])
         #expect(bad.status != 0 && bad.stderr.contains("--delta -1"))
+        // A truth file of another video (here the background itself) is not scored against this
+        // manifest: the manifest's SHA-256 is not that video's.
+        let other = dir.appendingPathComponent("other.yaml")
+        let lines = try String(contentsOfFile: truth, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        try lines.map { $0.hasPrefix("video:") ? "video: \"\(try Samples.path("bikes.mp4"))\"" : String($0) }.joined(separator: "\n")
+            .write(to: other, atomically: true, encoding: .utf8)
+        let mismatched = try CLIRunner.run(["eval", "--truth", other.path, "--manifest", out + "/manifest.json"])
+        #expect(mismatched.status != 0 && mismatched.stderr.contains("expected the manifest of a run on the truth's video"), "\(mismatched.stderr)")
     }
 
     @Test func aVideoNeedlePlaysItsFramesAndGivesAQueryImage() throws {
