@@ -50,7 +50,7 @@ public enum VideoError: Error, Equatable, LocalizedError {
         case let .unsupportedCodec(path, codec):
             return "\(Self.shown(path)): codec '\(codec)' is not supported by this FFmpeg build"
         case let .unreadableData(path, reason):
-            return "\(Self.shown(path)): unreadable video data (\(reason))"
+            return "\(Self.shown(path)): unreadable picture data, of a video or an image (\(reason))"
         case let .truncated(path, until, indexed, size):
             return String(
                 format: "%@: the file is truncated: its index needs %lld bytes but it has %lld; decoded up to %.2f s",
