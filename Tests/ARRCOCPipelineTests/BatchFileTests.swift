@@ -1,5 +1,5 @@
 import ARRCOC
-import ARRCOCPipeline
+@testable import ARRCOCPipeline
 import Foundation
 import Testing
 
@@ -44,6 +44,13 @@ import Testing
         } throws: { error in
             !error.localizedDescription.contains("twice")
         }
+        // Inside a nested object too, named by its path; an array of objects keeps each one's keys.
+        let nested = #"{\#(ok), "budget": 300, "strategy": "random", "params": {"seed": 1, "seed": 2}}"#
+        #expect(throws: BatchError.invalidLine(source: "jobs.jsonl", line: 1, key: "", reason: #"key "params.seed" appears twice; give each key once"#)) {
+            try BatchJob.parse(nested + "\n", source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        }
+        #expect(BatchJob.repeatedKey(in: #"{"a": [{"x": 1}, {"x": 2}], "b": {"x": [1, {"x": 3}]}}"#) == nil)
+        #expect(BatchJob.repeatedKey(in: #"{"a": [{"x": 1, "y": {}, "x": 2}]}"#) == "a.x")
     }
 
     /// An object with a bad number or escape in it was "not a JSON object": it is not valid JSON,

@@ -12,6 +12,8 @@ public enum BatchError: Error, LocalizedError, Equatable {
     case mismatchedShards(directory: String, reason: String)
     /// `batch merge` found tasks that no shard finished.
     case incomplete(missing: Int, total: Int)
+    /// A shard's journal records `task` as done, but its output folder `output` is gone.
+    case outputMissing(directory: String, task: String, output: String)
 
     public var errorDescription: String? {
         switch self {
@@ -25,6 +27,9 @@ public enum BatchError: Error, LocalizedError, Equatable {
             return "\(directory): \(reason)"
         case let .incomplete(missing, total):
             return "\(missing) of \(total) tasks are missing from the shards; nothing was written (merge every shard's directory)"
+        case let .outputMissing(directory, task, output):
+            return "\(directory): task \(task) is recorded as done but its output \(output) is missing or has no manifest.json; "
+                + "run `arrcoc batch` on this shard again (it redoes that task), then merge"
         }
     }
 }

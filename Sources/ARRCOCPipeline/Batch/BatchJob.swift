@@ -201,29 +201,41 @@ public struct BatchJob: Sendable, Equatable {
         }
     }
 
-    /// The first key that the JSON object `line` gives twice at its top level, or nil: Foundation's
-    /// decoders keep one of the two values without a word (the first `budget` of `{"budget": 300,
-    /// "budget": 400}`). `line` is valid JSON, so a string at depth 1 followed by `:` is a key;
-    /// strings are skipped escape by escape, and nested objects (`params`) have keys of their own.
+    /// The first key that an object of the JSON line `line` gives twice, as a path (`budget`,
+    /// `params.seed`), or nil: Foundation's decoders keep one of the two values without a word
+    /// (the first `budget` of `{"budget": 300, "budget": 400}`). `line` is valid JSON, so a
+    /// string followed by `:` is a key of the innermost open object; strings are skipped escape by
+    /// escape, and each object has its own keys.
     static func repeatedKey(in line: String) -> String? {
         let bytes = Array(line.utf8)
-        var keys: Set<String> = []
-        var depth = 0, i = 0
+        // One entry per open object or array: the object's keys so far and its key in its parent.
+        var open: [(isObject: Bool, keys: Set<String>, name: String?)] = []
+        var lastKey: String? = nil
+        var i = 0
         while i < bytes.count {
             switch bytes[i] {
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                open.append((bytes[i] == UInt8(ascii: "{"), [], lastKey))
+                lastKey = nil
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = open.popLast()
+                lastKey = nil
+            case UInt8(ascii: ","):
+                lastKey = nil
             case UInt8(ascii: "\""):
                 let start = i
                 i += 1
                 while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
                 var next = i + 1
                 while next < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
-                guard depth == 1, next < bytes.count, bytes[next] == UInt8(ascii: ":") else { break }
+                guard let top = open.indices.last, open[top].isObject, next < bytes.count, bytes[next] == UInt8(ascii: ":") else { break }
                 // The key as JSON reads it: `"bud\u0067et"` is `budget`.
                 let text = Data(bytes[start...min(i, bytes.count - 1)])
                 let key = (try? JSONDecoder().decode(String.self, from: text)) ?? String(decoding: text, as: UTF8.self)
-                if !keys.insert(key).inserted { return key }
+                if !open[top].keys.insert(key).inserted {
+                    return (open.compactMap(\.name) + [key]).joined(separator: ".")
+                }
+                lastKey = key
             default:
                 break
             }

@@ -59,11 +59,8 @@ extension BatchRunner {
             if let relative = record.output, record.succeeded {
                 // A shard whose journal says done while the output is gone (deleted, or the
                 // folder copied without it): named, not a file-system error.
-                guard fm.fileExists(atPath: dir.appendingPathComponent(relative).appendingPathComponent("manifest.json").path) else {
-                    throw BatchError.mismatchedShards(
-                        directory: dir.path,
-                        reason: "task \(key) is recorded as done but its output \(relative) is missing or has no manifest.json; "
-                            + "run `arrcoc batch` on this shard again (it redoes that task), then merge")
+                guard Self.hasOutput(dir, relative) else {
+                    throw BatchError.outputMissing(directory: dir.path, task: key, output: relative)
                 }
                 try linkTree(from: dir.appendingPathComponent(relative), to: staging.appendingPathComponent(relative))
             }

@@ -199,7 +199,13 @@ public final class BatchRunner {
     private func isFinished(_ record: BatchRecord) -> Bool {
         guard record.succeeded else { return !retryFailed }
         guard let output = record.output else { return false }
-        return FileManager.default.fileExists(atPath: out.appendingPathComponent(output).appendingPathComponent("manifest.json").path)
+        return Self.hasOutput(out, output)
+    }
+
+    /// Whether the batch directory `directory` holds the output folder `output` with its
+    /// manifest (outputs appear whole, renamed into place): what resuming and merging both trust.
+    static func hasOutput(_ directory: URL, _ output: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(output).appendingPathComponent("manifest.json").path)
     }
 
     /// The journal's records, the last one of each task winning; drops a partial last line left
