@@ -144,17 +144,7 @@ struct EvalCommand: ParsableCommand {
         global.bootstrapLogging()
         let t = try Truth.load(path: truth)
         let m = try Manifest.load(path: manifest)
-        // Scores against another video's truth mean nothing: when the truth's video is here, the
-        // manifest must be of it (the SHA-256 the manifest records).
-        if !m.source.sha256.isEmpty, FileManager.default.fileExists(atPath: t.video) {
-            let digest = try SHA256.hexDigest(ofFile: t.video)
-            guard digest == m.source.sha256 else {
-                throw ConfigError.invalidValue(
-                    key: "--manifest", value: manifest,
-                    expected: "the manifest of a run on the truth's video \(t.video) (SHA-256 \(digest.prefix(16))…); "
-                        + "this one is of \(m.source.path) (SHA-256 \(m.source.sha256.prefix(16))…)")
-            }
-        }
+        try Evaluation.checkSameVideo(manifest: m, at: manifest, truth: t)
         if m.source.durationSeconds > 0 { try t.validate(path: truth, duration: m.source.durationSeconds, slack: max(1, delta)) }
         let metrics = try Evaluation.evaluate(manifest: m, truth: t, delta: delta, minBoxTokens: minBoxTokens, source: manifest)
         if json {

@@ -138,6 +138,10 @@ import Testing
         let base = try? SweepConfig.parse(yaml: sweep + "budgets: [250]\ncompression: {budget: 300, allocation: {min_tokens: 32}}\n", path: "s.yaml",
                                           checkFiles: false) { $0 }.base
         #expect(base?.budget == 300 && base?.allocation.minTokens == 32)
+        // … and so does one a YAML merge key brings in (not in the document's own tree).
+        let merged = try? SweepConfig.parse(yaml: sweep + "budgets: [250]\n<<: {compression: {budget: 300}}\n", path: "s.yaml",
+                                            checkFiles: false) { $0 }.base
+        #expect(merged?.budget == 300)
     }
 
     @Test func coarseToFineSectionLoadsAndIsChecked() throws {

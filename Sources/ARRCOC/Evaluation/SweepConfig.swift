@@ -94,10 +94,13 @@ public struct SweepConfig: Sendable, Equatable {
         let seed = UInt64(try integer(top["seed"] ?? 1, "seed", in: 0...Int.max))
         var base = CompressionConfig()
         if let c = top["compression"] {
-            guard c is [String: Any], let section = document["compression"] else {
+            guard let mapping = c as? [String: Any] else {
                 throw ConfigError.invalidValue(key: "compression", value: shown(c, "compression"), expected: "a mapping")
             }
-            base = try CompressionConfig.parse(section, path: "\(path): compression")
+            // The section as the file writes it; one brought in by a merge key (`<<`) is not in the
+            // document's own tree, so it is read from its parsed value.
+            base = try document["compression"].map { try CompressionConfig.parse($0, path: "\(path): compression") }
+                ?? CompressionConfig.parse(yaml: try Yams.dump(object: mapping), path: "\(path): compression")
         }
 
         guard let dataset = top["dataset"] as? [String: Any] else {
