@@ -361,7 +361,6 @@ public final class SweepRunner: @unchecked Sendable {
         }
     }
 
-    /// Joins shard directories into the outputs an unsharded run gives.
     /// Joins the results of `directories` (shards of one sweep) into `out`, as the unsharded run
     /// writes them. An `out` that exists and holds anything is replaced only with `force`, and
     /// then only if it is a sweep of the same file; files arrcoc did not write in it are kept.
@@ -391,12 +390,12 @@ public final class SweepRunner: @unchecked Sendable {
         if let same = directories.first(where: { real(out) == real($0) || real(out).hasPrefix(real($0) + "/") }) {
             throw ConfigError.invalidValue(key: "--out", value: out.path, expected: "a directory other than the shard \(same.path) being merged")
         }
-        var isDirectory: ObjCBool = false
-        if !force, FileManager.default.fileExists(atPath: out.path, isDirectory: &isDirectory),
-           !isDirectory.boolValue || !((try? FileManager.default.contentsOfDirectory(atPath: out.path))?.isEmpty ?? false) {
+        // Another sweep's directory, or a file, is refused whatever --force says; this sweep's
+        // (or anything else non-empty) only without it.
+        try checkResumable(out, configText: text ?? "")
+        if !force, !((try? FileManager.default.contentsOfDirectory(atPath: out.path))?.isEmpty ?? true) {
             throw OutputError.exists(path: out.path)
         }
-        try checkResumable(out, configText: text ?? "")
         // An output that may not be written is named first. An incomplete set writes nothing: a
         // merged directory is what an unsharded run gives.
         let missing = runs.count - ordered.count
@@ -405,6 +404,9 @@ public final class SweepRunner: @unchecked Sendable {
             throw ExitCodeError.incomplete(missing: missing)
         }
         try StagedOutput.createFolder(out)
+        // Not while a sweep (or another merge) runs in it.
+        let runLock = try DirectoryLock(out, command: "sweep merge")
+        defer { runLock.release() }
         try Data("{\"tool\": \"arrcoc\", \"command\": \"sweep merge\"}\n".utf8).write(to: out.appendingPathComponent(StagedOutput.markerName))
         try AtomicWrite.write(Data((text ?? "").utf8), to: out.appendingPathComponent("sweep.yaml").path)
         try writeOutputs(ordered, name: config.name, failures: [], to: out)
