@@ -143,6 +143,8 @@ def _damage_tensors(data: bytes):
         (_damage_manifest(lambda m: m["blocks"][0].update(time_s="nan")), r"blocks\[0\]\.time_s is 'nan'; expected a finite number"),
         (_damage_manifest(lambda m: m["blocks"][0].update(time_s=float("nan"))), r"blocks\[0\]\.time_s is nan"),
         (_damage_manifest(lambda m: m["blocks"][0].update(tokens=True)), r"blocks\[0\]\.tokens is True; expected a positive integer"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(index=10**400)), r"blocks\[0\]\.index is 1000.*; expected 0"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(density=None)), r"blocks\[0\]\.density is None; expected text"),
         (_damage_tensors(b""), r"tensors.safetensors: not a readable safetensors file"),
         (_damage_tensors(b"\x00" * 7 + b"\x40" + b"{}"), r"tensors.safetensors: not a readable safetensors file"),
         (_damage_tensors((2).to_bytes(8, "little") + b"{}"), r"no 'input_ids' tensor"),

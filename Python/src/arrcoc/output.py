@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,7 +138,8 @@ def _read_manifest(path: Path) -> dict[str, Any]:
 def _number(value: Any, where: str, *, integer: bool = False, positive: bool = False) -> float:
     """`value` as a finite number (bool, text and NaN refused), else an OutputError naming `where`."""
     kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind) or not np.isfinite(value) or (positive and value <= 0):
+    finite = not isinstance(value, float) or math.isfinite(value)  # a JSON integer is exact, whatever its size
+    if isinstance(value, bool) or not isinstance(value, kind) or not finite or (positive and value <= 0):
         expected = ("a positive " if positive else "a finite ") + ("integer" if integer else "number")
         raise OutputError(f"{where} is {_shown(value)}; expected {expected}")
     return value
@@ -155,6 +157,9 @@ def _read_block(raw: Any, i: int, path: Path) -> Block:
         raise OutputError(f"{where}.grid is {_shown(grid)}; expected an object with h and w")
     if not isinstance(timestamp, str):
         raise OutputError(f"{where}.timestamp is {_shown(timestamp)}; expected text")
+    density = raw.get("density", "")
+    if not isinstance(density, str):
+        raise OutputError(f"{where}.density is {_shown(density)}; expected text (dense or sparse)")
     frame_times = raw.get("frame_times_s", [])
     if not isinstance(frame_times, list):
         raise OutputError(f"{where}.frame_times_s is {_shown(frame_times)}; expected a list of seconds")
@@ -165,8 +170,11 @@ def _read_block(raw: Any, i: int, path: Path) -> Block:
         if not (0 <= x and 0 <= y and w > 0 and h > 0 and x + w <= 1 + 1e-9 and y + h <= 1 + 1e-9):
             raise OutputError(f"{where}.region is {region}; expected a part of the frame, normalised to 0…1")
         region = (x, y, w, h)
+    index = _number(raw["index"], f"{where}.index", integer=True)
+    if index != i:
+        raise OutputError(f"{where}.index is {_shown(index)}; expected {i} (blocks in order)")
     return Block(
-        index=int(_number(raw["index"], f"{where}.index", integer=True)),
+        index=index,
         time_s=float(_number(raw["time_s"], f"{where}.time_s")),
         timestamp=timestamp,
         tokens=int(_number(raw["tokens"], f"{where}.tokens", integer=True, positive=True)),
@@ -175,7 +183,7 @@ def _read_block(raw: Any, i: int, path: Path) -> Block:
             int(_number(grid.get("w"), f"{where}.grid.w", integer=True, positive=True)),
         ),
         frame_times_s=tuple(float(_number(t, f"{where}.frame_times_s[{k}]")) for k, t in enumerate(frame_times)),
-        density=str(raw.get("density", "")),
+        density=density,
         relevance=float(_number(raw.get("relevance", 0.0), f"{where}.relevance")),
         region=region,
     )

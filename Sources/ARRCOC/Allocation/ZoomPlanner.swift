@@ -8,8 +8,9 @@ import Foundation
 /// (Q-Frame, ICCV 2025: query-aware frames at several resolutions), each cell-aligned on the
 /// analysis grid and clamped inside the frame. Each region's token grids keep its aspect and
 /// never ask for more than the source's native resolution (× `zoom_max_upscale`) as the stock
-/// processor counts it: a side of p source pixels has at most round(p / 32) tokens. Cropping to the region the query points at is what makes
-/// small details legible to a stock model (ViCrop; "MLLMs know where to look", ICLR 2025).
+/// processor counts it: a side of p source pixels has at most round(p / 32) tokens. Cropping to
+/// the region the query points at is what makes small details legible to a stock model (ViCrop;
+/// "MLLMs know where to look", ICLR 2025).
 public enum ZoomPlanner {
     /// Cells at least this far from the median towards the maximum are hot.
     static let hotFraction: Float = 0.5
