@@ -41,11 +41,12 @@ public final class BatchRunner {
         jobsPath = jobsFile
         jobsText = try BatchJob.text(try SideFile.read(path: jobsFile, limit: .jsonBytes), source: jobsFile)
         let folder = URL(fileURLWithPath: jobsFile).deletingLastPathComponent()
+        let samples = CacheDirectory.samples  // read from the environment once, not per line
         jobs = try BatchJob.parse(jobsText, source: jobsFile, base: config) { path in
             if path.hasPrefix("/") { return path }
             let beside = folder.appendingPathComponent(path).standardizedFileURL.path
             if FileManager.default.fileExists(atPath: beside) { return beside }
-            let sample = CacheDirectory.samples.appendingPathComponent(path).path
+            let sample = samples.appendingPathComponent(path).path
             return FileManager.default.fileExists(atPath: sample) ? sample : beside
         }
         guard !jobs.isEmpty else { throw BatchError.empty(source: jobsFile) }
