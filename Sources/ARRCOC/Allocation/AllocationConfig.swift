@@ -53,7 +53,8 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// Fewest vision tokens of a zoom block (a region is small, so its grid may be too).
     public var zoomMinTokens = 16
     /// Most source pixels a zoom grid's side may ask for, per source pixel: 1 = never above
-    /// the source's native resolution (one token per 32×32 source pixels).
+    /// the source's native resolution as the stock processor counts it (a side of p source
+    /// pixels has round(p / 32) tokens, `ZoomPlanner.nativeSide`).
     public var zoomMaxUpscale = 1.0
 
     public init() {}
