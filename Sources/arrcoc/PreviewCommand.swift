@@ -32,12 +32,15 @@ struct PreviewCommand: ParsableCommand {
     @Option(help: "The video's features file (for --heat; default: analyse the video again).")
     var features: String?
 
+    @Option(help: "The video (for --heat; default: the manifest's source path, relative to the working directory). Must be the video the manifest was made from.")
+    var video: String?
+
     func run() throws {
         global.bootstrapLogging()
         let dir = URL(fileURLWithPath: directory)
         let (manifest, pixels) = try Preview.load(directory: dir)
-        let overlay = heat ? try Preview.heat(for: manifest, featuresPath: features, progress: TerminalProgress().handler) : nil
-        try Preview.write(manifest: manifest, pixelValues: pixels, heat: overlay, to: dir)
+        let overlay = heat ? try Preview.heat(for: manifest, video: video, featuresPath: features, progress: TerminalProgress().handler) : nil
+        try Preview.add(manifest: manifest, pixelValues: pixels, heat: overlay, to: dir)
         print("\(ConfigError.escaped(dir.appendingPathComponent(Preview.sheetName).path))\n\(ConfigError.escaped(dir.appendingPathComponent(Preview.timelineName).path))")
     }
 }

@@ -1,5 +1,5 @@
 import ARRCOC
-import ARRCOCPipeline
+@testable import ARRCOCPipeline
 import Foundation
 import Testing
 import TestSupport
@@ -142,5 +142,39 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/preview.png")) == first)
         let bad = try CLIRunner.run(["preview", f.directory.path])
         #expect(bad.status == 1 && bad.stderr.contains("manifest.json"))
+    }
+
+    /// `arrcoc preview` writes into a folder it did not make whole: a picture there that arrcoc
+    /// did not write stays, the marker lists the pictures it adds, and --heat scores only the
+    /// video the manifest was made from.
+    @Test func previewReplacesOnlyItsOwnPicturesAndScoresOnlyTheManifestsVideo() throws {
+        let f = try Self.fixture.get()
+        let out = f.directory.appendingPathComponent("own").path
+        let c = try CLIRunner.run(["compress", f.video, "--query-image", f.needle, "--budget", "1500", "--out", out])
+        #expect(c.status == 0, "\(c.stderr)")
+        let sheet = URL(fileURLWithPath: out + "/preview.png")
+        try Data("mine\n".utf8).write(to: sheet)
+        let refused = try CLIRunner.run(["preview", out])
+        #expect(refused.status == 1 && refused.stderr.contains("arrcoc did not write it"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: sheet) == Data("mine\n".utf8))
+        try FileManager.default.removeItem(at: sheet)
+        #expect(try CLIRunner.run(["preview", out]).status == 0)
+        let marker = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/.arrcoc-output"))) as? [String: Any])
+        #expect(Set(marker["files"] as? [String] ?? []).isSuperset(of: ["preview.png", "timeline.svg", "manifest.json"]))
+        #expect(try CLIRunner.run(["preview", out]).status == 0, "its own pictures are replaced")
+
+        let other = try CLIRunner.run(["preview", out, "--heat", "--video", try Samples.path("bikes.mp4")])
+        #expect(other.status == 1 && other.stderr.contains("is not the video the manifest was made from"), "\(other.stderr)")
+        let missing = try CLIRunner.run(["preview", out, "--heat", "--video", f.directory.appendingPathComponent("gone.mp4").path])
+        #expect(missing.status == 1 && missing.stderr.contains("no such file"), "\(missing.stderr)")
+    }
+
+    /// Above Qwen3-VL's default the title says larger, as the CLI does (it said "0.6X SMALLER").
+    @Test func theTitleSaysLargerAboveTheDefault() throws {
+        var m = try Self.fixture.get().result.manifest
+        m.totals.compressionRatio = 0.6
+        #expect(ContactSheet.title(m).hasSuffix("(1.7X LARGER)"), "\(ContactSheet.title(m))")
+        m.totals.compressionRatio = 4
+        #expect(ContactSheet.title(m).hasSuffix("(4.0X SMALLER)"))
     }
 }

@@ -41,6 +41,14 @@ public enum ContactSheet {
     }
 
     /// Renders the sheet for `manifest` from the rows of `pixelValues` (`N × 1536`, row-major).
+    /// The sheet's title: strategy, blocks, tokens, and the ratio to Qwen3-VL's default as the
+    /// CLI says it ("4.0X SMALLER", or "1.7X LARGER" above the default), in the sheet's letters.
+    static func title(_ manifest: Manifest) -> String {
+        let t = manifest.totals
+        return "\(manifest.strategy.name) - \(t.blocks) BLOCKS, \(t.sequenceLength) OF \(manifest.budget.tokens) TOKENS; "
+            + "QWEN3-VL DEFAULT \(t.qwen3vlDefaultTokens) (\(Manifest.Totals.ratioPhrase(t.compressionRatio).uppercased().replacingOccurrences(of: "×", with: "X")))"
+    }
+
     public static func render(manifest: Manifest, pixelValues: [Float], heat: Heat? = nil) -> RGBImage {
         let source = manifest.source
         let tileHeight = max(64, min(tileWidth * 3 / 2, tileWidth * max(source.height, 1) / max(source.width, 1)))
@@ -51,10 +59,7 @@ public enum ContactSheet {
         let width = max(margin + cols * (tileWidth + margin), 1100)
         let height = headerHeight + rows * (tileHeight + labelHeight + 6 + margin) + margin
         var canvas = Canvas(width: width, height: height, background: background)
-        let t = manifest.totals
-        let title = "\(manifest.strategy.name) - \(t.blocks) BLOCKS, \(t.sequenceLength) OF \(manifest.budget.tokens) TOKENS; "
-            + "QWEN3-VL DEFAULT \(t.qwen3vlDefaultTokens) (\(String(format: "%.1f", t.compressionRatio))X SMALLER)"
-        canvas.text(title, x: margin, y: 8, scale: 2, ink)
+        canvas.text(title(manifest), x: margin, y: 8, scale: 2, ink)
         let zoomNote = manifest.blocks.contains { $0.region != nil } ? ", ZOOM = A REGION OF THE FRAME (THE BOX UNDER ITS TILE SHOWS WHERE)" : ""
         canvas.text("ORANGE = DENSE, BLUE = SPARSE" + (heat == nil ? "" : ", RED TINT = HIGH RELEVANCE") + zoomNote,
                     x: margin, y: 26, scale: 1, (170, 170, 170))

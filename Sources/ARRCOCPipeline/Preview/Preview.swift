@@ -8,6 +8,27 @@ public enum Preview {
     public static let sheetName = "preview.png"
     public static let timelineName = "timeline.svg"
 
+    /// Writes both pictures into an existing output `directory` of compress, where a picture
+    /// already there is replaced only if arrcoc wrote it (its marker lists it), and the marker then
+    /// lists both: what `arrcoc preview` does.
+    public static func add(manifest: Manifest, pixelValues: [Float], heat: ContactSheet.Heat? = nil, to directory: URL) throws {
+        let markerURL = directory.appendingPathComponent(StagedOutput.markerName)
+        var marker = (FileManager.default.contents(atPath: markerURL.path)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+        var files = marker["files"] as? [String] ?? []
+        for name in [sheetName, timelineName] {
+            let path = directory.appendingPathComponent(name).path
+            var status = stat()
+            if lstat(path, &status) == 0, !files.contains(name) {
+                throw PreviewError.foreignFile(path: path)
+            }
+        }
+        try write(manifest: manifest, pixelValues: pixelValues, heat: heat, to: directory)
+        guard marker["tool"] as? String == "arrcoc" else { return }  // no marker: nothing to list the pictures in
+        files = Array(Set(files).union([sheetName, timelineName])).sorted()
+        marker["files"] = files
+        try AtomicWrite.write(try JSONSerialization.data(withJSONObject: marker, options: [.sortedKeys]) + Data("\n".utf8), to: markerURL.path)
+    }
+
     /// Writes both pictures into `directory` (each atomically).
     public static func write(manifest: Manifest, pixelValues: [Float], heat: ContactSheet.Heat? = nil, to directory: URL) throws {
         let sheet = ContactSheet.render(manifest: manifest, pixelValues: pixelValues, heat: heat)
@@ -38,11 +59,23 @@ public enum Preview {
 
     /// Scores the manifest's query again on the video's features (`featuresPath`, or the video
     /// analysed now) and returns the heat of its blocks: what `arrcoc preview --heat` draws.
-    public static func heat(for manifest: Manifest, featuresPath: String?, progress: @escaping ProgressHandler = { _ in }) throws -> ContactSheet.Heat {
+    /// The video is `video`, else the manifest's source path (relative to the working directory,
+    /// as compress was given it); either must be the video the manifest records (its SHA-256).
+    public static func heat(for manifest: Manifest, video: String? = nil, featuresPath: String?,
+                            progress: @escaping ProgressHandler = { _ in }) throws -> ContactSheet.Heat {
         var config = CompressionConfig()
         config.emission.mode = manifest.mode
         let engine = try Engine(config: config, progress: progress)
-        let video = manifest.source.path
+        let video = video ?? manifest.source.path
+        guard FileManager.default.fileExists(atPath: video) else {
+            throw PreviewError.videoNotFound(path: video, manifestVideo: manifest.source.path)
+        }
+        if !manifest.source.sha256.isEmpty {
+            let digest = try SHA256.hexDigest(ofFile: video)
+            guard digest == manifest.source.sha256 else {
+                throw PreviewError.anotherVideo(path: video, digest: digest, manifestVideo: manifest.source.path, manifestDigest: manifest.source.sha256)
+            }
+        }
         let features = try featuresPath.map { try engine.features(at: $0, for: video) } ?? engine.analyze(video: video)
         let query = manifest.query.kind == "image"
             ? try engine.query(image: manifest.query.path, features: features, featuresPath: featuresPath)
