@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,44 @@ def test_c_siglip2_naflex_patch_grid_from_spatial_shapes(tmp_path, sample):
     times, emb, _ = arrcoc.read_features(tmp_path / "f.safetensors")
     assert result.grid == arrcoc.cell_grid(1280, 720, 16) == emb.shape[1:3]
     assert emb.shape == (len(times), *result.grid, 32) and np.load(tmp_path / "q.npy").shape == (32,)
+
+
+def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, sample, tiny_encoders):
+    video = tmp_path / "v.mp4"
+    shutil.copy(sample("cockatoo.mp4"), video)
+    original = video.read_bytes()
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+
+    def embed(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(video), "--model", str(tiny_encoders["clip"]), "--quiet", *args],
+                              capture_output=True, text=True, env=env)
+
+    r = embed("--out", str(video))
+    assert r.returncode == 1 and "is an input of this command" in r.stderr, r.stderr
+    assert video.read_bytes() == original
+    mine = tmp_path / "mine.safetensors"
+    mine.write_text("notes")
+    for args in (["--out", str(mine)], ["--out", str(mine), "--force"]):
+        r = embed(*args)
+        assert r.returncode == 1 and "not a file arrcoc wrote" in r.stderr, r.stderr
+    assert mine.read_text() == "notes"
+    out, query = tmp_path / "f.safetensors", tmp_path / "q"
+    r = embed("--out", str(out), "--text", "a bird", "--query-out", str(query), "--frame-level")
+    assert r.returncode == 0, r.stderr
+    assert query.is_file() and not (tmp_path / "q.npy").exists()  # the very path given
+    assert np.load(query).ndim == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    r = embed("--out", str(out), "--frame-level")
+    assert r.returncode == 1 and "pass --force" in r.stderr
+    assert embed("--out", str(out), "--frame-level", "--force").returncode == 0
+    for fps in ("nan", "inf", "1e9"):
+        r = embed("--out", str(tmp_path / "x.safetensors"), "--candidate-fps", fps)
+        assert r.returncode == 2 and "--candidate-fps" in r.stderr, r.stderr
+    not_video = tmp_path / "notes.txt"
+    not_video.write_text("not a video")
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(not_video), "--model", str(tiny_encoders["clip"]), "--quiet",
+                        "--out", str(tmp_path / "y.safetensors")], capture_output=True, text=True, env=env)
+    assert r.returncode == 1 and "notes.txt: not a video FFmpeg can read (Invalid data" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(video), "--model", str(tmp_path / "no-model"), "--quiet",
+                        "--out", str(tmp_path / "z.safetensors")], capture_output=True, text=True, env=env)
+    assert r.returncode == 1 and "no such directory" in r.stderr, r.stderr

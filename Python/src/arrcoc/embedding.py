@@ -14,6 +14,9 @@ gets the model's own image embedding, `[T, 1, 1, D]` (robust, no localisation).
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -25,6 +28,7 @@ import numpy as np
 
 from .features import (
     DEFAULT_CANDIDATE_FPS,
+    FEATURES_SCHEMA,
     cell_grid,
     l2_normalize,
     nearest_frames,
@@ -106,6 +110,13 @@ def load_encoder(name_or_path: str, device: str = "cpu") -> tuple[Any, Any]:
     """`(model, processor)` of a SigLIP, SigLIP 2 or CLIP checkpoint (a Hub id or a local directory)."""
     from transformers import AutoModel, AutoProcessor
 
+    path = Path(name_or_path)
+    if path.is_absolute() or str(name_or_path).startswith((".", "~")) or path.exists():
+        # A local checkpoint: say what is missing, not that it is no Hub id.
+        if not path.is_dir():
+            raise EmbedError(f"--model {name_or_path}: no such directory; expected a Hub id or a checkpoint directory")
+        if not (path / "config.json").is_file():
+            raise EmbedError(f"--model {name_or_path}: no config.json in it; expected a SigLIP, SigLIP 2 or CLIP checkpoint directory")
     model = AutoModel.from_pretrained(name_or_path).to(device).eval()
     kind = model.config.model_type
     if kind not in SUPPORTED:
@@ -237,6 +248,7 @@ def embed(
     batch_size: int = 16,
     device: str = "cpu",
     progress: bool = True,
+    force: bool = False,
 ) -> EmbedResult:
     """Writes a features file for `video` from an image-text encoder, and the query embedding.
 
@@ -253,11 +265,18 @@ def embed(
         batch_size: frames per forward pass.
         device: where the encoder runs (`"cpu"`, `"cuda"`).
         progress: show progress on stderr.
+        force: replace `out` and `query_out` if they exist and arrcoc wrote them (a features
+            file, a `.npy` array); an input, or a file of another kind, is never replaced.
     """
     if text is not None and image is not None:
         raise EmbedError("give at most one of --text and --image")
     if (text is not None or image is not None) and query_out is None:
         raise EmbedError("a query (--text or --image) needs --query-out to be written to")
+    if not (math.isfinite(candidate_fps) and 0 < candidate_fps <= MAX_CANDIDATE_FPS):
+        raise EmbedError(f"--candidate-fps {candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
+    if not _is_regular_file(video):
+        raise EmbedError(f"{video}: no such file, or not a regular file (a folder, device or FIFO); expected a video file")
+    _check_outputs([video] + ([image] if image is not None else []), [out] + ([query_out] if query_out is not None else []), force)
     encoder, processor = load_encoder(model, device) if isinstance(model, (str, Path)) else model
     name = str(model) if isinstance(model, (str, Path)) else getattr(encoder.config, "_name_or_path", "") or encoder.config.model_type
     # The query first: a bad image fails before the video is decoded.
@@ -291,10 +310,74 @@ def embed(
     if not times:
         raise EmbedError(f"{video}: no frame could be decoded")
     embeddings = np.concatenate(chunks)
-    write_features(out, np.asarray(times), embeddings, source, embedder=name, candidate_fps=candidate_fps)
+    with _atomic(out) as temporary:
+        write_features(temporary, np.asarray(times), embeddings, source, embedder=name, candidate_fps=candidate_fps)
     if query is not None and query_out is not None:
-        np.save(query_out, query.astype(np.float32))
+        with _atomic(query_out) as temporary, open(temporary, "wb") as f:
+            np.save(f, query.astype(np.float32))  # to the very path given (np.save on a name adds ".npy")
     return EmbedResult(Path(out), len(times), tuple(embeddings.shape[1:3]), embeddings.shape[-1], query)
+
+
+MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze`
+
+
+def _is_regular_file(path: str | Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _is_arrcoc_output(path: Path) -> bool:
+    """Whether `path` holds what arrcoc-embed writes: an `arrcoc.features/1` file or a `.npy` array."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+        if head[:6] == b"\x93NUMPY":
+            return True
+        from safetensors import safe_open
+
+        with safe_open(str(path), framework="np") as f:
+            return FEATURES_SCHEMA in (f.metadata() or {}).get("arrcoc", "")
+    except Exception:
+        return False
+
+
+def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: bool) -> None:
+    """Refuses an output that is an input or another output, or that exists and is not arrcoc's
+    own (or is, without `force`): arrcoc never replaces what it did not write."""
+    resolved_inputs = {os.path.realpath(p) for p in inputs}
+    seen: set[str] = set()
+    for out in outputs:
+        real = os.path.realpath(out)
+        if real in resolved_inputs:
+            raise EmbedError(f"{out}: is an input of this command; choose another output path")
+        if real in seen:
+            raise EmbedError(f"{out}: given for two outputs; choose two paths")
+        seen.add(real)
+        if os.path.lexists(out):
+            if not _is_regular_file(out) or not _is_arrcoc_output(Path(out)):
+                raise EmbedError(f"{out}: exists and is not a file arrcoc wrote; arrcoc never replaces it: choose another output path")
+            if not force:
+                raise EmbedError(f"{out}: already exists; pass --force to replace it (only files arrcoc wrote are replaced)")
+
+
+class _atomic:
+    """`with _atomic(path) as temporary:` write `temporary`; it is renamed to `path` on success
+    and removed on failure, so that `path` never holds a half-written file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+
+    def __enter__(self) -> Path:
+        return self.temporary
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        if kind is None:
+            os.replace(self.temporary, self.path)
+        else:
+            self.temporary.unlink(missing_ok=True)
 
 
 def _grid(value: str) -> tuple[int, int]:
@@ -305,6 +388,20 @@ def _grid(value: str) -> tuple[int, int]:
     if rows <= 0 or cols <= 0:
         raise argparse.ArgumentTypeError(f"--grid {value}: expected positive rows and columns")
     return rows, cols
+
+
+def _decode_error() -> type[Exception]:
+    """PyAV's error for a file it cannot demux or decode (not an OSError in every version)."""
+    try:
+        import av
+
+        return av.error.FFmpegError
+    except (ImportError, AttributeError):
+        return _NeverRaised
+
+
+class _NeverRaised(Exception):
+    """Stands in for PyAV's error where PyAV is missing (nothing raises it)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,9 +424,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=16, help="frames per forward pass (default 16)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda, … (default cpu)")
     parser.add_argument("--quiet", action="store_true", help="no progress")
+    parser.add_argument("--force", action="store_true", help="replace --out and --query-out if they exist and arrcoc wrote them")
     args = parser.parse_args(argv)
-    if args.candidate_fps <= 0:
-        parser.error(f"--candidate-fps {args.candidate_fps}: expected a positive number")
+    if not (math.isfinite(args.candidate_fps) and 0 < args.candidate_fps <= MAX_CANDIDATE_FPS):
+        parser.error(f"--candidate-fps {args.candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if args.batch_size <= 0:
         parser.error(f"--batch-size {args.batch_size}: expected a positive number")
     if (args.text is not None or args.image is not None) and not args.query_out:
@@ -338,8 +436,11 @@ def main(argv: list[str] | None = None) -> int:
         result = embed(
             args.video, args.model, args.out, text=args.text, image=args.image, query_out=args.query_out,
             candidate_fps=args.candidate_fps, grid=args.grid, frame_level=args.frame_level,
-            batch_size=args.batch_size, device=args.device, progress=not args.quiet,
+            batch_size=args.batch_size, device=args.device, progress=not args.quiet, force=args.force,
         )
+    except _decode_error() as error:
+        print(f"Error: {args.video}: not a video FFmpeg can read ({getattr(error, 'strerror', None) or error})", file=sys.stderr)
+        return 1
     except (EmbedError, OSError) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
