@@ -11,7 +11,7 @@ struct FramesCommand: ParsableCommand {
         discussion: """
             The video is decoded once, front to back; for each time k/FPS (k = 0, 1, …) the decoded \
             frame nearest to it is converted (bicubic) to the requested size and written as \
-            DIR/<seconds>.png, e.g. 000012.500.png. Times count from the start of the video stream.
+            DIR/<seconds>.png, e.g. 00012.500.png. Times count from the start of the video stream.
 
             DIR must not exist (or pass --force to replace it); it appears only when every frame \
             was written, so a failed run leaves nothing behind.

@@ -167,6 +167,16 @@ import TestSupport
         #expect(other.status == 1 && other.stderr.contains("is not the video the manifest was made from"), "\(other.stderr)")
         let missing = try CLIRunner.run(["preview", out, "--heat", "--video", f.directory.appendingPathComponent("gone.mp4").path])
         #expect(missing.status == 1 && missing.stderr.contains("no such file"), "\(missing.stderr)")
+
+        // Another run's tensors beside this manifest are refused, not drawn as garbage.
+        let other2 = f.directory.appendingPathComponent("own-other").path
+        #expect(try CLIRunner.run(["compress", f.video, "--query-image", f.needle, "--budget", "700", "--out", other2]).status == 0)
+        let mixed = f.directory.appendingPathComponent("own-mixed")
+        try FileManager.default.copyItem(atPath: out, toPath: mixed.path)
+        try FileManager.default.removeItem(at: mixed.appendingPathComponent("tensors.safetensors"))
+        try FileManager.default.copyItem(atPath: other2 + "/tensors.safetensors", toPath: mixed.appendingPathComponent("tensors.safetensors").path)
+        let garbage = try CLIRunner.run(["preview", mixed.path])
+        #expect(garbage.status == 1 && garbage.stderr.contains("(as manifest.json says)"), "\(garbage.stderr)")
     }
 
     /// Above Qwen3-VL's default the title says larger, as the CLI does (it said "0.6X SMALLER").

@@ -47,6 +47,14 @@ public final class SafetensorsFile {
         try elements(name, as: Float.self, stored: .f32)
     }
 
+    /// The tensor's elements as `Int64` (I64 tensors only); nil for other types or a missing tensor.
+    public func int64s(_ name: String) throws -> [Int64]? {
+        guard let e = entries[name], e.dtype == .i64 else { return nil }
+        var out = [Int64](repeating: 0, count: e.offsets.count / e.dtype.size)
+        try out.withUnsafeMutableBytes { try readBody(e.offsets, into: $0) }
+        return out.map { Int64(littleEndian: $0) }
+    }
+
     /// The tensor's elements as `Double` (F32 widened); nil for integer types or a missing tensor.
     public func doubles(_ name: String) throws -> [Double]? {
         try elements(name, as: Double.self, stored: .f64)
