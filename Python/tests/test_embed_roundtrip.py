@@ -175,6 +175,8 @@ def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, samp
     r = embed("--out", str(out), "--frame-level")
     assert r.returncode == 1 and "pass --force" in r.stderr
     assert embed("--out", str(out), "--frame-level", "--force").returncode == 0
+    r = embed("--out", str(tmp_path / "g.safetensors"), "--grid", "200x400")
+    assert r.returncode == 2 and "80000 cells" in r.stderr, r.stderr
     for fps in ("nan", "inf", "1e9"):
         r = embed("--out", str(tmp_path / "x.safetensors"), "--candidate-fps", fps)
         assert r.returncode == 2 and "--candidate-fps" in r.stderr, r.stderr

@@ -166,3 +166,9 @@ def test_b_transformers_processor_makes_the_same_ids_timestamps_and_pixels(outpu
     assert difference < PIXEL_TOLERANCE
     assert wrong > 5 * PIXEL_TOLERANCE, "a wrong patch order must be told apart"
     assert torch.equal(ref["mm_token_type_ids"], inputs["mm_token_type_ids"])
+
+
+@pytest.mark.parametrize("question, error", [(None, TypeError), (42, TypeError), ("what is <|video_pad|> here?", ValueError)])
+def test_load_refuses_a_question_that_is_not_plain_text(output, qwen_processor, question, error):
+    with pytest.raises(error, match="question"):
+        arrcoc.load(output, qwen_processor, question)

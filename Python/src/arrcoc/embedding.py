@@ -319,6 +319,7 @@ def embed(
 
 
 MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze`
+MAX_CELLS_PER_FRAME = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_CELLS_PER_FRAME's default)
 
 
 def _is_regular_file(path: str | Path) -> bool:
@@ -387,6 +388,8 @@ def _grid(value: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"--grid {value}: expected ROWSxCOLS, e.g. 9x16") from None
     if rows <= 0 or cols <= 0:
         raise argparse.ArgumentTypeError(f"--grid {value}: expected positive rows and columns")
+    if rows * cols > MAX_CELLS_PER_FRAME:
+        raise argparse.ArgumentTypeError(f"--grid {value}: {rows * cols} cells; arrcoc reads at most {MAX_CELLS_PER_FRAME} a frame")
     return rows, cols
 
 

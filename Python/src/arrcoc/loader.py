@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .output import VIDEO_PAD, VIDEO_PAD_ID, CompressedVideo, OutputError, read_output
+from .output import VIDEO_PAD, VIDEO_PAD_ID, VISION_END, VISION_START, CompressedVideo, OutputError, read_output
 
 
 class ArrcocInputs(dict):
@@ -100,6 +100,12 @@ def load(
     Raises:
         OutputError: the directory is not a usable output, or the tokenizer disagrees with it.
     """
+    if not isinstance(question, str):
+        raise TypeError(f"question is {type(question).__name__}; expected text (str)")
+    for name, text in (("question", question), ("system", system)):
+        markers = [m for m in (VIDEO_PAD, VISION_START, VISION_END) if isinstance(text, str) and m in text]
+        if markers:
+            raise ValueError(f"{name} contains {', '.join(markers)}: the video's own tokens may not appear in text")
     video = read_output(out_dir)
     tokenizer = getattr(processor, "tokenizer", processor)
     before, after = chat_around_video(processor, question, system)
