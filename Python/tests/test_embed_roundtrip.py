@@ -172,6 +172,9 @@ def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, samp
     assert query.is_file() and not (tmp_path / "q.npy").exists()  # the very path given
     assert np.load(query).ndim == 1
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # not safetensors' own 0600
     r = embed("--out", str(out), "--frame-level")
     assert r.returncode == 1 and "pass --force" in r.stderr
     assert embed("--out", str(out), "--frame-level", "--force").returncode == 0

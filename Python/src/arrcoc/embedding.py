@@ -376,6 +376,11 @@ class _atomic:
 
     def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
         if kind is None:
+            # safetensors creates its file 0600; give it the mode any new file gets (0666 less the
+            # umask), as the Swift commands' outputs have, so that a group can share it.
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(self.temporary, 0o666 & ~mask)
             os.replace(self.temporary, self.path)
         else:
             self.temporary.unlink(missing_ok=True)
