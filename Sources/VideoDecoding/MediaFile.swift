@@ -21,7 +21,12 @@ final class MediaFile {
         // stat, not FileManager's attributes: those describe a symbolic link itself (its size is
         // the length of the target's name), and a linked video then read as truncated.
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .fileNotFound(path: path) }
+        guard stat(path, &info) == 0 else {
+            // Only a missing file is "no such file": a loop of links or a folder one may not
+            // enter is named as what it is.
+            if errno == ENOENT { throw .fileNotFound(path: path) }
+            throw .notMediaFile(path: path, reason: "it cannot be reached: \(String(cString: strerror(errno)))")
+        }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
         case S_IFDIR: throw .notMediaFile(path: path, reason: "it is a directory, expected a video or image file")

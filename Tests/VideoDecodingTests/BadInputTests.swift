@@ -24,6 +24,17 @@ import TestSupport
         }
     }
 
+    /// A loop of symbolic links is no missing file: it is named as what it is.
+    @Test func aLoopOfLinksIsNotCalledMissing() throws {
+        let first = try Self.write("loop-a.mp4", Data())
+        let second = URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("loop-b.mp4").path
+        try FileManager.default.removeItem(atPath: first)
+        try FileManager.default.createSymbolicLink(atPath: first, withDestinationPath: second)
+        try FileManager.default.createSymbolicLink(atPath: second, withDestinationPath: first)
+        let error = try #require(throws: VideoError.self) { try Self.decodeAll(first) }
+        #expect(error == .notMediaFile(path: first, reason: "it cannot be reached: \(String(cString: strerror(ELOOP)))"), "\(error)")
+    }
+
     @Test func emptyFile() throws {
         let path = try Self.write("empty.mp4", Data())
         #expect(throws: VideoError.notMediaFile(path: path, reason: "the file is empty")) { try Self.decodeAll(path) }
