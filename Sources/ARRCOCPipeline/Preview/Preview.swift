@@ -70,13 +70,13 @@ public enum Preview {
         guard FileManager.default.fileExists(atPath: video) else {
             throw PreviewError.videoNotFound(path: video, manifestVideo: manifest.source.path)
         }
-        if !manifest.source.sha256.isEmpty {
-            let digest = try SHA256.hexDigest(ofFile: video)
-            guard digest == manifest.source.sha256 else {
-                throw PreviewError.anotherVideo(path: video, digest: digest, manifestVideo: manifest.source.path, manifestDigest: manifest.source.sha256)
-            }
-        }
         let features = try featuresPath.map { try engine.features(at: $0, for: video) } ?? engine.analyze(video: video)
+        // The video's digest as the features hold it (the engine hashes the video once, while
+        // analysing it or checking the features file against it; no second read here).
+        let digest = features.info.source.sha256
+        guard manifest.source.sha256.isEmpty || digest == manifest.source.sha256 else {
+            throw PreviewError.anotherVideo(path: video, digest: digest, manifestVideo: manifest.source.path, manifestDigest: manifest.source.sha256)
+        }
         let query = manifest.query.kind == "image"
             ? try engine.query(image: manifest.query.path, features: features, featuresPath: featuresPath)
             : try engine.query(embedding: manifest.query.path, features: features)
