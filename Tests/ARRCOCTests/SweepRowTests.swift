@@ -14,7 +14,7 @@ import Testing
         let failed = SweepRow(run: Self.run, status: .init(error: error), blocks: 0, metrics: Self.metrics)
         #expect(failed.status == .failed(reason: error.localizedDescription))
         #expect(failed.line.split(separator: ",", omittingEmptySubsequences: false).count == 18)  // the description's commas do not split the record
-        #expect(failed.status.field == "error: budget 10 tokens is below the smallest feasible sequence: one block needs 73 tokens (vision tokens + timestamp + vision_start/vision_end)")
+        #expect(failed.status.field == "error: budget 10 tokens is below the smallest feasible sequence: one whole frame at the smallest grid needs 73 tokens (vision tokens + timestamp + vision_start/vision_end); every sequence starts from such a block")
         for row in [ok, failed] {
             let back = try #require(SweepRow(line: row.line))
             #expect(back.line == row.line && back.status.isOK == row.status.isOK)

@@ -145,6 +145,19 @@ import TestSupport
         #expect(lost.status != 0 && lost.stderr.contains("is recorded as done but its output") && !lost.stderr.contains("NSCocoaErrorDomain"),
                 "\(lost.stderr)")
         #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("lost").path))
+        // A shard copied off a node with one tensors file cut short: refused, naming the task and
+        // the file, not linked into a merge that reads as finished.
+        let cut = base.appendingPathComponent("shard1-cut")
+        try FileManager.default.copyItem(at: dirs[1], to: cut)
+        let tensors = try #require(FileManager.default.enumerator(atPath: cut.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix("/tensors.safetensors") }.sorted().first)
+        let whole = try Data(contentsOf: cut.appendingPathComponent(tensors))
+        try FileManager.default.removeItem(at: cut.appendingPathComponent(tensors))
+        try whole.prefix(whole.count / 2).write(to: cut.appendingPathComponent(tensors))
+        let short = try CLIRunner.run(["batch", "merge", dirs[0].path, cut.path, "--out", base.appendingPathComponent("short").path])
+        #expect(short.status != 0 && short.stderr.contains("is damaged") && short.stderr.contains("tensors.safetensors")
+                && short.stderr.contains("delete"), "\(short.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("short").path))
     }
 
     @Test func anInterruptedBatchResumesWithoutRedoingFinishedTasks() throws {

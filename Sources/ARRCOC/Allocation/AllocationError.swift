@@ -27,7 +27,7 @@ public enum AllocationError: Error, Equatable, LocalizedError {
         case let .budgetNotPositive(b): return "budget \(b) tokens: expected a positive number of tokens"
         case let .budgetTooLarge(b): return "budget \(b) tokens: expected at most \(Int(Limit.ceiling)) (2^48) tokens"
         case let .budgetTooSmall(b, m):
-            return "budget \(b) tokens is below the smallest feasible sequence: one block needs \(m) tokens (vision tokens + timestamp + vision_start/vision_end)"
+            return "budget \(b) tokens is below the smallest feasible sequence: one whole frame at the smallest grid needs \(m) tokens (vision tokens + timestamp + vision_start/vision_end); every sequence starts from such a block"
         case let .cellMapShape(f, r, c, v):
             return "cell relevance map of \(v) values does not fit \(f) frames of \(r)×\(c) cells (or the source size is not positive)"
         }

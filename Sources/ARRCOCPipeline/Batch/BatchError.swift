@@ -14,6 +14,9 @@ public enum BatchError: Error, LocalizedError, Equatable {
     case incomplete(missing: Int, total: Int)
     /// A shard's journal records `task` as done, but its output folder `output` is gone.
     case outputMissing(directory: String, task: String, output: String)
+    /// A shard's journal records `task` as done, but its output folder `output` does not hold a
+    /// whole output (a tensors file cut short by a copy, a manifest edited): `reason` says what.
+    case outputDamaged(directory: String, task: String, output: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -30,6 +33,9 @@ public enum BatchError: Error, LocalizedError, Equatable {
         case let .outputMissing(directory, task, output):
             return "\(directory): task \(task) is recorded as done but its output \(output) is missing or has no manifest.json; "
                 + "run `arrcoc batch` on this shard again (it redoes that task), then merge"
+        case let .outputDamaged(directory, task, output, reason):
+            return "\(directory): task \(task) is recorded as done but its output \(output) is damaged: \(reason); "
+                + "delete \(output), run `arrcoc batch` on this shard again (it redoes that task), then merge"
         }
     }
 }

@@ -62,6 +62,13 @@ extension BatchRunner {
                 guard Self.hasOutput(dir, relative) else {
                     throw BatchError.outputMissing(directory: dir.path, task: key, output: relative)
                 }
+                // Shards are copied off cluster nodes: a copy cut short is refused here (headers
+                // only, no pixels read), not merged into a batch that reads as finished.
+                do {
+                    _ = try CompressionOutput.check(directory: dir.appendingPathComponent(relative))
+                } catch {
+                    throw BatchError.outputDamaged(directory: dir.path, task: key, output: relative, reason: error.localizedDescription)
+                }
                 try linkTree(from: dir.appendingPathComponent(relative), to: staging.appendingPathComponent(relative))
             }
             ordered.append(record)

@@ -85,31 +85,12 @@ public enum Preview {
     }
 
     /// Reads an output directory of `arrcoc compress`: its manifest and `pixel_values_videos`,
-    /// checked against each other (one `video_grid_thw` row per block, each the block's grid in
-    /// 16-px patches; in resize mode as many pixel rows as the grids hold), so that a manifest
-    /// edited or paired with another run's tensors is refused, not drawn as garbage.
+    /// checked against each other first (`CompressionOutput.check`), so that a manifest edited or
+    /// paired with another run's tensors is refused, not drawn as garbage.
     public static func load(directory: URL) throws -> (manifest: Manifest, pixelValues: [Float]) {
-        let manifestPath = directory.appendingPathComponent("manifest.json").path
-        let manifest = try Manifest.load(path: manifestPath)
-        let tensorsPath = directory.appendingPathComponent("tensors.safetensors").path
-        let file = try SafetensorsFile(path: tensorsPath)
+        let (manifest, file) = try CompressionOutput.check(directory: directory)
         guard let pixels = try file.floats("pixel_values_videos") else {
-            throw FormatError.missingTensor(path: tensorsPath, name: "pixel_values_videos")
-        }
-        guard let thw = try file.int64s("video_grid_thw") else { throw FormatError.missingTensor(path: tensorsPath, name: "video_grid_thw") }
-        func disagree(_ expected: String, _ found: String) -> FormatError {
-            .wrongTensor(path: tensorsPath, name: "video_grid_thw", expected: expected + " (as manifest.json says)", found: found)
-        }
-        guard thw.count == 3 * manifest.blocks.count else { throw disagree("\(manifest.blocks.count) rows", "\(thw.count / 3)") }
-        for (i, block) in manifest.blocks.enumerated() where thw[3 * i] != 1 || thw[3 * i + 1] != Int64(2 * block.grid.h) || thw[3 * i + 2] != Int64(2 * block.grid.w) {
-            throw disagree("row \(i) = [1, \(2 * block.grid.h), \(2 * block.grid.w)]", "[\(thw[3 * i]), \(thw[3 * i + 1]), \(thw[3 * i + 2])]")
-        }
-        if manifest.mode == .resize {
-            let rows = manifest.blocks.reduce(0) { $0 + 4 * $1.grid.h * $1.grid.w }
-            guard manifest.blocks.allSatisfy({ $0.tokens == $0.grid.h * $0.grid.w }), pixels.count == rows * 1536 else {
-                throw FormatError.wrongTensor(path: tensorsPath, name: "pixel_values_videos", expected: "[\(rows), 1536] (as manifest.json says)",
-                                              found: "\(pixels.count / 1536) rows")
-            }
+            throw FormatError.missingTensor(path: file.path, name: "pixel_values_videos")
         }
         return (manifest, pixels)
     }
