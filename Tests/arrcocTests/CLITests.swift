@@ -104,6 +104,9 @@ import TestSupport
         // frame to RGB" after the whole analysis, before the shape was checked).
         let sliver = dir.appendingPathComponent("sliver.png").path
         try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "color=red:s=2x5000", "-frames:v", "1", sliver])
+        // A 4×4 picture was accepted: one flat colour, which every frame matches somewhere.
+        let dot = dir.appendingPathComponent("dot.png").path
+        try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "color=red:s=4x4", "-frames:v", "1", dot])
         // A crafted name: control characters are escaped in messages, not printed raw.
         let crafted = dir.appendingPathComponent("no\u{1B}[2Jsuch\nfile.mp4").path
         let apng = dir.appendingPathComponent("anim.png").path
@@ -119,6 +122,8 @@ import TestSupport
              [video, "a video", "expected a still image"]),
             (["compress", video, "--query-image", sliver, "--budget", "500", "--out", out], [:],
              [sliver, "2x5000 px", "at most 200 times"]),
+            (["compress", video, "--query-image", dot, "--budget", "500", "--out", out], [:],
+             [dot, "query image too small", "4x4 px", "at least 8 px"]),
             (["probe", crafted], [:], ["no\\u{1B}[2Jsuch\\nfile.mp4: no such file"]),
             // A C1 CSI (U+009B) is a control too; String.debugDescription kept it raw.
             (["probe", dir.appendingPathComponent("c1\u{9B}31m.mp4").path], [:], ["c1\\u{9B}31m.mp4: no such file"]),

@@ -32,6 +32,8 @@ public enum FeatureError: Error, Equatable, LocalizedError {
     case queryImageIsVideo(source: String, frames: Int)
     /// A query image whose long side is more than `QueryInput.maximumAspectRatio` times its short one.
     case queryImageAspect(source: String, width: Int, height: Int)
+    /// A query image under `QueryInput.minimumSide` pixels on a side.
+    case queryImageTooSmall(source: String, width: Int, height: Int)
     /// `--query-image` needs the embedder's fitted state, which external features do not carry.
     case noEmbedderState(features: String, embedder: String)
     /// Every analysed cell looks the same (a blank or single-colour video): frames cannot be
@@ -78,6 +80,9 @@ public enum FeatureError: Error, Equatable, LocalizedError {
         case let .queryImageAspect(source, width, height):
             return "\(source): invalid query image (\(width)x\(height) px; expected a long side at most \(QueryInput.maximumAspectRatio) times "
                 + "the short one, as Qwen3-VL's processor requires)"
+        case let .queryImageTooSmall(source, width, height):
+            return "\(source): query image too small (\(width)x\(height) px; expected at least \(QueryInput.minimumSide) px on each side: "
+                + "crop the object with some margin, or give a larger picture of it)"
         case let .noVariation(path):
             return "\(path ?? "the video"): every analysed frame looks the same (blank or a single flat colour), so there is nothing for a query to find; check the video plays"
         case let .embedderVersion(path, found, expected):

@@ -51,14 +51,21 @@ public struct QueryInput: Sendable {
     /// 2×5000-px picture to a cell grid at all.
     public static let maximumAspectRatio = 200
 
+    /// The fewest pixels a query image may have on a side. It is described on 32-px cells (16×16
+    /// quadrants, 8 gradient orientations, a 16-bin luminance histogram): a picture under a quarter
+    /// of a cell's side is mostly the interpolation that enlarges it (a 1×1 image is one flat
+    /// colour), not the object it was cut from.
+    public static let minimumSide = 8
+
     /// Checks that a query image is one still picture of a usable shape: `frames` is its frame
     /// count, or 0 for "more than one, not counted".
-    /// - Throws: `FeatureError.queryImageIsVideo` or `.queryImageAspect`.
+    /// - Throws: `FeatureError.queryImageIsVideo`, `.queryImageAspect` or `.queryImageTooSmall`.
     public static func checkImage(path: String, width: Int, height: Int, frames: Int) throws(FeatureError) {
         if frames != 1 { throw .queryImageIsVideo(source: path, frames: frames) }
         guard width > 0, height > 0, max(width, height) <= maximumAspectRatio * min(width, height) else {
             throw .queryImageAspect(source: path, width: width, height: height)
         }
+        guard min(width, height) >= minimumSide else { throw .queryImageTooSmall(source: path, width: width, height: height) }
     }
 
     /// The cells of a query image's largest scale: `image_cells`, but no more than the image
