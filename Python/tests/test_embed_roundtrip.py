@@ -191,3 +191,15 @@ def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, samp
     r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(video), "--model", str(tmp_path / "no-model"), "--quiet",
                         "--out", str(tmp_path / "z.safetensors")], capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "no such directory" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("text", ["", "  \t"])
+def test_embed_refuses_an_empty_query_text(tmp_path, sample, tiny_encoders, text):
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    out, query = tmp_path / "f.safetensors", tmp_path / "q.npy"
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(sample("cockatoo.mp4")), "--model", str(tiny_encoders["siglip"]),
+                        "--out", str(out), "--text", text, "--query-out", str(query), "--quiet"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "--text is empty" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not out.exists() and not query.exists()
+    with pytest.raises(arrcoc.EmbedError, match="text is empty"):
+        arrcoc.embed_query(None, None, text=text)  # refused before the model is used
