@@ -436,6 +436,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress")
     parser.add_argument("--force", action="store_true", help="replace --out and --query-out if they exist and arrcoc wrote them")
     args = parser.parse_args(argv)
+    # An empty path would be read as the current folder (or fail in the middle); an empty device in torch.
+    for name, value, expected in (
+        ("the video path", args.video, "a video file"),
+        ("--model", args.model, "a Hub id or a checkpoint directory"),
+        ("--out", args.out, "the features file to write"),
+        ("--image", args.image, "an image file"),
+        ("--device", args.device, "cpu, cuda, …"),
+    ):
+        if value == "":
+            parser.error(f"{name} is empty; expected {expected}")
     if not (math.isfinite(args.candidate_fps) and 0 < args.candidate_fps <= MAX_CANDIDATE_FPS):
         parser.error(f"--candidate-fps {args.candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if args.batch_size <= 0:
