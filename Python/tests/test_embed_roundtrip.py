@@ -191,3 +191,33 @@ def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, samp
     r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(video), "--model", str(tmp_path / "no-model"), "--quiet",
                         "--out", str(tmp_path / "z.safetensors")], capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "no such directory" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("text", ["", "  \t"])
+def test_embed_refuses_an_empty_query_text(tmp_path, sample, tiny_encoders, text):
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    out, query = tmp_path / "f.safetensors", tmp_path / "q.npy"
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(sample("cockatoo.mp4")), "--model", str(tiny_encoders["siglip"]),
+                        "--out", str(out), "--text", text, "--query-out", str(query), "--quiet"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "--text is empty" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not out.exists() and not query.exists()
+    with pytest.raises(arrcoc.EmbedError, match="text is empty"):
+        arrcoc.embed_query(None, None, text=text)  # refused before the model is used
+
+
+@pytest.mark.parametrize("flag", ["video", "--model", "--out", "--image", "--query-out", "--device"])
+def test_embed_refuses_an_empty_path_or_device(tmp_path, sample, tiny_encoders, flag):
+    from PIL import Image
+
+    image = tmp_path / "query.png"
+    Image.fromarray(np.zeros((48, 80, 3), np.uint8)).save(image)
+    args = {"video": str(sample("cockatoo.mp4")), "--model": str(tiny_encoders["clip"]), "--out": str(tmp_path / "f.safetensors"),
+            "--image": str(image), "--query-out": str(tmp_path / "q.npy"), "--device": "cpu"}
+    args[flag] = ""
+    video = args.pop("video")
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", video, *(x for kv in args.items() for x in kv), "--quiet"],
+                       capture_output=True, text=True, env=env)
+    expected = {"video": "the video path is empty; expected a video file", "--query-out": "--text/--image need --query-out"}
+    assert r.returncode == 2 and expected.get(flag, f"{flag} is empty; expected") in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "f.safetensors").exists()

@@ -145,6 +145,8 @@ def _damage_tensors(data: bytes):
         (_damage_manifest(lambda m: m["blocks"][0].update(tokens=True)), r"blocks\[0\]\.tokens is True; expected a positive integer"),
         (_damage_manifest(lambda m: m["blocks"][0].update(index=10**400)), r"blocks\[0\]\.index is 1000.*; expected 0"),
         (_damage_manifest(lambda m: m["blocks"][0].update(density=None)), r"blocks\[0\]\.density is None; expected text"),
+        (_damage_manifest(lambda m: m["blocks"][0].update(tokens=m["blocks"][0]["tokens"] + 1)),
+         r"block 0 grid \(1, \d+, \d+\) does not match the manifest's \(\d+, \d+\), \d+ tokens"),
         (_damage_tensors(b""), r"tensors.safetensors: not a readable safetensors file"),
         (_damage_tensors(b"\x00" * 7 + b"\x40" + b"{}"), r"tensors.safetensors: not a readable safetensors file"),
         (_damage_tensors((2).to_bytes(8, "little") + b"{}"), r"no 'input_ids' tensor"),
@@ -155,5 +157,6 @@ def test_read_output_names_what_is_damaged(tmp_path, sample, compress, damage, m
     broken = tmp_path / "broken"
     shutil.copytree(out, broken)
     damage(broken)
-    with pytest.raises(OutputError, match=message):
+    with pytest.raises(OutputError, match=message) as error:
         arrcoc.read_output(broken)
+    assert "np." not in str(error.value), "numbers read as plain numbers, not numpy reprs"

@@ -172,3 +172,11 @@ def test_b_transformers_processor_makes_the_same_ids_timestamps_and_pixels(outpu
 def test_load_refuses_a_question_that_is_not_plain_text(output, qwen_processor, question, error):
     with pytest.raises(error, match="question"):
         arrcoc.load(output, qwen_processor, question)
+
+
+@pytest.mark.parametrize("given", ["tokenizer", "model id"])
+def test_load_refuses_what_is_not_a_processor(output, qwen_processor, given):
+    # The processor's bare tokenizer (a chat template for text only), or the name of the checkpoint.
+    processor = qwen_processor.tokenizer if given == "tokenizer" else "Qwen/Qwen3-VL-2B-Instruct"
+    with pytest.raises(TypeError, match=rf"processor is {type(processor).__name__}; expected a Qwen3-VL processor .*AutoProcessor"):
+        arrcoc.load(output, processor, QUESTION)

@@ -202,6 +202,8 @@ def embed_query(model: Any, processor: Any, text: str | None = None, image: str 
     """The query embedding `[D]` from a text or an image file, in the features' space."""
     if (text is None) == (image is None):
         raise EmbedError("give exactly one of text and image")
+    if text is not None and not text.strip():
+        raise EmbedError(f"text is empty ({text!r}); expected the query in words")
     if text is not None:
         return embed_text(model, processor, [text])[0]
     from PIL import Image
@@ -434,10 +436,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress")
     parser.add_argument("--force", action="store_true", help="replace --out and --query-out if they exist and arrcoc wrote them")
     args = parser.parse_args(argv)
+    # An empty path would be read as the current folder (or fail in the middle); an empty device in torch.
+    for name, value, expected in (
+        ("the video path", args.video, "a video file"),
+        ("--model", args.model, "a Hub id or a checkpoint directory"),
+        ("--out", args.out, "the features file to write"),
+        ("--image", args.image, "an image file"),
+        ("--device", args.device, "cpu, cuda, …"),
+    ):
+        if value == "":
+            parser.error(f"{name} is empty; expected {expected}")
     if not (math.isfinite(args.candidate_fps) and 0 < args.candidate_fps <= MAX_CANDIDATE_FPS):
         parser.error(f"--candidate-fps {args.candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if args.batch_size <= 0:
         parser.error(f"--batch-size {args.batch_size}: expected a positive number")
+    if args.text is not None and not args.text.strip():
+        parser.error(f"--text is empty ({args.text!r}); expected the query in words")
     if (args.text is not None or args.image is not None) and not args.query_out:
         parser.error("--text/--image need --query-out Q.npy")
     try:

@@ -99,7 +99,14 @@ def load(
 
     Raises:
         OutputError: the directory is not a usable output, or the tokenizer disagrees with it.
+        TypeError: `processor` is not a processor (e.g. its tokenizer alone), or `question` is not text.
     """
+    if not (hasattr(processor, "tokenizer") and hasattr(processor, "apply_chat_template")):
+        # A tokenizer has a chat template too, but for text: it would fail deep in Jinja on the video.
+        raise TypeError(
+            f"processor is {type(processor).__name__}; expected a Qwen3-VL processor "
+            '(e.g. AutoProcessor.from_pretrained("Qwen/Qwen3-VL-2B-Instruct")), which holds the tokenizer'
+        )
     if not isinstance(question, str):
         raise TypeError(f"question is {type(question).__name__}; expected text (str)")
     for name, text in (("question", question), ("system", system)):
@@ -107,7 +114,7 @@ def load(
         if markers:
             raise ValueError(f"{name} contains {', '.join(markers)}: the video's own tokens may not appear in text")
     video = read_output(out_dir)
-    tokenizer = getattr(processor, "tokenizer", processor)
+    tokenizer = processor.tokenizer
     before, after = chat_around_video(processor, question, system)
     ids = np.asarray(tokenizer(before + video.text + after, add_special_tokens=False)["input_ids"], dtype=np.int64)
     n_before = len(tokenizer(before, add_special_tokens=False)["input_ids"])

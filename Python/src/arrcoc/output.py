@@ -214,9 +214,10 @@ def check_consistent(video: CompressedVideo) -> None:
         raise OutputError(f"{where}: position_ids shape {video.position_ids.shape}; expected (3, {n})")
     if len(video.video_grid_thw) != len(video.blocks):
         raise OutputError(f"{where}: video_grid_thw has {len(video.video_grid_thw)} rows for {len(video.blocks)} blocks")
-    for b, thw in zip(video.blocks, video.video_grid_thw):
-        if tuple(thw) != (1, 2 * b.grid[0], 2 * b.grid[1]) or b.grid[0] * b.grid[1] != b.tokens:
-            raise OutputError(f"{where}: block {b.index} grid {tuple(thw)} does not match the manifest's {b.grid}, {b.tokens} tokens")
+    for b, row in zip(video.blocks, video.video_grid_thw):
+        thw = tuple(row.tolist())  # plain ints, so that the message reads (1, 16, 28), not np.int64(1)
+        if thw != (1, 2 * b.grid[0], 2 * b.grid[1]) or b.grid[0] * b.grid[1] != b.tokens:
+            raise OutputError(f"{where}: block {b.index} grid {thw} does not match the manifest's {b.grid}, {b.tokens} tokens")
     pads = int((video.input_ids == VIDEO_PAD_ID).sum())
     if pads != sum(b.tokens for b in video.blocks):
         raise OutputError(f"{where}: {pads} video_pad ids for {sum(b.tokens for b in video.blocks)} vision tokens")
