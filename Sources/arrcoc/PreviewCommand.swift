@@ -10,7 +10,8 @@ struct PreviewCommand: ParsableCommand {
         discussion: """
             preview.png is a contact sheet of the chosen blocks in time order, each drawn from the \
             pixels the model is given (pixel_values_videos), so a 64-token block looks coarse and a \
-            400-token block sharp, labelled with its timestamp text, tokens, grid and kind. With \
+            400-token block sharp, labelled with its timestamp text, tokens, grid and kind (at \
+            most 48 tiles: beyond, zoom and dense blocks first, the rest sampled evenly). With \
             --heat, cells of high relevance are tinted red (the query is scored again on the \
             video's features: --features, or the video is analysed). timeline.svg shows the \
             relevance over the whole video, one bar per block (height = tokens), dense windows \

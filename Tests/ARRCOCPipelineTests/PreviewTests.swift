@@ -179,6 +179,37 @@ import TestSupport
         #expect(garbage.status == 1 && garbage.stderr.contains("(as manifest.json says)"), "\(garbage.stderr)")
     }
 
+    /// A sheet of a 270-block output was 32,000 px tall. It shows at most `maximumTiles` now:
+    /// every zoom block, then dense ones, then sparse ones, evenly spaced, in time order.
+    @Test func aLongOutputsSheetShowsItsMomentsWithinTheTileCap() throws {
+        let f = try Self.fixture.get()
+        var m = f.result.manifest
+        let first = m.blocks[0]
+        let cells = first.keptCells?.count ?? first.grid.h * first.grid.w
+        let rows = Array(f.result.sequence.pixelValues.prefix(cells * 4 * QwenPatchLayout.rowLength))
+        m.blocks = (0..<270).map { i in
+            var b = first
+            b.index = i
+            b.density = i % 10 < 3 ? .dense : .sparse
+            b.region = i % 50 == 7 ? [0.25, 0.25, 0.5, 0.5] : nil
+            return b
+        }
+        let shown = ContactSheet.shown(m.blocks)
+        let zooms = m.blocks.indices.filter { m.blocks[$0].region != nil }
+        #expect(shown.count == ContactSheet.maximumTiles && shown == shown.sorted() && Set(shown).count == shown.count)
+        #expect(Set(zooms).isSubset(of: shown))
+        // 6 zoom blocks, then 42 of the 81 dense blocks spread over the whole video; no sparse one.
+        let dense = shown.filter { m.blocks[$0].region == nil }
+        #expect(dense.count == 42 && dense.allSatisfy { m.blocks[$0].density == .dense })
+        #expect(dense.first! < 20 && dense.last! > 250, "\(dense)")
+        let all = (0..<270).flatMap { _ in rows }
+        let sheet = ContactSheet.render(manifest: m, pixelValues: all)
+        let full = ContactSheet.render(manifest: { var few = m; few.blocks = Array(m.blocks.prefix(48)); return few }(), pixelValues: all)
+        #expect(sheet.height == full.height && sheet.height < 5000, "\(sheet.height) px")
+        // At the cap, every block is shown.
+        #expect(ContactSheet.shown(Array(m.blocks.prefix(48))) == Array(0..<48))
+    }
+
     /// Above Qwen3-VL's default the title says larger, as the CLI does (it said "0.6X SMALLER").
     @Test func theTitleSaysLargerAboveTheDefault() throws {
         var m = try Self.fixture.get().result.manifest

@@ -14,6 +14,9 @@ public enum ContactSheet {
     static let margin = 12
     static let labelHeight = 40
     static let headerHeight = 44
+    /// Most tiles a sheet shows (12 rows of 4, about 3,600 px tall for 16:9 video): a sheet of
+    /// every block of a 270-block output was 32,000 px tall. `timeline.svg` shows every block.
+    static let maximumTiles = 48
     /// Cells at or above this relevance (0…1) are tinted by the heat overlay; others are untouched.
     public static let heatThreshold: Float = 0.5
 
@@ -49,10 +52,30 @@ public enum ContactSheet {
             + "QWEN3-VL DEFAULT \(t.qwen3vlDefaultTokens) (\(Manifest.Totals.ratioPhrase(t.compressionRatio).uppercased().replacingOccurrences(of: "×", with: "X")))"
     }
 
+    /// The blocks a sheet shows, in time order: all of them up to `maximumTiles`; beyond, zoom
+    /// blocks first, then dense ones, then sparse ones, each kind evenly spaced over the video, so
+    /// that the moments are on the sheet and the context is sampled.
+    static func shown(_ blocks: [Manifest.ManifestBlock]) -> [Int] {
+        guard blocks.count > maximumTiles else { return Array(blocks.indices) }
+        let kinds = [
+            blocks.indices.filter { blocks[$0].region != nil },
+            blocks.indices.filter { blocks[$0].region == nil && blocks[$0].density == .dense },
+            blocks.indices.filter { blocks[$0].region == nil && blocks[$0].density == .sparse },
+        ]
+        var chosen: [Int] = []
+        for kind in kinds {
+            let room = min(maximumTiles - chosen.count, kind.count)
+            // `room` of the kind, evenly spaced: the i-th at (i + ½) / room of the way through.
+            chosen += (0..<room).map { kind[(2 * $0 + 1) * kind.count / (2 * room)] }
+        }
+        return chosen.sorted()
+    }
+
     public static func render(manifest: Manifest, pixelValues: [Float], heat: Heat? = nil) -> RGBImage {
         let source = manifest.source
         let tileHeight = max(64, min(tileWidth * 3 / 2, tileWidth * max(source.height, 1) / max(source.width, 1)))
-        let n = manifest.blocks.count
+        let shown = shown(manifest.blocks)
+        let n = shown.count
         let cols = max(1, min(columns, n))
         let rows = max(1, (n + cols - 1) / cols)
         // Wide enough for the title (about 1000 px) even with one block.
@@ -61,18 +84,21 @@ public enum ContactSheet {
         var canvas = Canvas(width: width, height: height, background: background)
         canvas.text(title(manifest), x: margin, y: 8, scale: 2, ink)
         let zoomNote = manifest.blocks.contains { $0.region != nil } ? ", ZOOM = A REGION OF THE FRAME (THE BOX UNDER ITS TILE SHOWS WHERE)" : ""
-        canvas.text("ORANGE = DENSE, BLUE = SPARSE" + (heat == nil ? "" : ", RED TINT = HIGH RELEVANCE") + zoomNote,
+        let subset = n < manifest.blocks.count ? "SHOWING \(n) OF \(manifest.blocks.count) BLOCKS (TIMELINE.SVG HAS THEM ALL), " : ""
+        canvas.text(subset + "ORANGE = DENSE, BLUE = SPARSE" + (heat == nil ? "" : ", RED TINT = HIGH RELEVANCE") + zoomNote,
                     x: margin, y: 26, scale: 1, (170, 170, 170))
 
-        var offset = 0
+        var offset = 0, tile = 0
         for (i, block) in manifest.blocks.enumerated() {
             let cells = block.keptCells ?? Array(0..<(block.grid.h * block.grid.w))
             let count = cells.count * 4 * QwenPatchLayout.rowLength
             guard offset + count <= pixelValues.count else { break }
+            defer { offset += count }
+            guard tile < n, shown[tile] == i else { continue }
             let image = QwenPatchLayout.image(rows: pixelValues[offset..<(offset + count)], grid: block.grid, cells: cells)
-            offset += count
-            let x = margin + (i % cols) * (tileWidth + margin)
-            let y = headerHeight + (i / cols) * (tileHeight + labelHeight + 6 + margin)
+            let x = margin + (tile % cols) * (tileWidth + margin)
+            let y = headerHeight + (tile / cols) * (tileHeight + labelHeight + 6 + margin)
+            tile += 1
             canvas.fill(x: x, y: y, w: tileWidth, h: 6, colour(block.density))
             canvas.draw(image, x: x, y: y + 6, w: tileWidth, h: tileHeight)
             let region = block.region.flatMap(Region.init(array:))
