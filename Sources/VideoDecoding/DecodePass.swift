@@ -6,6 +6,19 @@ import Foundation
 /// Read packet → send to decoder → for every frame out, serve every pending target the frame
 /// is at or past, choosing between it and the previous frame whichever is nearer. Only the
 /// previous frame is kept, so memory does not grow with the video.
+///
+/// Frames no target can choose are not decoded where the codec allows it: a packet whose time
+/// is more than `skipMargin` source frames from every pending target is sent with libavcodec's
+/// `skip_frame = AVDISCARD_NONREF`, so a non-reference frame (an H.264/HEVC B-frame no other
+/// frame predicts from, an MPEG-4 B-VOP) is dropped, while a reference frame is decoded as
+/// always: the frames that are decoded, and so every chosen frame, are bit for bit those of a
+/// full decode. A frame a target may choose lies next to the target in presentation order,
+/// within one frame spacing of it; the margin is two spacings at the stream's rate, or at the
+/// widest spacing seen so far. Should a target's two neighbouring frames turn out further apart
+/// than that with a dropped packet between them (a variable frame rate whose gap is wider than
+/// any before it), the pass starts again from the beginning decoding every frame, and so it does
+/// when a list's requests run past the end after the last packets were dropped: at worst, the
+/// frames up to there are decoded twice.
 struct DecodePass {
     enum Schedule {
         case grid(fps: Double, size: PixelSize?)
@@ -18,7 +31,7 @@ struct DecodePass {
     private var strategy: FetchStrategy
     private var report = DecodeReport()
     private var next = 0  // index of the pending target
-    private var lastEmittedIndex = -1
+    private var lastEmittedTime: Double? = nil
     private var previousTime: Double? = nil
     private var previousIndex = -1
     private var decodedIndex = 0  // presentation index of the next decoded frame
@@ -29,13 +42,39 @@ struct DecodePass {
     /// index sent us to a frame that does not decode on its own (`fallBackFromSeek`).
     private var seekUnverified = false
     private var sourceFrameDuration: Double
+    /// Which packets are sent with `skip_frame = AVDISCARD_NONREF`.
+    private var skipping: Skipping
+    /// Times of the packets sent that way whose frames have not come out (yet): dropped by the
+    /// decoder once a later frame comes out.
+    private var skippable: [Double] = []
+    /// The latest time of a packet sent that way since the last (re)start.
+    private var lastSkippable = -Double.infinity
+    /// The widest spacing seen between two frames next to each other in the stream.
+    private var widestGap = 0.0
 
-    init(reader: VideoReader, schedule: Schedule, strategy: FetchStrategy) {
+    /// How far from every pending target a packet must be to be skippable, in frame spacings
+    /// (the stream's rate, or the widest spacing seen so far when wider): a target chooses
+    /// between the frames just before and at or after it, each within one spacing of it.
+    static let skipMargin = 2.0
+
+    /// Which frames the decoder may drop.
+    enum Skipping {
+        /// None: every frame is decoded.
+        case none
+        /// Non-reference frames no target can choose (the chosen frames are a full decode's).
+        case unneeded
+        /// Every non-reference frame (a coarse pass: a target may get a frame further away).
+        case allNonReference
+    }
+
+    init(reader: VideoReader, schedule: Schedule, strategy: FetchStrategy, skipping: Skipping = .unneeded) {
         self.reader = reader
         self.file = reader.mediaFile
         self.schedule = schedule
         self.strategy = file.indexEntryCount > 0 ? strategy : .stream
         self.sourceFrameDuration = 1 / file.fps
+        // Which packets may be dropped is judged from their times.
+        self.skipping = skipping == .unneeded && !(reader.skipsUnneededFrames && file.packetsCarryPresentationTimes) ? .none : skipping
     }
 
     private func target(_ k: Int) -> FrameRequest? {
@@ -64,28 +103,39 @@ struct DecodePass {
             av_frame_free(&frameBox)
             av_frame_free(&previousBox)
         }
+        defer { file.decoder.pointee.skip_frame = AVDISCARD_DEFAULT }
         var readFailures = 0
-        reading: while target(next) != nil {
-            if restartPending { restartFromBeginning(previous: previous) }
-            try seekIfUseful(previous: previous)
-            let status = av_read_frame(file.format, packet)
-            if status == arrcoc_averror_eof() { break }
-            if status < 0 {
-                if let pb = file.format.pointee.pb, avio_feof(pb) != 0 { break }
-                report.unreadablePackets += 1
-                readFailures += 1
-                if readFailures > 256 { break reading }
-                continue
+        while true {
+            reading: while target(next) != nil {
+                if restartPending { restartFromBeginning(previous: previous) }
+                try seekIfUseful(previous: previous)
+                let status = av_read_frame(file.format, packet)
+                if status == arrcoc_averror_eof() { break }
+                if status < 0 {
+                    if let pb = file.format.pointee.pb, avio_feof(pb) != 0 { break }
+                    report.unreadablePackets += 1
+                    readFailures += 1
+                    if readFailures > 256 { break reading }
+                    continue
+                }
+                readFailures = 0
+                defer { av_packet_unref(packet) }
+                guard packet.pointee.stream_index == file.streamIndex else { continue }
+                let pts = packet.pointee.pts != arrcoc_nopts_value() ? packet.pointee.pts : packet.pointee.dts
+                if pts != arrcoc_nopts_value() { lastReadPts = max(lastReadPts, pts) }
+                file.decoder.pointee.skip_frame = mayDrop(packet) ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+                try send(packet, frame: frame, previous: previous, body)
             }
-            readFailures = 0
-            defer { av_packet_unref(packet) }
-            guard packet.pointee.stream_index == file.streamIndex else { continue }
-            let pts = packet.pointee.pts != arrcoc_nopts_value() ? packet.pointee.pts : packet.pointee.dts
-            if pts != arrcoc_nopts_value() { lastReadPts = max(lastReadPts, pts) }
-            try send(packet, frame: frame, previous: previous, body)
+            // Drain the decoder (frame threading and B-frames hold frames back).
+            try send(nil, frame: frame, previous: previous, body)
+            // Requests past the end get the last frame, which may have been dropped.
+            if skipping == .unneeded, !isGrid, target(next) != nil, lastSkippable > (previousTime ?? -Double.infinity) {
+                startAgainDecodingEveryFrame()
+            }
+            // A restart asked for while draining.
+            if restartPending, target(next) != nil { continue }
+            break
         }
-        // Drain the decoder (frame threading and B-frames hold frames back).
-        try send(nil, frame: frame, previous: previous, body)
         try finish(previous: previous, body)
 
         guard report.framesDecoded > 0 else {
@@ -172,7 +222,27 @@ struct DecodePass {
         frame: UnsafeMutablePointer<AVFrame>, previous: UnsafeMutablePointer<AVFrame>,
         _ body: Sink
     ) throws {
+        let repairs = report.repairedTimestamps
         let t = frameTime(frame)
+        if skipping == .unneeded, lastSkippable > -Double.infinity {
+            // Packets sent as skippable that are earlier than this frame were dropped. One
+            // between this frame and the previous, with a target in between, may have been the
+            // nearer frame (the margin assumed a steadier rate); repaired times count frames,
+            // which dropped ones upset. Either way, decode everything from the start.
+            let dropped = skippable.filter { $0 < t }
+            let p = previousTime ?? -Double.infinity
+            let nearer = (target(next).map { $0.time <= t } ?? false) && dropped.contains { $0 > p }
+            if nearer || report.repairedTimestamps > repairs {
+                startAgainDecodingEveryFrame()
+                return
+            }
+            report.framesSkipped += dropped.count
+            // The dropped frames come before this one in presentation order.
+            decodedIndex += dropped.count
+            skippable.removeAll { $0 <= t }
+            // Neighbours in the stream: how far apart its frames can be, which widens the margin.
+            if let p = previousTime, !dropped.contains(where: { $0 > p }) { widestGap = max(widestGap, t - p) }
+        }
         let index = afterSeek != nil ? Int((t * file.fps).rounded()) : decodedIndex
         decodedIndex = index + 1
         report.framesDecoded += 1
@@ -217,11 +287,40 @@ struct DecodePass {
         _ frame: UnsafeMutablePointer<AVFrame>, time: Double, index: Int, request: FrameRequest,
         _ body: Sink
     ) throws {
-        if isGrid, index == lastEmittedIndex { return }
-        lastEmittedIndex = index
+        // The same frame nearest to two grid times is handed on once (times identify frames:
+        // they increase strictly).
+        if isGrid, time == lastEmittedTime { return }
+        lastEmittedTime = time
         report.framesEmitted += 1
         seekUnverified = false
         try body(frame, time, index, request)
+    }
+
+    /// Whether the decoder may drop `packet`'s frame: it has a time, is not a keyframe, and lies
+    /// more than `skipMargin` source frames from every pending target.
+    private mutating func mayDrop(_ packet: UnsafeMutablePointer<AVPacket>) -> Bool {
+        if skipping == .allNonReference { return true }
+        guard skipping == .unneeded, packet.pointee.pts != arrcoc_nopts_value(), packet.pointee.flags & AV_PKT_FLAG_KEY == 0 else { return false }
+        let s = file.seconds(packet.pointee.pts - file.startPts)
+        let margin = Self.skipMargin * max(sourceFrameDuration, widestGap)
+        var k = next
+        if case let .grid(fps, _) = schedule {
+            k = max(k, Int(((s - margin) * fps).rounded(.up)))
+        } else {
+            while let request = target(k), request.time < s - margin { k += 1 }
+        }
+        guard target(k).map({ $0.time > s + margin }) ?? true else { return false }
+        skippable.append(s)
+        lastSkippable = max(lastSkippable, s)
+        return true
+    }
+
+    /// The rest of the pass decodes every frame, from the beginning (targets already served
+    /// stay served: they were chosen between frames no dropped one lay between).
+    private mutating func startAgainDecodingEveryFrame() {
+        skipping = .none
+        report.skipFallbacks += 1
+        restartPending = true
     }
 
     /// After a seek whose frames decode with errors before any request was served from it (a
@@ -262,6 +361,7 @@ struct DecodePass {
         av_frame_unref(previous)
         previousTime = nil
         previousIndex = -1
+        skippable = []
         lastReadPts = keyTimestamp
         afterSeek = (request.time, false)
         seekUnverified = true
@@ -277,6 +377,8 @@ struct DecodePass {
         previousIndex = -1
         lastReadPts = Int64.min
         decodedIndex = 0
+        skippable = []
+        lastSkippable = -Double.infinity
         afterSeek = nil
         strategy = .stream
         restartPending = false

@@ -17,6 +17,11 @@ public struct DecodeReport: Sendable, Equatable, Codable {
     /// Seeks whose frames decoded with errors before serving anything (a wrong keyframe index):
     /// the pass then rewound and streamed from the start.
     public var seekFallbacks = 0
+    /// Non-reference frames the decoder dropped because no request could choose them.
+    public var framesSkipped = 0
+    /// Passes that found a dropped frame might have been a request's nearest (a variable frame
+    /// rate) and started again from the beginning, decoding every frame.
+    public var skipFallbacks = 0
     /// Time of the last decoded frame, seconds from the stream's start.
     public var lastFrameTime: Double? = nil
 
@@ -27,5 +32,6 @@ public struct DecodeReport: Sendable, Equatable, Codable {
         case corruptPackets = "corrupt_packets", unreadablePackets = "unreadable_packets"
         case corruptFrames = "corrupt_frames", repairedTimestamps = "repaired_timestamps"
         case seeks, seekFallbacks = "seek_fallbacks", lastFrameTime = "last_frame_time_s"
+        case framesSkipped = "frames_skipped", skipFallbacks = "skip_fallbacks"
     }
 }

@@ -172,6 +172,14 @@ final class MediaFile {
         return input.pointee.flags & AVFMT_NOTIMESTAMPS != 0 || input.pointee.raw_codec_id != 0
     }
 
+    /// Whether each packet's `pts` is its frame's presentation time, as in MP4, Matroska/WebM and
+    /// MPEG-TS. Not in raw streams (the parser's guesses), nor in AVI, whose packets are stamped in
+    /// decode order (a B-frame carries the time of the frame before it).
+    var packetsCarryPresentationTimes: Bool {
+        guard !hasNoTimestamps, let input = format.pointee.iformat, let name = input.pointee.name else { return false }
+        return !String(cString: name).split(separator: ",").contains("avi")
+    }
+
     /// Number of entries of the demuxer's seek index for the video stream.
     var indexEntryCount: Int { Int(avformat_index_get_entries_count(stream)) }
 

@@ -169,10 +169,7 @@ extension VideoReader {
     public func sampleDecodedSkippingNonReference(
         fps: Double, size: PixelSize? = nil, _ body: (DecodedFrame) throws -> Void
     ) throws -> DecodeReport {
-        let decoder = mediaFile.decoder
-        decoder.pointee.skip_frame = AVDISCARD_NONREF
-        defer { decoder.pointee.skip_frame = AVDISCARD_DEFAULT }
-        return try sampleDecoded(fps: fps, size: size, body)
+        try sampleDecoded(fps: fps, size: size, skipping: .allNonReference, body)
     }
 
     private static func increasing(_ times: [Double]) -> [Double] {

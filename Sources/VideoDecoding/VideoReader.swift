@@ -6,8 +6,11 @@ import Foundation
 /// holds at most two decoded frames) however long the video is.
 ///
 /// Each request gets the decoded frame whose presentation time is *nearest* to it (ties go to
-/// the earlier frame). Only those frames are converted to RGB; every packet is decoded (codec
-/// threads on), since inter-coded video cannot be decoded otherwise.
+/// the earlier frame). Only those frames are converted to RGB. Every packet is decoded (codec
+/// threads on), since inter-coded video cannot be decoded otherwise, except frames no other
+/// frame refers to (B-frames of H.264 and HEVC, MPEG-4 B-VOPs) lying more than two source frames
+/// from every request, which no request can choose (`skipsUnneededFrames`; the chosen frames are
+/// bit for bit those of a full decode, see `DecodePass`).
 ///
 /// Not thread-safe: use one reader per task.
 public final class VideoReader {
@@ -17,6 +20,10 @@ public final class VideoReader {
     private let file: MediaFile
     private let scaler = FrameScaler()
     private var touched = false
+
+    /// Whether non-reference frames no request can choose are left undecoded (default): the
+    /// frames handed on are the same either way; off decodes every frame (for comparisons).
+    public var skipsUnneededFrames = true
 
     /// Opens `path` for decoding.
     /// - Parameter threads: decoder threads; 0 lets FFmpeg choose (all cores).
@@ -55,11 +62,17 @@ public final class VideoReader {
     public func sampleDecoded(
         fps: Double = 2, size: PixelSize? = nil, _ body: (DecodedFrame) throws -> Void
     ) throws -> DecodeReport {
+        try sampleDecoded(fps: fps, size: size, skipping: .unneeded, body)
+    }
+
+    func sampleDecoded(
+        fps: Double, size: PixelSize?, skipping: DecodePass.Skipping, _ body: (DecodedFrame) throws -> Void
+    ) throws -> DecodeReport {
         guard fps.isFinite, fps > 0, fps <= 1000 else {
             throw VideoError.sampleRateOutOfRange(fps: fps)
         }
         try checkSize(size)
-        var pass = DecodePass(reader: self, schedule: .grid(fps: fps, size: size), strategy: .stream)
+        var pass = DecodePass(reader: self, schedule: .grid(fps: fps, size: size), strategy: .stream, skipping: skipping)
         let path = file.path
         return try pass.run { frame, time, index, request in
             guard let decoded = DecodedFrame(cloning: frame, time: time, target: request.time, sourceIndex: index,

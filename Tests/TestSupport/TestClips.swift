@@ -9,6 +9,12 @@ public enum TestClips {
         public let name: String
         public let arguments: [String]
         public var description: String { name }
+
+        /// A clip made by `ffmpeg -v error -nostdin -y ARGUMENTS FILE`, FILE named `name`.
+        public init(name: String, arguments: [String]) {
+            self.name = name
+            self.arguments = arguments
+        }
     }
 
     private static let source = ["-f", "lavfi", "-i"]

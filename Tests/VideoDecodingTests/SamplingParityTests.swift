@@ -44,7 +44,11 @@ import TestSupport
         let probed = try FFmpegTool.frameTimes(path)
         let reference = path.contains("no-timestamps")
             ? probed.indices.map { Double($0) / reader.info.fps } : filled(probed, fps: reader.info.fps)
-        #expect(report.framesDecoded == reference.count, "decoded \(report.framesDecoded) frames, ffprobe \(reference.count)")
+        // Every frame is decoded, or dropped by the decoder as one no sample could be (a
+        // non-reference frame far from every grid time: `DecodePass`); a pass that found it had
+        // dropped one too many started again and decoded the frames up to there twice.
+        #expect(report.skipFallbacks > 0 ? report.framesDecoded >= reference.count : report.framesDecoded + report.framesSkipped == reference.count,
+                "decoded \(report.framesDecoded) and skipped \(report.framesSkipped) frames, ffprobe \(reference.count)")
         let expected = expectedSamples(times: reference, sourceFPS: reader.info.fps, fps: fps)
         #expect(frames.map(\.sourceIndex) == expected)
         for frame in frames where frame.sourceIndex < reference.count {
