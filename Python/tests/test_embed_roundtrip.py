@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -275,3 +276,32 @@ def test_embed_checks_its_arguments_before_any_work(tmp_path, sample, monkeypatc
 def test_embed_query_checks_its_query_before_the_model(query, error, message):
     with pytest.raises(error, match=message):
         arrcoc.embed_query(None, None, **query)  # refused before the model is used
+
+
+@pytest.mark.parametrize(
+    "device, message",
+    [
+        ("foo", "device foo: not a device torch knows; expected cpu, cuda, cuda:1, mps, …"),
+        ("cuda:x", "device cuda:x: not a device torch knows"),
+        ("cuda:99", r"device cuda:99: not available here \(.+\); expected a device this machine has"),
+    ],
+)
+def test_embed_refuses_a_device_it_cannot_use(tmp_path, sample, tiny_encoders, monkeypatch, device, message):
+    """A device torch does not know, or that this machine does not have, is refused up front
+    (exit 2 from the command), not met as a torch traceback when the model is moved."""
+    out = tmp_path / "f.safetensors"
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(sample("cockatoo.mp4")), "--model", str(tiny_encoders["clip"]),
+                        "--out", str(out), "--device", device, "--quiet"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and re.search("--" + message, r.stderr) and "Traceback" not in r.stderr, r.stderr
+    assert not out.exists()
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the model was loaded before the device was checked")
+
+    monkeypatch.setattr(arrcoc.embedding, "load_encoder", no_work)
+    with pytest.raises(arrcoc.EmbedError, match=message):
+        arrcoc.embed(sample("cockatoo.mp4"), str(tiny_encoders["clip"]), out, device=device, progress=False)
+    with pytest.raises(TypeError, match="device is int; expected a torch device"):
+        arrcoc.embed(sample("cockatoo.mp4"), str(tiny_encoders["clip"]), out, device=0, progress=False)
+    assert not out.exists()

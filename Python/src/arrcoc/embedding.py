@@ -270,15 +270,17 @@ def embed(
             keeping the video's aspect ratio.
         frame_level: one embedding per frame (`[T, 1, 1, D]`), the model's own image embedding.
         batch_size: frames per forward pass.
-        device: where the encoder runs (`"cpu"`, `"cuda"`).
+        device: where the encoder runs (`"cpu"`, `"cuda"`); one torch does not know or this
+            machine does not have is refused up front.
         progress: show progress on stderr.
         force: replace `out` and `query_out` if they exist and arrcoc wrote them (a features
             file, a `.npy` array); an input, or a file of another kind, is never replaced.
 
     Raises:
         EmbedError: an argument arrcoc cannot use (an empty or missing path, an output whose folder
-            does not exist, a grid or batch size out of range), checked before the model is loaded;
-            or a model, video or query that turns out unusable. The message names it.
+            does not exist, a grid or batch size out of range, a device torch cannot use), found
+            before the model is loaded; or a model, video or query that turns out unusable. The
+            message names it.
         TypeError: an argument of the wrong type (e.g. `out=None`, `text=42`), named.
     """
     # Everything that can be checked is checked before the model is loaded and the video decoded.
@@ -305,6 +307,7 @@ def embed(
         raise EmbedError(f"batch_size {batch_size}: expected a positive number of frames")
     if grid is not None:
         _check_grid(grid)
+    _check_device(device)
     if not _is_regular_file(video):
         raise EmbedError(f"{video}: no such file, or not a regular file (a folder, device or FIFO); expected a video file")
     _check_outputs([video] + ([image] if image is not None else []), [out] + ([query_out] if query_out is not None else []), force)
@@ -352,6 +355,26 @@ def embed(
 
 MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze`
 MAX_CELLS_PER_FRAME = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_CELLS_PER_FRAME's default)
+
+
+def _check_device(device: Any, name: str = "device") -> None:
+    """Refuses a device torch does not know (`foo`) or this machine does not have (`cuda` without
+    a GPU), before a model is loaded: torch would fail only when the model is moved there."""
+    import torch
+
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"{name} is {type(device).__name__}; expected a torch device (cpu, cuda, cuda:1, mps, …)")
+    if isinstance(device, str) and not device:
+        raise EmbedError(f"{name} is empty; expected cpu, cuda, …")
+    try:
+        parsed = torch.device(device)
+    except RuntimeError:
+        raise EmbedError(f"{name} {device}: not a device torch knows; expected cpu, cuda, cuda:1, mps, …") from None
+    try:
+        torch.empty(0, device=parsed)
+    except (RuntimeError, AssertionError) as e:  # no driver, no such index, or a torch built without it
+        reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise EmbedError(f"{name} {device}: not available here ({reason}); expected a device this machine has, e.g. cpu") from None
 
 
 def _check_path(name: str, value: Any, expected: str) -> None:
@@ -512,6 +535,10 @@ def main(argv: list[str] | None = None) -> int:
     ):
         if value == "":
             parser.error(f"{name} is empty; expected {expected}")
+    try:
+        _check_device(args.device, "--device")
+    except EmbedError as error:
+        parser.error(str(error))
     if not (math.isfinite(args.candidate_fps) and 0 < args.candidate_fps <= MAX_CANDIDATE_FPS):
         parser.error(f"--candidate-fps {args.candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if args.batch_size <= 0:
