@@ -106,16 +106,22 @@ def read_output(out_dir: str | Path) -> CompressedVideo:
         path=path,
         manifest=manifest,
         blocks=blocks,
-        input_ids=tensors["input_ids"].astype(np.int64),
-        position_ids=tensors["position_ids"].astype(np.int64),
-        pixel_values_videos=tensors["pixel_values_videos"].astype(np.float32, copy=False),
-        video_grid_thw=tensors["video_grid_thw"].astype(np.int64),
+        input_ids=tensors["input_ids"],
+        position_ids=tensors["position_ids"],
+        pixel_values_videos=tensors["pixel_values_videos"],
+        video_grid_thw=tensors["video_grid_thw"],
     )
     check_consistent(video)
     return video
 
 
-_TENSORS = ("input_ids", "position_ids", "pixel_values_videos", "video_grid_thw")
+# Each tensor's dtype and shape as arrcoc writes them (Docs/output.md); names are sizes that vary.
+_TENSORS: dict[str, tuple[str, tuple[int | str, ...]]] = {
+    "input_ids": ("int64", ("L",)),
+    "position_ids": ("int64", (3, "L")),
+    "pixel_values_videos": ("float32", ("N", 1536)),
+    "video_grid_thw": ("int64", ("blocks", 3)),
+}
 
 
 def _shown(value: Any, limit: int = 60) -> str:
@@ -190,15 +196,22 @@ def _read_block(raw: Any, i: int, path: Path) -> Block:
 
 
 def _read_tensors(path: Path) -> dict[str, np.ndarray]:
+    """The four tensors, each checked to have the dtype and rank arrcoc writes (`_TENSORS`), so that
+    a damaged file is named here rather than failing in `check_consistent` or in the model."""
     from safetensors.numpy import load_file
 
     try:
         tensors = load_file(str(path))
     except Exception as e:  # safetensors raises its own SafetensorError, and OSError for I/O
         raise OutputError(f"{path}: not a readable safetensors file ({e})") from None
-    for name in _TENSORS:
+    for name, (dtype, shape) in _TENSORS.items():
         if name not in tensors:
             raise OutputError(f"{path}: no {name!r} tensor; expected {', '.join(_TENSORS)}")
+        array = tensors[name]
+        fixed = all(isinstance(n, str) or n == m for n, m in zip(shape, array.shape))
+        if array.dtype != np.dtype(dtype) or array.ndim != len(shape) or not fixed:
+            found, expected = (", ".join(map(str, dims)) for dims in (array.shape, shape))
+            raise OutputError(f"{path}: {name} is {array.dtype} [{found}]; expected {dtype} [{expected}]")
     return tensors
 
 
