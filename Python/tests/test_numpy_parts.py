@@ -112,6 +112,20 @@ def test_read_output_checks_files_agree(tmp_path, sample, compress):
         arrcoc.read_output(tmp_path)
 
 
+def test_read_output_and_features_refuse_an_empty_path(tmp_path, sample, compress, monkeypatch):
+    """An empty path is refused, naming the argument, not read as the current folder."""
+    monkeypatch.chdir(compress(sample("cockatoo.mp4"), "--budget", "1500"))  # an output is right here
+    with pytest.raises(OutputError, match="out_dir is empty; expected an `arrcoc compress` output directory"):
+        arrcoc.read_output("")
+    with pytest.raises(TypeError, match="out_dir is NoneType; expected an `arrcoc compress` output directory"):
+        arrcoc.read_output(None)
+    source = dict(path="v.mp4", sha256="0" * 64, duration_s=1.0, fps=2.0, width=64, height=64, codec="h264")
+    with pytest.raises(ValueError, match="path is empty; expected the features file to write"):
+        arrcoc.write_features("", np.arange(2.0), np.zeros((2, 1, 1, 4)), source, embedder="e")
+    with pytest.raises(ValueError, match="path is empty; expected a features file"):
+        arrcoc.read_features("")
+
+
 def _damage_manifest(edit):
     def apply(directory):
         path = directory / "manifest.json"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +84,10 @@ def read_output(out_dir: str | Path) -> CompressedVideo:
 
     Raises:
         OutputError: a file is missing, damaged, of another schema, or inconsistent with the others;
-            the message names the file and the value.
+            the message names the file and the value. Also for an empty `out_dir`.
+        TypeError: `out_dir` is not a path.
     """
-    path = Path(out_dir)
+    path = as_output_dir(out_dir)
     manifest_path, tensors_path = path / "manifest.json", path / "tensors.safetensors"
     for p in (manifest_path, tensors_path):
         if not p.is_file():
@@ -113,6 +115,17 @@ def read_output(out_dir: str | Path) -> CompressedVideo:
     )
     check_consistent(video)
     return video
+
+
+def as_output_dir(out_dir: Any) -> Path:
+    """`out_dir` as a Path; an empty one (which `Path` reads as the current folder) raises OutputError,
+    anything but a str or os.PathLike TypeError."""
+    expected = "an `arrcoc compress` output directory"
+    if not isinstance(out_dir, (str, os.PathLike)):
+        raise TypeError(f"out_dir is {type(out_dir).__name__}; expected {expected} (a str or os.PathLike path)")
+    if os.fspath(out_dir) == "":
+        raise OutputError(f"out_dir is empty; expected {expected}")
+    return Path(out_dir)
 
 
 # Each tensor's dtype and shape as arrcoc writes them (Docs/output.md); names are sizes that vary.
