@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -221,3 +222,86 @@ def test_embed_refuses_an_empty_path_or_device(tmp_path, sample, tiny_encoders, 
     expected = {"video": "the video path is empty; expected a video file", "--query-out": "--text/--image need --query-out"}
     assert r.returncode == 2 and expected.get(flag, f"{flag} is empty; expected") in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert not (tmp_path / "f.safetensors").exists()
+
+
+@pytest.mark.parametrize(
+    "argument, value, error, message",
+    [
+        ("video", "", arrcoc.EmbedError, "video is empty; expected a video file"),
+        ("model", "", arrcoc.EmbedError, "model is empty; expected a Hub id"),
+        ("model", ("a model without its processor",), TypeError, r"model is tuple; expected .* \(model, processor\) pair"),
+        ("out", "", arrcoc.EmbedError, "out is empty; expected the features file to write"),
+        ("out", None, TypeError, "out is NoneType; expected the features file to write"),
+        ("out", "{tmp}/no-folder/f.safetensors", arrcoc.EmbedError, "no-folder/f.safetensors: its folder .*no-folder does not exist"),
+        ("query_out", "", arrcoc.EmbedError, "query_out is empty; expected the .npy file"),
+        ("query_out", "{tmp}/no-folder/q.npy", arrcoc.EmbedError, "no-folder/q.npy: its folder .*no-folder does not exist"),
+        ("text", 42, TypeError, r"text is int; expected the query in words \(str\)"),
+        ("image", "", arrcoc.EmbedError, "image is empty; expected an image file"),
+        ("image", "{tmp}/missing.png", arrcoc.EmbedError, "missing.png: no such file, or not a regular file; expected an image file"),
+        ("candidate_fps", "2", TypeError, "candidate_fps is str; expected a number"),
+        ("batch_size", 0, arrcoc.EmbedError, "batch_size 0: expected a positive number of frames"),
+        ("batch_size", 2.5, TypeError, "batch_size is float; expected a positive integer"),
+        ("grid", (0, 4), arrcoc.EmbedError, r"grid \(0, 4\): expected \(rows, cols\), two positive integers"),
+        ("grid", (200, 400), arrcoc.EmbedError, r"grid \(200, 400\): 80000 cells; arrcoc reads at most 16384 a frame"),
+        ("grid", "9x16", TypeError, r"grid is str; expected \(rows, cols\)"),
+    ],
+)
+def test_embed_checks_its_arguments_before_any_work(tmp_path, sample, monkeypatch, argument, value, error, message):
+    """`arrcoc.embed` called from Python: a bad argument is refused before a model is loaded or a
+    frame decoded, with the module's error naming it, not found out when the results are written."""
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the model was loaded or the video probed before the arguments were checked")
+
+    monkeypatch.setattr(arrcoc.embedding, "load_encoder", no_work)
+    monkeypatch.setattr(arrcoc.embedding, "probe", no_work)
+    args = dict(video=sample("cockatoo.mp4"), model="google/siglip2-base-patch16-224", out=tmp_path / "f.safetensors",
+                text="a bird", query_out=tmp_path / "q.npy", progress=False)
+    if argument == "image":
+        args["text"] = None
+    args[argument] = value.format(tmp=tmp_path) if isinstance(value, str) else value
+    with pytest.raises(error, match=message):
+        arrcoc.embed(**args)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "query, error, message",
+    [
+        (dict(text=42), TypeError, r"text is int; expected the query in words \(str\)"),
+        (dict(image=""), arrcoc.EmbedError, "image is empty; expected an image file"),
+        (dict(image="/no/such/image.png"), arrcoc.EmbedError, "/no/such/image.png: no such file"),
+    ],
+)
+def test_embed_query_checks_its_query_before_the_model(query, error, message):
+    with pytest.raises(error, match=message):
+        arrcoc.embed_query(None, None, **query)  # refused before the model is used
+
+
+@pytest.mark.parametrize(
+    "device, message",
+    [
+        ("foo", "device foo: not a device torch knows; expected cpu, cuda, cuda:1, mps, …"),
+        ("cuda:x", "device cuda:x: not a device torch knows"),
+        ("cuda:99", r"device cuda:99: not available here \(.+\); expected a device this machine has"),
+    ],
+)
+def test_embed_refuses_a_device_it_cannot_use(tmp_path, sample, tiny_encoders, monkeypatch, device, message):
+    """A device torch does not know, or that this machine does not have, is refused up front
+    (exit 2 from the command), not met as a torch traceback when the model is moved."""
+    out = tmp_path / "f.safetensors"
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(sample("cockatoo.mp4")), "--model", str(tiny_encoders["clip"]),
+                        "--out", str(out), "--device", device, "--quiet"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and re.search("--" + message, r.stderr) and "Traceback" not in r.stderr, r.stderr
+    assert not out.exists()
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the model was loaded before the device was checked")
+
+    monkeypatch.setattr(arrcoc.embedding, "load_encoder", no_work)
+    with pytest.raises(arrcoc.EmbedError, match=message):
+        arrcoc.embed(sample("cockatoo.mp4"), str(tiny_encoders["clip"]), out, device=device, progress=False)
+    with pytest.raises(TypeError, match="device is int; expected a torch device"):
+        arrcoc.embed(sample("cockatoo.mp4"), str(tiny_encoders["clip"]), out, device=0, progress=False)
+    assert not out.exists()

@@ -112,6 +112,20 @@ def test_read_output_checks_files_agree(tmp_path, sample, compress):
         arrcoc.read_output(tmp_path)
 
 
+def test_read_output_and_features_refuse_an_empty_path(tmp_path, sample, compress, monkeypatch):
+    """An empty path is refused, naming the argument, not read as the current folder."""
+    monkeypatch.chdir(compress(sample("cockatoo.mp4"), "--budget", "1500"))  # an output is right here
+    with pytest.raises(OutputError, match="out_dir is empty; expected an `arrcoc compress` output directory"):
+        arrcoc.read_output("")
+    with pytest.raises(TypeError, match="out_dir is NoneType; expected an `arrcoc compress` output directory"):
+        arrcoc.read_output(None)
+    source = dict(path="v.mp4", sha256="0" * 64, duration_s=1.0, fps=2.0, width=64, height=64, codec="h264")
+    with pytest.raises(ValueError, match="path is empty; expected the features file to write"):
+        arrcoc.write_features("", np.arange(2.0), np.zeros((2, 1, 1, 4)), source, embedder="e")
+    with pytest.raises(ValueError, match="path is empty; expected a features file"):
+        arrcoc.read_features("")
+
+
 def _damage_manifest(edit):
     def apply(directory):
         path = directory / "manifest.json"
@@ -125,6 +139,22 @@ def _damage_manifest(edit):
 def _damage_tensors(data: bytes):
     def apply(directory):
         (directory / "tensors.safetensors").write_bytes(data)
+
+    return apply
+
+
+def _replace_tensor(name: str, change):
+    """Rewrites `tensors.safetensors` with `change(array)` in place of the tensor `name` (metadata kept)."""
+
+    def apply(directory):
+        from safetensors import safe_open
+        from safetensors.numpy import save_file
+
+        path = directory / "tensors.safetensors"
+        with safe_open(str(path), framework="np") as f:
+            tensors, metadata = {k: f.get_tensor(k) for k in f.keys()}, f.metadata()
+        tensors[name] = np.ascontiguousarray(change(tensors[name]))
+        save_file(tensors, str(path), metadata=metadata)
 
     return apply
 
@@ -150,6 +180,18 @@ def _damage_tensors(data: bytes):
         (_damage_tensors(b""), r"tensors.safetensors: not a readable safetensors file"),
         (_damage_tensors(b"\x00" * 7 + b"\x40" + b"{}"), r"tensors.safetensors: not a readable safetensors file"),
         (_damage_tensors((2).to_bytes(8, "little") + b"{}"), r"no 'input_ids' tensor"),
+        # A tensor of another rank or dtype than arrcoc writes, named with what was found.
+        (_replace_tensor("video_grid_thw", lambda a: a[:, 1]), r"tensors.safetensors: video_grid_thw is int64 \[\d+\]; expected int64 \[blocks, 3\]"),
+        (_replace_tensor("video_grid_thw", lambda a: a[None]), r"video_grid_thw is int64 \[1, \d+, 3\]; expected int64 \[blocks, 3\]"),
+        (_replace_tensor("video_grid_thw", lambda a: a[:, 1:]), r"video_grid_thw is int64 \[\d+, 2\]; expected int64 \[blocks, 3\]"),
+        (_replace_tensor("video_grid_thw", lambda a: a.astype(np.float32)), r"video_grid_thw is float32 \[\d+, 3\]; expected int64"),
+        (_replace_tensor("input_ids", lambda a: a[None]), r"input_ids is int64 \[1, \d+\]; expected int64 \[L\]"),
+        (_replace_tensor("input_ids", lambda a: a.astype(np.int32)), r"input_ids is int32 \[\d+\]; expected int64 \[L\]"),
+        (_replace_tensor("position_ids", lambda a: a[0]), r"position_ids is int64 \[\d+\]; expected int64 \[3, L\]"),
+        (_replace_tensor("position_ids", lambda a: a.T), r"position_ids is int64 \[\d+, 3\]; expected int64 \[3, L\]"),
+        (_replace_tensor("pixel_values_videos", lambda a: a.reshape(-1)), r"pixel_values_videos is float32 \[\d+\]; expected float32 \[N, 1536\]"),
+        (_replace_tensor("pixel_values_videos", lambda a: a.astype(np.float64)), r"pixel_values_videos is float64 \[\d+, 1536\]; expected float32"),
+        (_replace_tensor("pixel_values_videos", lambda a: a.reshape(-1, 768)), r"pixel_values_videos is float32 \[\d+, 768\]; expected float32 \[N, 1536\]"),
     ],
 )
 def test_read_output_names_what_is_damaged(tmp_path, sample, compress, damage, message):

@@ -180,3 +180,22 @@ def test_load_refuses_what_is_not_a_processor(output, qwen_processor, given):
     processor = qwen_processor.tokenizer if given == "tokenizer" else "Qwen/Qwen3-VL-2B-Instruct"
     with pytest.raises(TypeError, match=rf"processor is {type(processor).__name__}; expected a Qwen3-VL processor .*AutoProcessor"):
         arrcoc.load(output, processor, QUESTION)
+
+
+@pytest.mark.parametrize(
+    "given, error, message",
+    [
+        (dict(return_tensors="tf"), ValueError, "return_tensors='tf'; expected 'pt' or 'np'"),
+        (dict(system=42), TypeError, r"system is int; expected text \(str\) or None"),
+        (dict(out_dir=""), arrcoc.OutputError, "out_dir is empty; expected an `arrcoc compress` output directory"),
+    ],
+)
+def test_load_checks_its_arguments_before_reading_the_output(tmp_path, qwen_processor, monkeypatch, given, error, message):
+    """A bad argument is refused before the output (its pixels can be large) is read and tokenised."""
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the output was read before the arguments were checked")
+
+    monkeypatch.setattr(arrcoc.loader, "read_output", no_work)
+    with pytest.raises(error, match=message):
+        arrcoc.load(**{"out_dir": tmp_path, "processor": qwen_processor, "question": QUESTION, **given})

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import numbers
 import os
 import stat
 import sys
@@ -199,11 +200,15 @@ def embed_text(model: Any, processor: Any, texts: list[str]) -> np.ndarray:
 
 
 def embed_query(model: Any, processor: Any, text: str | None = None, image: str | Path | None = None) -> np.ndarray:
-    """The query embedding `[D]` from a text or an image file, in the features' space."""
+    """The query embedding `[D]` from a text or an image file, in the features' space.
+
+    Raises:
+        EmbedError: not exactly one query, empty text, or an image path that names no file.
+        TypeError: `text` that is not a str.
+    """
     if (text is None) == (image is None):
         raise EmbedError("give exactly one of text and image")
-    if text is not None and not text.strip():
-        raise EmbedError(f"text is empty ({text!r}); expected the query in words")
+    _check_query(text, image)
     if text is not None:
         return embed_text(model, processor, [text])[0]
     from PIL import Image
@@ -265,22 +270,50 @@ def embed(
             keeping the video's aspect ratio.
         frame_level: one embedding per frame (`[T, 1, 1, D]`), the model's own image embedding.
         batch_size: frames per forward pass.
-        device: where the encoder runs (`"cpu"`, `"cuda"`).
+        device: where the encoder runs (`"cpu"`, `"cuda"`); one torch does not know or this
+            machine does not have is refused up front.
         progress: show progress on stderr.
         force: replace `out` and `query_out` if they exist and arrcoc wrote them (a features
             file, a `.npy` array); an input, or a file of another kind, is never replaced.
+
+    Raises:
+        EmbedError: an argument arrcoc cannot use (an empty or missing path, an output whose folder
+            does not exist, a grid or batch size out of range, a device torch cannot use), found
+            before the model is loaded; or a model, video or query that turns out unusable. The
+            message names it.
+        TypeError: an argument of the wrong type (e.g. `out=None`, `text=42`), named.
     """
+    # Everything that can be checked is checked before the model is loaded and the video decoded.
+    _check_path("video", video, "a video file")
+    if isinstance(model, (str, os.PathLike)):
+        _check_path("model", model, "a Hub id or a checkpoint directory")
+    elif not (isinstance(model, (tuple, list)) and len(model) == 2):
+        raise TypeError(f"model is {type(model).__name__}; expected a Hub id, a checkpoint directory or a (model, processor) pair")
+    _check_path("out", out, "the features file to write")
+    if query_out is not None:
+        _check_path("query_out", query_out, "the .npy file to write the query embedding to")
     if text is not None and image is not None:
         raise EmbedError("give at most one of --text and --image")
     if (text is not None or image is not None) and query_out is None:
         raise EmbedError("a query (--text or --image) needs --query-out to be written to")
+    _check_query(text, image)
+    if isinstance(candidate_fps, bool) or not isinstance(candidate_fps, numbers.Real):
+        raise TypeError(f"candidate_fps is {type(candidate_fps).__name__}; expected a number of frames per second")
     if not (math.isfinite(candidate_fps) and 0 < candidate_fps <= MAX_CANDIDATE_FPS):
         raise EmbedError(f"--candidate-fps {candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
+        raise TypeError(f"batch_size is {type(batch_size).__name__}; expected a positive integer")
+    if batch_size <= 0:
+        raise EmbedError(f"batch_size {batch_size}: expected a positive number of frames")
+    if grid is not None:
+        _check_grid(grid)
+    _check_device(device)
     if not _is_regular_file(video):
         raise EmbedError(f"{video}: no such file, or not a regular file (a folder, device or FIFO); expected a video file")
     _check_outputs([video] + ([image] if image is not None else []), [out] + ([query_out] if query_out is not None else []), force)
-    encoder, processor = load_encoder(model, device) if isinstance(model, (str, Path)) else model
-    name = str(model) if isinstance(model, (str, Path)) else getattr(encoder.config, "_name_or_path", "") or encoder.config.model_type
+    loaded = isinstance(model, (tuple, list))
+    encoder, processor = model if loaded else load_encoder(model, device)
+    name = (getattr(encoder.config, "_name_or_path", "") or encoder.config.model_type) if loaded else str(model)
     # The query first: a bad image fails before the video is decoded.
     query = embed_query(encoder, processor, text=text, image=image) if text is not None or image is not None else None
     source = probe(video)
@@ -324,6 +357,59 @@ MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze`
 MAX_CELLS_PER_FRAME = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_CELLS_PER_FRAME's default)
 
 
+def _check_device(device: Any, name: str = "device") -> None:
+    """Refuses a device torch does not know (`foo`) or this machine does not have (`cuda` without
+    a GPU), before a model is loaded: torch would fail only when the model is moved there."""
+    import torch
+
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"{name} is {type(device).__name__}; expected a torch device (cpu, cuda, cuda:1, mps, …)")
+    if isinstance(device, str) and not device:
+        raise EmbedError(f"{name} is empty; expected cpu, cuda, …")
+    try:
+        parsed = torch.device(device)
+    except RuntimeError:
+        raise EmbedError(f"{name} {device}: not a device torch knows; expected cpu, cuda, cuda:1, mps, …") from None
+    try:
+        torch.empty(0, device=parsed)
+    except (RuntimeError, AssertionError) as e:  # no driver, no such index, or a torch built without it
+        reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise EmbedError(f"{name} {device}: not available here ({reason}); expected a device this machine has, e.g. cpu") from None
+
+
+def _check_path(name: str, value: Any, expected: str) -> None:
+    """Refuses a path argument that is not a path (TypeError) or is empty (read as the current folder)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} is {type(value).__name__}; expected {expected} (a str or os.PathLike path)")
+    if os.fspath(value) == "":
+        raise EmbedError(f"{name} is empty; expected {expected}")
+
+
+def _check_query(text: Any, image: Any) -> None:
+    """Refuses a query that could only fail once the model is loaded: text that is not words, an
+    image path that is empty or names no file."""
+    if text is not None:
+        if not isinstance(text, str):
+            raise TypeError(f"text is {type(text).__name__}; expected the query in words (str)")
+        if not text.strip():
+            raise EmbedError(f"text is empty ({text!r}); expected the query in words")
+    if image is not None:
+        _check_path("image", image, "an image file")
+        if not _is_regular_file(image):
+            raise EmbedError(f"{image}: no such file, or not a regular file; expected an image file")
+
+
+def _check_grid(grid: Any) -> None:
+    """Refuses a cell grid that is not `(rows, cols)` of positive integers, or more cells than arrcoc reads."""
+    if not (isinstance(grid, (tuple, list)) and len(grid) == 2):
+        raise TypeError(f"grid is {type(grid).__name__}; expected (rows, cols)")
+    rows, cols = grid
+    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) and n > 0 for n in (rows, cols)):
+        raise EmbedError(f"grid ({rows}, {cols}): expected (rows, cols), two positive integers")
+    if rows * cols > MAX_CELLS_PER_FRAME:
+        raise EmbedError(f"grid ({rows}, {cols}): {rows * cols} cells; arrcoc reads at most {MAX_CELLS_PER_FRAME} a frame")
+
+
 def _is_regular_file(path: str | Path) -> bool:
     try:
         return stat.S_ISREG(os.stat(path).st_mode)
@@ -358,6 +444,9 @@ def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: b
         if real in seen:
             raise EmbedError(f"{out}: given for two outputs; choose two paths")
         seen.add(real)
+        folder = os.path.dirname(os.fspath(out)) or "."
+        if not os.path.isdir(folder):
+            raise EmbedError(f"{out}: its folder {folder} does not exist; create it or choose another output path")
         if os.path.lexists(out):
             if not _is_regular_file(out) or not _is_arrcoc_output(Path(out)):
                 raise EmbedError(f"{out}: exists and is not a file arrcoc wrote; arrcoc never replaces it: choose another output path")
@@ -446,6 +535,10 @@ def main(argv: list[str] | None = None) -> int:
     ):
         if value == "":
             parser.error(f"{name} is empty; expected {expected}")
+    try:
+        _check_device(args.device, "--device")
+    except EmbedError as error:
+        parser.error(str(error))
     if not (math.isfinite(args.candidate_fps) and 0 < args.candidate_fps <= MAX_CANDIDATE_FPS):
         parser.error(f"--candidate-fps {args.candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if args.batch_size <= 0:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -120,6 +121,8 @@ def write_features(
     """
     from safetensors.numpy import save_file
 
+    if os.fspath(path) == "":
+        raise ValueError("path is empty; expected the features file to write")
     times = np.asarray(times_s, dtype=np.float64)
     emb = np.asarray(embeddings, dtype=np.float32)
     if emb.ndim != 4 or emb.shape[0] != times.shape[0]:
@@ -147,6 +150,8 @@ def read_features(path: str | Path) -> tuple[np.ndarray, np.ndarray, dict[str, A
     """`(times_s, embeddings, metadata)` of a features file."""
     from safetensors import safe_open
 
+    if os.fspath(path) == "":
+        raise ValueError("path is empty; expected a features file")
     with safe_open(str(path), framework="np") as f:
         meta = json.loads((f.metadata() or {}).get("arrcoc", "{}"))
         return f.get_tensor("times_s"), f.get_tensor("embeddings"), meta

@@ -8,7 +8,16 @@ from typing import Any
 
 import numpy as np
 
-from .output import VIDEO_PAD, VIDEO_PAD_ID, VISION_END, VISION_START, CompressedVideo, OutputError, read_output
+from .output import (
+    VIDEO_PAD,
+    VIDEO_PAD_ID,
+    VISION_END,
+    VISION_START,
+    CompressedVideo,
+    OutputError,
+    as_output_dir,
+    read_output,
+)
 
 
 class ArrcocInputs(dict):
@@ -98,9 +107,15 @@ def load(
         `inputs.video.block_near(t)` map times in the answer back to blocks.
 
     Raises:
-        OutputError: the directory is not a usable output, or the tokenizer disagrees with it.
-        TypeError: `processor` is not a processor (e.g. its tokenizer alone), or `question` is not text.
+        OutputError: the directory is not a usable output (or `out_dir` is empty), or the tokenizer
+            disagrees with it.
+        TypeError: `processor` is not a processor (e.g. its tokenizer alone), or `question` or
+            `system` is not text.
+        ValueError: `question` or `system` holds the video's own tokens, or `return_tensors` is
+            neither `"pt"` nor `"np"`.
     """
+    # Arguments first: reading the output (its pixels can be large) and tokenising come after.
+    out_dir = as_output_dir(out_dir)
     if not (hasattr(processor, "tokenizer") and hasattr(processor, "apply_chat_template")):
         # A tokenizer has a chat template too, but for text: it would fail deep in Jinja on the video.
         raise TypeError(
@@ -109,8 +124,12 @@ def load(
         )
     if not isinstance(question, str):
         raise TypeError(f"question is {type(question).__name__}; expected text (str)")
+    if system is not None and not isinstance(system, str):
+        raise TypeError(f"system is {type(system).__name__}; expected text (str) or None")
+    if return_tensors not in ("pt", "np"):
+        raise ValueError(f"return_tensors={return_tensors!r}; expected 'pt' or 'np'")
     for name, text in (("question", question), ("system", system)):
-        markers = [m for m in (VIDEO_PAD, VISION_START, VISION_END) if isinstance(text, str) and m in text]
+        markers = [m for m in (VIDEO_PAD, VISION_START, VISION_END) if text is not None and m in text]
         if markers:
             raise ValueError(f"{name} contains {', '.join(markers)}: the video's own tokens may not appear in text")
     video = read_output(out_dir)
@@ -155,8 +174,6 @@ def check_segment(segment: np.ndarray, video: CompressedVideo) -> None:
 def _as_tensors(arrays: dict[str, np.ndarray], return_tensors: str) -> dict[str, Any]:
     if return_tensors == "np":
         return dict(arrays)
-    if return_tensors != "pt":
-        raise ValueError(f"return_tensors={return_tensors!r}; expected 'pt' or 'np'")
-    import torch
+    import torch  # "pt", as `load` checked
 
     return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in arrays.items()}

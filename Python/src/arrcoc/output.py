@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +84,10 @@ def read_output(out_dir: str | Path) -> CompressedVideo:
 
     Raises:
         OutputError: a file is missing, damaged, of another schema, or inconsistent with the others;
-            the message names the file and the value.
+            the message names the file and the value. Also for an empty `out_dir`.
+        TypeError: `out_dir` is not a path.
     """
-    path = Path(out_dir)
+    path = as_output_dir(out_dir)
     manifest_path, tensors_path = path / "manifest.json", path / "tensors.safetensors"
     for p in (manifest_path, tensors_path):
         if not p.is_file():
@@ -106,16 +108,33 @@ def read_output(out_dir: str | Path) -> CompressedVideo:
         path=path,
         manifest=manifest,
         blocks=blocks,
-        input_ids=tensors["input_ids"].astype(np.int64),
-        position_ids=tensors["position_ids"].astype(np.int64),
-        pixel_values_videos=tensors["pixel_values_videos"].astype(np.float32, copy=False),
-        video_grid_thw=tensors["video_grid_thw"].astype(np.int64),
+        input_ids=tensors["input_ids"],
+        position_ids=tensors["position_ids"],
+        pixel_values_videos=tensors["pixel_values_videos"],
+        video_grid_thw=tensors["video_grid_thw"],
     )
     check_consistent(video)
     return video
 
 
-_TENSORS = ("input_ids", "position_ids", "pixel_values_videos", "video_grid_thw")
+def as_output_dir(out_dir: Any) -> Path:
+    """`out_dir` as a Path; an empty one (which `Path` reads as the current folder) raises OutputError,
+    anything but a str or os.PathLike TypeError."""
+    expected = "an `arrcoc compress` output directory"
+    if not isinstance(out_dir, (str, os.PathLike)):
+        raise TypeError(f"out_dir is {type(out_dir).__name__}; expected {expected} (a str or os.PathLike path)")
+    if os.fspath(out_dir) == "":
+        raise OutputError(f"out_dir is empty; expected {expected}")
+    return Path(out_dir)
+
+
+# Each tensor's dtype and shape as arrcoc writes them (Docs/output.md); names are sizes that vary.
+_TENSORS: dict[str, tuple[str, tuple[int | str, ...]]] = {
+    "input_ids": ("int64", ("L",)),
+    "position_ids": ("int64", (3, "L")),
+    "pixel_values_videos": ("float32", ("N", 1536)),
+    "video_grid_thw": ("int64", ("blocks", 3)),
+}
 
 
 def _shown(value: Any, limit: int = 60) -> str:
@@ -190,15 +209,22 @@ def _read_block(raw: Any, i: int, path: Path) -> Block:
 
 
 def _read_tensors(path: Path) -> dict[str, np.ndarray]:
+    """The four tensors, each checked to have the dtype and rank arrcoc writes (`_TENSORS`), so that
+    a damaged file is named here rather than failing in `check_consistent` or in the model."""
     from safetensors.numpy import load_file
 
     try:
         tensors = load_file(str(path))
     except Exception as e:  # safetensors raises its own SafetensorError, and OSError for I/O
         raise OutputError(f"{path}: not a readable safetensors file ({e})") from None
-    for name in _TENSORS:
+    for name, (dtype, shape) in _TENSORS.items():
         if name not in tensors:
             raise OutputError(f"{path}: no {name!r} tensor; expected {', '.join(_TENSORS)}")
+        array = tensors[name]
+        fixed = all(isinstance(n, str) or n == m for n, m in zip(shape, array.shape))
+        if array.dtype != np.dtype(dtype) or array.ndim != len(shape) or not fixed:
+            found, expected = (", ".join(map(str, dims)) for dims in (array.shape, shape))
+            raise OutputError(f"{path}: {name} is {array.dtype} [{found}]; expected {dtype} [{expected}]")
     return tensors
 
 
