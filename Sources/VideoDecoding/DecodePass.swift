@@ -8,17 +8,15 @@ import Foundation
 /// previous frame is kept, so memory does not grow with the video.
 ///
 /// Frames no target can choose are not decoded where the codec allows it: a packet whose time
-/// is more than `skipMargin` source frames from every pending target is sent with libavcodec's
+/// is more than `skipMargin` frame spacings from every pending target is sent with libavcodec's
 /// `skip_frame = AVDISCARD_NONREF`, so a non-reference frame (an H.264/HEVC B-frame no other
 /// frame predicts from, an MPEG-4 B-VOP) is dropped, while a reference frame is decoded as
 /// always: the frames that are decoded, and so every chosen frame, are bit for bit those of a
-/// full decode. A frame a target may choose lies next to the target in presentation order,
-/// within one frame spacing of it; the margin is two spacings at the stream's rate, or at the
-/// widest spacing seen so far. Should a target's two neighbouring frames turn out further apart
-/// than that with a dropped packet between them (a variable frame rate whose gap is wider than
-/// any before it), the pass starts again from the beginning decoding every frame, and so it does
-/// when a list's requests run past the end after the last packets were dropped: at worst, the
-/// frames up to there are decoded twice.
+/// full decode. Only in constant-rate MP4 (`MediaFile.allowsSkippingFrames`), where a target's
+/// two neighbouring frames lie within one spacing of it. Every frame that comes out is checked
+/// (its time is its packet's and increases; no dropped packet lies between a target's
+/// neighbours; none after the last frame where a target could use it): should a check fail, the
+/// file is opened again and the pass decodes every frame from the beginning (Docs/decoding.md).
 struct DecodePass {
     enum Schedule {
         case grid(fps: Double, size: PixelSize?)
@@ -26,7 +24,8 @@ struct DecodePass {
     }
 
     private let reader: VideoReader
-    private let file: MediaFile
+    /// The reader's file (reopened by a restart from the beginning).
+    private var file: MediaFile { reader.mediaFile }
     private let schedule: Schedule
     private var strategy: FetchStrategy
     private var report = DecodeReport()
@@ -51,6 +50,8 @@ struct DecodePass {
     private var lastSkippable = -Double.infinity
     /// The widest spacing seen between two frames next to each other in the stream.
     private var widestGap = 0.0
+    /// The `pts` of the last frame that came out.
+    private var lastOutputPts: Int64? = nil
 
     /// How far from every pending target a packet must be to be skippable, in frame spacings
     /// (the stream's rate, or the widest spacing seen so far when wider): a target chooses
@@ -69,12 +70,11 @@ struct DecodePass {
 
     init(reader: VideoReader, schedule: Schedule, strategy: FetchStrategy, skipping: Skipping = .unneeded) {
         self.reader = reader
-        self.file = reader.mediaFile
         self.schedule = schedule
-        self.strategy = file.indexEntryCount > 0 ? strategy : .stream
-        self.sourceFrameDuration = 1 / file.fps
+        self.strategy = reader.mediaFile.indexEntryCount > 0 ? strategy : .stream
+        self.sourceFrameDuration = 1 / reader.mediaFile.fps
         // Which packets may be dropped is judged from their times.
-        self.skipping = skipping == .unneeded && !(reader.skipsUnneededFrames && file.packetsCarryPresentationTimes) ? .none : skipping
+        self.skipping = skipping == .unneeded && !(reader.skipsUnneededFrames && reader.mediaFile.allowsSkippingFrames) ? .none : skipping
     }
 
     private func target(_ k: Int) -> FrameRequest? {
@@ -107,7 +107,7 @@ struct DecodePass {
         var readFailures = 0
         while true {
             reading: while target(next) != nil {
-                if restartPending { restartFromBeginning(previous: previous) }
+                if restartPending { try restartFromBeginning(previous: previous) }
                 try seekIfUseful(previous: previous)
                 let status = av_read_frame(file.format, packet)
                 if status == arrcoc_averror_eof() { break }
@@ -128,8 +128,10 @@ struct DecodePass {
             }
             // Drain the decoder (frame threading and B-frames hold frames back).
             try send(nil, frame: frame, previous: previous, body)
-            // Requests past the end get the last frame, which may have been dropped.
-            if skipping == .unneeded, !isGrid, target(next) != nil, lastSkippable > (previousTime ?? -Double.infinity) {
+            // Frames dropped after the last one out: a list's requests past the end get the last
+            // frame, and a grid ends half a frame after it; either may have been a dropped one.
+            if skipping == .unneeded, let request = target(next), lastSkippable > (previousTime ?? -Double.infinity),
+               !isGrid || request.time <= lastSkippable + sourceFrameDuration / 2 + 1e-9 {
                 startAgainDecodingEveryFrame()
             }
             // A restart asked for while draining.
@@ -227,12 +229,17 @@ struct DecodePass {
         if skipping == .unneeded, lastSkippable > -Double.infinity {
             // Packets sent as skippable that are earlier than this frame were dropped. One
             // between this frame and the previous, with a target in between, may have been the
-            // nearer frame (the margin assumed a steadier rate); repaired times count frames,
-            // which dropped ones upset. Either way, decode everything from the start.
+            // nearer frame (the margin assumed a steadier rate). A frame's time is its packet's
+            // only while the packets' times increase in presentation order: libavcodec's
+            // best-effort timestamp otherwise counts faulty ones over the frames it outputs,
+            // which dropped frames change (a remux that stamps packets in decode order). And
+            // repaired times count frames. In any of these cases, decode everything from the start.
             let dropped = skippable.filter { $0 < t }
             let p = previousTime ?? -Double.infinity
             let nearer = (target(next).map { $0.time <= t } ?? false) && dropped.contains { $0 > p }
-            if nearer || report.repairedTimestamps > repairs {
+            let pts = frame.pointee.pts
+            let untrusted = pts == arrcoc_nopts_value() || frame.pointee.best_effort_timestamp != pts || lastOutputPts.map { pts <= $0 } ?? false
+            if nearer || untrusted || report.repairedTimestamps > repairs {
                 startAgainDecodingEveryFrame()
                 return
             }
@@ -243,6 +250,7 @@ struct DecodePass {
             // Neighbours in the stream: how far apart its frames can be, which widens the margin.
             if let p = previousTime, !dropped.contains(where: { $0 > p }) { widestGap = max(widestGap, t - p) }
         }
+        lastOutputPts = frame.pointee.pts != arrcoc_nopts_value() ? frame.pointee.pts : lastOutputPts
         let index = afterSeek != nil ? Int((t * file.fps).rounded()) : decodedIndex
         decodedIndex = index + 1
         report.framesDecoded += 1
@@ -300,8 +308,12 @@ struct DecodePass {
     /// more than `skipMargin` source frames from every pending target.
     private mutating func mayDrop(_ packet: UnsafeMutablePointer<AVPacket>) -> Bool {
         if skipping == .allNonReference { return true }
-        guard skipping == .unneeded, packet.pointee.pts != arrcoc_nopts_value(), packet.pointee.flags & AV_PKT_FLAG_KEY == 0 else { return false }
+        // Not before a frame has come out (leading frames of an open GOP, samples an edit list
+        // discards: a full decode may not output them either), nor a packet earlier than it.
+        guard skipping == .unneeded, let shown = previousTime, packet.pointee.pts != arrcoc_nopts_value(),
+              packet.pointee.flags & (AV_PKT_FLAG_KEY | AV_PKT_FLAG_DISCARD) == 0 else { return false }
         let s = file.seconds(packet.pointee.pts - file.startPts)
+        guard s > shown else { return false }
         let margin = Self.skipMargin * max(sourceFrameDuration, widestGap)
         var k = next
         if case let .grid(fps, _) = schedule {
@@ -320,6 +332,9 @@ struct DecodePass {
     private mutating func startAgainDecodingEveryFrame() {
         skipping = .none
         report.skipFallbacks += 1
+        // The counts describe the pass that hands the frames on.
+        report.framesDecoded = 0
+        report.framesSkipped = 0
         restartPending = true
     }
 
@@ -362,16 +377,20 @@ struct DecodePass {
         previousTime = nil
         previousIndex = -1
         skippable = []
+        lastSkippable = -Double.infinity
+        lastOutputPts = nil
         lastReadPts = keyTimestamp
         afterSeek = (request.time, false)
         seekUnverified = true
         report.seeks += 1
     }
 
-    /// Recovery when a seek landed past its request: rewind to the start and stream from there.
-    private mutating func restartFromBeginning(previous: UnsafeMutablePointer<AVFrame>) {
-        avformat_seek_file(file.format, file.streamIndex, Int64.min, file.startPts, file.startPts, 0)
-        avcodec_flush_buffers(file.decoder)
+    /// Recovery when a seek landed past its request, or a dropped frame may have been needed:
+    /// start again from the beginning, streaming. The file is opened again rather than sought
+    /// to its start: MPEG-TS and MPEG-PS demuxers seeking to the start time land up to a second
+    /// late (they seek by reading ahead for a timestamp).
+    private mutating func restartFromBeginning(previous: UnsafeMutablePointer<AVFrame>) throws {
+        try reader.reopen()
         av_frame_unref(previous)
         previousTime = nil
         previousIndex = -1
@@ -379,6 +398,7 @@ struct DecodePass {
         decodedIndex = 0
         skippable = []
         lastSkippable = -Double.infinity
+        lastOutputPts = nil
         afterSeek = nil
         strategy = .stream
         restartPending = false

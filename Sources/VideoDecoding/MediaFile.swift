@@ -172,13 +172,27 @@ final class MediaFile {
         return input.pointee.flags & AVFMT_NOTIMESTAMPS != 0 || input.pointee.raw_codec_id != 0
     }
 
-    /// Whether each packet's `pts` is its frame's presentation time, as in MP4, Matroska/WebM and
-    /// MPEG-TS. Not in raw streams (the parser's guesses), nor in AVI, whose packets are stamped in
-    /// decode order (a B-frame carries the time of the frame before it).
-    var packetsCarryPresentationTimes: Bool {
-        guard !hasNoTimestamps, let input = format.pointee.iformat, let name = input.pointee.name else { return false }
-        return !String(cString: name).split(separator: ",").contains("avi")
-    }
+    /// Whether decoding may leave out frames no request can choose (`DecodePass`): an MP4/MOV
+    /// whose sample table (the demuxer's index holds every sample) shows every frame the same
+    /// duration. A constant rate is what makes "two frame spacings from every request" safe;
+    /// variable-rate video (phones) and containers without a per-frame index (Matroska, MPEG-TS)
+    /// are decoded whole. AVI stamps packets in decode order; raw streams carry guesses.
+    lazy var allowsSkippingFrames: Bool = {
+        guard !hasNoTimestamps, let input = format.pointee.iformat, let name = input.pointee.name,
+              String(cString: name).split(separator: ",").contains("mp4") else { return false }
+        let count = avformat_index_get_entries_count(stream)
+        let frames = stream.pointee.nb_frames
+        guard count >= 3, frames <= 0 || Int64(count) == frames,
+              let first = avformat_index_get_entry(stream, 0), let second = avformat_index_get_entry(stream, 1) else { return false }
+        let step = second.pointee.timestamp - first.pointee.timestamp
+        guard step > 0 else { return false }
+        var previous = second.pointee.timestamp
+        for i in 2..<count {
+            guard let entry = avformat_index_get_entry(stream, i), entry.pointee.timestamp - previous == step else { return false }
+            previous = entry.pointee.timestamp
+        }
+        return true
+    }()
 
     /// Number of entries of the demuxer's seek index for the video stream.
     var indexEntryCount: Int { Int(avformat_index_get_entries_count(stream)) }

@@ -8,16 +8,17 @@ import Foundation
 /// Each request gets the decoded frame whose presentation time is *nearest* to it (ties go to
 /// the earlier frame). Only those frames are converted to RGB. Every packet is decoded (codec
 /// threads on), since inter-coded video cannot be decoded otherwise, except frames no other
-/// frame refers to (B-frames of H.264 and HEVC, MPEG-4 B-VOPs) lying more than two source frames
-/// from every request, which no request can choose (`skipsUnneededFrames`; the chosen frames are
-/// bit for bit those of a full decode, see `DecodePass`).
+/// frame refers to (B-frames of H.264 and HEVC, MPEG-4 B-VOPs) lying more than two frame
+/// spacings from every request in a constant-rate MP4, which no request can choose
+/// (`skipsUnneededFrames`; the chosen frames are bit for bit those of a full decode, see `DecodePass`).
 ///
 /// Not thread-safe: use one reader per task.
 public final class VideoReader {
     /// Metadata as probed when the file was opened (frames not counted).
     public let info: VideoInfo
 
-    private let file: MediaFile
+    private var file: MediaFile
+    private let threads: Int
     private let scaler = FrameScaler()
     private var touched = false
 
@@ -30,7 +31,14 @@ public final class VideoReader {
     /// - Throws: `VideoError` naming the file.
     public init(path: String, threads: Int = 0) throws(VideoError) {
         file = try MediaFile(path: path, threads: threads)
+        self.threads = threads
         info = try VideoProbe.probe(file, countFrames: false)
+    }
+
+    /// Opens the file again: demuxer and decoder at the very start, whatever the container.
+    func reopen() throws(VideoError) {
+        file = try MediaFile(path: file.path, threads: threads)
+        touched = true
     }
 
     /// Streams the file once and hands on the frame nearest each time `k / fps` (k = 0, 1, …),

@@ -12,23 +12,36 @@ import TestSupport
         // x264's medium preset at 30 fps: adaptive B-frames, a B-pyramid (some B-frames are references).
         TestClips.Recipe(name: "h264-medium-30fps.mp4", arguments: ["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-t", "8",
                                                                     "-c:v", "libx264", "-preset", "medium", "-g", "250", "-pix_fmt", "yuv420p"]),
-        // MPEG-4 part 2 with B-VOPs, in Matroska (real presentation times).
-        TestClips.Recipe(name: "mpeg4-bframes.mkv", arguments: ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "6",
+        // MPEG-4 part 2 with B-VOPs.
+        TestClips.Recipe(name: "mpeg4-bframes.mp4", arguments: ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "6",
                                                                 "-c:v", "mpeg4", "-bf", "2", "-q:v", "4"]),
-        // 25 fps to 4 s, then frames about 0.5 s apart (P 4.0, B 4.48, B 5.0, P 5.48: the filter's
-        // 1/25-s time base rounds), B-frames fixed (no adaptation, no pyramid: non-reference), so
-        // dropped frames lie in a gap wider than the margin: a request in it must fall back.
-        TestClips.Recipe(name: "h264-gaps.mkv", arguments: ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "6",
+        // A variable frame rate in MP4 (25 fps, then 0.5 s apart from 4 s): decoded whole.
+        TestClips.Recipe(name: "h264-gaps.mp4", arguments: ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "6",
                                                             "-vf", "setpts='if(lt(N,100),N*0.04,if(lt(N,104),4+(N-100)*0.5,6+(N-104)*0.04))/TB'",
-                                                            "-fps_mode", "vfr",
-                                                            "-c:v", "libx264", "-bf", "3", "-x264-params", "b-adapt=0:b-pyramid=none:scenecut=0",
-                                                            "-g", "1000", "-pix_fmt", "yuv420p"]),
+                                                            "-fps_mode", "vfr", "-c:v", "libx264", "-bf", "3",
+                                                            "-x264-params", "b-adapt=0:b-pyramid=none:scenecut=0", "-g", "1000", "-pix_fmt", "yuv420p"]),
     ]
+
+    /// h264-bframes.mp4 cut with `-ss 1.3 -c copy` (an edit list drops the samples before the
+    /// keyframe it starts from), and its raw stream remuxed with `-r 25 -c copy`, which stamps
+    /// every packet in decode order (pts = dts on a B-frame stream): a common remux.
+    static func remuxed() throws -> (cut: String, decodeOrder: String) {
+        let source = try TestClips.path(#require(TestClips.recipes.first { $0.name == "h264-bframes.mp4" }))
+        let dir = TestClips.scratch("skipped-frames")
+        let cut = dir.appendingPathComponent("cut.mp4").path, raw = dir.appendingPathComponent("raw.h264").path
+        let decodeOrder = dir.appendingPathComponent("decode-order.mp4").path
+        let quiet = ["-v", "error", "-nostdin", "-y"]
+        try FFmpegTool.run("ffmpeg", quiet + ["-ss", "1.3", "-i", source, "-c", "copy", cut])
+        try FFmpegTool.run("ffmpeg", quiet + ["-i", source, "-c:v", "copy", "-f", "h264", raw])
+        try FFmpegTool.run("ffmpeg", quiet + ["-r", "25", "-i", raw, "-c", "copy", decodeOrder])
+        return (cut, decodeOrder)
+    }
 
     static func paths() throws -> [String] {
         let generated = try recipes.map { try TestClips.path($0) }
         let shipped = try ["h264-bframes.mp4", "vfr.mkv"].map { name in try TestClips.path(#require(TestClips.recipes.first { $0.name == name })) }
-        return generated + shipped + [try Samples.path("bikes.mp4"), try Samples.path("cockatoo.mp4"), try Samples.path("Megamind.avi")]
+        let (cut, decodeOrder) = try remuxed()
+        return generated + shipped + [cut, decodeOrder, try Samples.path("bikes.mp4"), try Samples.path("cockatoo.mp4"), try Samples.path("Megamind.avi")]
     }
 
     static func sample(_ path: String, fps: Double, skipping: Bool) throws -> ([VideoFrame], DecodeReport) {
@@ -52,23 +65,25 @@ import TestSupport
     }
 
     @Test func sampledFramesAreThoseOfAFullDecode() throws {
-        var skippedSomewhere = 0
+        var skipped: [String: Int] = [:]
         for path in try Self.paths() {
             for fps in [0.5, 2, 7] {
-                let (skipped, report) = try Self.sample(path, fps: fps, skipping: true)
+                let (frames, report) = try Self.sample(path, fps: fps, skipping: true)
                 let (full, fullReport) = try Self.sample(path, fps: fps, skipping: false)
-                #expect(Self.same(skipped, full), "\(path) at \(fps) fps: \(skipped.count) vs \(full.count) frames")
-                // Every frame decoded or skipped once, unless the pass started again (vfr.mkv at
-                // 2 fps: its 0.12-s spacing is wider than the margin at its mean rate).
+                #expect(Self.same(frames, full), "\(path) at \(fps) fps: \(frames.count) vs \(full.count) frames")
+                // Every frame decoded or skipped once, unless the pass started again.
                 #expect(fullReport.framesSkipped == 0 && fullReport.skipFallbacks == 0
                         && (report.skipFallbacks > 0 || report.framesDecoded + report.framesSkipped == fullReport.framesDecoded),
                         "\(path) at \(fps) fps: \(report) vs \(fullReport)")
-                skippedSomewhere += report.framesSkipped
-                // Raw times of AVI packets are decode order: nothing is skipped there.
-                if path.hasSuffix(".avi") { #expect(report.framesSkipped == 0) }
+                skipped[(path as NSString).lastPathComponent, default: 0] += report.framesSkipped
             }
         }
-        #expect(skippedSomewhere > 0)
+        // Constant-rate MP4 with B-frames skips; the cut one after its first frame out.
+        for name in ["h264-medium-30fps.mp4", "mpeg4-bframes.mp4", "h264-bframes.mp4", "cut.mp4", "bikes.mp4"] {
+            #expect(skipped[name, default: 0] > 0, "\(name): \(skipped)")
+        }
+        // A variable rate, Matroska, AVI: decoded whole.
+        for name in ["h264-gaps.mp4", "vfr.mkv", "Megamind.avi"] { #expect(skipped[name] == 0, "\(name): \(skipped)") }
     }
 
     @Test func fetchedFramesAreThoseOfAFullDecode() throws {
@@ -84,18 +99,14 @@ import TestSupport
         }
     }
 
-    /// In the clip with 0.5-s gaps, a request between two frames of a gap has a dropped
-    /// non-reference frame as its nearest: the pass notices and starts again decoding every frame.
-    @Test func aDroppedFrameThatWasNearestIsCaughtAndTheFetchStartsAgain() throws {
-        let path = try TestClips.path(Self.recipes[2])
-        // A request at 4.7 s is nearest to the B-frame at 4.48 s, 0.22 s away, and one at 5.2 s to
-        // the B-frame at 5.0 s: beyond the margin (two frames at the clip's mean rate, about
-        // 0.1 s), so both were dropped, and the frames around them are 4.0 and 5.48 s.
-        let times = [0.5, 4.7, 5.2]
-        let (skipped, report) = try Self.fetch(path, times, skipping: true)
-        let (full, _) = try Self.fetch(path, times, skipping: false)
-        #expect(Self.same(skipped, full), "\(skipped.map(\.time)) vs \(full.map(\.time))")
-        #expect(abs(skipped[1].time - 4.48) < 1e-6 && abs(skipped[2].time - 5.0) < 1e-6, "\(skipped.map(\.time))")
-        #expect(report.skipFallbacks == 1, "\(report)")
+    /// Packets stamped in decode order: libavcodec times the frames by its own guess, which
+    /// dropped frames change, so the pass notices the frames' times going back and starts
+    /// again decoding every frame.
+    @Test func framesTimedInDecodeOrderAreCaughtAndThePassStartsAgain() throws {
+        let path = try Self.remuxed().decodeOrder
+        let (frames, report) = try Self.sample(path, fps: 2, skipping: true)
+        let (full, _) = try Self.sample(path, fps: 2, skipping: false)
+        #expect(Self.same(frames, full), "\(frames.map(\.time)) vs \(full.map(\.time))")
+        #expect(report.skipFallbacks == 1 && report.framesSkipped == 0, "\(report)")
     }
 }
