@@ -102,7 +102,7 @@ import Testing
         #expect(throws: ConfigError.invalidValue(key: "allocation.zoom", value: "x", expected: "one of off, replace, follow, both")) {
             try CompressionConfig.parse(yaml: "allocation:\n  zoom: x\n", path: "t.yaml")
         }
-        #expect(throws: ConfigError.invalidValue(key: "allocation.cover_when_affordable", value: "3", expected: "a value of type Bool")) {
+        #expect(throws: ConfigError.invalidValue(key: "allocation.cover_when_affordable", value: "3", expected: "true or false")) {
             try CompressionConfig.parse(yaml: "allocation:\n  cover_when_affordable: 3\n", path: "t.yaml")
         }
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "strategy: magic\n", path: "t.yaml") }
@@ -114,8 +114,8 @@ import Testing
     /// 300 and 300.0, the very numbers the message asked for.
     @Test func aValueOfTheWrongTypeIsShownAsWritten() {
         let cases = [
-            ("budget: \"300\"\n", "budget", #""300""#, "a value of type Int"), ("budget: 3e2\n", "budget", "3e2", "a value of type Int"),
-            ("allocation:\n  min_tokens: '64'\n", "allocation.min_tokens", "'64'", "a value of type Int"),
+            ("budget: \"300\"\n", "budget", #""300""#, "a whole number"), ("budget: 3e2\n", "budget", "3e2", "a whole number"),
+            ("allocation:\n  min_tokens: '64'\n", "allocation.min_tokens", "'64'", "a whole number"),
             ("allocation: 3e2\n", "allocation", "3e2", "a mapping of keys"),
         ]
         for (text, key, value, expected) in cases {
@@ -127,7 +127,7 @@ import Testing
         let sweep = "dataset: {videos: [{video: v.mp4, truth: t.yaml}]}\nstrategies: [arrcoc]\n"
         let sweeps = [
             ("budgets: [250, \"500\"]\n", "budgets[1]", #""500""#, "a number"), ("budgets: [250]\nmin_box_tokens: '16'\n", "min_box_tokens", "'16'", "a number"),
-            ("budgets: [250]\ncompression: {budget: 3e2}\n", "budget", "3e2", "a value of type Int"),
+            ("budgets: [250]\ncompression: {budget: 3e2}\n", "budget", "3e2", "a whole number"),
         ]
         for (text, key, value, expected) in sweeps {
             #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected)) {

@@ -300,8 +300,9 @@ import TestSupport
             (good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, bar: 3"), "t.yaml: unknown key 'events[0].bar'; allowed here: start_s, end_s, box"),
             ("video: v.mp4\n", "missing key 'query'"),
             (good.replacingOccurrences(of: ", end_s: 2", with: ""), "missing key 'events[0].end_s'"),
-            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: x"), "'events[0].start_s': expected a number"),
-            ("video: v.mp4\nquery: q.png\nevents: 5\n", "'events': expected a list"),
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: x"), "t.yaml: events[0].start_s = x is invalid; expected a number"),
+            ("video: v.mp4\nquery: q.png\nevents: 5\n", "t.yaml: events = 5 is invalid; expected a list"),
+            ("", "t.yaml: not a truth file (video, query, events[] with start_s, end_s, box): the file is empty"),
         ]
         for (text, message) in cases {
             do {
@@ -309,6 +310,26 @@ import TestSupport
                 Issue.record("accepted \(text)")
             } catch {
                 #expect(error.localizedDescription.contains(message) && !error.localizedDescription.contains("Debug"), "\(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// A value of the wrong type in a truth file is shown as the file writes it, beside what was
+    /// expected: `start_s: abc` said only "expected a number", `events: 5` only "expected a list".
+    @Test func aTruthValueOfTheWrongTypeIsShownAsWritten() {
+        let good = "video: v.mp4\nquery: q.png\nevents:\n  - {start_s: 1, end_s: 2}\n"
+        let cases = [
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: abc"), "events[0].start_s", "abc", "a number"),
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: \"1\""), "events[0].start_s", #""1""#, "a number"),
+            (good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, box: [a, 0, 0, 0]"), "events[0].box[0]", "a", "a number"),
+            (good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, box: 0.5"), "events[0].box", "0.5", "a list"),
+            ("video: v.mp4\nquery: q.png\nevents: 5\n", "events", "5", "a list"),
+            ("video: v.mp4\nquery: q.png\nevents: [5]\n", "events[0]", "5", "a mapping"),
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: "), "events[0].start_s", "nothing", "a number"),
+        ]
+        for (text, key, value, expected) in cases {
+            #expect(throws: ConfigError.inFile(path: "t.yaml", error: .invalidValue(key: key, value: value, expected: expected)), "\(text)") {
+                try Truth.parse(yaml: text, path: "t.yaml")
             }
         }
     }

@@ -87,9 +87,13 @@ public struct Truth: Codable, Sendable, Equatable {
 
     /// Parses and validates a truth file's text; `path` names it in errors.
     public static func parse(yaml text: String, path: String) throws -> Truth {
+        let kind = "not a truth file (video, query, events[] with start_s, end_s, box)"
+        guard let document = try YAMLInput.check(text, path: path) else {
+            throw ConfigError.unreadable(path: path, reason: "\(kind): the file is empty")
+        }
         // Unknown keys are errors, as in every other file arrcoc reads: a misspelt `end_s` must
         // not become an event without an end. (`load` checks the limits first.)
-        if let root = try YAMLInput.load(text, path: path) as? [String: Any] {
+        if let root = document.any as? [String: Any] {
             for key in root.keys.sorted() where CodingKeys(rawValue: key) == nil {
                 throw ConfigError.unknownKey(key: key, allowed: CodingKeys.allCases.map(\.rawValue)).located(in: path)
             }
@@ -100,8 +104,10 @@ public struct Truth: Codable, Sendable, Equatable {
             }
         }
         let truth: Truth
-        do { truth = try YAMLDecoder().decode(Truth.self, from: text) } catch {
-            throw ConfigError.unreadable(path: path, reason: "not a truth file (video, query, events[] with start_s, end_s, box): \(FeatureSet.describe(error))")
+        do { truth = try YAMLInput.decode(Truth.self, from: document) } catch let error as ConfigError {
+            throw error.located(in: path)
+        } catch {
+            throw ConfigError.unreadable(path: path, reason: "\(kind): \(FeatureSet.describe(error))")
         }
         try truth.validate(path: path)
         return truth
