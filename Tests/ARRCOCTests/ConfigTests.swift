@@ -144,6 +144,47 @@ import Testing
         #expect(merged?.budget == 300)
     }
 
+    /// A list or a mapping in place of a value is named as one, beside what was expected in
+    /// words: it said "expected a value of type Scalar" (Yams's word), and showed a mapping as
+    /// `[AnyHashable("a"): 1]`.
+    @Test func aListOrMappingInPlaceOfAValueIsNamedAsSuch() {
+        let cases = [
+            ("budget: [1, 2]\n", "budget", "[1, 2] (a list)", "a whole number"),
+            ("allocation:\n  min_tokens: {a: 1}\n", "allocation.min_tokens", "{a: 1} (a mapping)", "a whole number"),
+            ("scoring: {sharpen: [1]}\n", "scoring.sharpen", "[1] (a list)", "a number"),
+            ("strategy: [uniform]\n", "strategy", "[uniform] (a list)", "text"),
+            ("allocation: {cover_when_affordable: [true]}\n", "allocation.cover_when_affordable", "[true] (a list)", "true or false"),
+            ("emission: {format: [seed]}\n", "emission.format", "[seed] (a list)", "one of qwen3vl, seed"),
+            ("strategy_params: [1]\n", "strategy_params", "[1] (a list)", "a mapping"),
+            ("strategy_params: {seed: ['1', {b: \"c\"}]}\n", "strategy_params.seed", #"['1', {b: "c"}] (a list)"#, "a number"),
+            ("allocation: [1, 2]\n", "allocation", "[1, 2] (a list)", "a mapping of keys"),
+        ]
+        for (text, key, value, expected) in cases {
+            #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected), "\(text)") {
+                try CompressionConfig.parse(yaml: text, path: "c.yaml")
+            }
+        }
+        // A long list is cut, and still named.
+        let long = #expect(throws: ConfigError.self) {
+            try CompressionConfig.parse(yaml: "budget: [\((1...100).map(String.init).joined(separator: ", "))]\n", path: "c.yaml")
+        }
+        #expect(long?.localizedDescription == "budget = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, … (a list) is invalid; expected a whole number",
+                "\(long?.localizedDescription ?? "")")
+        // A sweep file's own values, and its compression section.
+        let sweep = "dataset: {videos: [{video: v.mp4, truth: t.yaml}]}\nstrategies: [arrcoc]\n"
+        let sweeps = [
+            ("budgets: [250]\nseed: [1]\n", "seed", "[1] (a list)", "a number"),
+            ("budgets: [250, {a: 1}]\n", "budgets[1]", "{a: 1} (a mapping)", "a number"),
+            ("budgets: [250]\ndeltas: [[1]]\n", "deltas[0]", "[1] (a list)", "a number"),
+            ("budgets: [250]\ncompression: {budget: [300]}\n", "budget", "[300] (a list)", "a whole number"),
+        ]
+        for (text, key, value, expected) in sweeps {
+            #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected), "\(text)") {
+                try SweepConfig.parse(yaml: sweep + text, path: "s.yaml", checkFiles: false) { $0 }
+            }
+        }
+    }
+
     @Test func coarseToFineSectionLoadsAndIsChecked() throws {
         let c = try CompressionConfig.parse(yaml: """
             coarse_to_fine:

@@ -326,6 +326,10 @@ import TestSupport
             ("video: v.mp4\nquery: q.png\nevents: 5\n", "events", "5", "a list"),
             ("video: v.mp4\nquery: q.png\nevents: [5]\n", "events[0]", "5", "a mapping"),
             (good.replacingOccurrences(of: "start_s: 1", with: "start_s: "), "events[0].start_s", "nothing", "a number"),
+            // A list or mapping is named as one, and what was expected said in words (not Yams's "Scalar").
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: [1, 2]"), "events[0].start_s", "[1, 2] (a list)", "a number"),
+            ("video: v.mp4\nquery: {image: q.png}\nevents: []\n", "query", "{image: q.png} (a mapping)", "text"),
+            ("video: v.mp4\nquery: q.png\nevents: {start_s: 1}\n", "events", "{start_s: 1} (a mapping)", "a list"),
         ]
         for (text, key, value, expected) in cases {
             #expect(throws: ConfigError.inFile(path: "t.yaml", error: .invalidValue(key: key, value: value, expected: expected)), "\(text)") {

@@ -61,8 +61,9 @@ public struct SweepConfig: Sendable, Equatable {
             throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping")
         }
         try keys(top, allowed: topKeys, at: "")
-        // A value as the file writes it (`"300"`, `3e2`; parsed, both were 300), found by its key
-        // as errors name it (`dataset.haystacks[0].clips`); as parsed where that is no scalar.
+        // A value as the file writes it (`"300"`, `3e2`; parsed, both were 300; `[1] (a list)`),
+        // found by its key as errors name it (`dataset.haystacks[0].clips`); as parsed where the
+        // file's own tree has nothing there (a value a merge key brings in).
         func shown(_ v: Any?, _ key: String) -> String {
             YAMLInput.written(at: key.split(whereSeparator: { ".[]".contains($0) }).map(String.init), in: document) ?? v.map { "\($0)" } ?? "nothing"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// A decoding error in the words of the file it came from: `events[0].end_s`, not Swift's
 /// `events.Index 0.end_s`; "a number", not `Double`.
@@ -32,6 +33,8 @@ extension DecodingError {
         case is Int.Type, is UInt64.Type, is Int64.Type: "a whole number"
         case is String.Type: "text"
         case is Bool.Type: "true or false"
+        // Yams's own word where it cannot tell which (`YAMLInput.decode` finds out where it can).
+        case is Node.Scalar.Type: "a single value (not a list or mapping)"
         default:
             ["Array", "Unkeyed", "Sequence"].contains(where: "\(type)".contains) ? "a list"
                 : (["Dictionary", "Keyed", "Mapping"].contains(where: "\(type)".contains) ? "a mapping" : "a value of type \(type)")

@@ -23,15 +23,86 @@ extension YAMLInput {
         return node
     }
 
-    /// How the file writes the scalar at `path` (see `node(at:in:)`) under `root`: its text with
-    /// the quotes it has (`"300"`, `'300'`, `3e2`); nil when `path` leads to no scalar.
+    /// How the file writes the value at `path` (see `node(at:in:)`) under `root`: a scalar with
+    /// the quotes it has (`"300"`, `'300'`, `3e2`); a list or a mapping in flow style, cut after
+    /// about 60 characters, and said to be one (`[1, 2] (a list)`: in a message about a number,
+    /// brackets alone do not say so to every reader); nil when there is nothing there.
     static func written(at path: [String], in root: Node) -> String? {
-        guard case let .scalar(scalar)? = node(at: path, in: root) else { return nil }
-        switch scalar.style {
-        case .singleQuoted: return "'\(scalar.string)'"
-        case .doubleQuoted: return "\"\(scalar.string)\""
-        default: return scalar.string
+        switch node(at: path, in: root) {
+        case let .scalar(scalar)?: text(of: scalar)
+        case let node?: "\(flowText(of: node)) (\(node.mapping != nil ? "a mapping" : "a list"))"
+        case nil: nil
         }
+    }
+
+    private static func text(of scalar: Node.Scalar) -> String {
+        switch scalar.style {
+        case .singleQuoted: "'\(scalar.string)'"
+        case .doubleQuoted: "\"\(scalar.string)\""
+        default: scalar.string
+        }
+    }
+
+    /// `node` in flow style (`[1, {a: b}]`), its scalars as written, cut after `limit` characters.
+    private static func flowText(of node: Node, limit: Int = 60) -> String {
+        var out = ""
+        /// Appends `node`; false once `out` is longer than `limit`.
+        func append(_ node: Node) -> Bool {
+            switch node {
+            case let .scalar(scalar):
+                out += text(of: scalar)
+            case let .sequence(sequence):
+                out += "["
+                for (i, element) in sequence.enumerated() {
+                    if i > 0 { out += ", " }
+                    guard append(element) else { return false }
+                }
+                out += "]"
+            case let .mapping(mapping):
+                out += "{"
+                for (i, pair) in mapping.enumerated() {
+                    if i > 0 { out += ", " }
+                    guard append(pair.key) else { return false }
+                    out += ": "
+                    guard append(pair.value) else { return false }
+                }
+                out += "}"
+            case .alias:
+                out += "*"
+            }
+            return out.count <= limit
+        }
+        return append(node) ? out : String(out.prefix(limit)) + "…"
+    }
+
+    /// `root` with `node` in place of the node at `path` (see `node(at:in:)`); nil when there is none.
+    private static func replacing(at path: [String], in root: Node, with node: Node) -> Node? {
+        guard let first = path.first else { return node }
+        let rest = Array(path.dropFirst())
+        switch root {
+        case var .mapping(mapping):
+            guard let child = mapping[first], let replaced = replacing(at: rest, in: child, with: node) else { return nil }
+            mapping[first] = replaced
+            return .mapping(mapping)
+        case var .sequence(sequence):
+            guard let i = Int(first), sequence.indices.contains(i), let replaced = replacing(at: rest, in: sequence[i], with: node) else { return nil }
+            sequence[i] = replaced
+            return .sequence(sequence)
+        default:
+            return nil
+        }
+    }
+
+    /// The type that decoding `T` asks for at `path` where Yams says only that it wanted a scalar
+    /// (`Node.Scalar`, for a list or mapping in its place): decoded again with a plain word there,
+    /// the decoder names the type it wanted (`Int`, `Double`, `Bool`), or takes the word, or reads
+    /// it and refuses it as a name (text, both). Nil where `path` is not in `root`'s own tree.
+    private static func scalarType<T: Decodable>(_ type: T.Type, at path: [String], keyPath: String, in root: Node) -> Any.Type? {
+        guard let probe = replacing(at: path, in: root, with: Node("x")) else { return nil }
+        do { _ = try YAMLDecoder().decode(type, from: probe) } catch let error as DecodingError where error.keyPath == keyPath {
+            if case let .typeMismatch(wanted, _) = error { return wanted }
+        } catch {}
+        return String.self
     }
 
     /// Decodes `T` from a checked document (`check`). A value that `T` refuses (of another type, or
@@ -46,11 +117,13 @@ extension YAMLInput {
             if case .keyNotFound = error { throw error }
             guard !keys.isEmpty else { throw error }
             let path = keys.map { $0.intValue.map(String.init) ?? $0.stringValue }
-            // Parsed where the file has no scalar there (a list, or a value a merge key brings in).
+            // Parsed where the file's own tree has nothing there (a value a merge key brings in).
             let value = written(at: path, in: root) ?? parsed(at: path, in: root.any).map { "\($0)" } ?? ""
             let expected: String
             switch error {
-            case let .typeMismatch(type, _), let .valueNotFound(type, _): expected = DecodingError.kind(type)
+            case let .typeMismatch(wanted, _) where wanted is Node.Scalar.Type:
+                expected = DecodingError.kind(scalarType(type, at: path, keyPath: error.keyPath, in: root) ?? wanted)
+            case let .typeMismatch(wanted, _), let .valueNotFound(wanted, _): expected = DecodingError.kind(wanted)
             case let .dataCorrupted(context): expected = context.debugDescription
             default: expected = "a valid value"
             }
