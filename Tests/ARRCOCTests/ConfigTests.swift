@@ -185,6 +185,51 @@ import Testing
         }
     }
 
+    /// A number out of range is shown as the file writes it: `1e30`, `.inf` and a huge integer
+    /// were shown as parsed (1e+30, inf, 1e+20) or called "not a number".
+    @Test func anOutOfRangeNumberIsShownAsWritten() {
+        let cases = [
+            ("allocation: {zoom_max_upscale: 1e30}\n", "allocation.zoom_max_upscale", "1e30", "a number in 0.25…8.0"),
+            ("allocation: {sparse_interval_s: .nan}\n", "allocation.sparse_interval_s", ".nan", "a number in 0.5…86400.0"),
+            ("analysis: {candidate_fps: .inf}\n", "analysis.candidate_fps", ".inf", "a number in 0.01…60.0"),
+            ("strategy: random\nstrategy_params: {seed: 1e30}\n", "strategy_params.seed", "1e30", "a number in 0.0…1000000000000000.0"),
+            ("budget: 99999999999999999999\n", "budget", "99999999999999999999", "a whole number up to \(Int.max)"),
+        ]
+        for (text, key, value, expected) in cases {
+            #expect(throws: ConfigError.outOfRange(key: key, value: value, expected: expected), "\(text)") {
+                try CompressionConfig.parse(yaml: text, path: "c.yaml")
+            }
+        }
+        let budgets = "a whole number in 1…\(Limit.budgetTokens.intValue)"
+        let sweep = "dataset: {videos: [{video: v.mp4, truth: t.yaml}]}\n"
+        let sweeps = [
+            ("budgets: [1e30]\nstrategies: [arrcoc]\n", "budgets[0]", "1e30", budgets),
+            ("budgets: [99999999999999999999]\nstrategies: [arrcoc]\n", "budgets[0]", "99999999999999999999", budgets),
+            ("budgets: {from: 100, to: 1e30}\nstrategies: [arrcoc]\n", "budgets", "from 100 to 1e30 in 5 steps",
+             "1 ≤ from ≤ to ≤ \(Limit.budgetTokens.intValue) (\(Limit.budgetTokens.environmentVariable) raises it)"),
+            ("budgets: [250]\nstrategies: [arrcoc]\nseed: 1e30\n", "seed", "1e30", "a whole number in 0…\(Int.max)"),
+            ("budgets: [250]\nstrategies: [arrcoc]\ndeltas: [1, -.inf]\n", "deltas[1]", "-.inf", "a tolerance of 0…\(Limit.durationSeconds.intValue) seconds"),
+            ("budgets: [250]\nstrategies: [arrcoc]\nmin_box_tokens: 1e400\n", "min_box_tokens", "1e400", "a finite number ≥ 0"),
+            // Named as the sweep file names it, not as compress's `strategy_params.seed`.
+            ("budgets: [250]\nstrategies: [{name: random, params: {seed: [1, 1e30]}}]\n", "strategies[0].params.seed[1]", "1e30",
+             "a number in 0.0…1000000000000000.0"),
+            ("budgets: [250]\nstrategies: [arrcoc]\ncompression: {allocation: {zoom_max_upscale: 1e30}}\n", "allocation.zoom_max_upscale", "1e30",
+             "a number in 0.25…8.0"),
+        ]
+        for (text, key, value, expected) in sweeps {
+            #expect(throws: ConfigError.outOfRange(key: key, value: value, expected: expected), "\(text)") {
+                try SweepConfig.parse(yaml: sweep + text, path: "s.yaml", checkFiles: false) { $0 }
+            }
+        }
+        #expect(throws: ConfigError.outOfRange(key: "dataset.haystacks[0].scale", value: "[0.1, 1e30]", expected: "0 < min ≤ max ≤ 0.9 (fractions of the frame width)")) {
+            try SweepConfig.parse(yaml: "dataset: {haystacks: [{background: bg.mp4, scale: [0.1, 1e30]}]}\nbudgets: [250]\nstrategies: [arrcoc]\n",
+                                  path: "s.yaml", checkFiles: false) { $0 }
+        }
+        #expect(throws: ConfigError.invalidValue(key: "budgets[1]", value: "3e2", expected: "budgets listed once each (300 is listed twice)")) {
+            try SweepConfig.parse(yaml: sweep + "budgets: [300, 3e2]\nstrategies: [arrcoc]\n", path: "s.yaml", checkFiles: false) { $0 }
+        }
+    }
+
     @Test func coarseToFineSectionLoadsAndIsChecked() throws {
         let c = try CompressionConfig.parse(yaml: """
             coarse_to_fine:
@@ -194,7 +239,7 @@ import Testing
         #expect(c.coarseToFine.maxWindows == 3 && c.coarseToFine.contextSeconds == 4.5)
         // Keys left out keep their defaults.
         #expect(c.coarseToFine.maxKeyframeGapSeconds == 6 && c.coarseToFine.backgroundSeconds == 60)
-        #expect(throws: ConfigError.outOfRange(key: "coarse_to_fine.max_keyframe_gap_s", value: "0.0", expected: "a number in 0.1…600.0")) {
+        #expect(throws: ConfigError.outOfRange(key: "coarse_to_fine.max_keyframe_gap_s", value: "0", expected: "a number in 0.1…600.0")) {
             try CompressionConfig.parse(yaml: "coarse_to_fine:\n  max_keyframe_gap_s: 0\n", path: "t.yaml")
         }
         #expect(throws: ConfigError.outOfRange(key: "coarse_to_fine.max_windows", value: "-1", expected: "an integer in 0…1000")) {

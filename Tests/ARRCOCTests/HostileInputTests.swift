@@ -184,6 +184,23 @@ import TestSupport
         try truth.validate(path: "t.yaml", duration: 60)
     }
 
+    /// Times and boxes out of range are shown as the truth file writes them (1e30, not 1e+30).
+    @Test func truthNumbersOutOfRangeAreShownAsWritten() {
+        let good = "video: v.mp4\nquery: q.png\nevents:\n  - {start_s: 1, end_s: 2}\n"
+        #expect(throws: ConfigError.invalidValue(key: "events[0].start_s/end_s", value: "1e30…2 (in t.yaml)", expected: "0 ≤ start_s ≤ end_s")) {
+            try Truth.parse(yaml: good.replacingOccurrences(of: "start_s: 1", with: "start_s: 1e30"), path: "t.yaml")
+        }
+        #expect(throws: ConfigError.invalidValue(key: "events[0].start_s/end_s", value: "1…-.inf (in t.yaml)", expected: "0 ≤ start_s ≤ end_s")) {
+            try Truth.parse(yaml: good.replacingOccurrences(of: "end_s: 2", with: "end_s: -.inf"), path: "t.yaml")
+        }
+        #expect(throws: LimitError.exceeded(source: "t.yaml", what: "events[0].end_s", value: "1e15", limit: .durationSeconds)) {
+            try Truth.parse(yaml: good.replacingOccurrences(of: "end_s: 2", with: "end_s: 1e15"), path: "t.yaml")
+        }
+        #expect(throws: ConfigError.invalidValue(key: "events[0].box", value: "[0.5, 0, 1e30, 0.25] (in t.yaml)", expected: "[x, y, w, h] within 0…1")) {
+            try Truth.parse(yaml: good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, box: [0.5, 0, 1e30, 0.25]"), path: "t.yaml")
+        }
+    }
+
     static func manifestJSON(grid: String = #"{"t":1,"h":2,"w":3}"#, tokens: String = "6", time: String = "1.0", kept: String = "null") -> Data {
         let source = #"{"path":"v.mp4","sha256":"0","duration_s":10,"fps":25,"width":64,"height":64,"codec":"h264"}"#
         let plan = #"{"frames":4,"height":64,"width":64,"blocks":2,"vision_tokens":8,"overhead_tokens":16}"#

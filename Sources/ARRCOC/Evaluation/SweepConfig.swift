@@ -65,19 +65,20 @@ public struct SweepConfig: Sendable, Equatable {
         // found by its key as errors name it (`dataset.haystacks[0].clips`); as parsed where the
         // file's own tree has nothing there (a value a merge key brings in).
         func shown(_ v: Any?, _ key: String) -> String {
-            YAMLInput.written(at: key.split(whereSeparator: { ".[]".contains($0) }).map(String.init), in: document) ?? v.map { "\($0)" } ?? "nothing"
+            YAMLInput.written(at: YAMLInput.path(of: key), in: document) ?? v.map { "\($0)" } ?? "nothing"
         }
         func double(_ v: Any?, _ key: String) throws -> Double {
             if let d = v as? Double { return d }
             if let i = v as? Int { return Double(i) }
+            // An integer too large for `Int` is parsed as text; it is a number out of range.
+            if let s = v as? String, YAMLInput.isPlainInteger(at: YAMLInput.path(of: key), in: document), let d = Double(s) { return d }
             throw ConfigError.invalidValue(key: key, value: shown(v, key), expected: "a number")
         }
         // A whole number in `bounds`, checked before any conversion (1e30 or -1 must not trap).
         func integer(_ v: Any?, _ key: String, in bounds: ClosedRange<Int>) throws -> Int {
             let d = try double(v, key)
             guard let i = CheckedMath.integer(d, in: bounds) else {
-                let shown = d == d.rounded() && abs(d) < 1e18 ? "\(Int(d))" : "\(d)"
-                throw ConfigError.outOfRange(key: key, value: shown, expected: "a whole number in \(bounds.lowerBound)…\(bounds.upperBound)")
+                throw ConfigError.outOfRange(key: key, value: shown(v, key), expected: "a whole number in \(bounds.lowerBound)…\(bounds.upperBound)")
             }
             return i
         }
@@ -86,7 +87,8 @@ public struct SweepConfig: Sendable, Equatable {
             guard let a = v as? [Any], a.count == 2 else { throw ConfigError.invalidValue(key: key, value: shown(v, key), expected: "[min, max]") }
             let lo = try double(a[0], "\(key)[0]"), hi = try double(a[1], "\(key)[1]")
             guard lo > 0, hi >= lo, hi <= maximum else {
-                throw ConfigError.outOfRange(key: key, value: "[\(lo), \(hi)]", expected: "0 < min ≤ max ≤ \(SweepRow.number(maximum))\(unit)")
+                throw ConfigError.outOfRange(key: key, value: "[\(shown(a[0], "\(key)[0]")), \(shown(a[1], "\(key)[1]"))]",
+                                             expected: "0 < min ≤ max ≤ \(SweepRow.number(maximum))\(unit)")
             }
             return lo...hi
         }
@@ -156,7 +158,8 @@ public struct SweepConfig: Sendable, Equatable {
             let from = try double(r["from"], "budgets.from"), to = try double(r["to"], "budgets.to")
             let steps = try integer(r["steps"] ?? 5, "budgets.steps", in: 1...100)
             guard from >= 1, to >= from, to <= Double(Limit.budgetTokens.intValue) else {
-                throw ConfigError.outOfRange(key: "budgets", value: "from \(from) to \(to) in \(steps) steps",
+                throw ConfigError.outOfRange(key: "budgets",
+                                             value: "from \(shown(r["from"], "budgets.from")) to \(shown(r["to"], "budgets.to")) in \(steps) steps",
                                              expected: "1 ≤ from ≤ to ≤ \(Limit.budgetTokens.intValue) (\(Limit.budgetTokens.environmentVariable) raises it)")
             }
             budgets = (0..<steps).map { k in Int((from * pow(to / from, steps == 1 ? 0 : Double(k) / Double(steps - 1))).rounded()) }
@@ -167,7 +170,8 @@ public struct SweepConfig: Sendable, Equatable {
         }
         // A budget twice would run and count every run twice (a range of few tokens rounds so).
         for (i, b) in budgets.enumerated() where budgets[..<i].contains(b) {
-            throw ConfigError.invalidValue(key: "budgets[\(i)]", value: "\(b)", expected: "budgets listed once each (\(b) is listed twice)")
+            let listed = (top["budgets"] as? [Any]).map { shown($0[i], "budgets[\(i)]") } ?? "\(b)"
+            throw ConfigError.invalidValue(key: "budgets[\(i)]", value: listed, expected: "budgets listed once each (\(b) is listed twice)")
         }
 
         guard let strategyList = top["strategies"] as? [Any], !strategyList.isEmpty else {
@@ -186,9 +190,18 @@ public struct SweepConfig: Sendable, Equatable {
             var grid: [String: [Double]] = [:]
             if let p = s["params"] {
                 guard let params = p as? [String: Any] else { throw ConfigError.invalidValue(key: "\(key).params", value: shown(p, "\(key).params"), expected: "a mapping") }
-                for (k, v) in params {
+                for (k, v) in params.sorted(by: { $0.key < $1.key }) {
                     let values = (v as? [Any]) ?? [v]
-                    grid[k] = try values.enumerated().map { j, x in try double(x, v is [Any] ? "\(key).params.\(k)[\(j)]" : "\(key).params.\(k)") }
+                    grid[k] = try values.enumerated().map { j, x in
+                        let at = v is [Any] ? "\(key).params.\(k)[\(j)]" : "\(key).params.\(k)"
+                        let value = try double(x, at)
+                        // Each value checked alone, to be named as this file names it and shown as
+                        // written: a variant's error named compress's key (`strategy_params.seed`).
+                        do { _ = try StrategyRegistry.allocator(named: name, parameters: [k: value]) } catch let ConfigError.outOfRange(_, _, expected) {
+                            throw ConfigError.outOfRange(key: at, value: shown(x, at), expected: expected)
+                        }
+                        return value
+                    }
                     guard !grid[k]!.isEmpty else { throw ConfigError.invalidValue(key: "\(key).params.\(k)", value: "[]", expected: "at least one value") }
                 }
             }
@@ -225,10 +238,13 @@ public struct SweepConfig: Sendable, Equatable {
             throw ConfigError.invalidValue(key: deltas.isEmpty ? "deltas" : (formats.isEmpty ? "formats" : "modes"), value: "empty", expected: "at least one value")
         }
         for (i, d) in deltas.enumerated() where !(d >= 0 && d <= Limit.durationSeconds.value) {
-            throw ConfigError.outOfRange(key: "deltas[\(i)]", value: "\(d)", expected: "a tolerance of 0…\(Limit.durationSeconds.intValue) seconds")
+            throw ConfigError.outOfRange(key: "deltas[\(i)]", value: shown(d, "deltas[\(i)]"),
+                                         expected: "a tolerance of 0…\(Limit.durationSeconds.intValue) seconds")
         }
         let minBox = try double(top["min_box_tokens"] ?? 16, "min_box_tokens")
-        guard minBox >= 0, minBox.isFinite else { throw ConfigError.outOfRange(key: "min_box_tokens", value: "\(minBox)", expected: "a finite number ≥ 0") }
+        guard minBox >= 0, minBox.isFinite else {
+            throw ConfigError.outOfRange(key: "min_box_tokens", value: shown(minBox, "min_box_tokens"), expected: "a finite number ≥ 0")
+        }
         return SweepConfig(name: name, seed: seed, haystacks: haystacks, videos: videos, budgets: budgets, strategies: strategies,
                            formats: formats, modes: modes, deltas: deltas, minBoxTokens: minBox, base: base)
     }

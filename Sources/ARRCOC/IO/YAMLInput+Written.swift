@@ -35,6 +35,28 @@ extension YAMLInput {
         }
     }
 
+    /// The path of `key` as errors name it (`dataset.haystacks[0].clips`) in a document's terms,
+    /// for `node(at:in:)` (`dataset`, `haystacks`, `0`, `clips`).
+    static func path(of key: String) -> [String] {
+        key.split(whereSeparator: { ".[]".contains($0) }).map(String.init)
+    }
+
+    /// `error` with its value as `root` writes it (`1e30`, `.inf` and `99999999999999999999`,
+    /// where the checked value prints as 1e+30, inf and 1e+20), where its key leads to a scalar
+    /// that holds that very number; other errors as they are.
+    static func asWritten(_ error: ConfigError, in root: Node) -> ConfigError {
+        func written(_ key: String, _ value: String) -> String {
+            guard case let .scalar(scalar)? = node(at: path(of: key), in: root), let shown = Double(value),
+                  let held = Double.construct(from: scalar), held == shown || (held.isNaN && shown.isNaN) else { return value }
+            return text(of: scalar)
+        }
+        switch error {
+        case let .outOfRange(key, value, expected): return .outOfRange(key: key, value: written(key, value), expected: expected)
+        case let .invalidValue(key, value, expected): return .invalidValue(key: key, value: written(key, value), expected: expected)
+        default: return error
+        }
+    }
+
     private static func text(of scalar: Node.Scalar) -> String {
         switch scalar.style {
         case .singleQuoted: "'\(scalar.string)'"
@@ -123,6 +145,8 @@ extension YAMLInput {
             switch error {
             case let .typeMismatch(wanted, _) where wanted is Node.Scalar.Type:
                 expected = DecodingError.kind(scalarType(type, at: path, keyPath: error.keyPath, in: root) ?? wanted)
+            case let .typeMismatch(wanted, _) where wanted is Int.Type && Self.isPlainInteger(at: path, in: root):
+                throw ConfigError.outOfRange(key: error.keyPath, value: value, expected: "a whole number up to \(Int.max)")
             case let .typeMismatch(wanted, _), let .valueNotFound(wanted, _): expected = DecodingError.kind(wanted)
             case let .dataCorrupted(context): expected = context.debugDescription
             default: expected = "a valid value"
@@ -130,6 +154,14 @@ extension YAMLInput {
             throw ConfigError.invalidValue(key: error.keyPath, value: value.isEmpty ? "nothing" : value,
                                            expected: choices[error.keyPath].map { "one of \($0.joined(separator: ", "))" } ?? expected)
         }
+    }
+
+    /// Whether the value at `path` is an integer in plain digits (`99999999999999999999`: a
+    /// whole number, too large for `Int`).
+    static func isPlainInteger(at path: [String], in root: Node) -> Bool {
+        guard case let .scalar(scalar)? = node(at: path, in: root), scalar.style == .plain else { return false }
+        let digits = scalar.string.hasPrefix("-") || scalar.string.hasPrefix("+") ? scalar.string.dropFirst() : Substring(scalar.string)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// The parsed value at `path` (mapping keys, or list indices as digits) in `root`; nil when absent.

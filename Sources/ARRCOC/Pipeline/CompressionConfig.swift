@@ -134,7 +134,7 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         do { config = try YAMLInput.decode(CompressionConfig.self, from: root, choices: Self.choices) } catch let error as DecodingError {
             throw ConfigError.unreadable(path: path, reason: FeatureSet.describe(error))
         }
-        try config.validate()
+        do { try config.validate() } catch { throw YAMLInput.asWritten(error, in: root) }
         return config
     }
 
