@@ -230,6 +230,36 @@ import Testing
         }
     }
 
+    /// A sweep value of the wrong kind is refused naming it: `formats: seed` (no list) ran
+    /// qwen3vl without a word, `moving: 'yes'` ran still needles, a list as a name was "missing",
+    /// and `budgets: 5` was "empty".
+    @Test func aSweepValueOfTheWrongKindIsRefusedNotIgnored() {
+        let cases: [(String, String, String, String)] = [
+            ("formats: seed", "formats", "seed", "a list of qwen3vl and/or seed"),
+            ("modes: select", "modes", "select", "a list of resize and/or select"),
+            ("deltas: 2", "deltas", "2", "a list of tolerances in seconds"),
+            ("name: [a]", "name", "[a] (a list)", "text (quoted where it reads as a number)"),
+            ("budgets: 5", "budgets", "5", "a list of token budgets or {from, to, steps}"),
+            ("budgets:", "budgets", "missing", "a list of token budgets or {from, to, steps}"),
+            ("strategies: arrcoc", "strategies", "arrcoc", "a list of {name, params}"),
+            ("strategies: [{name: [arrcoc]}]", "strategies[0].name", "[arrcoc] (a list)", "a strategy name"),
+            ("dataset: {videos: {video: v.mp4, truth: t.yaml}}", "dataset.videos", "{video: v.mp4, truth: t.yaml} (a mapping)", "a list of {video, truth}"),
+            ("dataset: {haystacks: {background: bg.mp4}}", "dataset.haystacks", "{background: bg.mp4} (a mapping)", "a list of haystack recipes"),
+            ("dataset: {haystacks: [{background: bg.mp4, moving: 'yes'}]}", "dataset.haystacks[0].moving", "'yes'", "true or false"),
+            ("dataset: {haystacks: [{background: bg.mp4, needle: [a.png]}]}", "dataset.haystacks[0].needle", "[a.png] (a list)", "an image or video path, or builtin"),
+            ("dataset: {haystacks: [{background: [bg.mp4]}]}", "dataset.haystacks[0].background", "[bg.mp4] (a list)", "a video path or sample name"),
+        ]
+        for (line, key, value, expected) in cases {
+            var lines = ["dataset: {videos: [{video: v.mp4, truth: t.yaml}]}", "budgets: [250]", "strategies: [arrcoc]"]
+            let field = String(line.prefix { $0 != ":" })
+            lines.removeAll { $0.hasPrefix(field + ":") }
+            if line != field + ":" { lines.append(line) }
+            #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected), "\(line)") {
+                try SweepConfig.parse(yaml: lines.joined(separator: "\n"), path: "s.yaml", checkFiles: false) { $0 }
+            }
+        }
+    }
+
     @Test func coarseToFineSectionLoadsAndIsChecked() throws {
         let c = try CompressionConfig.parse(yaml: """
             coarse_to_fine:
