@@ -57,6 +57,15 @@ extension YAMLInput {
         }
     }
 
+    /// How the YAML text `text` (or JSON, which YAML reads: a line of a JSON Lines file) writes
+    /// the value at `key`, named as errors name it (`budgets[1]`, `params.seed`); nil where the
+    /// text does not parse or has nothing there. For a message about text that was already read
+    /// (`1e300` printed as parsed is 301 digits).
+    public static func written(at key: String, inText text: String) -> String? {
+        guard let root = try? Yams.compose(yaml: text) else { return nil }
+        return written(at: path(of: key), in: root)
+    }
+
     private static func text(of scalar: Node.Scalar) -> String {
         switch scalar.style {
         case .singleQuoted: "'\(scalar.string)'"
