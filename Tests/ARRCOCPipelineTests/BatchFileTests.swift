@@ -53,6 +53,35 @@ import Testing
         #expect(BatchJob.repeatedKey(in: #"{"a": [{"x": 1, "y": {}, "x": 2}]}"#) == "a.x")
     }
 
+    /// A value is shown as the line writes it: `1e300` was printed as parsed, 301 digits, and
+    /// `2.50` as 2.5; a strategy parameter out of range was named as compress names it
+    /// (`strategy_params.seed`); a wrong `budgets` or `params` did not say what it was.
+    @Test func valuesAreShownAsTheLineWritesThem() {
+        let ok = #""video": "v.mp4", "query_image": "q.png""#
+        let tokens = "expected a whole number of tokens in 1…\(Limit.budgetTokens.intValue) (\(Limit.budgetTokens.environmentVariable) raises the limit)"
+        let cases = [
+            (#"{\#(ok), "budget": 1e300}"#, "budget", "\(tokens), got 1e300"),
+            (#"{\#(ok), "budget": 2.50}"#, "budget", "\(tokens), got 2.50"),
+            (#"{\#(ok), "budgets": [500, 99999999999999999999]}"#, "budgets[1]", "\(tokens), got 99999999999999999999"),
+            (#"{"video":"v.mp4","query_image":"q.png","budgets":[500,1E+300]}"#, "budgets[1]", "\(tokens), got 1E+300"),
+            (#"{\#(ok), "budget": 500, "id": 1e300}"#, "id", "expected a non-empty string, got 1e300"),
+            (#"{\#(ok), "budget": 500, "strategy": "random", "params": {"seed": 1e300}}"#, "params.seed",
+             "expected a number in 0.0…1000000000000000.0, got 1e300"),
+            (#"{\#(ok), "budgets": 500}"#, "budgets", "expected a list of 1…64 budgets, got 500"),
+            (#"{\#(ok), "budgets": []}"#, "budgets", "expected a list of 1…64 budgets, got an empty list"),
+            (#"{\#(ok), "budget": 500, "params": [1]}"#, "params", "expected an object of numbers, got a list"),
+        ]
+        for (line, key, reason) in cases {
+            #expect(throws: BatchError.invalidLine(source: "jobs.jsonl", line: 1, key: key, reason: reason), "\(line)") {
+                try BatchJob.parse(line + "\n", source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+            }
+        }
+        // A line YAML cannot read (a surrogate pair escaped) shows the parsed number, short.
+        #expect(throws: BatchError.invalidLine(source: "jobs.jsonl", line: 1, key: "budget", reason: "\(tokens), got 1e+300")) {
+            try BatchJob.parse(#"{"video": "\ud83d\ude00.mp4", "query_image": "q.png", "budget": 1e300}"#, source: "jobs.jsonl", base: CompressionConfig()) { $0 }
+        }
+    }
+
     /// An object with a bad number or escape in it was "not a JSON object": it is not valid JSON,
     /// and the parser's reason is named (JSONDecoder's own says only "not valid JSON").
     @Test(arguments: [

@@ -102,7 +102,7 @@ import Testing
         #expect(throws: ConfigError.invalidValue(key: "allocation.zoom", value: "x", expected: "one of off, replace, follow, both")) {
             try CompressionConfig.parse(yaml: "allocation:\n  zoom: x\n", path: "t.yaml")
         }
-        #expect(throws: ConfigError.invalidValue(key: "allocation.cover_when_affordable", value: "3", expected: "a value of type Bool")) {
+        #expect(throws: ConfigError.invalidValue(key: "allocation.cover_when_affordable", value: "3", expected: "true or false")) {
             try CompressionConfig.parse(yaml: "allocation:\n  cover_when_affordable: 3\n", path: "t.yaml")
         }
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "strategy: magic\n", path: "t.yaml") }
@@ -114,8 +114,8 @@ import Testing
     /// 300 and 300.0, the very numbers the message asked for.
     @Test func aValueOfTheWrongTypeIsShownAsWritten() {
         let cases = [
-            ("budget: \"300\"\n", "budget", #""300""#, "a value of type Int"), ("budget: 3e2\n", "budget", "3e2", "a value of type Int"),
-            ("allocation:\n  min_tokens: '64'\n", "allocation.min_tokens", "'64'", "a value of type Int"),
+            ("budget: \"300\"\n", "budget", #""300""#, "a whole number"), ("budget: 3e2\n", "budget", "3e2", "a whole number"),
+            ("allocation:\n  min_tokens: '64'\n", "allocation.min_tokens", "'64'", "a whole number"),
             ("allocation: 3e2\n", "allocation", "3e2", "a mapping of keys"),
         ]
         for (text, key, value, expected) in cases {
@@ -127,7 +127,7 @@ import Testing
         let sweep = "dataset: {videos: [{video: v.mp4, truth: t.yaml}]}\nstrategies: [arrcoc]\n"
         let sweeps = [
             ("budgets: [250, \"500\"]\n", "budgets[1]", #""500""#, "a number"), ("budgets: [250]\nmin_box_tokens: '16'\n", "min_box_tokens", "'16'", "a number"),
-            ("budgets: [250]\ncompression: {budget: 3e2}\n", "budget", "3e2", "a value of type Int"),
+            ("budgets: [250]\ncompression: {budget: 3e2}\n", "budget", "3e2", "a whole number"),
         ]
         for (text, key, value, expected) in sweeps {
             #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected)) {
@@ -144,6 +144,122 @@ import Testing
         #expect(merged?.budget == 300)
     }
 
+    /// A list or a mapping in place of a value is named as one, beside what was expected in
+    /// words: it said "expected a value of type Scalar" (Yams's word), and showed a mapping as
+    /// `[AnyHashable("a"): 1]`.
+    @Test func aListOrMappingInPlaceOfAValueIsNamedAsSuch() {
+        let cases = [
+            ("budget: [1, 2]\n", "budget", "[1, 2] (a list)", "a whole number"),
+            ("allocation:\n  min_tokens: {a: 1}\n", "allocation.min_tokens", "{a: 1} (a mapping)", "a whole number"),
+            ("scoring: {sharpen: [1]}\n", "scoring.sharpen", "[1] (a list)", "a number"),
+            ("strategy: [uniform]\n", "strategy", "[uniform] (a list)", "text"),
+            ("allocation: {cover_when_affordable: [true]}\n", "allocation.cover_when_affordable", "[true] (a list)", "true or false"),
+            ("emission: {format: [seed]}\n", "emission.format", "[seed] (a list)", "one of qwen3vl, seed"),
+            ("strategy_params: [1]\n", "strategy_params", "[1] (a list)", "a mapping"),
+            ("strategy_params: {seed: ['1', {b: \"c\"}]}\n", "strategy_params.seed", #"['1', {b: "c"}] (a list)"#, "a number"),
+            ("allocation: [1, 2]\n", "allocation", "[1, 2] (a list)", "a mapping of keys"),
+        ]
+        for (text, key, value, expected) in cases {
+            #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected), "\(text)") {
+                try CompressionConfig.parse(yaml: text, path: "c.yaml")
+            }
+        }
+        // A long list is cut, and still named.
+        let long = #expect(throws: ConfigError.self) {
+            try CompressionConfig.parse(yaml: "budget: [\((1...100).map(String.init).joined(separator: ", "))]\n", path: "c.yaml")
+        }
+        #expect(long?.localizedDescription == "budget = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, … (a list) is invalid; expected a whole number",
+                "\(long?.localizedDescription ?? "")")
+        // A sweep file's own values, and its compression section.
+        let sweep = "dataset: {videos: [{video: v.mp4, truth: t.yaml}]}\nstrategies: [arrcoc]\n"
+        let sweeps = [
+            ("budgets: [250]\nseed: [1]\n", "seed", "[1] (a list)", "a number"),
+            ("budgets: [250, {a: 1}]\n", "budgets[1]", "{a: 1} (a mapping)", "a number"),
+            ("budgets: [250]\ndeltas: [[1]]\n", "deltas[0]", "[1] (a list)", "a number"),
+            ("budgets: [250]\ncompression: {budget: [300]}\n", "budget", "[300] (a list)", "a whole number"),
+        ]
+        for (text, key, value, expected) in sweeps {
+            #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected), "\(text)") {
+                try SweepConfig.parse(yaml: sweep + text, path: "s.yaml", checkFiles: false) { $0 }
+            }
+        }
+    }
+
+    /// A number out of range is shown as the file writes it: `1e30`, `.inf` and a huge integer
+    /// were shown as parsed (1e+30, inf, 1e+20) or called "not a number".
+    @Test func anOutOfRangeNumberIsShownAsWritten() {
+        let cases = [
+            ("allocation: {zoom_max_upscale: 1e30}\n", "allocation.zoom_max_upscale", "1e30", "a number in 0.25…8.0"),
+            ("allocation: {sparse_interval_s: .nan}\n", "allocation.sparse_interval_s", ".nan", "a number in 0.5…86400.0"),
+            ("analysis: {candidate_fps: .inf}\n", "analysis.candidate_fps", ".inf", "a number in 0.01…60.0"),
+            ("strategy: random\nstrategy_params: {seed: 1e30}\n", "strategy_params.seed", "1e30", "a number in 0.0…1000000000000000.0"),
+            ("budget: 99999999999999999999\n", "budget", "99999999999999999999", "a whole number up to \(Int.max)"),
+        ]
+        for (text, key, value, expected) in cases {
+            #expect(throws: ConfigError.outOfRange(key: key, value: value, expected: expected), "\(text)") {
+                try CompressionConfig.parse(yaml: text, path: "c.yaml")
+            }
+        }
+        let budgets = "a whole number in 1…\(Limit.budgetTokens.intValue)"
+        let sweep = "dataset: {videos: [{video: v.mp4, truth: t.yaml}]}\n"
+        let sweeps = [
+            ("budgets: [1e30]\nstrategies: [arrcoc]\n", "budgets[0]", "1e30", budgets),
+            ("budgets: [99999999999999999999]\nstrategies: [arrcoc]\n", "budgets[0]", "99999999999999999999", budgets),
+            ("budgets: {from: 100, to: 1e30}\nstrategies: [arrcoc]\n", "budgets", "from 100 to 1e30 in 5 steps",
+             "1 ≤ from ≤ to ≤ \(Limit.budgetTokens.intValue) (\(Limit.budgetTokens.environmentVariable) raises it)"),
+            ("budgets: [250]\nstrategies: [arrcoc]\nseed: 1e30\n", "seed", "1e30", "a whole number in 0…\(Int.max)"),
+            ("budgets: [250]\nstrategies: [arrcoc]\ndeltas: [1, -.inf]\n", "deltas[1]", "-.inf", "a tolerance of 0…\(Limit.durationSeconds.intValue) seconds"),
+            ("budgets: [250]\nstrategies: [arrcoc]\nmin_box_tokens: 1e400\n", "min_box_tokens", "1e400", "a finite number ≥ 0"),
+            // Named as the sweep file names it, not as compress's `strategy_params.seed`.
+            ("budgets: [250]\nstrategies: [{name: random, params: {seed: [1, 1e30]}}]\n", "strategies[0].params.seed[1]", "1e30",
+             "a number in 0.0…1000000000000000.0"),
+            ("budgets: [250]\nstrategies: [arrcoc]\ncompression: {allocation: {zoom_max_upscale: 1e30}}\n", "allocation.zoom_max_upscale", "1e30",
+             "a number in 0.25…8.0"),
+        ]
+        for (text, key, value, expected) in sweeps {
+            #expect(throws: ConfigError.outOfRange(key: key, value: value, expected: expected), "\(text)") {
+                try SweepConfig.parse(yaml: sweep + text, path: "s.yaml", checkFiles: false) { $0 }
+            }
+        }
+        #expect(throws: ConfigError.outOfRange(key: "dataset.haystacks[0].scale", value: "[0.1, 1e30]", expected: "0 < min ≤ max ≤ 0.9 (fractions of the frame width)")) {
+            try SweepConfig.parse(yaml: "dataset: {haystacks: [{background: bg.mp4, scale: [0.1, 1e30]}]}\nbudgets: [250]\nstrategies: [arrcoc]\n",
+                                  path: "s.yaml", checkFiles: false) { $0 }
+        }
+        #expect(throws: ConfigError.invalidValue(key: "budgets[1]", value: "3e2", expected: "budgets listed once each (300 is listed twice)")) {
+            try SweepConfig.parse(yaml: sweep + "budgets: [300, 3e2]\nstrategies: [arrcoc]\n", path: "s.yaml", checkFiles: false) { $0 }
+        }
+    }
+
+    /// A sweep value of the wrong kind is refused naming it: `formats: seed` (no list) ran
+    /// qwen3vl without a word, `moving: 'yes'` ran still needles, a list as a name was "missing",
+    /// and `budgets: 5` was "empty".
+    @Test func aSweepValueOfTheWrongKindIsRefusedNotIgnored() {
+        let cases: [(String, String, String, String)] = [
+            ("formats: seed", "formats", "seed", "a list of qwen3vl and/or seed"),
+            ("modes: select", "modes", "select", "a list of resize and/or select"),
+            ("deltas: 2", "deltas", "2", "a list of tolerances in seconds"),
+            ("name: [a]", "name", "[a] (a list)", "text (quoted where it reads as a number)"),
+            ("budgets: 5", "budgets", "5", "a list of token budgets or {from, to, steps}"),
+            ("budgets:", "budgets", "missing", "a list of token budgets or {from, to, steps}"),
+            ("strategies: arrcoc", "strategies", "arrcoc", "a list of {name, params}"),
+            ("strategies: [{name: [arrcoc]}]", "strategies[0].name", "[arrcoc] (a list)", "a strategy name"),
+            ("dataset: {videos: {video: v.mp4, truth: t.yaml}}", "dataset.videos", "{video: v.mp4, truth: t.yaml} (a mapping)", "a list of {video, truth}"),
+            ("dataset: {haystacks: {background: bg.mp4}}", "dataset.haystacks", "{background: bg.mp4} (a mapping)", "a list of haystack recipes"),
+            ("dataset: {haystacks: [{background: bg.mp4, moving: 'yes'}]}", "dataset.haystacks[0].moving", "'yes'", "true or false"),
+            ("dataset: {haystacks: [{background: bg.mp4, needle: [a.png]}]}", "dataset.haystacks[0].needle", "[a.png] (a list)", "an image or video path, or builtin"),
+            ("dataset: {haystacks: [{background: [bg.mp4]}]}", "dataset.haystacks[0].background", "[bg.mp4] (a list)", "a video path or sample name"),
+        ]
+        for (line, key, value, expected) in cases {
+            var lines = ["dataset: {videos: [{video: v.mp4, truth: t.yaml}]}", "budgets: [250]", "strategies: [arrcoc]"]
+            let field = String(line.prefix { $0 != ":" })
+            lines.removeAll { $0.hasPrefix(field + ":") }
+            if line != field + ":" { lines.append(line) }
+            #expect(throws: ConfigError.invalidValue(key: key, value: value, expected: expected), "\(line)") {
+                try SweepConfig.parse(yaml: lines.joined(separator: "\n"), path: "s.yaml", checkFiles: false) { $0 }
+            }
+        }
+    }
+
     @Test func coarseToFineSectionLoadsAndIsChecked() throws {
         let c = try CompressionConfig.parse(yaml: """
             coarse_to_fine:
@@ -153,7 +269,7 @@ import Testing
         #expect(c.coarseToFine.maxWindows == 3 && c.coarseToFine.contextSeconds == 4.5)
         // Keys left out keep their defaults.
         #expect(c.coarseToFine.maxKeyframeGapSeconds == 6 && c.coarseToFine.backgroundSeconds == 60)
-        #expect(throws: ConfigError.outOfRange(key: "coarse_to_fine.max_keyframe_gap_s", value: "0.0", expected: "a number in 0.1…600.0")) {
+        #expect(throws: ConfigError.outOfRange(key: "coarse_to_fine.max_keyframe_gap_s", value: "0", expected: "a number in 0.1…600.0")) {
             try CompressionConfig.parse(yaml: "coarse_to_fine:\n  max_keyframe_gap_s: 0\n", path: "t.yaml")
         }
         #expect(throws: ConfigError.outOfRange(key: "coarse_to_fine.max_windows", value: "-1", expected: "an integer in 0…1000")) {

@@ -184,6 +184,23 @@ import TestSupport
         try truth.validate(path: "t.yaml", duration: 60)
     }
 
+    /// Times and boxes out of range are shown as the truth file writes them (1e30, not 1e+30).
+    @Test func truthNumbersOutOfRangeAreShownAsWritten() {
+        let good = "video: v.mp4\nquery: q.png\nevents:\n  - {start_s: 1, end_s: 2}\n"
+        #expect(throws: ConfigError.invalidValue(key: "events[0].start_s/end_s", value: "1e30…2 (in t.yaml)", expected: "0 ≤ start_s ≤ end_s")) {
+            try Truth.parse(yaml: good.replacingOccurrences(of: "start_s: 1", with: "start_s: 1e30"), path: "t.yaml")
+        }
+        #expect(throws: ConfigError.invalidValue(key: "events[0].start_s/end_s", value: "1…-.inf (in t.yaml)", expected: "0 ≤ start_s ≤ end_s")) {
+            try Truth.parse(yaml: good.replacingOccurrences(of: "end_s: 2", with: "end_s: -.inf"), path: "t.yaml")
+        }
+        #expect(throws: LimitError.exceeded(source: "t.yaml", what: "events[0].end_s", value: "1e15", limit: .durationSeconds)) {
+            try Truth.parse(yaml: good.replacingOccurrences(of: "end_s: 2", with: "end_s: 1e15"), path: "t.yaml")
+        }
+        #expect(throws: ConfigError.invalidValue(key: "events[0].box", value: "[0.5, 0, 1e30, 0.25] (in t.yaml)", expected: "[x, y, w, h] within 0…1")) {
+            try Truth.parse(yaml: good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, box: [0.5, 0, 1e30, 0.25]"), path: "t.yaml")
+        }
+    }
+
     static func manifestJSON(grid: String = #"{"t":1,"h":2,"w":3}"#, tokens: String = "6", time: String = "1.0", kept: String = "null") -> Data {
         let source = #"{"path":"v.mp4","sha256":"0","duration_s":10,"fps":25,"width":64,"height":64,"codec":"h264"}"#
         let plan = #"{"frames":4,"height":64,"width":64,"blocks":2,"vision_tokens":8,"overhead_tokens":16}"#
@@ -300,8 +317,9 @@ import TestSupport
             (good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, bar: 3"), "t.yaml: unknown key 'events[0].bar'; allowed here: start_s, end_s, box"),
             ("video: v.mp4\n", "missing key 'query'"),
             (good.replacingOccurrences(of: ", end_s: 2", with: ""), "missing key 'events[0].end_s'"),
-            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: x"), "'events[0].start_s': expected a number"),
-            ("video: v.mp4\nquery: q.png\nevents: 5\n", "'events': expected a list"),
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: x"), "t.yaml: events[0].start_s = x is invalid; expected a number"),
+            ("video: v.mp4\nquery: q.png\nevents: 5\n", "t.yaml: events = 5 is invalid; expected a list"),
+            ("", "t.yaml: not a truth file (video, query, events[] with start_s, end_s, box): the file is empty"),
         ]
         for (text, message) in cases {
             do {
@@ -309,6 +327,30 @@ import TestSupport
                 Issue.record("accepted \(text)")
             } catch {
                 #expect(error.localizedDescription.contains(message) && !error.localizedDescription.contains("Debug"), "\(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// A value of the wrong type in a truth file is shown as the file writes it, beside what was
+    /// expected: `start_s: abc` said only "expected a number", `events: 5` only "expected a list".
+    @Test func aTruthValueOfTheWrongTypeIsShownAsWritten() {
+        let good = "video: v.mp4\nquery: q.png\nevents:\n  - {start_s: 1, end_s: 2}\n"
+        let cases = [
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: abc"), "events[0].start_s", "abc", "a number"),
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: \"1\""), "events[0].start_s", #""1""#, "a number"),
+            (good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, box: [a, 0, 0, 0]"), "events[0].box[0]", "a", "a number"),
+            (good.replacingOccurrences(of: "end_s: 2", with: "end_s: 2, box: 0.5"), "events[0].box", "0.5", "a list"),
+            ("video: v.mp4\nquery: q.png\nevents: 5\n", "events", "5", "a list"),
+            ("video: v.mp4\nquery: q.png\nevents: [5]\n", "events[0]", "5", "a mapping"),
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: "), "events[0].start_s", "nothing", "a number"),
+            // A list or mapping is named as one, and what was expected said in words (not Yams's "Scalar").
+            (good.replacingOccurrences(of: "start_s: 1", with: "start_s: [1, 2]"), "events[0].start_s", "[1, 2] (a list)", "a number"),
+            ("video: v.mp4\nquery: {image: q.png}\nevents: []\n", "query", "{image: q.png} (a mapping)", "text"),
+            ("video: v.mp4\nquery: q.png\nevents: {start_s: 1}\n", "events", "{start_s: 1} (a mapping)", "a list"),
+        ]
+        for (text, key, value, expected) in cases {
+            #expect(throws: ConfigError.inFile(path: "t.yaml", error: .invalidValue(key: key, value: value, expected: expected)), "\(text)") {
+                try Truth.parse(yaml: text, path: "t.yaml")
             }
         }
     }

@@ -44,15 +44,28 @@ public struct Truth: Codable, Sendable, Equatable {
     /// Events are at most `Limit.events`, and end within `Limit.durationSeconds`; their total
     /// length is at most that too, which bounds the ground-truth times the metrics walk.
     public func validate(path: String) throws {
+        try validate(path: path, document: nil)
+    }
+
+    /// `validate(path:)`, showing values as `document` (the file's, when parsed) writes them:
+    /// `1e30`, not 1e+30.
+    func validate(path: String, document: Node?) throws {
         try Limit.events.check(events.count, in: path, what: "number of events")
         let longest = Limit.durationSeconds.value
         var total = 0.0
         for (i, e) in events.enumerated() {
+            /// The number at `keys` in event `i`, as the file writes it.
+            func shown(_ x: Double, _ keys: String...) -> String {
+                document.flatMap { YAMLInput.written(at: ["events", "\(i)"] + keys, in: $0) } ?? "\(x)"
+            }
             guard e.startSeconds.isFinite, e.endSeconds.isFinite, e.startSeconds >= 0, e.endSeconds >= e.startSeconds else {
-                throw ConfigError.invalidValue(key: "events[\(i)].start_s/end_s", value: "\(e.startSeconds)…\(e.endSeconds) (in \(path))",
+                throw ConfigError.invalidValue(key: "events[\(i)].start_s/end_s",
+                                               value: "\(shown(e.startSeconds, "start_s"))…\(shown(e.endSeconds, "end_s")) (in \(path))",
                                                expected: "0 ≤ start_s ≤ end_s")
             }
-            try Limit.durationSeconds.check(e.endSeconds, in: path, what: "events[\(i)].end_s")
+            guard e.endSeconds <= longest else {
+                throw LimitError.exceeded(source: path, what: "events[\(i)].end_s", value: shown(e.endSeconds, "end_s"), limit: .durationSeconds)
+            }
             total += e.endSeconds - e.startSeconds
             guard total <= longest else {
                 throw LimitError.exceeded(source: path, what: "total length of the events up to events[\(i)]", value: "\(total) s",
@@ -62,7 +75,8 @@ public struct Truth: Codable, Sendable, Equatable {
                 guard box.count == 4, box.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }), box[0] + box[2] <= 1.0001,
                       box[1] + box[3] <= 1.0001
                 else {
-                    throw ConfigError.invalidValue(key: "events[\(i)].box", value: "\(box) (in \(path))", expected: "[x, y, w, h] within 0…1")
+                    let written = box.enumerated().map { j, x in shown(x, "box", "\(j)") }.joined(separator: ", ")
+                    throw ConfigError.invalidValue(key: "events[\(i)].box", value: "[\(written)] (in \(path))", expected: "[x, y, w, h] within 0…1")
                 }
             }
         }
@@ -87,9 +101,13 @@ public struct Truth: Codable, Sendable, Equatable {
 
     /// Parses and validates a truth file's text; `path` names it in errors.
     public static func parse(yaml text: String, path: String) throws -> Truth {
+        let kind = "not a truth file (video, query, events[] with start_s, end_s, box)"
+        guard let document = try YAMLInput.check(text, path: path) else {
+            throw ConfigError.unreadable(path: path, reason: "\(kind): the file is empty")
+        }
         // Unknown keys are errors, as in every other file arrcoc reads: a misspelt `end_s` must
         // not become an event without an end. (`load` checks the limits first.)
-        if let root = try YAMLInput.load(text, path: path) as? [String: Any] {
+        if let root = document.any as? [String: Any] {
             for key in root.keys.sorted() where CodingKeys(rawValue: key) == nil {
                 throw ConfigError.unknownKey(key: key, allowed: CodingKeys.allCases.map(\.rawValue)).located(in: path)
             }
@@ -100,10 +118,12 @@ public struct Truth: Codable, Sendable, Equatable {
             }
         }
         let truth: Truth
-        do { truth = try YAMLDecoder().decode(Truth.self, from: text) } catch {
-            throw ConfigError.unreadable(path: path, reason: "not a truth file (video, query, events[] with start_s, end_s, box): \(FeatureSet.describe(error))")
+        do { truth = try YAMLInput.decode(Truth.self, from: document) } catch let error as ConfigError {
+            throw error.located(in: path)
+        } catch {
+            throw ConfigError.unreadable(path: path, reason: "\(kind): \(FeatureSet.describe(error))")
         }
-        try truth.validate(path: path)
+        try truth.validate(path: path, document: document)
         return truth
     }
 

@@ -161,35 +161,19 @@ extension FeatureSet {
         }
     }
 
+    /// A decoding error of a file's JSON or YAML in the file's words: the key path and what was
+    /// expected there (`'events[0].end_s': expected a number`).
     static func describe(_ error: Error) -> String {
-        /// `events[0].end_s`, not Swift's `events.Index 0.end_s`.
-        func path(_ keys: [any CodingKey]) -> String {
-            var out = ""
-            for key in keys {
-                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
-            }
-            return out.isEmpty ? "the top level" : "'\(out)'"
-        }
-        /// What a value of `type` is, in the file's words.
-        func kind(_ type: Any.Type) -> String {
-            switch type {
-            case is Double.Type, is Float.Type: "a number"
-            case is Int.Type, is UInt64.Type, is Int64.Type: "a whole number"
-            case is String.Type: "a string"
-            case is Bool.Type: "true or false"
-            default:
-                ["Array", "Unkeyed", "Sequence"].contains(where: "\(type)".contains) ? "a list"
-                    : (["Dictionary", "Keyed", "Mapping"].contains(where: "\(type)".contains) ? "a mapping" : "a value of type \(type)")
-            }
-        }
+        guard let error = error as? DecodingError else { return error.localizedDescription }
+        let path = error.keyPath.isEmpty ? "the top level" : "'\(error.keyPath)'"
         switch error {
-        case let DecodingError.keyNotFound(key, context):
-            return "missing key \(path(context.codingPath + [key]))"
-        case let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context):
-            return "\(path(context.codingPath)): expected \(kind(type))"
-        case let DecodingError.dataCorrupted(context):
-            return "\(path(context.codingPath)): \(ConfigError.shown(context.debugDescription))"
-        default:
+        case .keyNotFound:
+            return "missing key \(path)"
+        case let .typeMismatch(type, _), let .valueNotFound(type, _):
+            return "\(path): expected \(DecodingError.kind(type))"
+        case let .dataCorrupted(context):
+            return "\(path): \(ConfigError.shown(context.debugDescription))"
+        @unknown default:
             return error.localizedDescription
         }
     }

@@ -50,31 +50,6 @@ public enum YAMLInput {
         return nil
     }
 
-    /// How the file writes the scalar at `path` (mapping keys, and list indices as digits) under
-    /// `root`: its text with the quotes it has (`"300"`, `'300'`, `3e2`), where the parsed value
-    /// shows 300 or 300.0 for all three; nil when `path` leads to no scalar.
-    static func written(at path: [String], in root: Node) -> String? {
-        var node = root
-        for component in path {
-            switch node {
-            case let .mapping(mapping):
-                guard let next = mapping[component] else { return nil }
-                node = next
-            case let .sequence(sequence):
-                guard let i = Int(component), sequence.indices.contains(i) else { return nil }
-                node = sequence[i]
-            default:
-                return nil
-            }
-        }
-        guard case let .scalar(scalar) = node else { return nil }
-        switch scalar.style {
-        case .singleQuoted: return "'\(scalar.string)'"
-        case .doubleQuoted: return "\"\(scalar.string)\""
-        default: return scalar.string
-        }
-    }
-
     /// Throws unless `text` is within `Limit.yamlBytes` and expands to at most `Limit.yamlNodes`;
     /// returns its document (nil when empty).
     @discardableResult

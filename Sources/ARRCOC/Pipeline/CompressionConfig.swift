@@ -131,16 +131,10 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         }
         try checkKeys(mapping, section: "", in: root)
         let config: CompressionConfig
-        do { config = try YAMLDecoder().decode(CompressionConfig.self, from: root) } catch let error as DecodingError {
-            // The value as the file writes it (`"300"`, `3e2`; parsed, both were 300), found by the key path.
-            let keys = Self.codingKeys(error)
-            let found = YAMLInput.written(at: keys.map { $0.intValue.map(String.init) ?? $0.stringValue }, in: root)
-                ?? Self.value(at: keys, in: mapping).map { "\($0)" } ?? "(in \(path))"
-            let key = Self.keyPath(error)
-            throw ConfigError.invalidValue(key: key, value: found, expected: Self.choices[key].map { "one of \($0.joined(separator: ", "))" }
-                ?? Self.expectation(error))
+        do { config = try YAMLInput.decode(CompressionConfig.self, from: root, choices: Self.choices) } catch let error as DecodingError {
+            throw ConfigError.unreadable(path: path, reason: FeatureSet.describe(error))
         }
-        try config.validate()
+        do { try config.validate() } catch { throw YAMLInput.asWritten(error, in: root) }
         return config
     }
 
@@ -165,48 +159,9 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         }
     }
 
-    private static func codingKeys(_ error: DecodingError) -> [any CodingKey] {
-        switch error {
-        case let .typeMismatch(_, c), let .valueNotFound(_, c), let .dataCorrupted(c):
-            return c.codingPath
-        case let .keyNotFound(k, c):
-            return c.codingPath + [k]
-        @unknown default:
-            return []
-        }
-    }
-
-    private static func keyPath(_ error: DecodingError) -> String {
-        let keys = codingKeys(error)
-        return keys.isEmpty ? "?" : keys.map(\.stringValue).joined(separator: ".")
-    }
-
-    /// The parsed YAML value at `keys` (mapping keys, or sequence indices), nil when absent.
-    private static func value(at keys: [any CodingKey], in root: Any) -> Any? {
-        var node: Any? = root
-        for key in keys {
-            if let mapping = node as? [String: Any] {
-                node = mapping[key.stringValue]
-            } else if let sequence = node as? [Any], let i = key.intValue, sequence.indices.contains(i) {
-                node = sequence[i]
-            } else {
-                return nil
-            }
-        }
-        return node
-    }
-
     /// The allowed words of the keys whose values are names (Codable's own message names a Swift type).
     static let choices: [String: [String]] = [
         "emission.format": SequenceFormat.allCases.map(\.rawValue), "emission.mode": SpendMode.allCases.map(\.rawValue),
         "allocation.zoom": ZoomMode.allCases.map(\.rawValue),
     ]
-
-    private static func expectation(_ error: DecodingError) -> String {
-        switch error {
-        case let .typeMismatch(type, _): return "a value of type \(type)"
-        case let .dataCorrupted(c): return c.debugDescription
-        default: return "a valid value"
-        }
-    }
 }

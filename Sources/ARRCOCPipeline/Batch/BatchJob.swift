@@ -114,9 +114,15 @@ public struct BatchJob: Sendable, Equatable {
             for key in object.keys.sorted() where !keys.contains(key) {
                 throw fail(key, "unknown key; allowed: \(keys.joined(separator: ", "))")
             }
+            // A number as the line writes it (`1e300`, `2.50`; printed as parsed, 1e300 was 301
+            // digits), found by its key as errors name it (`budgets[1]`); other values described.
+            func shown(_ key: String, _ value: JSONValue) -> String {
+                guard case .number = value else { return "\(value)" }
+                return YAMLInput.written(at: key, inText: line).map { ConfigError.shown($0, limit: 40) } ?? "\(value)"
+            }
             func string(_ key: String) throws(BatchError) -> String? {
                 guard let value = object[key] else { return nil }
-                guard case let .string(s) = value else { throw fail(key, "expected a non-empty string, got \(value)") }
+                guard case let .string(s) = value else { throw fail(key, "expected a non-empty string, got \(shown(key, value))") }
                 guard !s.isEmpty else { throw fail(key, "expected a non-empty string, got \"\"") }
                 guard !s.contains("\0") else { throw fail(key, "contains a NUL character (\\u0000), which no name or path may hold") }
                 return s
@@ -124,7 +130,7 @@ public struct BatchJob: Sendable, Equatable {
             func budget(_ key: String, _ value: JSONValue) throws(BatchError) -> Int {
                 let limit = Limit.budgetTokens.intValue
                 guard case let .number(x) = value, let b = CheckedMath.integer(x, in: 1...limit) else {
-                    throw fail(key, "expected a whole number of tokens in 1…\(limit) (\(Limit.budgetTokens.environmentVariable) raises the limit), got \(value)")
+                    throw fail(key, "expected a whole number of tokens in 1…\(limit) (\(Limit.budgetTokens.environmentVariable) raises the limit), got \(shown(key, value))")
                 }
                 return b
             }
@@ -148,7 +154,12 @@ public struct BatchJob: Sendable, Equatable {
                 budgets = [try budget("budget", value)]
             case let (nil, value?):
                 guard case let .array(values) = value, (1...maximumBudgets).contains(values.count) else {
-                    throw fail("budgets", "expected a list of 1…\(maximumBudgets) budgets")
+                    let found = if case let .array(values) = value {
+                        values.isEmpty ? "an empty list" : "\(values.count) budgets"
+                    } else {
+                        shown("budgets", value)
+                    }
+                    throw fail("budgets", "expected a list of 1…\(maximumBudgets) budgets, got \(found)")
                 }
                 for (k, v) in values.enumerated() {
                     let b = try budget("budgets[\(k)]", v)
@@ -159,12 +170,19 @@ public struct BatchJob: Sendable, Equatable {
                 throw fail("budget", "give exactly one of budget and budgets")
             }
 
+            let strategy = try string("strategy")
             var parameters: [String: Double]? = nil
             if let value = object["params"] {
-                guard case let .object(entries) = value else { throw fail("params", "expected an object of numbers") }
+                guard case let .object(entries) = value else { throw fail("params", "expected an object of numbers, got \(shown("params", value))") }
                 var p: [String: Double] = [:]
-                for (k, v) in entries {
-                    guard case let .number(x) = v, x.isFinite else { throw fail("params.\(k)", "expected a finite number, got \(v)") }
+                for (k, v) in entries.sorted(by: { $0.key < $1.key }) {
+                    guard case let .number(x) = v, x.isFinite else { throw fail("params.\(k)", "expected a finite number, got \(shown("params.\(k)", v))") }
+                    // Each value checked alone, to be named as the line names it and shown as
+                    // written (the check of the whole job named compress's `strategy_params.seed`).
+                    // (An unknown strategy or parameter is left to the check of the whole job below.)
+                    do { _ = try StrategyRegistry.allocator(named: strategy ?? base.strategy, parameters: [k: x]) } catch {
+                        if case let .outOfRange(_, _, expected) = error { throw fail("params.\(k)", "expected \(expected), got \(shown("params.\(k)", v))") }
+                    }
                     p[k] = x
                 }
                 parameters = p
@@ -173,7 +191,7 @@ public struct BatchJob: Sendable, Equatable {
             let mode = try string("mode")
             let job = BatchJob(
                 id: id, line: number, video: resolve(video), query: query, features: try string("features").map(resolve), budgets: budgets,
-                strategy: try string("strategy"), parameters: parameters,
+                strategy: strategy, parameters: parameters,
                 format: try format.map { f throws(BatchError) in
                     guard let v = SequenceFormat(rawValue: f) else { throw fail("format", "'\(f)': expected qwen3vl or seed") }
                     return v
@@ -273,7 +291,8 @@ enum JSONValue: Decodable, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .null: "null"
         case let .bool(b): "\(b)"
-        case let .number(x): SweepRow.number(x)
+        // Six decimals, or the shortest form for a large number (1e300 was 301 digits).
+        case let .number(x): abs(x) < 1e15 ? SweepRow.number(x) : "\(x)"
         case let .string(s): "\"\(ConfigError.shown(s, limit: 40))\""
         case .array: "a list"
         case .object: "an object"
