@@ -206,6 +206,16 @@ def test_embed_refuses_an_empty_query_text(tmp_path, sample, tiny_encoders, text
         arrcoc.embed_query(None, None, text=text)  # refused before the model is used
 
 
+def test_embed_refuses_a_query_file_without_a_query(tmp_path, sample, tiny_encoders):
+    """`--query-out` with neither `--text` nor `--image` was accepted and silently not written."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    out, query = tmp_path / "f.safetensors", tmp_path / "q.npy"
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(sample("cockatoo.mp4")), "--model", str(tiny_encoders["siglip"]),
+                        "--out", str(out), "--query-out", str(query), "--quiet"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "--query-out needs a query to write: --text or --image" in r.stderr, r.stderr
+    assert not out.exists() and not query.exists()
+
+
 @pytest.mark.parametrize("flag", ["video", "--model", "--out", "--image", "--query-out", "--device"])
 def test_embed_refuses_an_empty_path_or_device(tmp_path, sample, tiny_encoders, flag):
     from PIL import Image
@@ -244,6 +254,8 @@ def test_embed_refuses_an_empty_path_or_device(tmp_path, sample, tiny_encoders, 
         ("grid", (0, 4), arrcoc.EmbedError, r"grid \(0, 4\): expected \(rows, cols\), two positive integers"),
         ("grid", (200, 400), arrcoc.EmbedError, r"grid \(200, 400\): 80000 cells; arrcoc reads at most 16384 a frame"),
         ("grid", "9x16", TypeError, r"grid is str; expected \(rows, cols\)"),
+        # A query file asked for with no query was silently not written.
+        ("text", None, arrcoc.EmbedError, "query_out is given but no query to write to it; expected text or image with it"),
     ],
 )
 def test_embed_checks_its_arguments_before_any_work(tmp_path, sample, monkeypatch, argument, value, error, message):

@@ -296,6 +296,8 @@ def embed(
         raise EmbedError("give at most one of --text and --image")
     if (text is not None or image is not None) and query_out is None:
         raise EmbedError("a query (--text or --image) needs --query-out to be written to")
+    if query_out is not None and text is None and image is None:
+        raise EmbedError("query_out is given but no query to write to it; expected text or image with it")
     _check_query(text, image)
     if isinstance(candidate_fps, bool) or not isinstance(candidate_fps, numbers.Real):
         raise TypeError(f"candidate_fps is {type(candidate_fps).__name__}; expected a number of frames per second")
@@ -547,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--text is empty ({args.text!r}); expected the query in words")
     if (args.text is not None or args.image is not None) and not args.query_out:
         parser.error("--text/--image need --query-out Q.npy")
+    if args.query_out and args.text is None and args.image is None:
+        parser.error("--query-out needs a query to write: --text or --image")
     try:
         result = embed(
             args.video, args.model, args.out, text=args.text, image=args.image, query_out=args.query_out,
