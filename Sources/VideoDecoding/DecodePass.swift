@@ -91,7 +91,7 @@ struct DecodePass {
     typealias Sink = (_ frame: UnsafeMutablePointer<AVFrame>, _ time: Double, _ index: Int, _ request: FrameRequest) throws -> Void
 
     mutating func run(_ body: Sink) throws -> DecodeReport {
-        reader.rewindIfNeeded()
+        try reader.rewindIfNeeded()
         guard let packet = av_packet_alloc(), let frame = av_frame_alloc(), let previous = av_frame_alloc() else {
             throw VideoError.unreadableData(path: file.path, reason: "out of memory")
         }

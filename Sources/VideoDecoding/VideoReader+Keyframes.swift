@@ -6,7 +6,7 @@ extension VideoReader {
     /// when it lists every sample (MP4/MOV), else by reading every video packet's key flag.
     /// - Throws: `VideoError.unreadableData` when no packet can be read.
     public func keyframeIndex() throws -> KeyframeIndex {
-        let file = mediaFile
+        var file = mediaFile
         let stream = file.stream
         let count = file.indexEntryCount
         let container = file.format.pointee.iformat.map { String(cString: $0.pointee.name) } ?? ""
@@ -18,7 +18,8 @@ extension VideoReader {
             }
             if !times.isEmpty { return KeyframeIndex(times: Self.increasing(times), origin: .containerIndex) }
         }
-        rewindIfNeeded()
+        try rewindIfNeeded()
+        file = mediaFile  // opened again by a second pass
         guard let packet = av_packet_alloc() else { throw VideoError.unreadableData(path: file.path, reason: "out of memory") }
         var box: UnsafeMutablePointer<AVPacket>? = packet
         defer { av_packet_free(&box) }
@@ -65,8 +66,8 @@ extension VideoReader {
         if let size, size.width <= 0 || size.height <= 0 || size.width > 16384 || size.height > 16384 {
             throw VideoError.sizeOutOfRange(size, maximum: 16384)
         }
+        try rewindIfNeeded()
         let file = mediaFile
-        rewindIfNeeded()
         // Keyframes are chosen here, from the packets' flags: neither the demuxer's discard
         // (`AVDISCARD_NONKEY` makes the MP4 demuxer mis-time the packets it keeps: their
         // composition offsets come from skipped samples, as `ffmpeg -discard nokey` shows) nor

@@ -161,12 +161,11 @@ public final class VideoReader {
     var mediaFile: MediaFile { file }
     var frameScaler: FrameScaler { scaler }
 
-    /// Puts the demuxer and decoder back at the start when an earlier pass read anything.
-    func rewindIfNeeded() {
-        if touched {
-            avformat_seek_file(file.format, file.streamIndex, Int64.min, file.startPts, file.startPts, 0)
-            avcodec_flush_buffers(file.decoder)
-        }
+    /// Puts the demuxer and decoder back at the start when an earlier pass read anything, by
+    /// opening the file again: MPEG-TS and MPEG-PS demuxers asked to seek to the start time land
+    /// up to a second late, or past every frame (a stream offset by `-output_ts_offset`).
+    func rewindIfNeeded() throws(VideoError) {
+        if touched { try reopen() }
         touched = true
     }
 }

@@ -110,3 +110,25 @@ import TestSupport
         #expect(report.skipFallbacks == 1 && report.framesSkipped == 0, "\(report)")
     }
 }
+
+/// A reader used for a second pass starts it at the very beginning, whatever the container:
+/// MPEG-TS and MPEG-PS demuxers asked to seek to the start time land up to a second late.
+@Suite struct SecondPassTests {
+    @Test func aSecondPassStartsAtTheBeginning() throws {
+        let dir = TestClips.scratch("second-pass")
+        let ts = dir.appendingPathComponent("mpeg2.ts").path, ps = dir.appendingPathComponent("mpeg2.mpg").path
+        let quiet = ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4", "-c:v", "mpeg2video", "-bf", "2"]
+        try FFmpegTool.run("ffmpeg", quiet + [ts])
+        try FFmpegTool.run("ffmpeg", quiet + [ps])
+        let offset = try TestClips.path(#require(TestClips.recipes.first { $0.name == "offset.ts" }))
+        for path in [ts, ps, offset, try Samples.path("bikes.mp4")] {
+            let reader = try VideoReader(path: path)
+            var first: [VideoFrame] = [], second: [VideoFrame] = [], fetched: [VideoFrame] = []
+            try reader.sample(fps: 2, size: PixelSize(width: 64, height: 48)) { first.append($0) }
+            try reader.sample(fps: 2, size: PixelSize(width: 64, height: 48)) { second.append($0) }
+            try reader.fetch(times: first.map(\.time), size: PixelSize(width: 64, height: 48)) { fetched.append($0) }
+            #expect(SkippedFrameTests.same(first, second), "\(path): \(first.map(\.time)) then \(second.map(\.time))")
+            #expect(first.map(\.time) == fetched.map(\.time) && zip(first, fetched).allSatisfy { $0.rgb == $1.rgb }, "\(path)")
+        }
+    }
+}
