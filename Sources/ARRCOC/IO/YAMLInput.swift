@@ -23,16 +23,6 @@ public enum YAMLInput {
         return text
     }
 
-    /// Checks `text` (from `path`) is within the limits and parses it to plain values (Yams'
-    /// `load`); nil for an empty document.
-    /// - Throws: `ConfigError.unreadable` for invalid YAML, `LimitError` beyond a limit.
-    public static func load(_ text: String, path: String) throws -> Any? {
-        try check(text, path: path)
-        do { return try Yams.load(yaml: text) } catch {
-            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(ConfigError.shown("\(error)", limit: 400))")
-        }
-    }
-
     /// What YAML 1.1 (Yams) makes of a plain scalar that a reader expecting decimal numbers would
     /// read otherwise, or nil: a leading zero (`0300` is octal, 192, where `--budget 0300` is
     /// 300), `0o`/`0x`/`0b` prefixes, digit separators (`1_000`), base 60 (`1:30` is 90).
