@@ -6,7 +6,7 @@ public enum FrameConversion: Sendable, Equatable {
     case scaledRGB
     /// Scale to yuv420p at the size first (libswscale, bicubic: the decode floor's own work,
     /// SIMD), then convert at that size with `YUVToRGB` (libswscale's unscaled x86 arithmetic):
-    /// the analysis path (features of `DescriptorEmbedder` version 2), the `ffmpeg` command
+    /// the analysis path (features of `DescriptorEmbedder` since version 2), the `ffmpeg` command
     /// line's `scale=W:H,format=yuv420p,scale=W:H,format=rgb24`.
     case viaYUV420
 }

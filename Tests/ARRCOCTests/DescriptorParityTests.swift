@@ -1,11 +1,12 @@
 @testable import ARRCOC
 import Foundation
+import TestSupport
 import Testing
 
-/// The strip kernel (`CellDescriptor+Strips.swift`) computes the same bits as the scalar code
-/// it replaced (`ReferenceCellDescriptor`), on frames built to reach every branch: flat cells,
-/// saturated and noisy ones, gradients of every orientation, odd grids, with and without a
-/// previous frame.
+/// The kernel (`CellDescriptor+Strips.swift`) computes the same bits as the descriptor's
+/// definition written out one pixel at a time (`ReferenceCellDescriptor`), on frames built to
+/// reach every branch: flat cells, saturated and noisy ones, gradients of every orientation, odd
+/// grids, with and without a previous frame.
 struct DescriptorParityTests {
     static func noise(width: Int, height: Int, seed: UInt64, flatEvery: Int) -> RGBImage {
         var state = seed
@@ -29,52 +30,52 @@ struct DescriptorParityTests {
     static func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
 
     @Test(arguments: [(32, 32), (64, 96), (320, 192), (800, 448)])
-    func kernelMatchesTheScalarDescriptorBitForBit(_ size: (Int, Int)) {
+    func kernelMatchesTheDefinitionBitForBit(_ size: (Int, Int)) {
         let (w, h) = size
         let frames = [Self.noise(width: w, height: h, seed: 1, flatEvery: 4), Self.noise(width: w, height: h, seed: 2, flatEvery: 3)]
             + FeatureGoldenTests.frames(count: 2, width: w, height: h)
-        var previous: [Float]? = nil
+        Self.expectKernelMatchesTheDefinition(on: frames)
+    }
+
+    /// Real pixels: frames of a sample video (they reach values and gradients synthetic frames do
+    /// not, such as long runs of equal totals in one orientation bin).
+    @Test func kernelMatchesTheDefinitionOnAVideosFrames() throws {
+        let (w, h) = (800, 448)
+        let frames = try FFmpegTool.rgbFrames(try Samples.path("cockatoo.mp4"), indices: [0, 12, 200], width: w, height: h)
+            .map { RGBImage(width: w, height: h, pixels: $0) }
+        Self.expectKernelMatchesTheDefinition(on: frames)
+    }
+
+    /// Describes `frames` in turn (each the previous one of the next) with the kernel and with
+    /// the reference, and expects the same bits.
+    static func expectKernelMatchesTheDefinition(on frames: [RGBImage]) {
+        var previous: RGBImage? = nil
         for frame in frames {
-            let luma = CellDescriptor.luminance(frame)
             var want: [Float] = [], wantCues: [CellDescriptor.Cues] = []
-            ReferenceCellDescriptor.describe(frame, luminance: luma, previousLuminance: previous, descriptors: &want, cues: &wantCues)
+            ReferenceCellDescriptor.describe(frame, previous: previous, descriptors: &want, cues: &wantCues)
             var got: [Float] = [], gotCues: [CellDescriptor.Cues] = []
-            CellDescriptor.describe(frame, luminance: luma, previousLuminance: previous, descriptors: &got, cues: &gotCues)
-            #expect(Self.bits(got) == Self.bits(want))
-            #expect(Self.bits(gotCues.map(\.information)) == Self.bits(wantCues.map(\.information)))
-            #expect(Self.bits(gotCues.map(\.edges)) == Self.bits(wantCues.map(\.edges)))
-            #expect(Self.bits(gotCues.map(\.change)) == Self.bits(wantCues.map(\.change)))
-            previous = luma
+            CellDescriptor.describe(frame, previousTotals: previous.map(CellDescriptor.totals), descriptors: &got, cues: &gotCues)
+            #expect(bits(got) == bits(want))
+            #expect(bits(gotCues.map(\.information)) == bits(wantCues.map(\.information)))
+            #expect(bits(gotCues.map(\.edges)) == bits(wantCues.map(\.edges)))
+            #expect(bits(gotCues.map(\.change)) == bits(wantCues.map(\.change)))
+            previous = frame
         }
     }
 
-    @Test(arguments: [(32, 32), (800, 448)])
-    func luminanceLookupGivesTheDivisionsBits(_ size: (Int, Int)) {
-        let (w, h) = size
-        for frame in [Self.noise(width: w, height: h, seed: 3, flatEvery: 4), Self.noise(width: w, height: h, seed: 4, flatEvery: 2)] {
-            let got = CellDescriptor.luminance(frame)
-            let want = (0..<(w * h)).map { (i: Int) -> Float in
-                let r = Float(frame.pixels[3 * i]), g = Float(frame.pixels[3 * i + 1]), b = Float(frame.pixels[3 * i + 2])
-                return (r + g + b) / 765
-            }
-            let same = Self.bits(got) == Self.bits(want)  // compared outside #expect (it would print both)
-            #expect(same)
-        }
-        // Every total, 0…765, including the ones no test frame happens to reach.
-        let table = CellDescriptor.luminanceByTotal.map(\.bitPattern)
-        let divided = (0...765).map { (total: Int) -> UInt32 in
-            let r = min(total, 255), g = min(total - r, 255), b = total - r - g
-            let sum: Float = Float(r) + Float(g) + Float(b)
-            return (sum / 765).bitPattern
-        }
-        #expect(table == divided)
-    }
-
-    @Test func branchFreeOrientationBinMatchesTheBranchingOne() {
-        let values: [Float] = [0, -0.0, 1e-7, -1e-7, 0.1, -0.1, 0.414_213_56, -0.414_213_56, 1, -1, 2.414_213_6, -2.414_213_6, 3, -3]
-        for gx in values {
-            for gy in values {
-                #expect(Int(CellDescriptor.orientationBinWithoutBranches(gx, gy)) == CellDescriptor.orientationBin(gx, gy), "\(gx), \(gy)")
+    /// The SIMD bins against the branching scalar ones, on every integer gradient pair of a small
+    /// range (the kernel's gradients are integers), the thresholds' neighbourhoods and signed zeros.
+    @Test func simdOrientationBinsMatchTheBranchingOne() {
+        var values: [Float] = [0, -0.0, 1e-7, -1e-7, 0.1, -0.1, 0.414_213_56, -0.414_213_56, 2.414_213_6, -2.414_213_6, 765, -765]
+        values += (-40...40).map(Float.init)
+        var pairs: [(Float, Float)] = []
+        for gx in values { for gy in values { pairs.append((gx, gy)) } }
+        for start in stride(from: 0, to: pairs.count, by: 8) {
+            let chunk = (0..<8).map { pairs[min(start + $0, pairs.count - 1)] }
+            let gx = SIMD8<Float>(chunk.map(\.0)), gy = SIMD8<Float>(chunk.map(\.1))
+            let bins = CellDescriptor.orientationBins(gx, gy)
+            for lane in 0..<8 {
+                #expect(Int(bins[lane]) == CellDescriptor.orientationBin(gx[lane], gy[lane]), "\(gx[lane]), \(gy[lane])")
             }
         }
     }

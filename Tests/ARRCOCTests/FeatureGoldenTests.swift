@@ -4,25 +4,23 @@ import Testing
 
 /// The built-in analysis keeps its exact bytes through performance work: the features of fixed
 /// synthetic frames (no decoder involved, so the digest holds on any machine with IEEE floats)
-/// are compared by SHA-256 with a recorded digest. The digest is that of `main` at e33723a: the
-/// same features built from the scalar descriptor of that commit (`ReferenceCellDescriptor`)
-/// give it too (`theScalarReferenceGivesTheRecordedBytes`), and `arrcoc analyze` of a 720p clip
-/// was compared byte for byte with e33723a's binary (Docs/performance.md).
+/// are compared by SHA-256 with a recorded digest. The descriptor written out from its
+/// definition (`ReferenceCellDescriptor`) gives the same bytes
+/// (`theScalarReferenceGivesTheRecordedBytes`).
 ///
 /// Re-record only for an intended change of the descriptor or the fit (and bump
 /// `DescriptorEmbedder.version`): run the test, copy the digest it prints.
 ///
-/// Version 2 (the analysis's pixels now come through yuv420p; the descriptor and the fit on
-/// given RGB frames are unchanged): re-recorded because the header names the version; v1's
-/// digest was 8fdeac5cd57a9059f58a42b3f311c76c94a1cba285e50197f68d36ba6bf060b7, and the
-/// query descriptors' digest (no header) is unchanged.
+/// Version 3 (the descriptor defined on integer channel sums, computed by a faster kernel):
+/// re-recorded. Version 2's digests were 0ca98923…fe80 (features) and bc0a682e…307c (query);
+/// version 1's features digest was 8fdeac5c…60b7.
 struct FeatureGoldenTests {
-    /// `arrcoc-descriptor` v2 on `frames(count: 7)` at 10×6 cells, D = 24, fitted with the
-    /// reference BLAS and LAPACK. The earlier digest, 27cc605b…, was that of OpenBLAS's Haswell
+    /// `arrcoc-descriptor` v3 on `frames(count: 7)` at 10×6 cells, D = 24, fitted with the
+    /// reference BLAS and LAPACK. Version 2's digest with OpenBLAS, 27cc605b…, was that of OpenBLAS's Haswell
     /// kernels: an AVX-512 machine whose CPU OpenBLAS did not know got its Prescott kernels and
     /// another digest (7e2661f4…), which is why arrcoc now links the reference libraries
     /// (Docs/features.md, "Determinism across machines"; `CLITests.theFeaturesDoNotDependOnTheBLASKernelTheCPUGets`).
-    static let recorded = "0ca98923622bf084f9c7f02fbc3914587de635547e961b1feba7dbb955c6fe80"
+    static let recorded = "41dd911fba449a2b688157486e219b012bd0073aaa5351e046a71755e04da1cf"
 
     /// Deterministic frames of 320×192 px: smooth gradients, hard edges, flat areas (a blank
     /// quadrant tests the flat-cell paths), saturated colours and LCG noise that moves per frame.
@@ -70,20 +68,18 @@ struct FeatureGoldenTests {
         #expect(value == Self.recorded)
     }
 
-    /// The features file as `FeatureAnalyzer` of e33723a made it: scalar descriptors, then the
-    /// unchanged fit and embedding.
+    /// The features file from the descriptor's plain definition, then the fit and embedding.
     @Test func theScalarReferenceGivesTheRecordedBytes() throws {
         var descriptors: [Float] = [], information: [Float] = [], edges: [Float] = [], change: [Float] = []
-        var previous: [Float]? = nil
+        var previous: RGBImage? = nil
         for frame in Self.frames(count: 7) {
-            let luma = CellDescriptor.luminance(frame)
             var d: [Float] = [], cues: [CellDescriptor.Cues] = []
-            ReferenceCellDescriptor.describe(frame, luminance: luma, previousLuminance: previous, descriptors: &d, cues: &cues)
+            ReferenceCellDescriptor.describe(frame, previous: previous, descriptors: &d, cues: &cues)
             descriptors += d
             information += cues.map(\.information)
             edges += cues.map(\.edges)
             change += cues.map(\.change)
-            previous = luma
+            previous = frame
         }
         let embedder = try DescriptorEmbedder.fit(descriptors: descriptors, inputDimension: CellDescriptor.length, dimension: 24)
         let source = FeatureInfo.Source(path: "synthetic", sha256: String(repeating: "0", count: 64), durationSeconds: 3.5,
@@ -106,5 +102,5 @@ struct FeatureGoldenTests {
         #expect(value == Self.recordedQuery)
     }
 
-    static let recordedQuery = "bc0a682ec9943ff5a7b00071bdd953076f1b6c72956bb32fd657738297db307c"
+    static let recordedQuery = "99baffe7e5a9ab2f3d1a009a8b1f644ca92dc22f626b25126551ea70acf2b685"
 }

@@ -112,19 +112,21 @@ import TestSupport
         }
     }
 
-    /// Features of the built-in embedder's version 1 (pixels from the bicubic RGB24 conversion)
-    /// are refused with a message that says to analyse again; another embedder's are not judged.
-    @Test func builtInFeaturesOfAnotherVersionAreRefused() throws {
+    /// Features of the built-in embedder's earlier versions (1: pixels from the bicubic RGB24
+    /// conversion; 2: the descriptor in floating point) are refused with a message that says to
+    /// analyse again; another embedder's are not judged.
+    @Test(arguments: [1, 2])
+    func builtInFeaturesOfAnotherVersionAreRefused(_ version: Int) throws {
         var f = ScorerTests.features(frames: 5, cells: 6, needle: 1..<2)
-        f.info.embedder = .init(name: DescriptorEmbedder.name, version: 1, dimension: f.info.embedder.dimension)
-        let path = Self.temp("v1.safetensors")
+        f.info.embedder = .init(name: DescriptorEmbedder.name, version: version, dimension: f.info.embedder.dimension)
+        let path = Self.temp("v\(version).safetensors")
         try f.write(to: path)
-        #expect(throws: FeatureError.embedderVersion(path: path, found: 1, expected: 2)) { try FeatureSet(contentsOf: path) }
-        let message = FeatureError.embedderVersion(path: path, found: 1, expected: 2).localizedDescription
-        #expect(message.contains("version 1") && message.contains("re-run `arrcoc analyze`"), "\(message)")
+        #expect(throws: FeatureError.embedderVersion(path: path, found: version, expected: 3)) { try FeatureSet(contentsOf: path) }
+        let message = FeatureError.embedderVersion(path: path, found: version, expected: 3).localizedDescription
+        #expect(message.contains("version \(version)") && message.contains("re-run `arrcoc analyze`"), "\(message)")
         f.info.embedder = .init(name: DescriptorEmbedder.name, version: DescriptorEmbedder.version, dimension: f.info.embedder.dimension)
         try f.write(to: path)
-        #expect(try FeatureSet(contentsOf: path).info.embedder.version == 2)
+        #expect(try FeatureSet(contentsOf: path).info.embedder.version == 3)
         f.info.embedder = .init(name: "siglip-patch", version: 1, dimension: f.info.embedder.dimension)
         try f.write(to: path)
         #expect(try FeatureSet(contentsOf: path).info.embedder.version == 1)

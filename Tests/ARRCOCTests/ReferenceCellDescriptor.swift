@@ -1,83 +1,73 @@
 @testable import ARRCOC
 import Foundation
 
-/// The scalar cell descriptor as `main` had it at e33723a (before the strip kernel), kept as the
-/// reference the kernel must match bit for bit (`DescriptorParityTests`).
+/// The cell descriptor of `DescriptorEmbedder` version 3 written out plainly from its definition
+/// (`CellDescriptor`'s documentation), one pixel at a time: the reference the kernel must match
+/// bit for bit (`DescriptorParityTests`).
 enum ReferenceCellDescriptor {
     static let length = CellDescriptor.length
     static let side = CellDescriptor.side
 
-    static func describe(
-        _ image: RGBImage, luminance luma: [Float], previousLuminance: [Float]?,
-        descriptors: inout [Float], cues: inout [CellDescriptor.Cues]
-    ) {
+    static func describe(_ image: RGBImage, previous: RGBImage?, descriptors: inout [Float], cues: inout [CellDescriptor.Cues]) {
         let rows = image.height / side, cols = image.width / side
         let w = image.width, h = image.height
+        func total(_ frame: RGBImage, _ x: Int, _ y: Int) -> Int {
+            let i = 3 * (y * w + x)
+            return Int(frame.pixels[i]) + Int(frame.pixels[i + 1]) + Int(frame.pixels[i + 2])
+        }
         descriptors = [Float](repeating: 0, count: rows * cols * length)
-        cues = [CellDescriptor.Cues](repeating: CellDescriptor.Cues(information: 0, edges: 0, change: 0), count: rows * cols)
-        let inv255: Float = 1 / 255
-        let r2: Float = 1 / 2.0.squareRoot().float, r6: Float = 1 / 6.0.squareRoot().float
-        let n = Float(side * side)
-        image.pixels.withUnsafeBufferPointer { px in
-            luma.withUnsafeBufferPointer { L in
-                descriptors.withUnsafeMutableBufferPointer { out in
-                    for cr in 0..<rows {
-                        for cc in 0..<cols {
-                            let cell = cr * cols + cc
-                            let d = out.baseAddress! + cell * length
-                            // Double sums: sq/n − mean² in Float cancels catastrophically on flat cells.
-                            var sum = (0.0, 0.0, 0.0)
-                            var sq = (0.0, 0.0, 0.0)
-                            var hist = [Int](repeating: 0, count: 8)
-                            var lumaHist = [Int](repeating: 0, count: 16)
-                            var orient = [Float](repeating: 0, count: 8)
-                            var magnitude: Float = 0
-                            var quad: [Float] = [0, 0, 0, 0]
-                            var change: Float = 0
-                            for y in (cr * side)..<(cr * side + side) {
-                                let ym = max(y - 1, 0), yp = min(y + 1, h - 1)
-                                for x in (cc * side)..<(cc * side + side) {
-                                    let i = y * w + x
-                                    let r = Float(px[3 * i]), g = Float(px[3 * i + 1]), b = Float(px[3 * i + 2])
-                                    let l = L[i]
-                                    let o1 = (r - g) * inv255 * r2, o2 = (r + g - 2 * b) * inv255 * r6
-                                    let (dl, d1, d2) = (Double(l), Double(o1), Double(o2))
-                                    sum.0 += dl; sum.1 += d1; sum.2 += d2
-                                    sq.0 += dl * dl; sq.1 += d1 * d1; sq.2 += d2 * d2
-                                    hist[(r >= 128 ? 4 : 0) + (g >= 128 ? 2 : 0) + (b >= 128 ? 1 : 0)] += 1
-                                    lumaHist[min(15, Int(l * 16))] += 1
-                                    let gx = L[y * w + min(x + 1, w - 1)] - L[y * w + max(x - 1, 0)]
-                                    let gy = L[yp * w + x] - L[ym * w + x]
-                                    let m = (gx * gx + gy * gy).squareRoot()
-                                    if m > 1e-6 {
-                                        orient[CellDescriptor.orientationBin(gx, gy)] += m
-                                        magnitude += m
-                                    }
-                                    quad[((y - cr * side) >= side / 2 ? 2 : 0) + ((x - cc * side) >= side / 2 ? 1 : 0)] += l
-                                    if let previousLuminance { change += abs(l - previousLuminance[i]) }
-                                }
-                            }
-                            let nd = Double(n)
-                            let means = (sum.0 / nd, sum.1 / nd, sum.2 / nd)
-                            d[0] = Float(means.0); d[1] = Float(means.1); d[2] = Float(means.2)
-                            d[3] = Float(max(0, sq.0 / nd - means.0 * means.0).squareRoot())
-                            d[4] = Float(max(0, sq.1 / nd - means.1 * means.1).squareRoot())
-                            d[5] = Float(max(0, sq.2 / nd - means.2 * means.2).squareRoot())
-                            for k in 0..<8 { d[6 + k] = Float(hist[k]) / n }
-                            for k in 0..<8 { d[14 + k] = magnitude > 1e-6 ? orient[k] / magnitude : 0 }
-                            d[22] = magnitude / n
-                            var entropy: Float = 0
-                            for c in lumaHist where c > 0 {
-                                let p = Float(c) / n
-                                entropy -= p * log2f(p)
-                            }
-                            d[23] = entropy
-                            for k in 0..<4 { d[24 + k] = quad[k] / (n / 4) - Float(means.0) }
-                            cues[cell] = CellDescriptor.Cues(information: entropy, edges: magnitude / n,
-                                              change: previousLuminance == nil ? 0 : change / n)
-                        }
+        cues = []
+        let n = side * side
+        for cr in 0..<rows {
+            for cc in 0..<cols {
+                var t = 0, t2 = 0, o1 = 0, o1Squares = 0, o2 = 0, o2Squares = 0, change = 0
+                var quadrants = [0, 0, 0, 0]
+                var colour = [Int](repeating: 0, count: 8), luma = [Int](repeating: 0, count: 16)
+                var partial = [[Float]](repeating: [Float](repeating: 0, count: 8), count: 4)
+                for y in (cr * side)..<(cr * side + side) {
+                    for x in (cc * side)..<(cc * side + side) {
+                        let i = 3 * (y * w + x)
+                        let r = Int(image.pixels[i]), g = Int(image.pixels[i + 1]), b = Int(image.pixels[i + 2])
+                        let l = r + g + b
+                        t += l; t2 += l * l
+                        o1 += r - g; o1Squares += (r - g) * (r - g)
+                        o2 += r + g - 2 * b; o2Squares += (r + g - 2 * b) * (r + g - 2 * b)
+                        quadrants[(y - cr * side >= side / 2 ? 2 : 0) + (x - cc * side >= side / 2 ? 1 : 0)] += l
+                        colour[(r >= 128 ? 4 : 0) + (g >= 128 ? 2 : 0) + (b >= 128 ? 1 : 0)] += 1
+                        luma[min(15, 16 * l / 765)] += 1
+                        let gx = total(image, min(x + 1, w - 1), y) - total(image, max(x - 1, 0), y)
+                        let gy = total(image, x, min(y + 1, h - 1)) - total(image, x, max(y - 1, 0))
+                        let m = Float(gx * gx + gy * gy).squareRoot()
+                        partial[(x - cc * side) % 4][CellDescriptor.orientationBin(Float(gx), Float(gy))] += m
+                        if let previous { change += abs(l - total(previous, x, y)) }
                     }
                 }
+                let d = (cr * cols + cc) * length
+                func mean(_ sum: Int, _ unit: Double) -> Float { Float(Double(sum) / (unit * Double(n))) }
+                func deviation(_ sum: Int, _ squares: Int, _ unit: Double) -> Float {
+                    Float(Double(n * squares - sum * sum).squareRoot() / (unit * Double(n)))
+                }
+                let units = [765, 255 * 2.0.squareRoot(), 255 * 6.0.squareRoot()]
+                for (k, (sum, squares)) in [(t, t2), (o1, o1Squares), (o2, o2Squares)].enumerated() {
+                    descriptors[d + k] = mean(sum, units[k])
+                    descriptors[d + 3 + k] = deviation(sum, squares, units[k])
+                }
+                for k in 0..<8 { descriptors[d + 6 + k] = Float(colour[k]) / Float(n) }
+                let bins = (0..<8).map { k in (partial[0][k] + partial[1][k]) + (partial[2][k] + partial[3][k]) }
+                var magnitude: Float = 0
+                for bin in bins { magnitude += bin }
+                for k in 0..<8 { descriptors[d + 14 + k] = magnitude > 0 ? bins[k] / magnitude : 0 }
+                descriptors[d + 22] = magnitude / (765 * Float(n))
+                var entropy: Float = 0
+                for count in luma where count > 0 {
+                    let p = Float(count) / Float(n)
+                    entropy -= p * log2f(p)
+                }
+                descriptors[d + 23] = entropy
+                let cellMean = Double(t) / (765 * Double(n))
+                for k in 0..<4 { descriptors[d + 24 + k] = Float(Double(quadrants[k]) / (765 * Double(n / 4)) - cellMean) }
+                cues.append(CellDescriptor.Cues(information: entropy, edges: magnitude / (765 * Float(n)),
+                                                change: previous == nil ? 0 : Float(Double(change) / (765 * Double(n)))))
             }
         }
     }

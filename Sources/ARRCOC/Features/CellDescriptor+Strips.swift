@@ -1,42 +1,45 @@
 import Foundation
 
-/// The descriptor kernel: one strip of cells (32 pixel rows) at a time, in two passes.
+/// The descriptor kernel, in three passes:
 ///
-/// 1. Per-pixel planes over the whole strip (opponent colours, colour and luminance bins,
-///    gradient magnitude and orientation bin, luminance change): element-wise loops over
-///    contiguous pixels, which the compiler vectorises.
-/// 2. Per cell, the sums in exactly the order of the scalar code that recorded the golden
-///    features (pixel rows top to bottom, left to right): floating-point sums depend on their
-///    order, and features stay byte-identical. Integer counts are order-free. A pixel whose
-///    gradient is at most 1e-6 adds +0 (x + 0 = x for every sum that starts at +0), so the
-///    orientation histogram is one 8-lane add per pixel instead of a branch and a scatter.
+/// 0. Per pixel of the frame: T = R + G + B (kept by the caller for the next frame's change
+///    cue), R − G, R + G − 2B and the joint luminance/colour bin, in one read of the RGB bytes.
+/// 1. Per strip of cells (32 pixel rows): gradient magnitude and orientation bin of each pixel,
+///    eight pixels at a time in SIMD (`SIMD8<Float>`; gradients of integers are exact in `Float`).
+/// 2. Per cell: exact `Int32` sums (of T, T², R − G, its square, R + G − 2B, its square, the
+///    quadrants' T, |T − previous T|), which the compiler vectorises in any order; and two
+///    scatters per pixel into four rotating partial histograms (joint-bin counts, orientation
+///    magnitudes), so that consecutive pixels do not wait on the same memory.
 ///
-/// Every value is computed by the same IEEE operations as before, in the same order; Swift does
-/// not contract a·b + c into a fused multiply-add, so no rounding changes.
+/// The only floating-point sum is the orientation histogram's, in the order `CellDescriptor`
+/// documents; features are the same on every machine.
 extension CellDescriptor {
+    /// The joint histogram bin of a pixel: the luminance bin `min(15, 16·T / 765)` times 8 plus
+    /// the colour bin (R ≥ 128)·4 + (G ≥ 128)·2 + (B ≥ 128).
+    static let jointBins = 128
+
     /// Describes every cell of a `width × height` frame (sides multiples of 32) into
     /// `descriptors` (`length` floats per cell, cells row-major) and the three cue planes.
     ///
     /// - Parameters:
     ///   - pixels: packed RGB, `width · 3` bytes per row.
-    ///   - luminance: `(R + G + B) / 765` per pixel (see `luminance(_:into:)`).
-    ///   - previous: the previous candidate frame's luminance, for the change cue.
+    ///   - totals: receives T = R + G + B per pixel.
+    ///   - previous: the previous candidate frame's totals, for the change cue.
     /// - Complexity: O(pixels); no allocation (the workspace's planes are reused).
     static func describe(
-        pixels px: UnsafePointer<UInt8>, luminance L: UnsafePointer<Float>, previous P: UnsafePointer<Float>?,
+        pixels px: UnsafePointer<UInt8>, totals T: UnsafeMutablePointer<UInt16>, previous P: UnsafePointer<UInt16>?,
         width w: Int, height h: Int, workspace: DescriptorWorkspace,
         descriptors out: UnsafeMutablePointer<Float>, information: UnsafeMutablePointer<Float>,
         edges: UnsafeMutablePointer<Float>, change: UnsafeMutablePointer<Float>
     ) {
         let rows = h / side, cols = w / side
-        workspace.reserve(stripPixels: w * side)
+        workspace.reserve(framePixels: w * h, stripPixels: w * side)
+        preparePixels(px, count: w * h, totals: T, workspace: workspace)
         for cr in 0..<rows {
-            preparePlanes(strip: cr, luminance: L, previous: P, width: w, height: h, workspace: workspace)
+            prepareGradients(strip: cr, totals: T, width: w, height: h, workspace: workspace)
             for cc in 0..<cols {
                 let cell = cr * cols + cc
-                let cues = accumulate(
-                    cell: cc, strip: cr, pixels: px, luminance: L, hasPrevious: P != nil, width: w, workspace: workspace,
-                    into: out + cell * length)
+                let cues = accumulate(cell: cc, strip: cr, totals: T, previous: P, width: w, workspace: workspace, into: out + cell * length)
                 information[cell] = cues.information
                 edges[cell] = cues.edges
                 change[cell] = cues.change
@@ -44,104 +47,159 @@ extension CellDescriptor {
         }
     }
 
-    /// Pass 1: the per-pixel planes of strip `cr`. Index arithmetic wraps (`&+`, the sizes are
-    /// checked by the caller) and the orientation bin is computed without branches, so that the
-    /// loops vectorise.
+    /// Pass 0: T, R − G, R + G − 2B and the joint bin of every pixel.
     @inline(__always)
-    private static func preparePlanes(
-        strip cr: Int, luminance L: UnsafePointer<Float>, previous P: UnsafePointer<Float>?,
-        width w: Int, height h: Int, workspace ws: DescriptorWorkspace
+    private static func preparePixels(
+        _ px: UnsafePointer<UInt8>, count: Int, totals T: UnsafeMutablePointer<UInt16>, workspace ws: DescriptorWorkspace
     ) {
-        let magnitude = ws.magnitude, orientation = ws.orientation, change = ws.change
-        for yy in 0..<side {
-            let y = cr &* side &+ yy
-            let row = L + y &* w, above = L + max(y &- 1, 0) &* w, below = L + min(y &+ 1, h &- 1) &* w
-            let s = yy &* w
-            @inline(__always) func gradient(_ x: Int, _ gx: Float) {
-                let gy = below[x] - above[x]
-                let m = (gx * gx + gy * gy).squareRoot()
-                magnitude[s &+ x] = m > 1e-6 ? m : 0
-                orientation[s &+ x] = orientationBinWithoutBranches(gx, gy)
-            }
-            gradient(0, row[min(1, w &- 1)] - row[0])
-            if w > 2 {
-                for x in 1..<(w &- 1) { gradient(x, row[x &+ 1] - row[x &- 1]) }
-            }
-            if w > 1 { gradient(w &- 1, row[w &- 1] - row[w &- 2]) }
-            if let P {
-                let before = P + y &* w
-                for x in 0..<w { change[s &+ x] = abs(row[x] - before[x]) }
-            }
+        let redGreen = ws.redGreen, yellowBlue = ws.yellowBlue, bins = ws.bins
+        for i in 0..<count {
+            let r = px[3 &* i], g = px[3 &* i &+ 1], b = px[3 &* i &+ 2]
+            let total = UInt16(r) &+ UInt16(g) &+ UInt16(b)
+            T[i] = total
+            redGreen[i] = Int16(r) &- Int16(g)
+            yellowBlue[i] = Int16(r) &+ Int16(g) &- 2 &* Int16(b)
+            let lumaBin = UInt8(truncatingIfNeeded: min(15, (total &* 16) / 765))
+            bins[i] = lumaBin << 3 | (r >> 7) << 2 | (g >> 7) << 1 | b >> 7
         }
     }
 
-    /// `orientationBin` by selects and counts: the three thresholds increase (tan 22.5° · |x| ≤
-    /// |x| ≤ tan 67.5° · |x|), so the quarter is the number of them at or below y.
+    /// Pass 1: gradient magnitude and orientation bin of every pixel of strip `cr`.
     @inline(__always)
-    static func orientationBinWithoutBranches(_ gx: Float, _ gy: Float) -> UInt8 {
-        let flip = gy < 0 || (gy == 0 && gx < 0)
-        let x = flip ? -gx : gx, y = flip ? -gy : gy
-        let ax = abs(x)
-        let quarter = (y < 0.414_213_56 * ax ? 0 : 1) &+ (y < ax ? 0 : 1) &+ (y < 2.414_213_6 * ax ? 0 : 1) as UInt8
-        return x >= 0 ? quarter : 7 &- quarter
+    private static func prepareGradients(
+        strip cr: Int, totals T: UnsafePointer<UInt16>, width w: Int, height h: Int, workspace ws: DescriptorWorkspace
+    ) {
+        let magnitude = ws.magnitude, orientation = ws.orientation
+        for yy in 0..<side {
+            let y = cr &* side &+ yy
+            let row = T + y &* w, above = T + max(y &- 1, 0) &* w, below = T + min(y &+ 1, h &- 1) &* w
+            let s = yy &* w
+            @inline(__always) func gradient(_ x: Int, _ gx: Int32) {
+                let gy = Int32(below[x]) &- Int32(above[x])
+                magnitude[s &+ x] = Float(gx &* gx &+ gy &* gy).squareRoot()
+                orientation[s &+ x] = UInt8(orientationBin(Float(gx), Float(gy)))
+            }
+            gradient(0, Int32(row[min(1, w &- 1)]) &- Int32(row[0]))
+            var x = 1
+            while x &+ 8 < w {
+                let gx = load(row + (x &+ 1)) - load(row + (x &- 1)), gy = load(below + x) - load(above + x)
+                UnsafeMutableRawPointer(magnitude + (s &+ x)).storeBytes(of: (gx * gx + gy * gy).squareRoot(), as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(orientation + (s &+ x)).storeBytes(
+                    of: SIMD8<UInt8>(truncatingIfNeeded: orientationBins(gx, gy)), as: SIMD8<UInt8>.self)
+                x &+= 8
+            }
+            while x < w &- 1 {
+                gradient(x, Int32(row[x &+ 1]) &- Int32(row[x &- 1]))
+                x &+= 1
+            }
+            if w > 1 { gradient(w &- 1, Int32(row[w &- 1]) &- Int32(row[w &- 2])) }
+        }
+    }
+
+    /// Eight totals from `p` on, as exact `Float`s.
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<UInt16>) -> SIMD8<Float> {
+        SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<UInt16>.self)))
+    }
+
+    /// `orientationBin` of eight pixels, by selects and counts: the three thresholds increase
+    /// (tan 22.5° · |x| ≤ |x| ≤ tan 67.5° · |x|), so the quarter is the number at or below y.
+    @inline(__always)
+    static func orientationBins(_ gx: SIMD8<Float>, _ gy: SIMD8<Float>) -> SIMD8<Int32> {
+        let flip = (gy .< 0) .| ((gy .== 0) .& (gx .< 0))
+        let x = gx.replacing(with: -gx, where: flip), y = gy.replacing(with: -gy, where: flip)
+        let ax = x.replacing(with: -x, where: x .< 0)
+        var quarter = SIMD8<Int32>()
+        quarter.replace(with: quarter &+ 1, where: y .>= 0.414_213_56 * ax)
+        quarter.replace(with: quarter &+ 1, where: y .>= ax)
+        quarter.replace(with: quarter &+ 1, where: y .>= 2.414_213_6 * ax)
+        return quarter.replacing(with: 7 &- quarter, where: x .< 0)
     }
 
     /// Pass 2: the descriptor and cues of cell `cc` of strip `cr`.
     @inline(__always)
     private static func accumulate(
-        cell cc: Int, strip cr: Int, pixels px: UnsafePointer<UInt8>, luminance L: UnsafePointer<Float>, hasPrevious: Bool, width w: Int,
+        cell cc: Int, strip cr: Int, totals T: UnsafePointer<UInt16>, previous P: UnsafePointer<UInt16>?, width w: Int,
         workspace ws: DescriptorWorkspace, into d: UnsafeMutablePointer<Float>
     ) -> Cues {
-        let tables = ws.tables
-        var colourCounts = SIMD8<UInt16>(), lumaCounts = SIMD16<UInt16>()
-        // (sum, sum of squares) per channel in Double: sq/n − mean² in Float cancels
-        // catastrophically on flat cells.
-        var l2 = SIMD2<Double>(), o12 = SIMD2<Double>(), o22 = SIMD2<Double>()
-        var orient = SIMD8<Float>(), magnitudeSum: Float = 0, changeSum: Float = 0
-        var quad = SIMD4<Float>()
-        let magnitude = ws.magnitude, orientation = ws.orientation, change = ws.change, oneHot = ws.oneHot
+        let counts = ws.counts, sums = ws.orientationSums, bins = jointBins
+        counts.update(repeating: 0, count: 4 &* bins)
+        sums.update(repeating: 0, count: 4 &* 8)
+        var total: Int32 = 0, totalSquares: Int32 = 0, redGreen: Int32 = 0, redGreenSquares: Int32 = 0
+        var yellowBlue: Int32 = 0, yellowBlueSquares: Int32 = 0, changed: Int32 = 0
+        var quadrants = (Int32(0), Int32(0), Int32(0), Int32(0))
         for yy in 0..<side {
-            let y = cr &* side &+ yy
-            let row = L + (y &* w &+ cc &* side)
-            let rgb = px + 3 &* (y &* w &+ cc &* side)
-            let s = yy &* w &+ cc &* side
-            let upper = yy >= side / 2 ? 2 : 0
-            // The quadrant sums: each half row adds to its own quadrant, in order.
-            for half in 0..<2 {
-                var q = quad[upper + half]
-                for x in (half * side / 2)..<(half * side / 2 + side / 2) {
-                    let R = Int(rgb[3 &* x]), G = Int(rgb[3 &* x &+ 1]), B = Int(rgb[3 &* x &+ 2])
-                    let total = R &+ G &+ B, rg = R &- G &+ 255, yb = R &+ G &- 2 &* B &+ 510
-                    l2 += tables.luma[total]
-                    o12 += tables.o1[rg]
-                    o22 += tables.o2[yb]
-                    colourCounts &+= tables.colourBin[(R >> 7) << 2 | (G >> 7) << 1 | B >> 7]
-                    lumaCounts &+= tables.lumaBin[total]
-                    let m = magnitude[s &+ x]
-                    orient += oneHot[Int(orientation[s &+ x])] * m  // m in the pixel's bin, +0 elsewhere
-                    magnitudeSum += m
-                    if hasPrevious { changeSum += change[s &+ x] }
-                    q += row[x]
+            let first = (cr &* side &+ yy) &* w &+ cc &* side, strip = yy &* w &+ cc &* side
+            let t = T + first, rg = ws.redGreen + first, yb = ws.yellowBlue + first, joint = ws.bins + first
+            let magnitude = ws.magnitude + strip, orientation = ws.orientation + strip
+            var left: Int32 = 0, right: Int32 = 0, squares: Int32 = 0
+            for x in 0..<(side / 2) { left &+= Int32(t[x]); squares &+= Int32(t[x]) &* Int32(t[x]) }
+            for x in (side / 2)..<side { right &+= Int32(t[x]); squares &+= Int32(t[x]) &* Int32(t[x]) }
+            if yy < side / 2 { quadrants.0 &+= left; quadrants.1 &+= right } else { quadrants.2 &+= left; quadrants.3 &+= right }
+            total &+= left &+ right
+            totalSquares &+= squares
+            var o1: Int32 = 0, o1Squares: Int32 = 0, o2: Int32 = 0, o2Squares: Int32 = 0
+            for x in 0..<side {
+                let a = Int32(rg[x]), b = Int32(yb[x])
+                o1 &+= a; o1Squares &+= a &* a; o2 &+= b; o2Squares &+= b &* b
+            }
+            redGreen &+= o1; redGreenSquares &+= o1Squares; yellowBlue &+= o2; yellowBlueSquares &+= o2Squares
+            if let P {
+                let p = P + first
+                var c: Int32 = 0
+                for x in 0..<side { c &+= abs(Int32(t[x]) &- Int32(p[x])) }
+                changed &+= c
+            }
+            for x in stride(from: 0, to: side, by: 4) {
+                for j in 0..<4 {
+                    counts[j &* bins &+ Int(joint[x &+ j])] &+= 1
+                    sums[j &* 8 &+ Int(orientation[x &+ j])] += magnitude[x &+ j]
                 }
-                quad[upper + half] = q
             }
         }
-        let n = Float(side * side), nd = Double(n)
-        let means = (l2[0] / nd, o12[0] / nd, o22[0] / nd)
-        d[0] = Float(means.0); d[1] = Float(means.1); d[2] = Float(means.2)
-        d[3] = Float(max(0, l2[1] / nd - means.0 * means.0).squareRoot())
-        d[4] = Float(max(0, o12[1] / nd - means.1 * means.1).squareRoot())
-        d[5] = Float(max(0, o22[1] / nd - means.2 * means.2).squareRoot())
-        for k in 0..<8 { d[6 + k] = Float(colourCounts[k]) / n }
-        for k in 0..<8 { d[14 + k] = magnitudeSum > 1e-6 ? orient[k] / magnitudeSum : 0 }
-        d[22] = magnitudeSum / n
-        var entropy: Float = 0
-        for k in 0..<16 where lumaCounts[k] > 0 {
-            let p = Float(lumaCounts[k]) / n
-            entropy -= p * log2f(p)
+        let n = side * side, nf = Float(n)
+        // Moments from exact sums: n·ΣX² − (ΣX)² is the spread's numerator, never negative.
+        @inline(__always) func moments(_ sum: Int32, _ squares: Int32, unit: Double) -> (mean: Float, deviation: Float) {
+            let spread = Int64(n) &* Int64(squares) &- Int64(sum) &* Int64(sum)
+            return (Float(Double(sum) / (unit * Double(n))), Float(Double(spread).squareRoot() / (unit * Double(n))))
         }
+        let l = moments(total, totalSquares, unit: 765)
+        let o1 = moments(redGreen, redGreenSquares, unit: 255 * 2.0.squareRoot())
+        let o2 = moments(yellowBlue, yellowBlueSquares, unit: 255 * 6.0.squareRoot())
+        d[0] = l.mean; d[1] = o1.mean; d[2] = o2.mean
+        d[3] = l.deviation; d[4] = o1.deviation; d[5] = o2.deviation
+        // The four partial count histograms into the first, then its colour (over luminance
+        // bins) and luminance (over colour bins) marginals: integer sums.
+        for k in 0..<bins { counts[k] &+= counts[bins &+ k] &+ counts[2 &* bins &+ k] &+ counts[3 &* bins &+ k] }
+        for c in 0..<8 {
+            var count = 0
+            for luma in 0..<16 { count &+= Int(counts[luma &* 8 &+ c]) }
+            d[6 + c] = Float(count) / nf
+        }
+        var entropy: Float = 0
+        for luma in 0..<16 {
+            var count = 0
+            for c in 0..<8 { count &+= Int(counts[luma &* 8 &+ c]) }
+            if count > 0 {
+                let p = Float(count) / nf
+                entropy -= p * log2f(p)
+            }
+        }
+        var magnitudeSum: Float = 0
+        for k in 0..<8 {
+            let bin = (sums[k] + sums[8 &+ k]) + (sums[16 &+ k] + sums[24 &+ k])
+            d[14 + k] = bin
+            magnitudeSum += bin
+        }
+        for k in 0..<8 { d[14 + k] = magnitudeSum > 0 ? d[14 + k] / magnitudeSum : 0 }
+        let edgeEnergy = magnitudeSum / (765 * nf)
+        d[22] = edgeEnergy
         d[23] = entropy
-        for k in 0..<4 { d[24 + k] = quad[k] / (n / 4) - Float(means.0) }
-        return Cues(information: entropy, edges: magnitudeSum / n, change: hasPrevious ? changeSum / n : 0)
+        let mean = Double(total) / (765 * Double(n)), quarter = 765 * Double(n / 4)
+        d[24] = Float(Double(quadrants.0) / quarter - mean)
+        d[25] = Float(Double(quadrants.1) / quarter - mean)
+        d[26] = Float(Double(quadrants.2) / quarter - mean)
+        d[27] = Float(Double(quadrants.3) / quarter - mean)
+        return Cues(information: entropy, edges: edgeEnergy, change: P != nil ? Float(Double(changed) / (765 * Double(n))) : 0)
     }
 }

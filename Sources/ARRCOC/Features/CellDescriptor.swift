@@ -4,18 +4,25 @@ import Foundation
 /// orientation, texture and layout, plus the cues the scorer uses. No learned weights: the
 /// numbers are decorrelated later by `DescriptorEmbedder`'s PCA whitening over the video.
 ///
+/// Every value is defined on the pixel's integer channel sums T = R + G + B (0…765),
+/// R − G and R + G − 2B, so that all sums but the orientation histogram's are exact integers.
 /// Layout of the raw descriptor:
-/// - 0–5: mean and standard deviation of the opponent colour channels
-///   (L = (R+G+B)/3, O1 = (R−G)/√2, O2 = (R+G−2B)/√6), on 0…1;
+/// - 0–5: mean and standard deviation (of the population) of the opponent colour channels
+///   L = T/765, O1 = (R−G)/(255√2), O2 = (R+G−2B)/(255√6), from exact integer sums and sums
+///   of squares (`n·ΣX² − (ΣX)²` in `Int64`, then `Double`);
 /// - 6–13: coarse colour histogram, 2×2×2 bins of R, G, B split at 128 (fractions);
 /// - 14–21: gradient-orientation histogram, 8 unsigned orientations weighted by magnitude
-///   (normalised to sum 1), a small HOG;
-/// - 22: mean gradient magnitude (edge energy);
-/// - 23: entropy of the 16-bin luminance histogram, in bits (information);
-/// - 24–27: mean luminance of the four 16×16 quadrants minus the cell mean (layout).
+///   (normalised to sum 1; all 0 in a cell without gradient), a small HOG;
+/// - 22: mean gradient magnitude of L (edge energy);
+/// - 23: entropy of the 16-bin luminance histogram (bin `min(15, 16·T / 765)`), in bits;
+/// - 24–27: mean L of the four 16×16 quadrants minus the cell's mean L (layout).
 ///
-/// Gradients are central differences of the luminance, clamped at the frame's edges. The
-/// kernel is in `CellDescriptor+Strips.swift`.
+/// Gradients are central differences of T (one-sided at the frame's edges), gx and gy integers;
+/// the magnitude is `Float(gx² + gy²).squareRoot()` and the orientation bin is computed from
+/// `Float(gx)`, `Float(gy)` (`orientationBin`). The one floating-point sum is the orientation
+/// histogram's, in a fixed order: per bin, four partial sums over the cell's pixels with
+/// x ≡ 0, 1, 2, 3 (mod 4), rows top to bottom, added as (s₀ + s₁) + (s₂ + s₃); the magnitude
+/// total adds the eight bins in order. The kernel is in `CellDescriptor+Strips.swift`.
 public enum CellDescriptor {
     /// Length of the raw descriptor.
     public static let length = 28
@@ -32,76 +39,60 @@ public enum CellDescriptor {
         public var change: Float
     }
 
-    /// Per-pixel luminance (0…1) of an image, row-major.
-    public static func luminance(_ image: RGBImage) -> [Float] {
-        var luma: [Float] = []
-        luminance(image, into: &luma)
-        return luma
-    }
-
-    /// Per-pixel luminance `(R + G + B) / 765` of `image` into `luma` (resized when needed).
-    ///
-    /// Looked up by the integer R + G + B (`luminanceByTotal`) instead of divided per pixel: the
-    /// sum of three bytes is exact in `Float`, so the entry is the very quotient the division gives.
-    static func luminance(_ image: RGBImage, into luma: inout [Float]) {
-        let count = image.width * image.height
-        if luma.count != count { luma = [Float](repeating: 0, count: count) }
+    /// T = R + G + B (0…765) per pixel of `image`, row-major: the luminance ×765, which the
+    /// next frame's change cue compares with.
+    public static func totals(_ image: RGBImage) -> [UInt16] {
         image.pixels.withUnsafeBufferPointer { px in
-            luma.withUnsafeMutableBufferPointer { out in
-                luminanceByTotal.withUnsafeBufferPointer { table in
-                    guard let px = px.baseAddress, let out = out.baseAddress, let table = table.baseAddress else { return }
-                    for i in 0..<count {
-                        out[i] = table[Int(px[3 &* i]) &+ Int(px[3 &* i &+ 1]) &+ Int(px[3 &* i &+ 2])]
-                    }
-                }
+            [UInt16](unsafeUninitializedCapacity: image.width * image.height) { out, count in
+                count = out.count
+                for i in 0..<count { out[i] = UInt16(px[3 &* i]) &+ UInt16(px[3 &* i &+ 1]) &+ UInt16(px[3 &* i &+ 2]) }
             }
         }
     }
 
-    /// `Float(total) / 765` for every R + G + B total, 0…765.
-    static let luminanceByTotal: [Float] = (0...765).map { Float($0) / 765 }
-
     /// Describes every cell of `image` (whose sides are multiples of 32), writing `length`
     /// floats per cell into `descriptors` (cells row-major) and one `Cues` per cell.
     ///
-    /// - Parameter previousLuminance: the previous candidate frame's luminance at the same size,
-    ///   for the change cue.
+    /// - Parameter previousTotals: the previous candidate frame's `totals` at the same size, for
+    ///   the change cue.
     /// - Complexity: O(pixels).
     public static func describe(
-        _ image: RGBImage, luminance luma: [Float], previousLuminance: [Float]?,
-        descriptors: inout [Float], cues: inout [Cues]
+        _ image: RGBImage, previousTotals: [UInt16]?, descriptors: inout [Float], cues: inout [Cues]
     ) {
         let cells = (image.height / side) * (image.width / side)
         descriptors = [Float](repeating: 0, count: cells * length)
         var information = [Float](repeating: 0, count: cells), edges = information, change = information
-        describe(image, luminance: luma, previous: previousLuminance, workspace: DescriptorWorkspace(), firstCell: 0,
+        var totals: [UInt16] = []
+        describe(image, totals: &totals, previous: previousTotals, workspace: DescriptorWorkspace(), firstCell: 0,
                  descriptors: &descriptors, information: &information, edges: &edges, change: &change)
         cues = (0..<cells).map { Cues(information: information[$0], edges: edges[$0], change: change[$0]) }
     }
 
     /// Describes every cell of `image` into the arrays at cell `firstCell` onwards (`length`
     /// floats per cell in `descriptors`, one value per cell in the cue arrays), which must have
-    /// room for them; `luma` and `previous` hold a luminance value per pixel.
+    /// room for them. `totals` receives the image's `totals` (resized when needed: pass the
+    /// previous frame's buffer to reuse it); `previous` holds the previous frame's.
     static func describe(
-        _ image: RGBImage, luminance luma: [Float], previous: [Float]?, workspace: DescriptorWorkspace, firstCell: Int,
+        _ image: RGBImage, totals: inout [UInt16], previous: [UInt16]?, workspace: DescriptorWorkspace, firstCell: Int,
         descriptors: inout [Float], information: inout [Float], edges: inout [Float], change: inout [Float]
     ) {
         let cells = (image.height / side) * (image.width / side)
         let pixels = image.width * image.height
-        precondition(luma.count == pixels && (previous?.count ?? pixels) == pixels, "luminance planes of another size")
+        if totals.count != pixels { totals = [UInt16](repeating: 0, count: pixels) }
+        precondition((previous?.count ?? pixels) == pixels, "a previous frame of another size")
         precondition(descriptors.count >= (firstCell + cells) * length && information.count >= firstCell + cells
             && edges.count >= firstCell + cells && change.count >= firstCell + cells, "no room for \(cells) cells")
         guard cells > 0 else { return }
         image.pixels.withUnsafeBufferPointer { px in
-            luma.withUnsafeBufferPointer { L in
+            totals.withUnsafeMutableBufferPointer { T in
                 withOptionalBuffer(previous) { P in
                     descriptors.withUnsafeMutableBufferPointer { d in
                         information.withUnsafeMutableBufferPointer { i in
                             edges.withUnsafeMutableBufferPointer { e in
                                 change.withUnsafeMutableBufferPointer { c in
-                                    guard let px = px.baseAddress, let L = L.baseAddress, let d = d.baseAddress,
+                                    guard let px = px.baseAddress, let T = T.baseAddress, let d = d.baseAddress,
                                           let i = i.baseAddress, let e = e.baseAddress, let c = c.baseAddress else { return }
-                                    describe(pixels: px, luminance: L, previous: P, width: image.width, height: image.height,
+                                    describe(pixels: px, totals: T, previous: P, width: image.width, height: image.height,
                                              workspace: workspace, descriptors: d + firstCell * length, information: i + firstCell,
                                              edges: e + firstCell, change: c + firstCell)
                                 }
@@ -113,7 +104,7 @@ public enum CellDescriptor {
         }
     }
 
-    private static func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    private static func withOptionalBuffer<R>(_ values: [UInt16]?, _ body: (UnsafePointer<UInt16>?) -> R) -> R {
         guard let values else { return body(nil) }
         return values.withUnsafeBufferPointer { body($0.baseAddress) }
     }

@@ -35,7 +35,7 @@ extension CoarseToFine {
         let side = CellDescriptor.side
         var times: [Double] = []
         var descriptors: [Float] = [], information: [Float] = [], edges: [Float] = [], change: [Float] = []
-        var luminance: [Float] = [], previous: [Float] = []
+        var totals: [UInt16] = [], previous: [UInt16] = []
         var hasPrevious = false
         let workspace = DescriptorWorkspace()
         var counter = ProgressCounter(progress, task: "fine pass: \(windows.count) windows, \(wanted.count) frames at \(format(fps)) fps",
@@ -54,10 +54,9 @@ extension CoarseToFine {
             information.append(contentsOf: repeatElement(0, count: cells))
             edges.append(contentsOf: repeatElement(0, count: cells))
             change.append(contentsOf: repeatElement(0, count: cells))
-            CellDescriptor.luminance(image, into: &luminance)
-            CellDescriptor.describe(image, luminance: luminance, previous: hasPrevious ? previous : nil, workspace: workspace, firstCell: first,
+            CellDescriptor.describe(image, totals: &totals, previous: hasPrevious ? previous : nil, workspace: workspace, firstCell: first,
                                     descriptors: &descriptors, information: &information, edges: &edges, change: &change)
-            swap(&luminance, &previous)
+            swap(&totals, &previous)
             hasPrevious = true
             times.append(time)
             counter.advance()

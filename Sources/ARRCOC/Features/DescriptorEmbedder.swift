@@ -11,12 +11,14 @@ import LinearAlgebra
 public struct DescriptorEmbedder: Sendable, Equatable {
     /// Name written into features files.
     public static let name = "arrcoc-descriptor"
-    /// Version of the descriptor and the fitting; bump when either changes. Version 2: analysed
-    /// frames (and query images) reach the descriptor through yuv420p at the analysis size, then
-    /// libswscale's unscaled YUV→RGB arithmetic (Docs/features.md, "Pixels"); version 1 used
-    /// libswscale's bicubic scaled YUV→RGB24 conversion. Files of another version are refused
+    /// Version of the descriptor and the fitting; bump when either changes. Version 3: the
+    /// descriptor is defined on integer channel sums (gradients of R + G + B, exact moments;
+    /// `CellDescriptor`), which a faster kernel computes. Version 2: analysed frames (and query
+    /// images) reach the descriptor through yuv420p at the analysis size, then libswscale's
+    /// unscaled YUV→RGB arithmetic (Docs/features.md, "Pixels"); version 1 used libswscale's
+    /// bicubic scaled YUV→RGB24 conversion. Files of another version are refused
     /// (`FeatureError.embedderVersion`): their cells and a new query would not share a space.
-    public static let version = 2
+    public static let version = 3
 
     /// Per-dimension mean of the raw descriptors (length `inputDimension`).
     public let mean: [Float]

@@ -1,49 +1,65 @@
-/// Scratch memory for `CellDescriptor`'s strip kernel: per-pixel gradient and change planes of
-/// one strip of cells (32 pixel rows × the frame's width), and the lookup tables, allocated once
-/// and reused for every strip and frame, so that describing allocates nothing per cell or frame.
+/// Scratch memory for `CellDescriptor`'s kernel, allocated once and reused for every strip and
+/// frame, so that describing allocates nothing per cell or frame:
+/// - per pixel of the frame: R − G, R + G − 2B and the joint luminance/colour bin;
+/// - per pixel of one strip of cells (32 rows × the frame's width): gradient magnitude and
+///   orientation bin;
+/// - per cell: the four partial histograms the kernel scatters into.
 ///
 /// Not thread-safe: one workspace per describing thread (`FeatureAnalyzer` owns one).
 final class DescriptorWorkspace {
-    /// Gradient magnitude, 0 where it is at most 1e-6 (such pixels add nothing to the HOG).
+    /// R − G per pixel of the frame.
+    private(set) var redGreen: UnsafeMutablePointer<Int16>
+    /// R + G − 2B per pixel of the frame.
+    private(set) var yellowBlue: UnsafeMutablePointer<Int16>
+    /// `lumaBin << 3 | colourBin` per pixel of the frame (`CellDescriptor.jointBin`).
+    private(set) var bins: UnsafeMutablePointer<UInt8>
+    /// √(gx² + gy²) of the totals, per pixel of a strip.
     private(set) var magnitude: UnsafeMutablePointer<Float>
-    /// |L − previous L|.
-    private(set) var change: UnsafeMutablePointer<Float>
-    /// Orientation bin 0…7.
+    /// Orientation bin 0…7 per pixel of a strip.
     private(set) var orientation: UnsafeMutablePointer<UInt8>
-    /// `oneHot[k]` is 1 in lane k, 0 elsewhere: a pixel's orientation histogram update.
-    let oneHot: UnsafeMutablePointer<SIMD8<Float>>
-    /// Per-pixel values looked up by channel sums and differences.
-    let tables = DescriptorTables.make()
-    private var capacity: Int
+    /// Per cell: 4 joint-bin count histograms (one per pixel column x mod 4), 128 bins each.
+    let counts = UnsafeMutablePointer<UInt16>.allocate(capacity: 4 * 128)
+    /// Per cell: 4 partial orientation histograms (x mod 4), 8 bins each.
+    let orientationSums = UnsafeMutablePointer<Float>.allocate(capacity: 4 * 8)
+    private var framePixels = 0
+    private var stripPixels = 0
 
-    init(stripPixels: Int = 0) {
-        capacity = max(stripPixels, 1)
-        magnitude = .allocate(capacity: capacity)
-        change = .allocate(capacity: capacity)
-        orientation = .allocate(capacity: capacity)
-        oneHot = .allocate(capacity: 8)
-        for k in 0..<8 {
-            var lane = SIMD8<Float>()
-            lane[k] = 1
-            (oneHot + k).initialize(to: lane)
-        }
+    init() {
+        redGreen = .allocate(capacity: 1)
+        yellowBlue = .allocate(capacity: 1)
+        bins = .allocate(capacity: 1)
+        magnitude = .allocate(capacity: 1)
+        orientation = .allocate(capacity: 1)
     }
 
     deinit {
-        for plane in [magnitude, change] { plane.deallocate() }
+        redGreen.deallocate()
+        yellowBlue.deallocate()
+        bins.deallocate()
+        magnitude.deallocate()
         orientation.deallocate()
-        oneHot.deallocate()
-        tables.deallocate()
+        counts.deallocate()
+        orientationSums.deallocate()
     }
 
-    /// Makes room for strips of `pixels` pixels (keeps the planes when they are large enough).
-    func reserve(stripPixels pixels: Int) {
-        guard pixels > capacity else { return }
-        for plane in [magnitude, change] { plane.deallocate() }
-        orientation.deallocate()
-        capacity = pixels
-        magnitude = .allocate(capacity: pixels)
-        change = .allocate(capacity: pixels)
-        orientation = .allocate(capacity: pixels)
+    /// Makes room for frames of `frame` pixels and strips of `strip` pixels (keeps the planes
+    /// when they are large enough).
+    func reserve(framePixels frame: Int, stripPixels strip: Int) {
+        if frame > framePixels {
+            redGreen.deallocate()
+            yellowBlue.deallocate()
+            bins.deallocate()
+            redGreen = .allocate(capacity: frame)
+            yellowBlue = .allocate(capacity: frame)
+            bins = .allocate(capacity: frame)
+            framePixels = frame
+        }
+        if strip > stripPixels {
+            magnitude.deallocate()
+            orientation.deallocate()
+            magnitude = .allocate(capacity: strip)
+            orientation = .allocate(capacity: strip)
+            stripPixels = strip
+        }
     }
 }

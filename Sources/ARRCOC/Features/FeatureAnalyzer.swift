@@ -4,7 +4,7 @@ import Foundation
 /// built-in descriptor embedder: raw descriptors and cues per cell as frames arrive, then the
 /// PCA whitening fitted on a bounded sample of the video's frames, then the embeddings.
 ///
-/// Describing a frame allocates nothing per cell (`DescriptorWorkspace`); the luminance planes
+/// Describing a frame allocates nothing per cell (`DescriptorWorkspace`); the totals (R + G + B)
 /// of this frame and the previous one are two buffers reused in turn.
 ///
 /// Memory does not grow with the video: each frame's 28 raw values and 3 cues per cell go to
@@ -23,8 +23,8 @@ public final class FeatureAnalyzer {
     private var frameInformation: [Float]
     private var frameEdges: [Float]
     private var frameChange: [Float]
-    private var luminance: [Float] = []
-    private var previousLuminance: [Float] = []
+    private var totals: [UInt16] = []
+    private var previousTotals: [UInt16] = []
     private let workspace = DescriptorWorkspace()
     /// Cells embedded per BLAS product (whole frames; at least one) when the video has more than
     /// `wholeProductCells`; up to that, all cells in one product.
@@ -73,16 +73,15 @@ public final class FeatureAnalyzer {
             throw FeatureError.gridMismatch(expected: "\(frameSize.width)x\(frameSize.height) px", found: "\(image.width)x\(image.height) px")
         }
         let files = try spillFiles()
-        CellDescriptor.luminance(image, into: &luminance)
         let hasPrevious = !times.isEmpty
         CellDescriptor.describe(
-            image, luminance: luminance, previous: hasPrevious ? previousLuminance : nil, workspace: workspace, firstCell: 0,
+            image, totals: &totals, previous: hasPrevious ? previousTotals : nil, workspace: workspace, firstCell: 0,
             descriptors: &frameDescriptors, information: &frameInformation, edges: &frameEdges, change: &frameChange)
         try frameDescriptors.withUnsafeBufferPointer { try files.descriptors.append($0) }
         try frameInformation.withUnsafeBufferPointer { try files.information.append($0) }
         try frameEdges.withUnsafeBufferPointer { try files.edges.append($0) }
         try frameChange.withUnsafeBufferPointer { try files.change.append($0) }
-        swap(&luminance, &previousLuminance)
+        swap(&totals, &previousTotals)
         times.append(time)
     }
 
@@ -161,7 +160,7 @@ public final class FeatureAnalyzer {
     public static func describe(_ image: RGBImage) -> [Float] {
         var d: [Float] = []
         var cues: [CellDescriptor.Cues] = []
-        CellDescriptor.describe(image, luminance: CellDescriptor.luminance(image), previousLuminance: nil, descriptors: &d, cues: &cues)
+        CellDescriptor.describe(image, previousTotals: nil, descriptors: &d, cues: &cues)
         return d
     }
 

@@ -7,7 +7,7 @@ public struct PixelRequest: Sendable, Hashable, Comparable {
     /// The region of the frame (normalised) to resize to `width × height`; nil: the whole frame.
     public var region: Region?
     /// Pixels for the descriptor (a query image), converted as analysed frames are
-    /// (`FrameSource.sample`; features of `DescriptorEmbedder` version 2), not as emitted ones.
+    /// (`FrameSource.sample`; features of `DescriptorEmbedder` since version 2), not as emitted ones.
     public var forAnalysis: Bool
 
     public init(time: Double, width: Int, height: Int, region: Region? = nil, forAnalysis: Bool = false) {
