@@ -104,7 +104,7 @@ extension CellDescriptor {
 
     /// `orientationBin` of eight pixels, by selects and counts: the three thresholds increase
     /// (tan 22.5° · |x| ≤ |x| ≤ tan 67.5° · |x|), so the quarter is the number at or below y.
-    @inline(__always)
+    @_transparent
     static func orientationBins(_ gx: SIMD8<Float>, _ gy: SIMD8<Float>) -> SIMD8<Int32> {
         let flip = (gy .< 0) .| ((gy .== 0) .& (gx .< 0))
         let x = gx.replacing(with: -gx, where: flip), y = gy.replacing(with: -gy, where: flip)
