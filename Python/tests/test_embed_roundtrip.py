@@ -296,6 +296,10 @@ def test_embed_query_checks_its_query_before_the_model(query, error, message):
         ("foo", "device foo: not a device torch knows; expected cpu, cuda, cuda:1, mps, …"),
         ("cuda:x", "device cuda:x: not a device torch knows"),
         ("cuda:99", r"device cuda:99: not available here \(.+\); expected a device this machine has"),
+        # torch's placeholder device: accepted by torch, so the model was loaded and nothing computed.
+        ("meta", r"device meta: torch's placeholder device, which holds no data; expected a device that computes: cpu, cuda, cuda:1, mps, …"),
+        # A device type whose torch module is missing: a ModuleNotFoundError escaped.
+        ("hpu", r"device hpu: not available here \(.+\); expected a device this machine has"),
     ],
 )
 def test_embed_refuses_a_device_it_cannot_use(tmp_path, sample, tiny_encoders, monkeypatch, device, message):

@@ -270,8 +270,8 @@ def embed(
             keeping the video's aspect ratio.
         frame_level: one embedding per frame (`[T, 1, 1, D]`), the model's own image embedding.
         batch_size: frames per forward pass.
-        device: where the encoder runs (`"cpu"`, `"cuda"`); one torch does not know or this
-            machine does not have is refused up front.
+        device: where the encoder runs (`"cpu"`, `"cuda"`); one torch does not know, `"meta"`
+            (which holds no data) or one this machine does not have is refused up front.
         progress: show progress on stderr.
         force: replace `out` and `query_out` if they exist and arrcoc wrote them (a features
             file, a `.npy` array); an input, or a file of another kind, is never replaced.
@@ -360,8 +360,9 @@ MAX_CELLS_PER_FRAME = 16_384  # what `arrcoc compress --features` reads (ARRCOC_
 
 
 def _check_device(device: Any, name: str = "device") -> None:
-    """Refuses a device torch does not know (`foo`) or this machine does not have (`cuda` without
-    a GPU), before a model is loaded: torch would fail only when the model is moved there."""
+    """Refuses a device torch does not know (`foo`), that holds no data (`meta`) or that this
+    machine does not have (`cuda` without a GPU), before a model is loaded: torch would fail only
+    when the model is moved there, or, for `meta`, when the first result is read."""
     import torch
 
     if not isinstance(device, (str, torch.device)):
@@ -372,9 +373,12 @@ def _check_device(device: Any, name: str = "device") -> None:
         parsed = torch.device(device)
     except RuntimeError:
         raise EmbedError(f"{name} {device}: not a device torch knows; expected cpu, cuda, cuda:1, mps, …") from None
+    if parsed.type == "meta":
+        raise EmbedError(f"{name} {device}: torch's placeholder device, which holds no data; "
+                         "expected a device that computes: cpu, cuda, cuda:1, mps, …")
     try:
         torch.empty(0, device=parsed)
-    except (RuntimeError, AssertionError) as e:  # no driver, no such index, or a torch built without it
+    except (RuntimeError, AssertionError, ImportError) as e:  # no driver, no such index, a torch built without it
         reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise EmbedError(f"{name} {device}: not available here ({reason}); expected a device this machine has, e.g. cpu") from None
 
