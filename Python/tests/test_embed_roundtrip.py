@@ -321,3 +321,39 @@ def test_embed_refuses_a_device_it_cannot_use(tmp_path, sample, tiny_encoders, m
     with pytest.raises(TypeError, match="device is int; expected a torch device"):
         arrcoc.embed(sample("cockatoo.mp4"), str(tiny_encoders["clip"]), out, device=0, progress=False)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        ("arrcoc.embed('{tmp}/missing.mp4', 'google/siglip2-base-patch16-224', '{tmp}/f.safetensors')", "missing.mp4: no such file"),
+        ("arrcoc.embed('{video}', '{tmp}/no-model', '{tmp}/f.safetensors')", "no-model: no such directory"),
+        ("arrcoc.embed('{video}', 'google/siglip2-base-patch16-224', '{tmp}/no-folder/f.safetensors')", "its folder .*no-folder does not exist"),
+        ("main(['{video}', '--model', 'm', '--out', '{tmp}/f.safetensors', '--batch-size', '0'])", "--batch-size 0: expected a positive number"),
+        ("main(['{video}', '--model', 'm', '--out', '{tmp}/f.safetensors', '--candidate-fps', '0'])", "--candidate-fps 0.0: expected"),
+        ("main(['{video}', '--model', 'm', '--out', '{tmp}/f.safetensors', '--text', ' '])", "--text is empty"),
+        ("main(['{video}', '--model', '{tmp}/no-model', '--out', '{tmp}/f.safetensors'])", "no-model: no such directory"),
+        # A local checkpoint of another kind: its config.json says so before the weights are loaded.
+        ("arrcoc.embed('{video}', '{tmp}/bert', '{tmp}/f.safetensors')", "bert: model_type 'bert'; expected one of siglip, siglip2, clip"),
+        ("main(['{video}', '--model', '{tmp}/bert', '--out', '{tmp}/f.safetensors'])", "bert: model_type 'bert'; expected one of"),
+    ],
+)
+def test_embed_reports_a_plain_argument_error_without_importing_torch(tmp_path, sample, call, message):
+    """Importing torch takes about a second: a mistake found without it is reported without it."""
+    if "bert" in call:
+        (tmp_path / "bert").mkdir()
+        (tmp_path / "bert/config.json").write_text('{"model_type": "bert"}')
+    code = "\n".join([
+        "import sys, arrcoc",
+        "from arrcoc.embedding import main",
+        "try:",
+        f"    {call.format(tmp=tmp_path, video=sample('cockatoo.mp4'))}",
+        "except (arrcoc.EmbedError, SystemExit) as error:",
+        "    print('refused:', error, file=sys.stderr)",
+        "print(sorted(m for m in ('torch', 'transformers', 'av') if m in sys.modules))",
+    ])
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and re.search(message, r.stderr), r.stderr
+    assert r.stdout.strip() == "[]", f"imported {r.stdout.strip()} before refusing: {r.stderr}"
+    assert not (tmp_path / "f.safetensors").exists()

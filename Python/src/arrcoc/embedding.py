@@ -14,6 +14,7 @@ gets the model's own image embedding, `[T, 1, 1, D]` (robust, no localisation).
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import numbers
 import os
@@ -109,15 +110,9 @@ def decode_candidates(video: str | Path, candidate_fps: float = DEFAULT_CANDIDAT
 
 def load_encoder(name_or_path: str, device: str = "cpu") -> tuple[Any, Any]:
     """`(model, processor)` of a SigLIP, SigLIP 2 or CLIP checkpoint (a Hub id or a local directory)."""
+    _check_checkpoint(name_or_path)
     from transformers import AutoModel, AutoProcessor
 
-    path = Path(name_or_path)
-    if path.is_absolute() or str(name_or_path).startswith((".", "~")) or path.exists():
-        # A local checkpoint: say what is missing, not that it is no Hub id.
-        if not path.is_dir():
-            raise EmbedError(f"--model {name_or_path}: no such directory; expected a Hub id or a checkpoint directory")
-        if not (path / "config.json").is_file():
-            raise EmbedError(f"--model {name_or_path}: no config.json in it; expected a SigLIP, SigLIP 2 or CLIP checkpoint directory")
     model = AutoModel.from_pretrained(name_or_path).to(device).eval()
     kind = model.config.model_type
     if kind not in SUPPORTED:
@@ -309,10 +304,8 @@ def embed(
         raise EmbedError(f"batch_size {batch_size}: expected a positive number of frames")
     if grid is not None:
         _check_grid(grid)
-    _check_device(device)
-    if not _is_regular_file(video):
-        raise EmbedError(f"{video}: no such file, or not a regular file (a folder, device or FIFO); expected a video file")
-    _check_outputs([video] + ([image] if image is not None else []), [out] + ([query_out] if query_out is not None else []), force)
+    _check_files(video, model, image, out, query_out, force)
+    _check_device(device)  # last: it imports torch (about a second)
     loaded = isinstance(model, (tuple, list))
     encoder, processor = model if loaded else load_encoder(model, device)
     name = (getattr(encoder.config, "_name_or_path", "") or encoder.config.model_type) if loaded else str(model)
@@ -383,6 +376,41 @@ def _check_device(device: Any, name: str = "device") -> None:
         raise EmbedError(f"{name} {device}: not available here ({reason}); expected a device this machine has, e.g. cpu") from None
 
 
+def _check_files(
+    video: str | Path, model: Any, image: str | Path | None, out: str | Path, query_out: str | Path | None,
+    force: bool, force_name: str = "force=True",
+) -> None:
+    """Refuses, without importing torch: a video that is no regular file, a model path that is no
+    checkpoint arrcoc-embed reads, and outputs `_check_outputs` refuses."""
+    if not _is_regular_file(video):
+        raise EmbedError(f"{video}: no such file, or not a regular file (a folder, device or FIFO); expected a video file")
+    if isinstance(model, (str, os.PathLike)):
+        _check_checkpoint(model)
+    inputs = [video] + ([image] if image is not None else [])
+    _check_outputs(inputs, [out] + ([query_out] if query_out is not None else []), force, force_name)
+
+
+def _check_checkpoint(name_or_path: str | os.PathLike) -> None:
+    """Refuses a local path that is no checkpoint directory, or whose config.json names a
+    `model_type` arrcoc-embed does not read, before the weights are loaded. A Hub id is checked
+    once downloaded."""
+    path = Path(name_or_path)
+    if not (path.is_absolute() or os.fspath(name_or_path).startswith((".", "~")) or path.exists()):
+        return
+    # A local checkpoint: say what is missing, not that it is no Hub id.
+    if not path.is_dir():
+        raise EmbedError(f"--model {name_or_path}: no such directory; expected a Hub id or a checkpoint directory")
+    config = path / "config.json"
+    if not config.is_file():
+        raise EmbedError(f"--model {name_or_path}: no config.json in it; expected a SigLIP, SigLIP 2 or CLIP checkpoint directory")
+    try:
+        kind = json.loads(config.read_text(encoding="utf-8")).get("model_type")
+    except (OSError, ValueError, AttributeError):
+        return  # transformers names what is wrong with it
+    if kind not in SUPPORTED:
+        raise EmbedError(f"--model {name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
+
+
 def _check_path(name: str, value: Any, expected: str) -> None:
     """Refuses a path argument that is not a path (TypeError) or is empty (read as the current folder)."""
     if not isinstance(value, (str, os.PathLike)):
@@ -438,9 +466,10 @@ def _is_arrcoc_output(path: Path) -> bool:
         return False
 
 
-def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: bool) -> None:
+def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: bool, force_name: str = "force=True") -> None:
     """Refuses an output that is an input or another output, or that exists and is not arrcoc's
-    own (or is, without `force`): arrcoc never replaces what it did not write."""
+    own (or is, without `force`): arrcoc never replaces what it did not write. `force_name` is how
+    the caller spells `force` (`--force` on the command line)."""
     resolved_inputs = {os.path.realpath(p) for p in inputs}
     seen: set[str] = set()
     for out in outputs:
@@ -457,7 +486,7 @@ def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: b
             if not _is_regular_file(out) or not _is_arrcoc_output(Path(out)):
                 raise EmbedError(f"{out}: exists and is not a file arrcoc wrote; arrcoc never replaces it: choose another output path")
             if not force:
-                raise EmbedError(f"{out}: already exists; pass --force to replace it (only files arrcoc wrote are replaced)")
+                raise EmbedError(f"{out}: already exists; pass {force_name} to replace it (only files arrcoc wrote are replaced)")
 
 
 class _atomic:
@@ -541,10 +570,6 @@ def main(argv: list[str] | None = None) -> int:
     ):
         if value == "":
             parser.error(f"{name} is empty; expected {expected}")
-    try:
-        _check_device(args.device, "--device")
-    except EmbedError as error:
-        parser.error(str(error))
     if not (math.isfinite(args.candidate_fps) and 0 < args.candidate_fps <= MAX_CANDIDATE_FPS):
         parser.error(f"--candidate-fps {args.candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if args.batch_size <= 0:
@@ -555,16 +580,29 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--text/--image need --query-out Q.npy")
     if args.query_out and args.text is None and args.image is None:
         parser.error("--query-out needs a query to write: --text or --image")
+    # The files next (exit 1, as when `embed` finds them), then the device, which imports torch.
+    try:
+        _check_files(args.video, args.model, args.image, args.out, args.query_out, args.force, "--force")
+    except EmbedError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    try:
+        _check_device(args.device, "--device")
+    except EmbedError as error:
+        parser.error(str(error))
     try:
         result = embed(
             args.video, args.model, args.out, text=args.text, image=args.image, query_out=args.query_out,
             candidate_fps=args.candidate_fps, grid=args.grid, frame_level=args.frame_level,
             batch_size=args.batch_size, device=args.device, progress=not args.quiet, force=args.force,
         )
+    except EmbedError as error:  # before PyAV's error is looked up, which imports PyAV
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
     except _decode_error() as error:
         print(f"Error: {args.video}: not a video FFmpeg can read ({getattr(error, 'strerror', None) or error})", file=sys.stderr)
         return 1
-    except (EmbedError, OSError) as error:
+    except OSError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
     rows, cols = result.grid
