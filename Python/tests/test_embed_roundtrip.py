@@ -357,3 +357,37 @@ def test_embed_reports_a_plain_argument_error_without_importing_torch(tmp_path, 
     assert r.returncode == 0 and re.search(message, r.stderr), r.stderr
     assert r.stdout.strip() == "[]", f"imported {r.stdout.strip()} before refusing: {r.stderr}"
     assert not (tmp_path / "f.safetensors").exists()
+
+
+def test_embed_runs_a_loaded_model_where_it_is(tmp_path, sample, monkeypatch):
+    """A `(model, processor)` pair runs on the model's own device: a `device` that disagrees is
+    refused, not ignored (it was checked, then unused) and not acted on (moving the caller's
+    model is theirs to do); a model on `meta` holds no weights and is refused."""
+    from transformers import SiglipConfig, SiglipModel
+
+    class Started(Exception):
+        pass
+
+    def started(*args, **kwargs):
+        raise Started
+
+    monkeypatch.setattr(arrcoc.embedding, "probe", started)
+    config = SiglipConfig(text_config=dict(vocab_size=len(WORDS), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                                           num_attention_heads=2, max_position_embeddings=16),
+                          vision_config=dict(image_size=64, patch_size=16, hidden_size=32, intermediate_size=64,
+                                             num_hidden_layers=1, num_attention_heads=2))
+    video, out = sample("cockatoo.mp4"), tmp_path / "f.safetensors"
+    on_cpu = SiglipModel(config).eval()
+    for device in (None, "cpu", torch.device("cpu")):
+        with pytest.raises(Started):  # the checks passed, the work began
+            arrcoc.embed(video, (on_cpu, None), out, device=device, progress=False)
+    with torch.device("meta"):
+        on_meta = SiglipModel(config).eval()
+    with pytest.raises(arrcoc.EmbedError, match=r"device cpu: the model given is on meta; expected its own device \(meta\) or device=None"):
+        arrcoc.embed(video, (on_meta, None), out, device="cpu", progress=False)
+    with pytest.raises(arrcoc.EmbedError, match="model is on torch's meta device, which holds no data; expected a model with its weights"):
+        arrcoc.embed(video, (on_meta, None), out, progress=False)
+    assert on_meta.device.type == "meta" and on_cpu.device.type == "cpu"  # never moved
+    with pytest.raises(TypeError, match=r"model\[0\] is str; expected a SigLIP, SigLIP 2 or CLIP model"):
+        arrcoc.embed(video, ("google/siglip-base-patch16-224", None), out, progress=False)
+    assert list(tmp_path.iterdir()) == []

@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +38,9 @@ from .features import (
     sha256_of,
     write_features,
 )
+
+if TYPE_CHECKING:
+    import torch
 
 SUPPORTED = ("siglip", "siglip2", "clip")
 
@@ -248,7 +251,7 @@ def embed(
     grid: tuple[int, int] | None = None,
     frame_level: bool = False,
     batch_size: int = 16,
-    device: str = "cpu",
+    device: str | torch.device | None = None,
     progress: bool = True,
     force: bool = False,
 ) -> EmbedResult:
@@ -265,16 +268,19 @@ def embed(
             keeping the video's aspect ratio.
         frame_level: one embedding per frame (`[T, 1, 1, D]`), the model's own image embedding.
         batch_size: frames per forward pass.
-        device: where the encoder runs (`"cpu"`, `"cuda"`); one torch does not know, `"meta"`
-            (which holds no data) or one this machine does not have is refused up front.
+        device: where the encoder runs (`"cpu"`, `"cuda"`, a `torch.device`); one torch does not
+            know, `"meta"` (which holds no data) or one this machine does not have is refused up
+            front. A model loaded here goes there (default `"cpu"`). A `(model, processor)` pair
+            runs where the model is: `device` may be left out, or name that device; any other is
+            refused (`embed` does not move a model it is given: `model.to(device)` first).
         progress: show progress on stderr.
         force: replace `out` and `query_out` if they exist and arrcoc wrote them (a features
             file, a `.npy` array); an input, or a file of another kind, is never replaced.
 
     Raises:
         EmbedError: an argument arrcoc cannot use (an empty or missing path, an output whose folder
-            does not exist, a grid or batch size out of range, a device torch cannot use), found
-            before the model is loaded; or a model, video or query that turns out unusable. The
+            does not exist, a grid or batch size out of range, a device torch cannot use or that
+            is not where the given model is), found before the model is loaded; or a model, video or query that turns out unusable. The
             message names it.
         TypeError: an argument of the wrong type (e.g. `out=None`, `text=42`), named.
     """
@@ -305,9 +311,15 @@ def embed(
     if grid is not None:
         _check_grid(grid)
     _check_files(video, model, image, out, query_out, force)
-    _check_device(device)  # last: it imports torch (about a second)
+    # Last: the device check imports torch (about a second).
     loaded = isinstance(model, (tuple, list))
-    encoder, processor = model if loaded else load_encoder(model, device)
+    if loaded:
+        encoder, processor = model
+        _check_model_device(encoder, device)
+    else:
+        device = "cpu" if device is None else device
+        _check_device(device)
+        encoder, processor = load_encoder(model, device)
     name = (getattr(encoder.config, "_name_or_path", "") or encoder.config.model_type) if loaded else str(model)
     # The query first: a bad image fails before the video is decoded.
     query = embed_query(encoder, processor, text=text, image=image) if text is not None or image is not None else None
@@ -352,10 +364,11 @@ MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze`
 MAX_CELLS_PER_FRAME = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_CELLS_PER_FRAME's default)
 
 
-def _check_device(device: Any, name: str = "device") -> None:
-    """Refuses a device torch does not know (`foo`), that holds no data (`meta`) or that this
-    machine does not have (`cuda` without a GPU), before a model is loaded: torch would fail only
-    when the model is moved there, or, for `meta`, when the first result is read."""
+def _check_device(device: Any, name: str = "device") -> Any:
+    """The `torch.device` that `device` resolves to (`cuda` → `cuda:0`). Refuses a device torch
+    does not know (`foo`), that holds no data (`meta`) or that this machine does not have (`cuda`
+    without a GPU), before a model is loaded: torch would fail only when the model is moved there,
+    or, for `meta`, when the first result is read."""
     import torch
 
     if not isinstance(device, (str, torch.device)):
@@ -370,10 +383,28 @@ def _check_device(device: Any, name: str = "device") -> None:
         raise EmbedError(f"{name} {device}: torch's placeholder device, which holds no data; "
                          "expected a device that computes: cpu, cuda, cuda:1, mps, …")
     try:
-        torch.empty(0, device=parsed)
+        return torch.empty(0, device=parsed).device
     except (RuntimeError, AssertionError, ImportError) as e:  # no driver, no such index, a torch built without it
         reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise EmbedError(f"{name} {device}: not available here ({reason}); expected a device this machine has, e.g. cpu") from None
+
+
+def _check_model_device(model: Any, device: Any) -> None:
+    """Refuses a `device` other than the one a given model is on, and a model on `meta`.
+
+    `embed` runs a model it is given where it is: moving it would move the caller's model in
+    place (`Module.to`), and a device named but not used would be a silent mistake."""
+    import torch
+
+    where = getattr(model, "device", None)
+    if not isinstance(where, torch.device):
+        raise TypeError(f"model[0] is {type(model).__name__}; expected a SigLIP, SigLIP 2 or CLIP model (transformers) with its processor")
+    if device is not None and _check_device(device) != where:
+        raise EmbedError(f"device {device}: the model given is on {where}; expected its own device ({where}) or device=None "
+                         f"(embed does not move a model it is given: move it first with model.to(...))")
+    if where.type == "meta":
+        raise EmbedError("model is on torch's meta device, which holds no data; expected a model with its weights loaded, "
+                         "on cpu, cuda, cuda:1, mps, …")
 
 
 def _check_files(
