@@ -229,7 +229,7 @@ def test_embed_refuses_an_empty_path_or_device(tmp_path, sample, tiny_encoders, 
     env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
     r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", video, *(x for kv in args.items() for x in kv), "--quiet"],
                        capture_output=True, text=True, env=env)
-    expected = {"video": "the video path is empty; expected a video file", "--query-out": "--text/--image need --query-out"}
+    expected = {"video": "the video path is empty; expected a video file"}
     assert r.returncode == 2 and expected.get(flag, f"{flag} is empty; expected") in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert not (tmp_path / "f.safetensors").exists()
 
@@ -390,4 +390,38 @@ def test_embed_runs_a_loaded_model_where_it_is(tmp_path, sample, monkeypatch):
     assert on_meta.device.type == "meta" and on_cpu.device.type == "cpu"  # never moved
     with pytest.raises(TypeError, match=r"model\[0\] is str; expected a SigLIP, SigLIP 2 or CLIP model"):
         arrcoc.embed(video, ("google/siglip-base-patch16-224", None), out, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(image="{video}"), "text and image are both given; expected at most one query"),
+        (dict(query_out=None), "text is given but query_out is None; expected query_out, the .npy file to write the query embedding to"),
+        (dict(text=None, image="{video}", query_out=None), "image is given but query_out is None; expected query_out"),
+        (dict(candidate_fps=0), r"candidate_fps 0: expected a number in \(0, 1000\]"),
+        (dict(model="{tmp}/no-model"), "no-model: no such directory; expected a Hub id or a checkpoint directory"),
+        (dict(out="{tmp}/mine.safetensors"), "mine.safetensors: already exists; pass force=True to replace it"),
+    ],
+)
+def test_embed_errors_name_python_arguments_not_command_flags(tmp_path, sample, monkeypatch, change, message):
+    """`arrcoc.embed`'s messages speak Python (`query_out`, `force=True`); `arrcoc-embed`'s, flags."""
+    monkeypatch.setattr(arrcoc.embedding, "load_encoder", None)  # never reached
+    mine = tmp_path / "mine.safetensors"
+    arrcoc.write_features(mine, [0.0], np.ones((1, 1, 1, 3)), dict.fromkeys(arrcoc.features.SOURCE_KEYS, 1), embedder="m")
+    args = dict(video=sample("cockatoo.mp4"), model="google/siglip2-base-patch16-224", out=tmp_path / "f.safetensors",
+                text="a bird", query_out=tmp_path / "q.npy", progress=False)
+    args.update({k: v.format(tmp=tmp_path, video=sample("cockatoo.mp4")) if isinstance(v, str) else v for k, v in change.items()})
+    with pytest.raises(arrcoc.EmbedError, match=message) as refused:
+        arrcoc.embed(**args)
+    assert not re.search(r"(^|[\s(])--[a-z]", str(refused.value)), str(refused.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.safetensors"]
+
+
+def test_embed_command_errors_name_flags(tmp_path, sample):
+    """An empty `--query-out` reached `embed`, whose message named `query_out` (exit 1)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(sample("cockatoo.mp4")), "--model", "m",
+                        "--out", str(tmp_path / "f.safetensors"), "--query-out", "", "--quiet"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "--query-out is empty; expected the .npy file to write the query embedding to" in r.stderr, r.stderr
     assert list(tmp_path.iterdir()) == []

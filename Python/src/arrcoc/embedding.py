@@ -119,7 +119,7 @@ def load_encoder(name_or_path: str, device: str = "cpu") -> tuple[Any, Any]:
     model = AutoModel.from_pretrained(name_or_path).to(device).eval()
     kind = model.config.model_type
     if kind not in SUPPORTED:
-        raise EmbedError(f"--model {name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
+        raise EmbedError(f"{name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
     processor = AutoProcessor.from_pretrained(name_or_path)
     return model, processor
 
@@ -294,16 +294,17 @@ def embed(
     if query_out is not None:
         _check_path("query_out", query_out, "the .npy file to write the query embedding to")
     if text is not None and image is not None:
-        raise EmbedError("give at most one of --text and --image")
+        raise EmbedError("text and image are both given; expected at most one query")
     if (text is not None or image is not None) and query_out is None:
-        raise EmbedError("a query (--text or --image) needs --query-out to be written to")
+        given = "text" if text is not None else "image"
+        raise EmbedError(f"{given} is given but query_out is None; expected query_out, the .npy file to write the query embedding to")
     if query_out is not None and text is None and image is None:
         raise EmbedError("query_out is given but no query to write to it; expected text or image with it")
     _check_query(text, image)
     if isinstance(candidate_fps, bool) or not isinstance(candidate_fps, numbers.Real):
         raise TypeError(f"candidate_fps is {type(candidate_fps).__name__}; expected a number of frames per second")
     if not (math.isfinite(candidate_fps) and 0 < candidate_fps <= MAX_CANDIDATE_FPS):
-        raise EmbedError(f"--candidate-fps {candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
+        raise EmbedError(f"candidate_fps {candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
         raise TypeError(f"batch_size is {type(batch_size).__name__}; expected a positive integer")
     if batch_size <= 0:
@@ -430,16 +431,16 @@ def _check_checkpoint(name_or_path: str | os.PathLike) -> None:
         return
     # A local checkpoint: say what is missing, not that it is no Hub id.
     if not path.is_dir():
-        raise EmbedError(f"--model {name_or_path}: no such directory; expected a Hub id or a checkpoint directory")
+        raise EmbedError(f"{name_or_path}: no such directory; expected a Hub id or a checkpoint directory")
     config = path / "config.json"
     if not config.is_file():
-        raise EmbedError(f"--model {name_or_path}: no config.json in it; expected a SigLIP, SigLIP 2 or CLIP checkpoint directory")
+        raise EmbedError(f"{name_or_path}: no config.json in it; expected a SigLIP, SigLIP 2 or CLIP checkpoint directory")
     try:
         kind = json.loads(config.read_text(encoding="utf-8")).get("model_type")
     except (OSError, ValueError, AttributeError):
         return  # transformers names what is wrong with it
     if kind not in SUPPORTED:
-        raise EmbedError(f"--model {name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
+        raise EmbedError(f"{name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
 
 
 def _check_path(name: str, value: Any, expected: str) -> None:
@@ -597,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         ("--model", args.model, "a Hub id or a checkpoint directory"),
         ("--out", args.out, "the features file to write"),
         ("--image", args.image, "an image file"),
+        ("--query-out", args.query_out, "the .npy file to write the query embedding to"),
         ("--device", args.device, "cpu, cuda, …"),
     ):
         if value == "":
