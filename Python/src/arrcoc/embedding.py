@@ -402,7 +402,7 @@ def _check_model_device(model: Any, device: Any) -> None:
         raise TypeError(f"model[0] is {type(model).__name__}; expected a SigLIP, SigLIP 2 or CLIP model (transformers) with its processor")
     if device is not None and _check_device(device) != where:
         raise EmbedError(f"device {device}: the model given is on {where}; expected its own device ({where}) or device=None "
-                         f"(embed does not move a model it is given: move it first with model.to(...))")
+                         "(embed does not move a model it is given: move it first with model.to(...))")
     if where.type == "meta":
         raise EmbedError("model is on torch's meta device, which holds no data; expected a model with its weights loaded, "
                          "on cpu, cuda, cuda:1, mps, …")
