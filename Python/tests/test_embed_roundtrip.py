@@ -229,7 +229,7 @@ def test_embed_refuses_an_empty_path_or_device(tmp_path, sample, tiny_encoders, 
     env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
     r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", video, *(x for kv in args.items() for x in kv), "--quiet"],
                        capture_output=True, text=True, env=env)
-    expected = {"video": "the video path is empty; expected a video file", "--query-out": "--text/--image need --query-out"}
+    expected = {"video": "the video path is empty; expected a video file"}
     assert r.returncode == 2 and expected.get(flag, f"{flag} is empty; expected") in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert not (tmp_path / "f.safetensors").exists()
 
@@ -296,6 +296,10 @@ def test_embed_query_checks_its_query_before_the_model(query, error, message):
         ("foo", "device foo: not a device torch knows; expected cpu, cuda, cuda:1, mps, …"),
         ("cuda:x", "device cuda:x: not a device torch knows"),
         ("cuda:99", r"device cuda:99: not available here \(.+\); expected a device this machine has"),
+        # torch's placeholder device: accepted by torch, so the model was loaded and nothing computed.
+        ("meta", r"device meta: torch's placeholder device, which holds no data; expected a device that computes: cpu, cuda, cuda:1, mps, …"),
+        # A device type whose torch module is missing: a ModuleNotFoundError escaped.
+        ("hpu", r"device hpu: not available here \(.+\); expected a device this machine has"),
     ],
 )
 def test_embed_refuses_a_device_it_cannot_use(tmp_path, sample, tiny_encoders, monkeypatch, device, message):
@@ -317,3 +321,107 @@ def test_embed_refuses_a_device_it_cannot_use(tmp_path, sample, tiny_encoders, m
     with pytest.raises(TypeError, match="device is int; expected a torch device"):
         arrcoc.embed(sample("cockatoo.mp4"), str(tiny_encoders["clip"]), out, device=0, progress=False)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        ("arrcoc.embed('{tmp}/missing.mp4', 'google/siglip2-base-patch16-224', '{tmp}/f.safetensors')", "missing.mp4: no such file"),
+        ("arrcoc.embed('{video}', '{tmp}/no-model', '{tmp}/f.safetensors')", "no-model: no such directory"),
+        ("arrcoc.embed('{video}', 'google/siglip2-base-patch16-224', '{tmp}/no-folder/f.safetensors')", "its folder .*no-folder does not exist"),
+        ("main(['{video}', '--model', 'm', '--out', '{tmp}/f.safetensors', '--batch-size', '0'])", "--batch-size 0: expected a positive number"),
+        ("main(['{video}', '--model', 'm', '--out', '{tmp}/f.safetensors', '--candidate-fps', '0'])", "--candidate-fps 0.0: expected"),
+        ("main(['{video}', '--model', 'm', '--out', '{tmp}/f.safetensors', '--text', ' '])", "--text is empty"),
+        ("main(['{video}', '--model', '{tmp}/no-model', '--out', '{tmp}/f.safetensors'])", "no-model: no such directory"),
+        # A local checkpoint of another kind: its config.json says so before the weights are loaded.
+        ("arrcoc.embed('{video}', '{tmp}/bert', '{tmp}/f.safetensors')", "bert: model_type 'bert'; expected one of siglip, siglip2, clip"),
+        ("main(['{video}', '--model', '{tmp}/bert', '--out', '{tmp}/f.safetensors'])", "bert: model_type 'bert'; expected one of"),
+    ],
+)
+def test_embed_reports_a_plain_argument_error_without_importing_torch(tmp_path, sample, call, message):
+    """Importing torch takes about a second: a mistake found without it is reported without it."""
+    if "bert" in call:
+        (tmp_path / "bert").mkdir()
+        (tmp_path / "bert/config.json").write_text('{"model_type": "bert"}')
+    code = "\n".join([
+        "import sys, arrcoc",
+        "from arrcoc.embedding import main",
+        "try:",
+        f"    {call.format(tmp=tmp_path, video=sample('cockatoo.mp4'))}",
+        "except (arrcoc.EmbedError, SystemExit) as error:",
+        "    print('refused:', error, file=sys.stderr)",
+        "print(sorted(m for m in ('torch', 'transformers', 'av') if m in sys.modules))",
+    ])
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and re.search(message, r.stderr), r.stderr
+    assert r.stdout.strip() == "[]", f"imported {r.stdout.strip()} before refusing: {r.stderr}"
+    assert not (tmp_path / "f.safetensors").exists()
+
+
+def test_embed_runs_a_loaded_model_where_it_is(tmp_path, sample, monkeypatch):
+    """A `(model, processor)` pair runs on the model's own device: a `device` that disagrees is
+    refused, not ignored (it was checked, then unused) and not acted on (moving the caller's
+    model is theirs to do); a model on `meta` holds no weights and is refused."""
+    from transformers import SiglipConfig, SiglipModel
+
+    class Started(Exception):
+        pass
+
+    def started(*args, **kwargs):
+        raise Started
+
+    monkeypatch.setattr(arrcoc.embedding, "probe", started)
+    config = SiglipConfig(text_config=dict(vocab_size=len(WORDS), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                                           num_attention_heads=2, max_position_embeddings=16),
+                          vision_config=dict(image_size=64, patch_size=16, hidden_size=32, intermediate_size=64,
+                                             num_hidden_layers=1, num_attention_heads=2))
+    video, out = sample("cockatoo.mp4"), tmp_path / "f.safetensors"
+    on_cpu = SiglipModel(config).eval()
+    for device in (None, "cpu", torch.device("cpu")):
+        with pytest.raises(Started):  # the checks passed, the work began
+            arrcoc.embed(video, (on_cpu, None), out, device=device, progress=False)
+    with torch.device("meta"):
+        on_meta = SiglipModel(config).eval()
+    with pytest.raises(arrcoc.EmbedError, match=r"device cpu: the model given is on meta; expected its own device \(meta\) or device=None"):
+        arrcoc.embed(video, (on_meta, None), out, device="cpu", progress=False)
+    with pytest.raises(arrcoc.EmbedError, match="model is on torch's meta device, which holds no data; expected a model with its weights"):
+        arrcoc.embed(video, (on_meta, None), out, progress=False)
+    assert on_meta.device.type == "meta" and on_cpu.device.type == "cpu"  # never moved
+    with pytest.raises(TypeError, match=r"model\[0\] is str; expected a SigLIP, SigLIP 2 or CLIP model"):
+        arrcoc.embed(video, ("google/siglip-base-patch16-224", None), out, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(image="{video}"), "text and image are both given; expected at most one query"),
+        (dict(query_out=None), "text is given but query_out is None; expected query_out, the .npy file to write the query embedding to"),
+        (dict(text=None, image="{video}", query_out=None), "image is given but query_out is None; expected query_out"),
+        (dict(candidate_fps=0), r"candidate_fps 0: expected a number in \(0, 1000\]"),
+        (dict(model="{tmp}/no-model"), "no-model: no such directory; expected a Hub id or a checkpoint directory"),
+        (dict(out="{tmp}/mine.safetensors"), "mine.safetensors: already exists; pass force=True to replace it"),
+    ],
+)
+def test_embed_errors_name_python_arguments_not_command_flags(tmp_path, sample, monkeypatch, change, message):
+    """`arrcoc.embed`'s messages speak Python (`query_out`, `force=True`); `arrcoc-embed`'s, flags."""
+    monkeypatch.setattr(arrcoc.embedding, "load_encoder", None)  # never reached
+    mine = tmp_path / "mine.safetensors"
+    arrcoc.write_features(mine, [0.0], np.ones((1, 1, 1, 3)), dict.fromkeys(arrcoc.features.SOURCE_KEYS, 1), embedder="m")
+    args = dict(video=sample("cockatoo.mp4"), model="google/siglip2-base-patch16-224", out=tmp_path / "f.safetensors",
+                text="a bird", query_out=tmp_path / "q.npy", progress=False)
+    args.update({k: v.format(tmp=tmp_path, video=sample("cockatoo.mp4")) if isinstance(v, str) else v for k, v in change.items()})
+    with pytest.raises(arrcoc.EmbedError, match=message) as refused:
+        arrcoc.embed(**args)
+    assert not re.search(r"(^|[\s(])--[a-z]", str(refused.value)), str(refused.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.safetensors"]
+
+
+def test_embed_command_errors_name_flags(tmp_path, sample):
+    """An empty `--query-out` reached `embed`, whose message named `query_out` (exit 1)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))
+    r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(sample("cockatoo.mp4")), "--model", "m",
+                        "--out", str(tmp_path / "f.safetensors"), "--query-out", "", "--quiet"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "--query-out is empty; expected the .npy file to write the query embedding to" in r.stderr, r.stderr
+    assert list(tmp_path.iterdir()) == []

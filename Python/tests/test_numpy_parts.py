@@ -85,6 +85,42 @@ def test_features_file_round_trip_and_checks(tmp_path):
         arrcoc.write_features(path, [0.0, 0.5, 1.0], emb, {k: v for k, v in SOURCE.items() if k != "codec"}, embedder="m")
 
 
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        (dict(embedder=None), TypeError, r"embedder is NoneType; expected the embedder's name \(str\)"),
+        # The metadata record as read_features returns it: its parts are separate arguments.
+        (dict(embedder={"name": "m", "version": 1, "dimension": 5}), TypeError, "embedder is dict; expected the embedder's name"),
+        (dict(embedder=""), ValueError, r"embedder is empty \(''\); expected the embedder's name"),
+        (dict(embedder=" "), ValueError, r"embedder is empty \(' '\); expected the embedder's name"),
+        (dict(version=0), ValueError, "version 0: expected a positive integer"),
+        (dict(version=-2), ValueError, "version -2: expected a positive integer"),
+        (dict(version="1"), TypeError, "version is str; expected a positive integer"),
+        (dict(version=1.5), TypeError, "version is float; expected a positive integer"),
+        (dict(version=True), TypeError, "version is bool; expected a positive integer"),
+        (dict(embeddings=np.zeros((3, 1, 2, 0), np.float32)), ValueError, r"embeddings shape \(3, 1, 2, 0\): dimension 0; expected at least 1"),
+        (dict(embeddings=np.zeros((3, 1, 1, 16_385), np.float32)), ValueError,
+         r"embeddings shape \(3, 1, 1, 16385\): dimension 16385; arrcoc reads at most 16384"),
+    ],
+)
+def test_write_features_checks_the_embedder_before_writing(tmp_path, change, error, message):
+    """The embedder's name, version and dimension go into the metadata `arrcoc compress` reads:
+    a name that is not one, a version that is not a positive integer, or a dimension of the
+    embeddings arrcoc cannot read is refused, and nothing is written."""
+    args = dict(path=tmp_path / "f.safetensors", times_s=[0.0, 0.5, 1.0], embeddings=np.ones((3, 1, 2, 5), np.float32),
+                source=SOURCE, embedder="m")
+    args.update(change)
+    with pytest.raises(error, match=message):
+        arrcoc.write_features(**args)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_features_writes_a_numpy_integer_version_as_a_number(tmp_path):
+    path = tmp_path / "f.safetensors"
+    arrcoc.write_features(path, [0.0], np.ones((1, 1, 1, 3)), SOURCE, embedder="m", version=np.int64(2))
+    assert arrcoc.read_features(path)[2]["embedder"] == {"name": "m", "version": 2, "dimension": 3}
+
+
 def test_sequence_position_ids_shift_the_segment_and_continue_after():
     segment = np.array([[0, 1, 1, 1, 3], [0, 1, 1, 2, 3], [0, 1, 2, 1, 3]])
     p = sequence_position_ids(segment, before=2, after=2)

@@ -14,6 +14,7 @@ gets the model's own image embedding, `[T, 1, 1, D]` (robust, no localisation).
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import numbers
 import os
@@ -23,7 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,6 +38,9 @@ from .features import (
     sha256_of,
     write_features,
 )
+
+if TYPE_CHECKING:
+    import torch
 
 SUPPORTED = ("siglip", "siglip2", "clip")
 
@@ -109,19 +113,13 @@ def decode_candidates(video: str | Path, candidate_fps: float = DEFAULT_CANDIDAT
 
 def load_encoder(name_or_path: str, device: str = "cpu") -> tuple[Any, Any]:
     """`(model, processor)` of a SigLIP, SigLIP 2 or CLIP checkpoint (a Hub id or a local directory)."""
+    _check_checkpoint(name_or_path)
     from transformers import AutoModel, AutoProcessor
 
-    path = Path(name_or_path)
-    if path.is_absolute() or str(name_or_path).startswith((".", "~")) or path.exists():
-        # A local checkpoint: say what is missing, not that it is no Hub id.
-        if not path.is_dir():
-            raise EmbedError(f"--model {name_or_path}: no such directory; expected a Hub id or a checkpoint directory")
-        if not (path / "config.json").is_file():
-            raise EmbedError(f"--model {name_or_path}: no config.json in it; expected a SigLIP, SigLIP 2 or CLIP checkpoint directory")
     model = AutoModel.from_pretrained(name_or_path).to(device).eval()
     kind = model.config.model_type
     if kind not in SUPPORTED:
-        raise EmbedError(f"--model {name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
+        raise EmbedError(f"{name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
     processor = AutoProcessor.from_pretrained(name_or_path)
     return model, processor
 
@@ -253,7 +251,7 @@ def embed(
     grid: tuple[int, int] | None = None,
     frame_level: bool = False,
     batch_size: int = 16,
-    device: str = "cpu",
+    device: str | torch.device | None = None,
     progress: bool = True,
     force: bool = False,
 ) -> EmbedResult:
@@ -270,16 +268,19 @@ def embed(
             keeping the video's aspect ratio.
         frame_level: one embedding per frame (`[T, 1, 1, D]`), the model's own image embedding.
         batch_size: frames per forward pass.
-        device: where the encoder runs (`"cpu"`, `"cuda"`); one torch does not know or this
-            machine does not have is refused up front.
+        device: where the encoder runs (`"cpu"`, `"cuda"`, a `torch.device`); one torch does not
+            know, `"meta"` (which holds no data) or one this machine does not have is refused up
+            front. A model loaded here goes there (default `"cpu"`). A `(model, processor)` pair
+            runs where the model is: `device` may be left out, or name that device; any other is
+            refused (`embed` does not move a model it is given: `model.to(device)` first).
         progress: show progress on stderr.
         force: replace `out` and `query_out` if they exist and arrcoc wrote them (a features
             file, a `.npy` array); an input, or a file of another kind, is never replaced.
 
     Raises:
         EmbedError: an argument arrcoc cannot use (an empty or missing path, an output whose folder
-            does not exist, a grid or batch size out of range, a device torch cannot use), found
-            before the model is loaded; or a model, video or query that turns out unusable. The
+            does not exist, a grid or batch size out of range, a device torch cannot use or that
+            is not where the given model is), found before the model is loaded; or a model, video or query that turns out unusable. The
             message names it.
         TypeError: an argument of the wrong type (e.g. `out=None`, `text=42`), named.
     """
@@ -293,28 +294,33 @@ def embed(
     if query_out is not None:
         _check_path("query_out", query_out, "the .npy file to write the query embedding to")
     if text is not None and image is not None:
-        raise EmbedError("give at most one of --text and --image")
+        raise EmbedError("text and image are both given; expected at most one query")
     if (text is not None or image is not None) and query_out is None:
-        raise EmbedError("a query (--text or --image) needs --query-out to be written to")
+        given = "text" if text is not None else "image"
+        raise EmbedError(f"{given} is given but query_out is None; expected query_out, the .npy file to write the query embedding to")
     if query_out is not None and text is None and image is None:
         raise EmbedError("query_out is given but no query to write to it; expected text or image with it")
     _check_query(text, image)
     if isinstance(candidate_fps, bool) or not isinstance(candidate_fps, numbers.Real):
         raise TypeError(f"candidate_fps is {type(candidate_fps).__name__}; expected a number of frames per second")
     if not (math.isfinite(candidate_fps) and 0 < candidate_fps <= MAX_CANDIDATE_FPS):
-        raise EmbedError(f"--candidate-fps {candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
+        raise EmbedError(f"candidate_fps {candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
         raise TypeError(f"batch_size is {type(batch_size).__name__}; expected a positive integer")
     if batch_size <= 0:
         raise EmbedError(f"batch_size {batch_size}: expected a positive number of frames")
     if grid is not None:
         _check_grid(grid)
-    _check_device(device)
-    if not _is_regular_file(video):
-        raise EmbedError(f"{video}: no such file, or not a regular file (a folder, device or FIFO); expected a video file")
-    _check_outputs([video] + ([image] if image is not None else []), [out] + ([query_out] if query_out is not None else []), force)
+    _check_files(video, model, image, out, query_out, force)
+    # Last: the device check imports torch (about a second).
     loaded = isinstance(model, (tuple, list))
-    encoder, processor = model if loaded else load_encoder(model, device)
+    if loaded:
+        encoder, processor = model
+        _check_model_device(encoder, device)
+    else:
+        device = "cpu" if device is None else device
+        _check_device(device)
+        encoder, processor = load_encoder(model, device)
     name = (getattr(encoder.config, "_name_or_path", "") or encoder.config.model_type) if loaded else str(model)
     # The query first: a bad image fails before the video is decoded.
     query = embed_query(encoder, processor, text=text, image=image) if text is not None or image is not None else None
@@ -359,9 +365,11 @@ MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze`
 MAX_CELLS_PER_FRAME = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_CELLS_PER_FRAME's default)
 
 
-def _check_device(device: Any, name: str = "device") -> None:
-    """Refuses a device torch does not know (`foo`) or this machine does not have (`cuda` without
-    a GPU), before a model is loaded: torch would fail only when the model is moved there."""
+def _check_device(device: Any, name: str = "device") -> Any:
+    """The `torch.device` that `device` resolves to (`cuda` → `cuda:0`). Refuses a device torch
+    does not know (`foo`), that holds no data (`meta`) or that this machine does not have (`cuda`
+    without a GPU), before a model is loaded: torch would fail only when the model is moved there,
+    or, for `meta`, when the first result is read."""
     import torch
 
     if not isinstance(device, (str, torch.device)):
@@ -372,11 +380,67 @@ def _check_device(device: Any, name: str = "device") -> None:
         parsed = torch.device(device)
     except RuntimeError:
         raise EmbedError(f"{name} {device}: not a device torch knows; expected cpu, cuda, cuda:1, mps, …") from None
+    if parsed.type == "meta":
+        raise EmbedError(f"{name} {device}: torch's placeholder device, which holds no data; "
+                         "expected a device that computes: cpu, cuda, cuda:1, mps, …")
     try:
-        torch.empty(0, device=parsed)
-    except (RuntimeError, AssertionError) as e:  # no driver, no such index, or a torch built without it
+        return torch.empty(0, device=parsed).device
+    except (RuntimeError, AssertionError, ImportError) as e:  # no driver, no such index, a torch built without it
         reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise EmbedError(f"{name} {device}: not available here ({reason}); expected a device this machine has, e.g. cpu") from None
+
+
+def _check_model_device(model: Any, device: Any) -> None:
+    """Refuses a `device` other than the one a given model is on, and a model on `meta`.
+
+    `embed` runs a model it is given where it is: moving it would move the caller's model in
+    place (`Module.to`), and a device named but not used would be a silent mistake."""
+    import torch
+
+    where = getattr(model, "device", None)
+    if not isinstance(where, torch.device):
+        raise TypeError(f"model[0] is {type(model).__name__}; expected a SigLIP, SigLIP 2 or CLIP model (transformers) with its processor")
+    if device is not None and _check_device(device) != where:
+        raise EmbedError(f"device {device}: the model given is on {where}; expected its own device ({where}) or device=None "
+                         "(embed does not move a model it is given: move it first with model.to(...))")
+    if where.type == "meta":
+        raise EmbedError("model is on torch's meta device, which holds no data; expected a model with its weights loaded, "
+                         "on cpu, cuda, cuda:1, mps, …")
+
+
+def _check_files(
+    video: str | Path, model: Any, image: str | Path | None, out: str | Path, query_out: str | Path | None,
+    force: bool, force_name: str = "force=True",
+) -> None:
+    """Refuses, without importing torch: a video that is no regular file, a model path that is no
+    checkpoint arrcoc-embed reads, and outputs `_check_outputs` refuses."""
+    if not _is_regular_file(video):
+        raise EmbedError(f"{video}: no such file, or not a regular file (a folder, device or FIFO); expected a video file")
+    if isinstance(model, (str, os.PathLike)):
+        _check_checkpoint(model)
+    inputs = [video] + ([image] if image is not None else [])
+    _check_outputs(inputs, [out] + ([query_out] if query_out is not None else []), force, force_name)
+
+
+def _check_checkpoint(name_or_path: str | os.PathLike) -> None:
+    """Refuses a local path that is no checkpoint directory, or whose config.json names a
+    `model_type` arrcoc-embed does not read, before the weights are loaded. A Hub id is checked
+    once downloaded."""
+    path = Path(name_or_path)
+    if not (path.is_absolute() or os.fspath(name_or_path).startswith((".", "~")) or path.exists()):
+        return
+    # A local checkpoint: say what is missing, not that it is no Hub id.
+    if not path.is_dir():
+        raise EmbedError(f"{name_or_path}: no such directory; expected a Hub id or a checkpoint directory")
+    config = path / "config.json"
+    if not config.is_file():
+        raise EmbedError(f"{name_or_path}: no config.json in it; expected a SigLIP, SigLIP 2 or CLIP checkpoint directory")
+    try:
+        kind = json.loads(config.read_text(encoding="utf-8")).get("model_type")
+    except (OSError, ValueError, AttributeError):
+        return  # transformers names what is wrong with it
+    if kind not in SUPPORTED:
+        raise EmbedError(f"{name_or_path}: model_type {kind!r}; expected one of {', '.join(SUPPORTED)}")
 
 
 def _check_path(name: str, value: Any, expected: str) -> None:
@@ -434,9 +498,10 @@ def _is_arrcoc_output(path: Path) -> bool:
         return False
 
 
-def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: bool) -> None:
+def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: bool, force_name: str = "force=True") -> None:
     """Refuses an output that is an input or another output, or that exists and is not arrcoc's
-    own (or is, without `force`): arrcoc never replaces what it did not write."""
+    own (or is, without `force`): arrcoc never replaces what it did not write. `force_name` is how
+    the caller spells `force` (`--force` on the command line)."""
     resolved_inputs = {os.path.realpath(p) for p in inputs}
     seen: set[str] = set()
     for out in outputs:
@@ -453,7 +518,7 @@ def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: b
             if not _is_regular_file(out) or not _is_arrcoc_output(Path(out)):
                 raise EmbedError(f"{out}: exists and is not a file arrcoc wrote; arrcoc never replaces it: choose another output path")
             if not force:
-                raise EmbedError(f"{out}: already exists; pass --force to replace it (only files arrcoc wrote are replaced)")
+                raise EmbedError(f"{out}: already exists; pass {force_name} to replace it (only files arrcoc wrote are replaced)")
 
 
 class _atomic:
@@ -533,14 +598,11 @@ def main(argv: list[str] | None = None) -> int:
         ("--model", args.model, "a Hub id or a checkpoint directory"),
         ("--out", args.out, "the features file to write"),
         ("--image", args.image, "an image file"),
+        ("--query-out", args.query_out, "the .npy file to write the query embedding to"),
         ("--device", args.device, "cpu, cuda, …"),
     ):
         if value == "":
             parser.error(f"{name} is empty; expected {expected}")
-    try:
-        _check_device(args.device, "--device")
-    except EmbedError as error:
-        parser.error(str(error))
     if not (math.isfinite(args.candidate_fps) and 0 < args.candidate_fps <= MAX_CANDIDATE_FPS):
         parser.error(f"--candidate-fps {args.candidate_fps}: expected a number in (0, {MAX_CANDIDATE_FPS:g}]")
     if args.batch_size <= 0:
@@ -551,16 +613,29 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--text/--image need --query-out Q.npy")
     if args.query_out and args.text is None and args.image is None:
         parser.error("--query-out needs a query to write: --text or --image")
+    # The files next (exit 1, as when `embed` finds them), then the device, which imports torch.
+    try:
+        _check_files(args.video, args.model, args.image, args.out, args.query_out, args.force, "--force")
+    except EmbedError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    try:
+        _check_device(args.device, "--device")
+    except EmbedError as error:
+        parser.error(str(error))
     try:
         result = embed(
             args.video, args.model, args.out, text=args.text, image=args.image, query_out=args.query_out,
             candidate_fps=args.candidate_fps, grid=args.grid, frame_level=args.frame_level,
             batch_size=args.batch_size, device=args.device, progress=not args.quiet, force=args.force,
         )
+    except EmbedError as error:  # before PyAV's error is looked up, which imports PyAV
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
     except _decode_error() as error:
         print(f"Error: {args.video}: not a video FFmpeg can read ({getattr(error, 'strerror', None) or error})", file=sys.stderr)
         return 1
-    except (EmbedError, OSError) as error:
+    except OSError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
     rows, cols = result.grid

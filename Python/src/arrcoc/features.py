@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ FEATURES_SCHEMA = "arrcoc.features/1"
 CELL_PX = 32
 DEFAULT_CANDIDATE_FPS = 2.0
 SOURCE_KEYS = ("path", "sha256", "duration_s", "fps", "width", "height", "codec")
+MAX_EMBEDDING_DIM = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_EMBEDDING_DIM's default)
 
 T = TypeVar("T")
 
@@ -117,7 +119,15 @@ def write_features(
         times_s: `[T]` candidate frame times, seconds from the stream's start, strictly increasing.
         embeddings: `[T, rows, cols, D]`, one vector per cell (`[T, 1, 1, D]` for frame-level).
         source: the video: path, sha256, duration_s, fps, width, height, codec.
-        embedder: the model's name (e.g. its Hugging Face id).
+        embedder: the model's name (e.g. its Hugging Face id); written with `version` and the
+            embeddings' dimension `D` as the metadata's `embedder` record.
+        version: the embedder's version, a positive integer.
+
+    Raises:
+        ValueError: an empty path or embedder name, a version under 1, embeddings of another shape
+            or of a dimension arrcoc does not read (0, or over 16,384), times not increasing, a
+            source record missing a key; nothing is written. The message names the value.
+        TypeError: an embedder name that is not a str, a version that is not an integer.
     """
     from safetensors.numpy import save_file
 
@@ -133,11 +143,23 @@ def write_features(
     if missing:
         raise ValueError(f"source: missing {missing}")
     _, rows, cols, d = emb.shape
+    if not 1 <= d <= MAX_EMBEDDING_DIM:
+        limit = "expected at least 1" if d < 1 else f"arrcoc reads at most {MAX_EMBEDDING_DIM}"
+        raise ValueError(f"embeddings shape {emb.shape}: dimension {d}; {limit}")
+    if not isinstance(embedder, str):
+        raise TypeError(f"embedder is {type(embedder).__name__}; expected the embedder's name (str), e.g. its Hugging Face id "
+                        "(its version goes in `version`, its dimension is the embeddings' last axis)")
+    if not embedder.strip():
+        raise ValueError(f"embedder is empty ({embedder!r}); expected the embedder's name, e.g. its Hugging Face id")
+    if isinstance(version, bool) or not isinstance(version, numbers.Integral):
+        raise TypeError(f"version is {type(version).__name__}; expected a positive integer (the embedder's version)")
+    if version < 1:
+        raise ValueError(f"version {version}: expected a positive integer (the embedder's version)")
     meta = {
         "schema": FEATURES_SCHEMA,
         "source": {k: source[k] for k in SOURCE_KEYS},
         "analysis": {"candidate_fps": candidate_fps, "rows": rows, "cols": cols, "cell_px": CELL_PX},
-        "embedder": {"name": embedder, "version": version, "dimension": d},
+        "embedder": {"name": embedder, "version": int(version), "dimension": d},
     }
     save_file(
         {"times_s": np.ascontiguousarray(times), "embeddings": np.ascontiguousarray(emb)},
