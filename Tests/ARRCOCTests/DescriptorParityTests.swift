@@ -63,6 +63,28 @@ struct DescriptorParityTests {
         }
     }
 
+    /// The kernel's bins (scalar and SIMD) against the definition's, on every integer gradient
+    /// pair of a range that holds all three exact ties (45°, 90°, 135°) many times over.
+    @Test func orientationBinsFollowTheDefinitionOnIntegerGradients() {
+        #expect(CellDescriptor.orientationBin(0, 5) == 3 && CellDescriptor.orientationBin(3, 3) == 2
+            && CellDescriptor.orientationBin(-3, 3) == 5 && CellDescriptor.orientationBin(-5, 0) == 0)
+        var mismatches: [String] = []
+        for gx in -120...120 {
+            let gys = Array(-120...120)
+            for start in stride(from: 0, to: gys.count, by: 8) {
+                let lanes = (0..<8).map { gys[min(start + $0, gys.count - 1)] }
+                let simd = CellDescriptor.orientationBins(SIMD8(repeating: Float(gx)), SIMD8<Float>(lanes.map(Float.init)))
+                for (lane, gy) in lanes.enumerated() where gx != 0 || gy != 0 {  // no gradient: adds +0 to any bin
+                    let want = ReferenceCellDescriptor.orientationBin(gx, gy)
+                    if CellDescriptor.orientationBin(Float(gx), Float(gy)) != want || Int(simd[lane]) != want {
+                        mismatches.append("(\(gx), \(gy))")
+                    }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+    }
+
     /// The SIMD bins against the branching scalar ones, on every integer gradient pair of a small
     /// range (the kernel's gradients are integers), the thresholds' neighbourhoods and signed zeros.
     @Test func simdOrientationBinsMatchTheBranchingOne() {

@@ -2,11 +2,25 @@
 import Foundation
 
 /// The cell descriptor of `DescriptorEmbedder` version 3 written out plainly from its definition
-/// (`CellDescriptor`'s documentation), one pixel at a time: the reference the kernel must match
-/// bit for bit (`DescriptorParityTests`).
+/// (`CellDescriptor`'s documentation), one pixel at a time and with its own orientation bins: the
+/// reference the kernel must match bit for bit (`DescriptorParityTests`).
 enum ReferenceCellDescriptor {
     static let length = CellDescriptor.length
     static let side = CellDescriptor.side
+
+    /// The orientation bin of an integer gradient from its definition, independently of the
+    /// kernel's comparisons: ⌊θ / 22.5°⌋ of the unsigned angle, with the ties `CellDescriptor`
+    /// documents (45° → 2, 90° → 3, 135° → 5). Away from those, no integer gradient of this
+    /// range lies within 1e-7 of a boundary (tan 22.5° is irrational), so `atan2` in `Double`
+    /// gives the floor exactly.
+    static func orientationBin(_ gx: Int, _ gy: Int) -> Int {
+        var x = gx, y = gy
+        if y < 0 || (y == 0 && x < 0) { (x, y) = (-x, -y) }
+        if x == 0 && y == 0 { return 0 }  // magnitude 0: adds +0, whatever the bin
+        if x == 0 { return 3 }
+        if y == abs(x) { return x > 0 ? 2 : 5 }
+        return min(7, Int(atan2(Double(y), Double(x)) / .pi * 8))
+    }
 
     static func describe(_ image: RGBImage, previous: RGBImage?, descriptors: inout [Float], cues: inout [CellDescriptor.Cues]) {
         let rows = image.height / side, cols = image.width / side
@@ -38,7 +52,7 @@ enum ReferenceCellDescriptor {
                         let gx = total(image, min(x + 1, w - 1), y) - total(image, max(x - 1, 0), y)
                         let gy = total(image, x, min(y + 1, h - 1)) - total(image, x, max(y - 1, 0))
                         let m = Float(gx * gx + gy * gy).squareRoot()
-                        partial[(x - cc * side) % 4][CellDescriptor.orientationBin(Float(gx), Float(gy))] += m
+                        partial[(x - cc * side) % 4][orientationBin(gx, gy)] += m
                         if let previous { change += abs(l - total(previous, x, y)) }
                     }
                 }

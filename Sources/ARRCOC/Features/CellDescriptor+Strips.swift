@@ -11,11 +11,13 @@ import Foundation
 ///    scatters per pixel into four rotating partial histograms (joint-bin counts, orientation
 ///    magnitudes), so that consecutive pixels do not wait on the same memory.
 ///
-/// The only floating-point sum is the orientation histogram's, in the order `CellDescriptor`
-/// documents; features are the same on every machine.
+/// The floating-point sums (the orientation histogram, its total, the entropy) have the fixed
+/// order `CellDescriptor` documents, so features do not depend on the CPU or on how the compiler
+/// vectorises; the entropy's `log2f` is the C library's (Debian 12's libm, as for every machine
+/// in Docs/features.md's section on determinism).
 extension CellDescriptor {
-    /// The joint histogram bin of a pixel: the luminance bin `min(15, 16·T / 765)` times 8 plus
-    /// the colour bin (R ≥ 128)·4 + (G ≥ 128)·2 + (B ≥ 128).
+    /// The number of joint histogram bins. A pixel's joint bin is its luminance bin
+    /// `min(15, 16·T / 765)` times 8 plus its colour bin (R ≥ 128)·4 + (G ≥ 128)·2 + (B ≥ 128).
     static let jointBins = 128
 
     /// Describes every cell of a `width × height` frame (sides multiples of 32) into
@@ -104,6 +106,9 @@ extension CellDescriptor {
 
     /// `orientationBin` of eight pixels, by selects and counts: the three thresholds increase
     /// (tan 22.5° · |x| ≤ |x| ≤ tan 67.5° · |x|), so the quarter is the number at or below y.
+    // `@_transparent` (underscored, but long-standing and used by the standard library): with
+    // `@inline(__always)` the compiler kept this a call with its vectors in memory, in the
+    // kernel's innermost loop. Should the attribute go, inline the body by hand.
     @_transparent
     static func orientationBins(_ gx: SIMD8<Float>, _ gy: SIMD8<Float>) -> SIMD8<Int32> {
         let flip = (gy .< 0) .| ((gy .== 0) .& (gx .< 0))

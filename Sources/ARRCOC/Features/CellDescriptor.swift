@@ -19,10 +19,12 @@ import Foundation
 ///
 /// Gradients are central differences of T (one-sided at the frame's edges), gx and gy integers;
 /// the magnitude is `Float(gx² + gy²).squareRoot()` and the orientation bin is computed from
-/// `Float(gx)`, `Float(gy)` (`orientationBin`). The one floating-point sum is the orientation
-/// histogram's, in a fixed order: per bin, four partial sums over the cell's pixels with
-/// x ≡ 0, 1, 2, 3 (mod 4), rows top to bottom, added as (s₀ + s₁) + (s₂ + s₃); the magnitude
-/// total adds the eight bins in order. The kernel is in `CellDescriptor+Strips.swift`.
+/// `Float(gx)`, `Float(gy)` (`orientationBin`: ⌊θ / 22.5°⌋ of the unsigned angle θ, with a
+/// gradient exactly at 45°, 90° or 135° in bin 2, 3 or 5). The orientation histogram is the one
+/// floating-point sum over pixels, in a fixed order: per bin, four partial sums over the cell's
+/// pixels with x ≡ 0, 1, 2, 3 (mod 4), rows top to bottom, added as (s₀ + s₁) + (s₂ + s₃); the
+/// magnitude total adds the eight bins in order, and the entropy its sixteen terms in bin order.
+/// The kernel is in `CellDescriptor+Strips.swift`.
 public enum CellDescriptor {
     /// Length of the raw descriptor.
     public static let length = 28
@@ -111,8 +113,12 @@ public enum CellDescriptor {
 }
 
 extension CellDescriptor {
-    /// The unsigned gradient orientation's bin of 8 over [0, π) — `Int(atan2(gy, gx) mod π / π · 8)` —
-    /// by comparing with tan(22.5°), tan(45°), tan(67.5°) instead of calling atan2 per pixel.
+    /// The unsigned gradient orientation's bin of 8 over [0, π): (gx, gy) folded into the upper
+    /// half plane (both negated when gy < 0, or gy = 0 and gx < 0), then q = the number of
+    /// tan 22.5°·|x|, |x|, tan 67.5°·|x| at or below y, and the bin is q for x ≥ 0, 7 − q for
+    /// x < 0. That is ⌊θ / 22.5°⌋ (θ = atan2(y, x)) except on a boundary: exactly 45° is bin 2,
+    /// 90° bin 3, 135° bin 5 (the comparisons are never tied at 22.5°, 67.5°, 112.5° or
+    /// 157.5° for integer gradients: tan 22.5° is irrational).
     @inline(__always)
     static func orientationBin(_ gx: Float, _ gy: Float) -> Int {
         var x = gx, y = gy

@@ -11,7 +11,7 @@ final class DescriptorWorkspace {
     private(set) var redGreen: UnsafeMutablePointer<Int16>
     /// R + G − 2B per pixel of the frame.
     private(set) var yellowBlue: UnsafeMutablePointer<Int16>
-    /// `lumaBin << 3 | colourBin` per pixel of the frame (`CellDescriptor.jointBin`).
+    /// `lumaBin << 3 | colourBin` per pixel of the frame (`CellDescriptor.jointBins`).
     private(set) var bins: UnsafeMutablePointer<UInt8>
     /// √(gx² + gy²) of the totals, per pixel of a strip.
     private(set) var magnitude: UnsafeMutablePointer<Float>
