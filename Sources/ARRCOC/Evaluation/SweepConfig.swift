@@ -85,7 +85,7 @@ public struct SweepConfig: Sendable, Equatable {
         func integer(_ v: Any?, _ key: String, in bounds: ClosedRange<Int>) throws -> Int {
             let d = try double(v, key)
             guard let i = CheckedMath.integer(d, in: bounds) else {
-                throw ConfigError.outOfRange(key: key, value: shown(v, key), expected: "a whole number in \(bounds.lowerBound)…\(bounds.upperBound)")
+                throw ConfigError.outOfRange(key: key, value: shown(v, key), expected: "a whole number in \(ConfigError.number(bounds.lowerBound))…\(ConfigError.number(bounds.upperBound))")
             }
             return i
         }
