@@ -258,6 +258,19 @@ import Testing
         }
     }
 
+    /// A sweep strategy's unknown name is named at its own path (`strategies[1].name`), as
+    /// written: it was reported under compress's key `strategy`.
+    @Test func anUnknownSweepStrategyIsNamedAtItsPath() {
+        let sweep = "dataset: {videos: [{video: v.mp4, truth: t.yaml}]}\nbudgets: [250]\n"
+        let expected = "one of \(StrategyRegistry.names.joined(separator: ", "))"
+        #expect(throws: ConfigError.invalidValue(key: "strategies[1].name", value: "magic", expected: expected)) {
+            try SweepConfig.parse(yaml: sweep + "strategies: [arrcoc, magic]\n", path: "s.yaml", checkFiles: false) { $0 }
+        }
+        #expect(throws: ConfigError.invalidValue(key: "strategies[0].name", value: "'magic'", expected: expected)) {
+            try SweepConfig.parse(yaml: sweep + "strategies: [{name: 'magic', params: {seed: [1]}}]\n", path: "s.yaml", checkFiles: false) { $0 }
+        }
+    }
+
     /// A sweep value of the wrong kind is refused naming it: `formats: seed` (no list) ran
     /// qwen3vl without a word, `moving: 'yes'` ran still needles, a list as a name was "missing",
     /// and `budgets: 5` was "empty".

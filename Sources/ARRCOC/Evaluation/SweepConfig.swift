@@ -202,6 +202,10 @@ public struct SweepConfig: Sendable, Equatable {
             guard let name = try given(s["name"], "\(key).name", as: String.self, expected: "a strategy name") else {
                 throw ConfigError.invalidValue(key: "\(key).name", value: "missing", expected: "a strategy name")
             }
+            guard Strategy(rawValue: name) != nil else {
+                throw ConfigError.invalidValue(key: "\(key).name", value: shown(name, "\(key).name"),
+                                               expected: "one of \(StrategyRegistry.names.joined(separator: ", "))")
+            }
             var grid: [String: [Double]] = [:]
             if let p = s["params"] {
                 guard let params = p as? [String: Any] else { throw ConfigError.invalidValue(key: "\(key).params", value: shown(p, "\(key).params"), expected: "a mapping") }
