@@ -216,6 +216,23 @@ import TestSupport
         }
     }
 
+    /// A manifest's value of the wrong kind, or out of range, is named with its key and the value
+    /// as the file writes it: the message named the key alone, or showed 1e300 as 1e+300.
+    @Test func manifestValuesAreShownAsWritten() throws {
+        let cases: [(Data, String, String)] = [
+            (Self.manifestJSON(tokens: #""6""#), #"blocks[0].tokens = "6" (in "#, "expected a whole number"),
+            (Self.manifestJSON(grid: "[1, 2, 3]"), "blocks[0].grid = [1, 2, 3] (a list) (in ", "expected a mapping"),
+            (Self.manifestJSON(time: "1e300"), "blocks[0].time_s = 1e300 (in ", "expected 0…604800 seconds"),
+            (Self.manifestJSON(tokens: "-6.0"), "blocks[0].tokens = -6.0 (in ", "expected "),
+        ]
+        for (json, start, expected) in cases {
+            let path = try Self.write(json, "m-as-written.json")
+            let error = #expect(throws: ConfigError.self) { try Manifest.load(path: path) }
+            let text = error?.localizedDescription ?? ""
+            #expect(text.hasPrefix(start) && text.contains(expected), "\(text)")
+        }
+    }
+
     static func manifestJSON(grid: String = #"{"t":1,"h":2,"w":3}"#, tokens: String = "6", time: String = "1.0", kept: String = "null") -> Data {
         let source = #"{"path":"v.mp4","sha256":"0","duration_s":10,"fps":25,"width":64,"height":64,"codec":"h264"}"#
         let plan = #"{"frames":4,"height":64,"width":64,"blocks":2,"vision_tokens":8,"overhead_tokens":16}"#
