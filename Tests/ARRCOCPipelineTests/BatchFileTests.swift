@@ -66,7 +66,7 @@ import Testing
             (#"{"video":"v.mp4","query_image":"q.png","budgets":[500,1E+300]}"#, "budgets[1]", "\(tokens), got 1E+300"),
             (#"{\#(ok), "budget": 500, "id": 1e300}"#, "id", "expected a non-empty string, got 1e300"),
             (#"{\#(ok), "budget": 500, "strategy": "random", "params": {"seed": 1e300}}"#, "params.seed",
-             "expected a number in 0.0…1000000000000000.0, got 1e300"),
+             "expected a number in 0…1e15, got 1e300"),
             (#"{\#(ok), "budgets": 500}"#, "budgets", "expected a list of 1…64 budgets, got 500"),
             (#"{\#(ok), "budgets": []}"#, "budgets", "expected a list of 1…64 budgets, got an empty list"),
             (#"{\#(ok), "budget": 500, "params": [1]}"#, "params", "expected an object of numbers, got a list"),

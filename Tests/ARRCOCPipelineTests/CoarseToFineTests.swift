@@ -306,7 +306,7 @@ import VideoDecoding
         }
         var options = CoarseToFine.Options()
         options.maxKeyframeGapSeconds = 0
-        #expect(throws: CoarseToFineError.invalidOption(name: "max_keyframe_gap_s", value: 0, expected: "0.1…600.0")) {
+        #expect(throws: CoarseToFineError.invalidOption(name: "max_keyframe_gap_s", value: 0, expected: "0.1…600")) {
             try Self.engine().analyzeCoarse(video: f.dense, options: options)
         }
         let dir = TestClips.scratch("c2f-cli")

@@ -201,6 +201,38 @@ import TestSupport
         }
     }
 
+    /// Times beyond the video are shown as the truth file writes them: `Truth.validate(path:duration:)`
+    /// showed them parsed (`50.0…60.0`).
+    @Test func truthTimesBeyondTheVideoAreShownAsWritten() throws {
+        let quoted = try Self.write(Data("video: v.mp4\nquery: q.png\nevents:\n  - {start_s: 1, end_s: 2}\n  - {start_s: 5e1, end_s: 6e1}\n".utf8), "times-as-written.yaml")
+        let truth = try Truth.load(path: quoted)
+        #expect(throws: ConfigError.outOfRange(key: "events[1]", value: "5e1…6e1 s (in \(quoted))", expected: "times within the video's 14.00 s")) {
+            try truth.validate(path: quoted, duration: 14)
+        }
+        // A truth not read from that file (made in memory) shows its own numbers.
+        let made = Truth(video: "v", query: "q", events: [.init(startSeconds: 50, endSeconds: 60, box: nil)])
+        #expect(throws: ConfigError.outOfRange(key: "events[0]", value: "50…60 s (in none.yaml)", expected: "times within the video's 14.00 s")) {
+            try made.validate(path: "none.yaml", duration: 14)
+        }
+    }
+
+    /// A manifest's value of the wrong kind, or out of range, is named with its key and the value
+    /// as the file writes it: the message named the key alone, or showed 1e300 as 1e+300.
+    @Test func manifestValuesAreShownAsWritten() throws {
+        let cases: [(Data, String, String)] = [
+            (Self.manifestJSON(tokens: #""6""#), #"blocks[0].tokens = "6" (in "#, "expected a whole number"),
+            (Self.manifestJSON(grid: "[1, 2, 3]"), "blocks[0].grid = [1, 2, 3] (a list) (in ", "expected a mapping"),
+            (Self.manifestJSON(time: "1e300"), "blocks[0].time_s = 1e300 (in ", "expected 0…604800 seconds"),
+            (Self.manifestJSON(tokens: "-6.0"), "blocks[0].tokens = -6.0 (in ", "expected "),
+        ]
+        for (json, start, expected) in cases {
+            let path = try Self.write(json, "m-as-written.json")
+            let error = #expect(throws: ConfigError.self) { try Manifest.load(path: path) }
+            let text = error?.localizedDescription ?? ""
+            #expect(text.hasPrefix(start) && text.contains(expected), "\(text)")
+        }
+    }
+
     static func manifestJSON(grid: String = #"{"t":1,"h":2,"w":3}"#, tokens: String = "6", time: String = "1.0", kept: String = "null") -> Data {
         let source = #"{"path":"v.mp4","sha256":"0","duration_s":10,"fps":25,"width":64,"height":64,"codec":"h264"}"#
         let plan = #"{"frames":4,"height":64,"width":64,"blocks":2,"vision_tokens":8,"overhead_tokens":16}"#

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 extension Manifest {
     /// Reads a `manifest.json` (a regular file within `Limit.jsonBytes`) and validates it.
@@ -12,14 +13,44 @@ extension Manifest {
         return try parse(data, path: path)
     }
 
-    /// Parses and validates a manifest's bytes; `path` names it in errors.
+    /// Parses and validates a manifest's bytes; `path` names it in errors, which show values as
+    /// the file writes them (`"6"`, `1e300`).
     public static func parse(_ data: Data, path: String) throws -> Manifest {
         let manifest: Manifest
-        do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
+        do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch let error as DecodingError {
+            // A value of the wrong kind: named with its key and the value the file has there.
+            if case .keyNotFound = error {} else if !error.keyPath.isEmpty, let value = written(at: error.keyPath, in: data) {
+                let expected: String
+                switch error {
+                case let .typeMismatch(wanted, _), let .valueNotFound(wanted, _): expected = DecodingError.kind(wanted)
+                default: expected = "a value an arrcoc.manifest/1 file holds"
+                }
+                throw ConfigError.invalidValue(key: error.keyPath, value: "\(value) (in \(path))", expected: expected)
+            }
+            throw ConfigError.unreadable(path: path, reason: "not an arrcoc.manifest/1 file: \(FeatureSet.describe(error))")
+        } catch {
             throw ConfigError.unreadable(path: path, reason: "not an arrcoc.manifest/1 file: \(FeatureSet.describe(error))")
         }
-        try manifest.validate(path: path)
+        try manifest.validate(path: path, data: data)
         return manifest
+    }
+
+    /// How the manifest `data` writes the value at `key` (`blocks[0].tokens`), for a message; nil
+    /// where it has none, or is too large to read again for one (JSON is YAML, `YAMLInput` reads it).
+    private static func written(at key: String, in data: Data) -> String? {
+        document(data).flatMap { YAMLInput.written(at: YAMLInput.path(of: key), in: $0) }
+    }
+
+    /// `written(at:in:)` where the value there is the number `value` (see `YAMLInput.written(at:in:holding:)`).
+    private static func written(at key: String, in data: Data, holding value: Double) -> String? {
+        document(data).flatMap { YAMLInput.written(at: YAMLInput.path(of: key), in: $0, holding: value) }
+    }
+
+    /// The manifest `data` as a YAML document, for messages; nil where it is larger than a YAML
+    /// file may be, or does not parse.
+    private static func document(_ data: Data) -> Node? {
+        guard data.count <= Limit.yamlBytes.intValue, let text = String(data: data, encoding: .utf8) else { return nil }
+        return try? Yams.compose(yaml: text)
     }
 
     /// Checks what readers compute from: block grids at least 1×1, token counts and times
@@ -27,15 +58,24 @@ extension Manifest {
     /// from anywhere; nothing in it is divided by or looped over unchecked.
     /// - Throws: `ConfigError.invalidValue` naming the file and the key, or `LimitError`.
     public func validate(path: String) throws {
+        try validate(path: path, data: nil)
+    }
+
+    /// `validate(path:)`, showing a value as `data` (the file's, when parsed) writes it: `1e300`,
+    /// not 1e+300.
+    func validate(path: String, data: Data?) throws {
+        /// The error for the value at `key`, shown as written where `data` holds a number there
+        /// (`value` otherwise: a grid, or words about several values).
         func bad(_ key: String, _ value: String, _ expected: String) -> ConfigError {
-            .invalidValue(key: key, value: "\(value) (in \(path))", expected: expected)
+            let written = data.flatMap { data in Double(value).flatMap { Self.written(at: key, in: data, holding: $0) } }
+            return .invalidValue(key: key, value: "\(written ?? value) (in \(path))", expected: expected)
         }
         guard schema == "arrcoc.manifest/1" else { throw bad("schema", schema, "arrcoc.manifest/1") }
         let maxTokens = Limit.budgetTokens.intValue
         let maxCells = Limit.cellsPerFrame.intValue
         let maxTime = Limit.durationSeconds.value
         guard source.durationSeconds.isFinite, source.durationSeconds >= 0, source.durationSeconds <= maxTime else {
-            throw bad("source.duration_s", "\(source.durationSeconds)", "0…\(maxTime) seconds")
+            throw bad("source.duration_s", "\(source.durationSeconds)", "0…\(ConfigError.number(maxTime)) seconds")
         }
         guard source.fps.isFinite, source.fps >= 0 else { throw bad("source.fps", "\(source.fps)", "a finite rate ≥ 0") }
         guard (1...maxTokens).contains(budget.tokens) else { throw bad("budget.tokens", "\(budget.tokens)", "1…\(maxTokens)") }
@@ -45,7 +85,7 @@ extension Manifest {
         for (i, b) in blocks.enumerated() {
             let key = "blocks[\(i)]"
             guard b.timeSeconds.isFinite, b.timeSeconds >= 0, b.timeSeconds <= maxTime else {
-                throw bad("\(key).time_s", "\(b.timeSeconds)", "0…\(maxTime) seconds")
+                throw bad("\(key).time_s", "\(b.timeSeconds)", "0…\(ConfigError.number(maxTime)) seconds")
             }
             if i > 0, b.timeSeconds < blocks[i - 1].timeSeconds {
                 throw bad("\(key).time_s", "\(b.timeSeconds) after \(blocks[i - 1].timeSeconds)", "blocks in time order")

@@ -85,7 +85,7 @@ public struct SweepConfig: Sendable, Equatable {
         func integer(_ v: Any?, _ key: String, in bounds: ClosedRange<Int>) throws -> Int {
             let d = try double(v, key)
             guard let i = CheckedMath.integer(d, in: bounds) else {
-                throw ConfigError.outOfRange(key: key, value: shown(v, key), expected: "a whole number in \(bounds.lowerBound)…\(bounds.upperBound)")
+                throw ConfigError.outOfRange(key: key, value: shown(v, key), expected: "a whole number in \(ConfigError.number(bounds.lowerBound))…\(ConfigError.number(bounds.upperBound))")
             }
             return i
         }
@@ -201,6 +201,10 @@ public struct SweepConfig: Sendable, Equatable {
             try keys(s, allowed: ["name", "params"], at: key)
             guard let name = try given(s["name"], "\(key).name", as: String.self, expected: "a strategy name") else {
                 throw ConfigError.invalidValue(key: "\(key).name", value: "missing", expected: "a strategy name")
+            }
+            guard Strategy(rawValue: name) != nil else {
+                throw ConfigError.invalidValue(key: "\(key).name", value: shown(name, "\(key).name"),
+                                               expected: "one of \(StrategyRegistry.names.joined(separator: ", "))")
             }
             var grid: [String: [Double]] = [:]
             if let p = s["params"] {

@@ -84,9 +84,16 @@ public struct Truth: Codable, Sendable, Equatable {
 
     /// Checks that every event lies within a video of `duration` seconds (with `slack` for
     /// containers whose durations are off by a little), for a truth file used with that video.
+    /// Times are shown as the file at `path` writes them, where it holds these very times (a
+    /// truth made in memory shows its own).
     public func validate(path: String, duration: Double, slack: Double = 1) throws(ConfigError) {
         for (i, e) in events.enumerated() where e.startSeconds > duration + slack || e.endSeconds > duration + slack {
-            throw .outOfRange(key: "events[\(i)]", value: "\(e.startSeconds)…\(e.endSeconds) s (in \(path))",
+            // Read again for the message only: the file is within the YAML limits (`load`).
+            let document = (try? YAMLInput.read(path: path)).flatMap { try? Yams.compose(yaml: $0) }
+            func shown(_ x: Double, _ key: String) -> String {
+                document.flatMap { YAMLInput.written(at: ["events", "\(i)", key], in: $0, holding: x) } ?? ConfigError.number(x)
+            }
+            throw .outOfRange(key: "events[\(i)]", value: "\(shown(e.startSeconds, "start_s"))…\(shown(e.endSeconds, "end_s")) s (in \(path))",
                               expected: "times within the video's \(String(format: "%.2f", duration)) s")
         }
     }

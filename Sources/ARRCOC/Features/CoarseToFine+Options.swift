@@ -80,7 +80,7 @@ extension CoarseToFine {
             for (key, range) in Self.ranges {
                 let x = value(key)
                 guard x.isFinite, range.contains(x) else {
-                    throw .invalidOption(name: key.rawValue, value: x, expected: "\(range.lowerBound)…\(range.upperBound)")
+                    throw .invalidOption(name: key.rawValue, value: x, expected: "\(ConfigError.number(range.lowerBound))…\(ConfigError.number(range.upperBound))")
                 }
             }
         }

@@ -46,15 +46,21 @@ extension YAMLInput {
     /// that holds that very number; other errors as they are.
     static func asWritten(_ error: ConfigError, in root: Node) -> ConfigError {
         func written(_ key: String, _ value: String) -> String {
-            guard case let .scalar(scalar)? = node(at: path(of: key), in: root), let shown = Double(value),
-                  let held = Double.construct(from: scalar), held == shown || (held.isNaN && shown.isNaN) else { return value }
-            return text(of: scalar)
+            Double(value).flatMap { Self.written(at: path(of: key), in: root, holding: $0) } ?? value
         }
         switch error {
         case let .outOfRange(key, value, expected): return .outOfRange(key: key, value: written(key, value), expected: expected)
         case let .invalidValue(key, value, expected): return .invalidValue(key: key, value: written(key, value), expected: expected)
         default: return error
         }
+    }
+
+    /// How `root` writes the number at `path` (see `node(at:in:)`) when that scalar holds `value`
+    /// (`1e30` for 1e+30); nil when it holds another, or there is none.
+    static func written(at path: [String], in root: Node, holding value: Double) -> String? {
+        guard case let .scalar(scalar)? = node(at: path, in: root), let held = Double.construct(from: scalar),
+              held == value || (held.isNaN && value.isNaN) else { return nil }
+        return text(of: scalar)
     }
 
     /// How the YAML text `text` (or JSON, which YAML reads: a line of a JSON Lines file) writes
@@ -140,9 +146,13 @@ extension YAMLInput {
     /// a name not among `choices`, keyed by key path) is an error naming its key path, the value
     /// as the file writes it, and what was expected in words (`budget = "300" is invalid;
     /// expected a whole number`).
-    /// - Throws: that `ConfigError.invalidValue`; the `DecodingError` itself for a missing key or
-    ///   a top level of the wrong kind.
-    static func decode<T: Decodable>(_ type: T.Type, from root: Node, choices: [String: [String]] = [:]) throws -> T {
+    /// A whole number too large for `Int` (`99999999999999999999`, `1e30`) is out of range, in
+    /// the words `validate` uses for its key: the value is decoded as `Int.max` (`Int.min` when
+    /// negative) and `validate`'s error for that key is the one thrown.
+    /// - Throws: that `ConfigError.invalidValue` or `.outOfRange`; the `DecodingError` itself for a
+    ///   missing key or a top level of the wrong kind.
+    static func decode<T: Decodable>(_ type: T.Type, from root: Node, choices: [String: [String]] = [:],
+                                     validate: ((T) throws -> Void)? = nil) throws -> T {
         do { return try YAMLDecoder().decode(type, from: root) } catch let error as DecodingError {
             let keys = error.codingKeys
             if case .keyNotFound = error { throw error }
@@ -154,8 +164,12 @@ extension YAMLInput {
             switch error {
             case let .typeMismatch(wanted, _) where wanted is Node.Scalar.Type:
                 expected = DecodingError.kind(scalarType(type, at: path, keyPath: error.keyPath, in: root) ?? wanted)
-            case let .typeMismatch(wanted, _) where wanted is Int.Type && Self.isPlainInteger(at: path, in: root):
-                throw ConfigError.outOfRange(key: error.keyPath, value: value, expected: "a whole number up to \(Int.max)")
+            case let .typeMismatch(wanted, _) where wanted is Int.Type:
+                if let whole = Self.wholeNumberBeyondInt(at: path, in: root) {
+                    throw outOfRange(type, key: error.keyPath, value: value, at: path, clamped: whole < 0 ? Int.min : Int.max, in: root,
+                                     validate: validate)
+                }
+                expected = DecodingError.kind(wanted)
             case let .typeMismatch(wanted, _), let .valueNotFound(wanted, _): expected = DecodingError.kind(wanted)
             case let .dataCorrupted(context): expected = context.debugDescription
             default: expected = "a valid value"
@@ -163,6 +177,31 @@ extension YAMLInput {
             throw ConfigError.invalidValue(key: error.keyPath, value: value.isEmpty ? "nothing" : value,
                                            expected: choices[error.keyPath].map { "one of \($0.joined(separator: ", "))" } ?? expected)
         }
+    }
+
+    /// The error for the whole number at `path`, beyond `Int`: `validate`'s for `key` with the
+    /// value decoded as `clamped`, shown as `value`; Int's own range where it has none.
+    private static func outOfRange<T: Decodable>(_ type: T.Type, key: String, value: String, at path: [String], clamped: Int,
+                                                 in root: Node, validate: ((T) throws -> Void)?) -> ConfigError {
+        if let validate, let probe = replacing(at: path, in: root, with: Node(String(clamped))) {
+            do { try validate(try YAMLDecoder().decode(type, from: probe)) } catch let error as ConfigError {
+                switch error {
+                case let .outOfRange(k, _, expected) where k == key, let .invalidValue(k, _, expected) where k == key:
+                    return .outOfRange(key: key, value: value, expected: expected)
+                default: break
+                }
+            } catch {}
+        }
+        return .outOfRange(key: key, value: value, expected: "a whole number in \(Int.min)…\(Int.max)")
+    }
+
+    /// The value at `path` when it is a whole number too large for `Int`: plain digits
+    /// (`99999999999999999999`, which Yams reads as text) or a float (`1e30`); nil otherwise.
+    static func wholeNumberBeyondInt(at path: [String], in root: Node) -> Double? {
+        guard case let .scalar(scalar)? = node(at: path, in: root), scalar.style == .plain else { return nil }
+        let value = isPlainInteger(at: path, in: root) ? Double(scalar.string) : Double.construct(from: scalar)
+        guard let value, value.isFinite, value == value.rounded(), value.magnitude >= 0x1p63 else { return nil }
+        return value
     }
 
     /// Whether the value at `path` is an integer in plain digits (`99999999999999999999`: a

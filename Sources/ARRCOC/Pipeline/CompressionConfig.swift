@@ -131,7 +131,7 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         }
         try checkKeys(mapping, section: "", in: root)
         let config: CompressionConfig
-        do { config = try YAMLInput.decode(CompressionConfig.self, from: root, choices: Self.choices) } catch let error as DecodingError {
+        do { config = try YAMLInput.decode(CompressionConfig.self, from: root, choices: Self.choices) { try $0.validate() } } catch let error as DecodingError {
             throw ConfigError.unreadable(path: path, reason: FeatureSet.describe(error))
         }
         do { try config.validate() } catch { throw YAMLInput.asWritten(error, in: root) }

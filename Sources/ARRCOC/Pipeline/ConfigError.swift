@@ -43,15 +43,30 @@ public enum ConfigError: Error, Equatable, LocalizedError {
         }
     }
 
+    /// A number as a message shows a bound or a parsed value: whole numbers as integers (`8`,
+    /// not 8.0), round ones of a million or more by their exponent (`1e15`, which a YAML file can
+    /// write back, not 1000000000000000.0); others as Swift prints them (`0.25`).
+    public static func number(_ x: Double) -> String {
+        guard x.isFinite, x == x.rounded(), x.magnitude < 1e18 else { return "\(x)" }
+        return number(Int(x))
+    }
+
+    /// `number(_:)` for an integer: `16384`, `1e15`, `9223372036854775807`.
+    public static func number(_ i: Int) -> String {
+        var mantissa = i.magnitude, exponent = 0
+        while mantissa >= 10, mantissa % 10 == 0 { mantissa /= 10; exponent += 1 }
+        return mantissa < 10 && exponent >= 6 ? "\(i < 0 ? "-" : "")\(mantissa)e\(exponent)" : "\(i)"
+    }
+
     static func check(_ key: String, _ value: Double, in range: ClosedRange<Double>) throws(ConfigError) {
         guard value.isFinite, range.contains(value) else {
-            throw .outOfRange(key: key, value: "\(value)", expected: "a number in \(range.lowerBound)…\(range.upperBound)")
+            throw .outOfRange(key: key, value: "\(value)", expected: "a number in \(number(range.lowerBound))…\(number(range.upperBound))")
         }
     }
 
     static func check(_ key: String, _ value: Int, in range: ClosedRange<Int>) throws(ConfigError) {
         guard range.contains(value) else {
-            throw .outOfRange(key: key, value: "\(value)", expected: "an integer in \(range.lowerBound)…\(range.upperBound)")
+            throw .outOfRange(key: key, value: "\(value)", expected: "an integer in \(number(range.lowerBound))…\(number(range.upperBound))")
         }
     }
 }
