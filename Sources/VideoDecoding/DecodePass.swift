@@ -106,19 +106,10 @@ struct DecodePass {
         defer { file.decoder.pointee.skip_frame = AVDISCARD_DEFAULT }
         var readFailures = 0
         while true {
-            reading: while target(next) != nil {
+            while target(next) != nil {
                 if restartPending { try restartFromBeginning(previous: previous) }
                 try seekIfUseful(previous: previous)
-                let status = av_read_frame(file.format, packet)
-                if status == arrcoc_averror_eof() { break }
-                if status < 0 {
-                    if let pb = file.format.pointee.pb, avio_feof(pb) != 0 { break }
-                    report.unreadablePackets += 1
-                    readFailures += 1
-                    if readFailures > 256 { break reading }
-                    continue
-                }
-                readFailures = 0
+                guard file.readPacket(packet, unreadable: &report.unreadablePackets, failuresInARow: &readFailures) else { break }
                 defer { av_packet_unref(packet) }
                 guard packet.pointee.stream_index == file.streamIndex else { continue }
                 let pts = packet.pointee.pts != arrcoc_nopts_value() ? packet.pointee.pts : packet.pointee.dts

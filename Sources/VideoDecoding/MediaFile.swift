@@ -140,6 +140,24 @@ final class MediaFile {
         avformat_close_input(&f)
     }
 
+    /// Reads the next packet (of any stream) into `packet`: true, or false at the end of the file.
+    /// A read error short of the end is counted in `unreadable` and skipped; after 256 in a row
+    /// (`failuresInARow`, reset by each packet read) the file is taken as ended.
+    func readPacket(_ packet: UnsafeMutablePointer<AVPacket>, unreadable: inout Int, failuresInARow: inout Int) -> Bool {
+        while true {
+            let status = av_read_frame(format, packet)
+            if status == arrcoc_averror_eof() { return false }
+            guard status < 0 else {
+                failuresInARow = 0
+                return true
+            }
+            if let pb = format.pointee.pb, avio_feof(pb) != 0 { return false }
+            unreadable += 1
+            failuresInARow += 1
+            if failuresInARow > 256 { return false }
+        }
+    }
+
     /// Seconds of a timestamp in the stream's time base.
     func seconds(_ pts: Int64) -> Double {
         Double(pts) * av_q2d(timeBase)

@@ -132,17 +132,7 @@ extension VideoReader {
             try receive()
         }
         var failures = 0
-        while true {
-            let status = av_read_frame(file.format, packet)
-            if status == arrcoc_averror_eof() { break }
-            if status < 0 {
-                if let pb = file.format.pointee.pb, avio_feof(pb) != 0 { break }
-                report.unreadablePackets += 1
-                failures += 1
-                if failures > 256 { break }
-                continue
-            }
-            failures = 0
+        while file.readPacket(packet, unreadable: &report.unreadablePackets, failuresInARow: &failures) {
             defer { av_packet_unref(packet) }
             guard packet.pointee.stream_index == file.streamIndex, packet.pointee.flags & AV_PKT_FLAG_KEY != 0 else { continue }
             let pts = packet.pointee.pts != arrcoc_nopts_value() ? packet.pointee.pts : packet.pointee.dts
