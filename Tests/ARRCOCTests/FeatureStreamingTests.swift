@@ -9,9 +9,8 @@ struct FeatureStreamingTests {
     static let source = FeatureInfo.Source(path: "synthetic", sha256: String(repeating: "0", count: 64), durationSeconds: 3.5,
                                            fps: 2, width: 320, height: 192, codec: "rgb24")
 
-    static func analyzer(chunkCells: Int, wholeProductCells: Int = FeatureAnalyzer.fitSampleCells) throws -> FeatureAnalyzer {
-        let analyzer = FeatureAnalyzer(rows: 6, cols: 10, dimension: 24, spillDirectory: nil, chunkCells: chunkCells,
-                                       wholeProductCells: wholeProductCells)
+    static func analyzer(chunkCells: Int) throws -> FeatureAnalyzer {
+        let analyzer = FeatureAnalyzer(rows: 6, cols: 10, dimension: 24, spillDirectory: nil, chunkCells: chunkCells)
         for (i, frame) in FeatureGoldenTests.frames(count: 7).enumerated() { try analyzer.add(frame, time: Double(i) * 0.5) }
         return analyzer
     }
@@ -26,7 +25,7 @@ struct FeatureStreamingTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-stream-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        // Within the fit's bound the embedding is one product whatever the chunk size.
+        // The embedding is the same whatever the chunk size: each row is summed on its own.
         for chunk in [1, 120, 65_536] {
             let path = dir.appendingPathComponent("f\(chunk).safetensors").path
             let written = try Self.analyzer(chunkCells: chunk).finish(source: Self.source, candidateFPS: 2, writingTo: path)
@@ -40,14 +39,13 @@ struct FeatureStreamingTests {
         }
     }
 
-    /// Beyond the bound the embedding goes chunk by chunk (one frame, two frames): the same
-    /// embeddings up to the BLAS kernel's rounding, the same cues exactly.
-    @Test func chunkedEmbeddingMatchesOneProductWithinRounding() throws {
+    /// Chunk by chunk (one frame, two frames), the embeddings are those of one product, bit for
+    /// bit, and the cues the same.
+    @Test func chunkedEmbeddingIsOneProductBitForBit() throws {
         let whole = try Self.analyzer(chunkCells: 65_536).finish(source: Self.source, candidateFPS: 2)
         for chunk in [1, 120] {
-            let chunked = try Self.analyzer(chunkCells: chunk, wholeProductCells: 0).finish(source: Self.source, candidateFPS: 2)
-            let worst = zip(whole.embeddings, chunked.embeddings).map { abs($0 - $1) }.max() ?? 1
-            #expect(chunked.embeddings.count == whole.embeddings.count && worst < 1e-5, "chunk \(chunk): \(worst)")
+            let chunked = try Self.analyzer(chunkCells: chunk).finish(source: Self.source, candidateFPS: 2)
+            #expect(chunked.embeddings.map(\.bitPattern) == whole.embeddings.map(\.bitPattern), "chunk \(chunk)")
             let cues = chunked.information == whole.information && chunked.edges == whole.edges && chunked.change == whole.change
             #expect(cues && chunked.embedder == whole.embedder)
         }

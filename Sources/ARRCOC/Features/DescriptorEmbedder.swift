@@ -2,8 +2,8 @@ import Foundation
 import LinearAlgebra
 
 /// Turns raw cell descriptors into embeddings: centre, standardise, project on the principal
-/// axes of the video's own cells and whiten (PCA by LAPACK `dsyevd` on the covariance that a BLAS
-/// product computes), then L2-normalise, so that cosine similarity weighs every decorrelated
+/// axes of the video's own cells and whiten (PCA by LAPACK `dsyevd` on the covariance of
+/// `gram(_:rows:columns:)`, in the reference BLAS's order), then L2-normalise, so that cosine similarity weighs every decorrelated
 /// direction alike.
 ///
 /// The fitted state (mean and projection) is saved in the features file: a query image must be
@@ -70,10 +70,9 @@ public struct DescriptorEmbedder: Sendable, Equatable {
                 for i in 0..<count { for j in 0..<d0 { x[i &* d0 &+ j] -= m[j] } }
             }
         }
-        let x = try Matrix<Float>(rows: count, columns: d0, elements: centred)
-        let gram = try BLAS.multiply(x, x, transposeA: true)
+        let gram = centred.withUnsafeBufferPointer { Self.gram($0, rows: count, columns: d0) }
         var covariance = Matrix<Double>(zeros: d0, d0)
-        for i in 0..<d0 { for j in 0..<d0 { covariance[i, j] = Double(gram[i, j]) / Double(count - 1) } }
+        for i in 0..<d0 { for j in 0..<d0 { covariance[i, j] = Double(gram[i * d0 + j]) / Double(count - 1) } }
         // Standardise: correlation matrix, so colour means and histogram fractions weigh alike.
         let sd = (0..<d0).map { max(covariance[$0, $0], 1e-12).squareRoot() }
         var correlation = covariance
@@ -115,9 +114,9 @@ public struct DescriptorEmbedder: Sendable, Equatable {
                 for i in 0..<count { for j in 0..<d0 { x[i &* d0 &+ j] -= m[j] } }
             }
         }
-        let x = try Matrix<Float>(rows: count, columns: inputDimension, elements: centred)
-        let p = try Matrix<Float>(rows: inputDimension, columns: dimension, elements: projection)
-        var y = try BLAS.multiply(x, p).elements
+        var y = centred.withUnsafeBufferPointer { x in
+            projection.withUnsafeBufferPointer { p in Self.product(x, rows: count, inner: d0, p, columns: dimension) }
+        }
         Self.normalizeRows(&y, dimension: dimension)
         return y
     }

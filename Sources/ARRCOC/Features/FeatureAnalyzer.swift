@@ -26,10 +26,9 @@ public final class FeatureAnalyzer {
     private var totals: [UInt16] = []
     private var previousTotals: [UInt16] = []
     private let workspace = DescriptorWorkspace()
-    /// Cells embedded per BLAS product (whole frames; at least one) when the video has more than
-    /// `wholeProductCells`; up to that, all cells in one product.
+    /// Cells embedded per product (whole frames; at least one). Each row of the product is
+    /// summed on its own (`DescriptorEmbedder.product`), so the chunk size changes no bit.
     private let chunkCells: Int
-    private let wholeProductCells: Int
 
     /// The fit's sample bound, in cells: a video of at most this many cells (candidate frames ×
     /// cells per frame; 1,800 frames = 15 minutes at 2 fps on the default 400-cell grid) is fitted
@@ -41,21 +40,16 @@ public final class FeatureAnalyzer {
     ///   dimension: embedding size after whitening (at most 28); spillDirectory: where the
     ///   scratch files go (default `TMPDIR`; best on the output's file system).
     public convenience init(rows: Int, cols: Int, dimension: Int, spillDirectory: String? = nil) {
-        self.init(rows: rows, cols: cols, dimension: dimension, spillDirectory: spillDirectory, chunkCells: 65_536,
-                  wholeProductCells: Self.fitSampleCells)
+        self.init(rows: rows, cols: cols, dimension: dimension, spillDirectory: spillDirectory, chunkCells: 65_536)
     }
 
-    /// Chunking made small in tests. OpenBLAS's `sgemm` rounds a row differently depending on
-    /// where it falls in the kernel's row blocks, so a chunked product is not bit-identical to one
-    /// product of all rows: videos within `wholeProductCells` (the fit's bound, where the features
-    /// stay those of the unbounded code) are embedded in one product.
-    init(rows: Int, cols: Int, dimension: Int, spillDirectory: String?, chunkCells: Int, wholeProductCells: Int) {
+    /// Chunking made small in tests.
+    init(rows: Int, cols: Int, dimension: Int, spillDirectory: String?, chunkCells: Int) {
         self.rows = rows
         self.cols = cols
         self.dimension = min(dimension, CellDescriptor.length)
         self.spillDirectory = spillDirectory
         self.chunkCells = chunkCells
-        self.wholeProductCells = wholeProductCells
         let cells = rows * cols
         frameDescriptors = [Float](repeating: 0, count: cells * CellDescriptor.length)
         frameInformation = [Float](repeating: 0, count: cells)
@@ -202,12 +196,12 @@ public final class FeatureAnalyzer {
         return (embedder, info, files)
     }
 
-    /// Embeds every cell, in one product up to `wholeProductCells`, else `chunkCells` (whole
-    /// frames) at a time, handing on each chunk's embeddings with the index of its first cell.
+    /// Embeds every cell, `chunkCells` (whole frames) at a time, handing on each chunk's
+    /// embeddings with the index of its first cell.
     private func embedChunks(_ embedder: DescriptorEmbedder, _ descriptors: SpillFile,
                              _ body: (_ firstCell: Int, _ embeddings: [Float]) throws -> Void) throws {
         let cells = rows * cols, total = times.count * cells, d0 = CellDescriptor.length
-        let step = total <= wholeProductCells ? max(total, 1) : max(1, chunkCells / cells) * cells
+        let step = max(1, chunkCells / cells) * cells
         var first = 0
         while first < total {
             let end = min(total, first + step)

@@ -1,0 +1,67 @@
+@testable import ARRCOC
+import LinearAlgebra
+import TestSupport
+import Testing
+
+/// The embedder's own products give, bit for bit, what the linked reference BLAS's `sgemm` gives
+/// (`BLAS.multiply`), which made the features files of earlier versions: on one and on two
+/// threads, for the descriptor's shape and for others, on values with the spread of real
+/// descriptors (fractions, counts and centred values, zeros included).
+struct EmbedderProductTests {
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        var g = SeededGenerator(seed: seed)
+        return (0..<count).map { k in
+            switch k % 5 {
+            case 0: 0
+            case 1: Float.random(in: -1...1, using: &g)
+            case 2: Float.random(in: 0...255, using: &g).rounded() / 765
+            default: Float.random(in: -40...40, using: &g) * Float.random(in: 0...1, using: &g)
+            }
+        }
+    }
+
+    /// How many elements differ in any bit (0 when the two are bit-identical), and the first.
+    static func differences(_ ours: [Float], _ theirs: [Float]) -> String {
+        guard ours.count == theirs.count else { return "\(ours.count) elements against \(theirs.count)" }
+        let differing = ours.indices.filter { ours[$0].bitPattern != theirs[$0].bitPattern }
+        guard let first = differing.first else { return "none" }
+        return "\(differing.count) of \(ours.count), the first at \(first): \(ours[first]) against \(theirs[first])"
+    }
+
+    @Test(arguments: [(1, 28), (2, 28), (17, 28), (4095, 28), (4096, 28), (42_001, 28), (9, 1), (5000, 5), (5000, 31)])
+    func gramIsTheReferenceBLASProductBitForBit(rows: Int, columns: Int) throws {
+        let x = Self.values(rows * columns, seed: UInt64(rows * 100 + columns))
+        let blas = try BLAS.multiply(try Matrix(rows: rows, columns: columns, elements: x),
+                                     try Matrix(rows: rows, columns: columns, elements: x), transposeA: true)
+        let ours = x.withUnsafeBufferPointer { DescriptorEmbedder.gram($0, rows: rows, columns: columns) }
+        #expect(Self.differences(ours, blas.elements) == "none", "\(rows)×\(columns)")
+    }
+
+    @Test(arguments: [(1, 28, 24), (3, 28, 24), (4095, 28, 24), (4096, 28, 24), (42_001, 28, 24), (5000, 28, 1), (5001, 7, 28), (10, 1, 3)])
+    func productIsTheReferenceBLASProductBitForBit(rows: Int, inner: Int, columns: Int) throws {
+        let x = Self.values(rows * inner, seed: UInt64(rows + inner)), p = Self.values(inner * columns, seed: 7 + UInt64(columns))
+        let blas = try BLAS.multiply(try Matrix(rows: rows, columns: inner, elements: x),
+                                     try Matrix(rows: inner, columns: columns, elements: p))
+        let ours = x.withUnsafeBufferPointer { a in
+            p.withUnsafeBufferPointer { b in DescriptorEmbedder.product(a, rows: rows, inner: inner, b, columns: columns) }
+        }
+        #expect(Self.differences(ours, blas.elements) == "none", "\(rows)×\(inner) · \(inner)×\(columns)")
+    }
+
+    /// A real fit: the descriptors of the golden frames, centred as the fit centres them.
+    @Test func realDescriptorsGiveTheReferenceProducts() throws {
+        var descriptors: [Float] = []
+        for frame in FeatureGoldenTests.frames(count: 7) { descriptors += FeatureAnalyzer.describe(frame) }
+        let d0 = CellDescriptor.length, rows = descriptors.count / d0
+        let embedder = try DescriptorEmbedder.fit(descriptors: descriptors, inputDimension: d0, dimension: 24)
+        let centred = (0..<descriptors.count).map { descriptors[$0] - embedder.mean[$0 % d0] }
+        let x = try Matrix(rows: rows, columns: d0, elements: centred)
+        let gram = centred.withUnsafeBufferPointer { DescriptorEmbedder.gram($0, rows: rows, columns: d0) }
+        #expect(Self.differences(gram, try BLAS.multiply(x, x, transposeA: true).elements) == "none")
+        let p = try Matrix(rows: d0, columns: 24, elements: embedder.projection)
+        let projected = centred.withUnsafeBufferPointer { a in
+            embedder.projection.withUnsafeBufferPointer { DescriptorEmbedder.product(a, rows: rows, inner: d0, $0, columns: 24) }
+        }
+        #expect(Self.differences(projected, try BLAS.multiply(x, p).elements) == "none")
+    }
+}
