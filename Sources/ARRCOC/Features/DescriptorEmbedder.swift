@@ -114,8 +114,14 @@ public struct DescriptorEmbedder: Sendable, Equatable {
                 for i in 0..<count { for j in 0..<d0 { x[i &* d0 &+ j] -= m[j] } }
             }
         }
-        var y = centred.withUnsafeBufferPointer { x in
-            projection.withUnsafeBufferPointer { p in Self.product(x, rows: count, inner: d0, p, columns: dimension) }
+        return centred.withUnsafeBufferPointer { embed(centred: $0) }
+    }
+
+    /// Embeds rows already centred on `mean`, as `fit(centring:…)` leaves its sample: the
+    /// analysis embeds a video whose sample is every cell without reading or centring it again.
+    func embed(centred x: UnsafeBufferPointer<Float>) -> [Float] {
+        var y = projection.withUnsafeBufferPointer { p in
+            Self.product(x, rows: x.count / inputDimension, inner: inputDimension, p, columns: dimension)
         }
         Self.normalizeRows(&y, dimension: dimension)
         return y

@@ -94,11 +94,11 @@ public final class FeatureAnalyzer {
     /// Fits the embedder on the sample and returns the features, held once in memory; with
     /// `keepingDescriptors`, the raw descriptors too (`FeatureSet.descriptors`, for coarse passes).
     public func finish(source: FeatureInfo.Source, candidateFPS: Double, keepingDescriptors: Bool = false) throws -> FeatureSet {
-        let (embedder, info, files) = try fit(source: source, candidateFPS: candidateFPS)
+        let (embedder, info, files, centred) = try fit(source: source, candidateFPS: candidateFPS)
         let cells = times.count * rows * cols
         var embeddings = [Float](repeating: 0, count: cells * embedder.dimension)
         try embeddings.withUnsafeMutableBufferPointer { out in
-            try embedChunks(embedder, files.descriptors) { first, chunk in
+            try embedChunks(embedder, files.descriptors, centred: centred) { first, chunk in
                 chunk.withUnsafeBufferPointer { c in
                     (out.baseAddress! + first * embedder.dimension).update(from: c.baseAddress!, count: c.count)
                 }
@@ -120,7 +120,7 @@ public final class FeatureAnalyzer {
     /// temporary name, then rename): the bytes `finish(source:candidateFPS:).write(to:)` gives,
     /// without the features ever being in memory.
     public func finish(source: FeatureInfo.Source, candidateFPS: Double, writingTo path: String) throws -> Written {
-        let (embedder, info, files) = try fit(source: source, candidateFPS: candidateFPS)
+        let (embedder, info, files, centred) = try fit(source: source, candidateFPS: candidateFPS)
         let layout = try FeatureSet.fileLayout(info: info, frames: times.count, cues: true, embedder: embedder)
         let cells = times.count * rows * cols
         try AtomicWrite.write(to: path) { temporary in
@@ -140,7 +140,7 @@ public final class FeatureAnalyzer {
                 case "cue_information": try copy(files.information)
                 case "embedder_mean": try stream.append(embedder.mean)
                 case "embedder_projection": try stream.append(embedder.projection)
-                case "embeddings": try embedChunks(embedder, files.descriptors) { _, chunk in try stream.append(chunk) }
+                case "embeddings": try embedChunks(embedder, files.descriptors, centred: centred) { _, chunk in try stream.append(chunk) }
                 case "times_s": try stream.append(times)
                 default: throw FormatError.unwritable(path: path, reason: "no values for tensor '\(entry.name)'")
                 }
@@ -166,9 +166,11 @@ public final class FeatureAnalyzer {
         return made
     }
 
-    /// The embedder fitted on `fitSample` frames, read back from the scratch file.
+    /// The embedder fitted on `fitSample` frames, read back from the scratch file, and the
+    /// sample centred on the fit's mean when it is every frame (the embedding's input then).
     private func fit(source: FeatureInfo.Source, candidateFPS: Double)
-        throws -> (DescriptorEmbedder, FeatureInfo, (descriptors: SpillFile, information: SpillFile, edges: SpillFile, change: SpillFile))
+        throws -> (DescriptorEmbedder, FeatureInfo, (descriptors: SpillFile, information: SpillFile, edges: SpillFile, change: SpillFile),
+                   centred: [Float]?)
     {
         guard !times.isEmpty, let files = spill else { throw FeatureError.noFrames(path: source.path) }
         let cells = rows * cols, d0 = CellDescriptor.length, perFrame = cells * d0
@@ -193,20 +195,25 @@ public final class FeatureAnalyzer {
         let info = FeatureInfo(
             source: source, analysis: .init(candidateFPS: candidateFPS, rows: rows, cols: cols),
             embedder: .init(name: DescriptorEmbedder.name, version: DescriptorEmbedder.version, dimension: embedder.dimension))
-        return (embedder, info, files)
+        return (embedder, info, files, sample.count == times.count ? x : nil)
     }
 
     /// Embeds every cell, `chunkCells` (whole frames) at a time, handing on each chunk's
-    /// embeddings with the index of its first cell.
-    private func embedChunks(_ embedder: DescriptorEmbedder, _ descriptors: SpillFile,
+    /// embeddings with the index of its first cell: from `centred` (every cell, centred by the
+    /// fit) when given, else read back from the scratch file and centred chunk by chunk.
+    private func embedChunks(_ embedder: DescriptorEmbedder, _ descriptors: SpillFile, centred: [Float]?,
                              _ body: (_ firstCell: Int, _ embeddings: [Float]) throws -> Void) throws {
         let cells = rows * cols, total = times.count * cells, d0 = CellDescriptor.length
         let step = max(1, chunkCells / cells) * cells
         var first = 0
         while first < total {
             let end = min(total, first + step)
-            var chunk = try descriptors.read((first * d0)..<(end * d0))
-            try body(first, try embedder.embed(centring: &chunk))
+            if let centred {
+                try body(first, centred.withUnsafeBufferPointer { embedder.embed(centred: UnsafeBufferPointer(rebasing: $0[(first * d0)..<(end * d0)])) })
+            } else {
+                var chunk = try descriptors.read((first * d0)..<(end * d0))
+                try body(first, try embedder.embed(centring: &chunk))
+            }
             first = end
         }
     }
