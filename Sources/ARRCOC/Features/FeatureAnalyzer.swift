@@ -94,11 +94,13 @@ public final class FeatureAnalyzer {
     /// Fits the embedder on the sample and returns the features, held once in memory; with
     /// `keepingDescriptors`, the raw descriptors too (`FeatureSet.descriptors`, for coarse passes).
     public func finish(source: FeatureInfo.Source, candidateFPS: Double, keepingDescriptors: Bool = false) throws -> FeatureSet {
-        let (embedder, info, files, centred) = try fit(source: source, candidateFPS: candidateFPS)
+        // The fit's centred sample is let go here: held beside `embeddings` it would add up to
+        // `fitSampleCells × 28` floats (80 MB) to the peak.
+        let (embedder, info, files, _) = try fit(source: source, candidateFPS: candidateFPS)
         let cells = times.count * rows * cols
         var embeddings = [Float](repeating: 0, count: cells * embedder.dimension)
         try embeddings.withUnsafeMutableBufferPointer { out in
-            try embedChunks(embedder, files.descriptors, centred: centred) { first, chunk in
+            try embedChunks(embedder, files.descriptors, centred: nil) { first, chunk in
                 chunk.withUnsafeBufferPointer { c in
                     (out.baseAddress! + first * embedder.dimension).update(from: c.baseAddress!, count: c.count)
                 }
