@@ -159,7 +159,7 @@ def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, samp
                               capture_output=True, text=True, env=env)
 
     r = embed("--out", str(video))
-    assert r.returncode == 1 and "is an input of this command" in r.stderr, r.stderr
+    assert r.returncode == 1 and f"--out {video}: the same file as the video, an input; choose another path for --out" in r.stderr, r.stderr
     assert video.read_bytes() == original
     mine = tmp_path / "mine.safetensors"
     mine.write_text("notes")
@@ -402,6 +402,11 @@ def test_embed_runs_a_loaded_model_where_it_is(tmp_path, sample, monkeypatch):
         (dict(candidate_fps=0), r"candidate_fps 0: expected a number in \(0, 1000\]"),
         (dict(model="{tmp}/no-model"), "no-model: no such directory; expected a Hub id or a checkpoint directory"),
         (dict(out="{tmp}/mine.safetensors"), "mine.safetensors: already exists; pass force=True to replace it"),
+        # An output that is an input: named by the arguments, not as "an input of this command".
+        (dict(out="{video}"), r"out .*cockatoo\.mp4: the same file as video, an input; choose another path for out"),
+        (dict(text=None, image="{tmp}/mine.safetensors", query_out="{tmp}/mine.safetensors"),
+         r"query_out .*mine\.safetensors: the same file as image, an input; choose another path for query_out"),
+        (dict(query_out="{tmp}/f.safetensors"), r"query_out .*f\.safetensors: the same file as out; choose two paths"),
     ],
 )
 def test_embed_errors_name_python_arguments_not_command_flags(tmp_path, sample, monkeypatch, change, message):
