@@ -413,7 +413,8 @@ def test_embed_errors_name_python_arguments_not_command_flags(tmp_path, sample, 
     """`arrcoc.embed`'s messages speak Python (`query_out`, `force=True`); `arrcoc-embed`'s, flags."""
     monkeypatch.setattr(arrcoc.embedding, "load_encoder", None)  # never reached
     mine = tmp_path / "mine.safetensors"
-    arrcoc.write_features(mine, [0.0], np.ones((1, 1, 1, 3)), dict.fromkeys(arrcoc.features.SOURCE_KEYS, 1), embedder="m")
+    source = dict(path="v.mp4", sha256="0" * 64, duration_s=1.0, fps=25.0, width=64, height=64, codec="h264")
+    arrcoc.write_features(mine, [0.0], np.ones((1, 1, 1, 3)), source, embedder="m")
     args = dict(video=sample("cockatoo.mp4"), model="google/siglip2-base-patch16-224", out=tmp_path / "f.safetensors",
                 text="a bird", query_out=tmp_path / "q.npy", progress=False)
     args.update({k: v.format(tmp=tmp_path, video=sample("cockatoo.mp4")) if isinstance(v, str) else v for k, v in change.items()})

@@ -31,6 +31,7 @@ import numpy as np
 from .features import (
     DEFAULT_CANDIDATE_FPS,
     FEATURES_SCHEMA,
+    MAX_CANDIDATE_FPS,
     cell_grid,
     l2_normalize,
     nearest_frames,
@@ -361,7 +362,6 @@ def embed(
     return EmbedResult(Path(out), len(times), tuple(embeddings.shape[1:3]), embeddings.shape[-1], query)
 
 
-MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze`
 MAX_CELLS_PER_FRAME = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_CELLS_PER_FRAME's default)
 
 
