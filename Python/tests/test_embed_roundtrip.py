@@ -194,6 +194,24 @@ def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, samp
     assert r.returncode == 1 and "no such directory" in r.stderr, r.stderr
 
 
+def test_embed_expands_a_model_path_starting_with_a_tilde(tmp_path, sample, tiny_encoders, monkeypatch):
+    """`~/clip` is the user's folder's `clip`, from Python and from `--model=~/clip` (which no shell
+    expands); it was looked for as a folder named `~`."""
+    video, home = sample("cockatoo.mp4"), tmp_path / "home"
+    (home / "bert").mkdir(parents=True)
+    (home / "bert/config.json").write_text('{"model_type": "bert"}')
+    (home / "clip").symlink_to(tiny_encoders["clip"])
+    monkeypatch.setenv("HOME", str(home))
+    with pytest.raises(arrcoc.EmbedError, match=f"{home}/bert: model_type 'bert'; expected one of"):
+        arrcoc.embed(video, "~/bert", tmp_path / "f.safetensors", progress=False)
+    with pytest.raises(arrcoc.EmbedError, match=f"{home}/bert: model_type 'bert'; expected one of"):
+        arrcoc.embedding.load_encoder("~/bert")
+    result = arrcoc.embed(video, "~/clip", tmp_path / "f.safetensors", frame_level=True, progress=False)
+    assert arrcoc.read_features(result.features)[2]["embedder"]["name"] == str(home / "clip")
+    r = _arrcoc_embed(video, "--model=~/clip", "--out", tmp_path / "g.safetensors", "--frame-level", "--quiet")
+    assert r.returncode == 0 and arrcoc.read_features(tmp_path / "g.safetensors")[2]["embedder"]["name"] == str(home / "clip")
+
+
 @pytest.mark.parametrize("text", ["", "  \t"])
 def test_embed_refuses_an_empty_query_text(tmp_path, sample, tiny_encoders, text):
     env = dict(os.environ, PYTHONPATH=str(REPO / "Python/src"))

@@ -113,7 +113,9 @@ def decode_candidates(video: str | Path, candidate_fps: float = DEFAULT_CANDIDAT
 
 
 def load_encoder(name_or_path: str, device: str = "cpu") -> tuple[Any, Any]:
-    """`(model, processor)` of a SigLIP, SigLIP 2 or CLIP checkpoint (a Hub id or a local directory)."""
+    """`(model, processor)` of a SigLIP, SigLIP 2 or CLIP checkpoint (a Hub id or a local
+    directory; `~` is the user's home folder)."""
+    name_or_path = os.path.expanduser(name_or_path)
     _check_checkpoint(name_or_path)
     from transformers import AutoModel, AutoProcessor
 
@@ -260,8 +262,8 @@ def embed(
 
     Args:
         video: the video file (anything PyAV decodes).
-        model: a Hub id or local directory of a SigLIP, SigLIP 2 or CLIP checkpoint, or a
-            `(model, processor)` pair already loaded.
+        model: a Hub id or local directory of a SigLIP, SigLIP 2 or CLIP checkpoint (`~` is
+            the user's home folder), or a `(model, processor)` pair already loaded.
         out: the features file to write (safetensors, `arrcoc.features/1`).
         text, image: the query, as words or an image file (at most one); written to `query_out`.
         candidate_fps: candidate frames per second (arrcoc's default 2).
@@ -289,6 +291,7 @@ def embed(
     _check_path("video", video, "a video file")
     if isinstance(model, (str, os.PathLike)):
         _check_path("model", model, "a Hub id or a checkpoint directory")
+        model = os.path.expanduser(os.fspath(model))
     elif not (isinstance(model, (tuple, list)) and len(model) == 2):
         raise TypeError(f"model is {type(model).__name__}; expected a Hub id, a checkpoint directory or a (model, processor) pair")
     _check_path("out", out, "the features file to write")
@@ -443,6 +446,7 @@ def _check_checkpoint(name_or_path: str | os.PathLike) -> None:
     """Refuses a local path that is no checkpoint directory, or whose config.json names a
     `model_type` arrcoc-embed does not read, before the weights are loaded. A Hub id is checked
     once downloaded."""
+    name_or_path = os.path.expanduser(name_or_path)
     path = Path(name_or_path)
     if not (path.is_absolute() or os.fspath(name_or_path).startswith((".", "~")) or path.exists()):
         return
