@@ -85,6 +85,17 @@ def test_features_file_round_trip_and_checks(tmp_path):
         arrcoc.write_features(path, [0.0, 0.5, 1.0], emb, {k: v for k, v in SOURCE.items() if k != "codec"}, embedder="m")
 
 
+def _assert_write_refused(tmp_path: Path, change: dict, error: type[Exception], message: str) -> None:
+    """`write_features` with valid arguments but for `change` raises `error` matching `message`
+    and writes nothing."""
+    args = dict(path=tmp_path / "f.safetensors", times_s=[0.0, 0.5, 1.0], embeddings=np.ones((3, 1, 2, 5), np.float32),
+                source=SOURCE, embedder="m")
+    args.update(change)
+    with pytest.raises(error, match=message):
+        arrcoc.write_features(**args)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "change, error, message",
     [
@@ -107,12 +118,7 @@ def test_write_features_checks_the_embedder_before_writing(tmp_path, change, err
     """The embedder's name, version and dimension go into the metadata `arrcoc compress` reads:
     a name that is not one, a version that is not a positive integer, or a dimension of the
     embeddings arrcoc cannot read is refused, and nothing is written."""
-    args = dict(path=tmp_path / "f.safetensors", times_s=[0.0, 0.5, 1.0], embeddings=np.ones((3, 1, 2, 5), np.float32),
-                source=SOURCE, embedder="m")
-    args.update(change)
-    with pytest.raises(error, match=message):
-        arrcoc.write_features(**args)
-    assert list(tmp_path.iterdir()) == []
+    _assert_write_refused(tmp_path, change, error, message)
 
 
 @pytest.mark.parametrize(
@@ -140,12 +146,7 @@ def test_write_features_checks_the_source_and_candidate_fps_before_writing(tmp_p
     """The source record and the candidate rate go into the metadata as JSON: a value of another
     type (which the JSON writer could not write, or would write as something arrcoc cannot read)
     or out of range is refused, naming the key and the value, and nothing is written."""
-    args = dict(path=tmp_path / "f.safetensors", times_s=[0.0, 0.5, 1.0], embeddings=np.ones((3, 1, 2, 5), np.float32),
-                source=SOURCE, embedder="m")
-    args.update(change)
-    with pytest.raises(error, match=message):
-        arrcoc.write_features(**args)
-    assert list(tmp_path.iterdir()) == []
+    _assert_write_refused(tmp_path, change, error, message)
 
 
 def test_write_features_writes_numpy_numbers_as_json_numbers(tmp_path):
