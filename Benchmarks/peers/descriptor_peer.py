@@ -255,7 +255,9 @@ def describe(rgb: np.ndarray, previous_totals: np.ndarray | None, rows: int, col
     counts = np.bincount((cell_bins(rows, cols, JOINT_BINS) + joint).ravel(), minlength=n * JOINT_BINS).reshape(n, 16, 8)
     out[:, 6:14] = counts.sum(axis=1).astype(np.float32) / np.float32(px)
     p = counts.sum(axis=2).astype(np.float32) / np.float32(px)
-    # log2 in float64 rounded to float32: the correctly rounded log2f (numpy's float32 log2 is not).
+    # log2 in float64, rounded to float32: the C library's log2f but for a rare last bit (numpy's
+    # float32 log2 differs more often: of bigbuckbunny.mp4's entropies, made lossless at the analysis
+    # size, 96.2% were arrcoc's to the bit, now 99.8%).
     terms = p * np.log2(np.where(p > 0, p, 1), dtype=np.float64).astype(np.float32)
     entropy = np.zeros(n, np.float32)
     for k in range(16):  # in bin order, as arrcoc adds them
