@@ -2,29 +2,38 @@
 """The Python peer of `arrcoc analyze`: the same analysis, written to be fast in Python.
 
 PyAV decodes (codec threads on) and scales each candidate frame to yuv420p at the analysis size
-with one reused libswscale context (bicubic, as arrcoc), then numpy converts it to RGB with
-libswscale's unscaled YUV→RGB arithmetic (`yuv_to_rgb`, as arrcoc's `YUVToRGB`: embedder
-version 2, Docs/features.md); a second thread describes frames while the decoder
-runs on (PyAV and numpy release the GIL); numpy computes the descriptor families of
-`CellDescriptor` (opponent colour moments, 2×2×2 colour histogram, 8-bin gradient-orientation
-histogram, edge energy, luminance entropy, quadrant layout) for *all cells of a frame at once*,
-then the same PCA whitening (standardised, eigenvalues regularised by 5% of their mean, 24
-dimensions, L2-normalised). Candidate frames are chosen by the same rule as arrcoc's sampler
-(the frame nearest each k / fps, a tie to the earlier one), so the times are the same.
+with one reused libswscale context (bicubic, as arrcoc), then converts it to RGB with
+libswscale's unscaled YUV→RGB converter, whose arithmetic is arrcoc's `YUVToRGB` (the pixels of
+features version 2, Docs/features.md; `yuv_to_rgb` writes it out in numpy); a second thread
+describes frames while the decoder runs on (PyAV and numpy release the GIL). numpy computes
+`CellDescriptor`'s descriptor of features version 3 (opponent colour moments, 2×2×2 colour
+histogram, 8-bin gradient-orientation histogram, edge energy, luminance entropy, quadrant
+layout, all defined on the integer channel sums T = R + G + B, R − G and R + G − 2B) for *all
+cells of a frame at once*, in integer arrays: exact moments from n·ΣX² − (ΣX)², gradients as
+integer differences of T, orientation bins by the definition's own comparisons (one table
+look-up). Then the same PCA whitening (standardised, eigenvalues regularised by 5% of their
+mean, 24 dimensions, L2-normalised). Candidate frames are chosen by the same rule as arrcoc's
+sampler (the frame nearest each k / fps, a tie to the earlier one), so the times are the same.
 
 The output is an `arrcoc.features/1` file (Docs/features.md) that `arrcoc compress --features`
-accepts: times, embeddings, the three cue maps and the embedder state.
+accepts: times, embeddings, the three cue maps and the embedder state (embedder version 3).
 
     python descriptor_peer.py VIDEO --out FILE [--candidate-fps 2] [--max-tokens 400] [--dimension 24]
 
 It is a benchmark reference (Benchmarks/README.md), not a replacement: its numbers agree with
-arrcoc's in kind, not bit for bit (float32 sums in another order; PyAV bundles its own FFmpeg,
-whose bicubic scaling may differ from the system's in the last level).
+arrcoc's closely, not bit for bit. On the same pixels every integer-defined value is arrcoc's;
+the orientation histogram and edge energy are a float64 sum in pixel order (not arrcoc's fixed
+float32 order) and an entropy can differ in log2f's last bit, so the cues agree to a unit in the
+last place, and the fit (numpy's BLAS, not the reference BLAS) moves the embeddings by about
+1e-4. PyAV bundles its own FFmpeg, whose bicubic scaling may differ from the system's (PyAV
+18.1's FFmpeg 8 against Debian 12's 5.1: up to 14 levels on 11% of the analysis pixels of
+bigbuckbunny.mp4), and then the cues differ more (there the entropy by up to 0.03 bits).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import math
@@ -40,7 +49,11 @@ import numpy as np
 CELL = 32
 DESCRIPTOR_LENGTH = 28
 EMBEDDER_NAME = "arrcoc-descriptor-peer"
-EMBEDDER_VERSION = 2
+EMBEDDER_VERSION = 3
+# T = R + G + B is at most 765, so gradients of T lie in ±765.
+GRADIENT_MAX = 3 * 255
+# Joint histogram bins: 16 luminance bins × 8 colour bins (CellDescriptor.jointBins).
+JOINT_BINS = 128
 # libswscale's ff_yuv2rgb_coeffs ({crv, cbu, cgu, cgv}, 16.16) by AVColorSpace; vf_scale reads
 # a matrix outside 1…10 (or YCgCo, 8) as BT.601 (parse_yuv_type).
 YUV2RGB_COEFFS = {
@@ -51,9 +64,9 @@ BT601 = (104597, 132201, 25675, 53279)
 # Convert the yuv420p planes with libswscale's unscaled converter (PyAV) instead of `yuv_to_rgb`
 # (numpy, the same arithmetic written out; kept as the reference and for other platforms).
 FAST_RGB = True
-# tan(22.5°), tan(67.5°): orientation bins by comparison, as CellDescriptor.orientationBin.
-TAN_22 = 0.41421356
-TAN_67 = 2.4142136
+# tan(22.5°), tan(67.5°) as Float: orientation bins by comparison, as CellDescriptor.orientationBin.
+TAN_22 = np.float32(0.41421356)
+TAN_67 = np.float32(2.4142136)
 
 
 def analysis_grid(width: int, height: int, minimum: int = 64, maximum: int = 400) -> tuple[int, int]:
@@ -161,81 +174,131 @@ def candidate_frames(path: str, fps: float, size: tuple[int, int]):
     container.close()
 
 
-def cell_sums(x: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    """Per-cell sums of a `[rows·32, cols·32]` plane: `[rows·cols]` (a view, then one reduction;
-    integers summed in int32)."""
-    dtype = np.int32 if np.issubdtype(x.dtype, np.integer) else None
-    return x.reshape(rows, CELL, cols, CELL).sum(axis=(1, 3), dtype=dtype).reshape(-1)
+_GRID_INDEX: dict[tuple[int, int, int], np.ndarray] = {}
 
 
-_CELL_IDS: dict[tuple[int, int], np.ndarray] = {}
+def cell_bins(rows: int, cols: int, bins: int) -> np.ndarray:
+    """`cell · bins` at every pixel, `[rows·32, cols·32]` int32: the offset that makes one
+    `bincount` give every cell's histogram of `bins` bins (made once per grid)."""
+    key = (rows, cols, bins)
+    if key not in _GRID_INDEX:
+        ids = np.arange(rows * cols, dtype=np.int32).reshape(rows, cols) * bins
+        _GRID_INDEX[key] = np.repeat(np.repeat(ids, CELL, axis=0), CELL, axis=1)
+    return _GRID_INDEX[key]
 
 
-def cell_ids(rows: int, cols: int) -> np.ndarray:
-    """The cell index of every pixel, `[rows·32, cols·32]` int32 (made once per grid)."""
-    key = (rows, cols)
-    if key not in _CELL_IDS:
-        ids = np.arange(rows * cols, dtype=np.int32).reshape(rows, cols)
-        _CELL_IDS[key] = np.repeat(np.repeat(ids, CELL, axis=0), CELL, axis=1)
-    return _CELL_IDS[key]
+@functools.cache
+def orientation_table() -> np.ndarray:
+    """`CellDescriptor.orientationBin` of every integer gradient, int8, flat: the bin of
+    (gx, gy) ∈ [−765, 765]² is at `(gx + 765)·1531 + gy + 765`.
+
+    Computed once with the definition's own float32 comparisons (fold into the upper half plane,
+    count the thresholds tan 22.5°·|x|, |x|, tan 67.5°·|x| at or below y, 7 − q for x < 0), so a
+    frame's bins are one table look-up: ⌊θ / 22.5°⌋ with 45° → 2, 90° → 3, 135° → 5."""
+    g = np.arange(-GRADIENT_MAX, GRADIENT_MAX + 1, dtype=np.float32)
+    table = np.empty((len(g), len(g)), np.int8)
+    for start in range(0, len(g), 64):  # 64 values of gx at a time: little memory
+        gx, gy = g[start:start + 64, None], g[None, :]
+        flip = (gy < 0) | ((gy == 0) & (gx < 0))
+        x, y = np.where(flip, -gx, gx), np.where(flip, -gy, gy)
+        ax = np.abs(x)
+        quarter = (y >= TAN_22 * ax).astype(np.int8) + (y >= ax) + (y >= TAN_67 * ax)
+        table[start:start + 64] = np.where(x >= 0, quarter, 7 - quarter)
+    return table.ravel()
 
 
-def describe(rgb: np.ndarray, previous_luma: np.ndarray | None, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def block_sums(x: np.ndarray, side: int) -> np.ndarray:
+    """Exact sums of `x` (`[..., H, W]`, integers) over blocks of `side` pixels a side:
+    `[..., H/side, W/side]` int64. Down the rows first, whole rows added at once in int32 (a
+    column of a cell sums to at most 32 · 765² here), then across."""
+    *lead, h, w = x.shape
+    down = x.reshape(*lead, h // side, side, w).sum(axis=-2, dtype=np.int32)
+    return down.reshape(*lead, h // side, w // side, side).sum(axis=-1, dtype=np.int64)
+
+
+def describe(rgb: np.ndarray, previous_totals: np.ndarray | None, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Descriptors `[cells, 28]` and cues `[cells, 3]` (information, edges, change) of one frame,
-    all cells at once; also returns the frame's luminance for the next frame's change cue.
+    all cells at once, by `CellDescriptor`'s definition (features version 3); also returns the
+    frame's T = R + G + B (`[H, W]` int16) for the next frame's change cue.
 
-    Moments come from integer per-cell sums (L, O1 and O2 are linear in R, G, B, so their sums
-    and sums of squares are sums of small integers), histograms from one `bincount` each over
-    cell-offset bins, the HOG from eight masked per-cell sums."""
-    n = rows * cols
-    px = CELL * CELL
-    r, g, b = (rgb[..., k].astype(np.int16) for k in range(3))
-    total, rg, yb = r + g + b, r - g, r + g - 2 * b
+    Everything is integer arithmetic on T, R − G and R + G − 2B (int16 planes): moments from exact
+    per-cell sums (n·ΣX² − (ΣX)² in int64), the colour and luminance histograms from one
+    `bincount` of the joint bin, gradients as integer differences of T whose orientation bin is
+    a table look-up. The one floating-point sum, the orientation histogram, is a weighted
+    `bincount` (float64 in pixel order, not arrcoc's fixed float32 order: it agrees to about
+    1e-7 relative, not bit for bit)."""
+    n, px = rows * cols, CELL * CELL
+    planes = rgb.transpose(2, 0, 1).astype(np.int16, order="C")  # R, G, B as [3, H, W]
+    r, g, b = planes
+    channels = np.empty_like(planes)  # T, R − G, R + G − 2B
+    total, red_green, yellow_blue = channels
+    np.add(r, g, out=total)
+    total += b
+    np.subtract(r, g, out=red_green)
+    np.subtract(total, 3 * b, out=yellow_blue)
     out = np.empty((n, DESCRIPTOR_LENGTH), np.float32)
-    scale = np.array([1 / 765, 1 / 255 / math.sqrt(2), 1 / 255 / math.sqrt(6)])
-    sums = np.stack([cell_sums(v, rows, cols) for v in (total, rg, yb)], axis=1).astype(np.float64)
-    squares = np.stack([cell_sums(np.square(v, dtype=np.int32), rows, cols) for v in (total, rg, yb)], axis=1).astype(np.float64)
-    mean = sums / px * scale
-    out[:, 0:3] = mean
-    out[:, 3:6] = np.sqrt(np.maximum(0, squares / px * scale**2 - mean**2))
-    ids = cell_ids(rows, cols)
-    colour = ((r >> 7) * 4 + (g >> 7) * 2 + (b >> 7)).astype(np.int32)
-    out[:, 6:14] = np.bincount((ids * 8 + colour).ravel(), minlength=n * 8).reshape(n, 8) / px
-    luma = total.astype(np.float32) * np.float32(1 / 765)
-    # Central differences, edges clamped.
-    gx = np.empty_like(luma)
-    gx[:, 1:-1] = luma[:, 2:] - luma[:, :-2]
-    gx[:, 0] = luma[:, 1] - luma[:, 0]
-    gx[:, -1] = luma[:, -1] - luma[:, -2]
-    gy = np.empty_like(luma)
-    gy[1:-1] = luma[2:] - luma[:-2]
-    gy[0] = luma[1] - luma[0]
-    gy[-1] = luma[-1] - luma[-2]
-    m = np.sqrt(gx * gx + gy * gy)
-    m[m <= 1e-6] = 0
-    # Folded into [0, π): y = |gy|, |x| = |gx|, x's sign flips with the fold.
-    flip = (gy < 0) | ((gy == 0) & (gx < 0))
-    ax, y = np.abs(gx), np.abs(gy)
-    quarter = (y >= np.float32(TAN_22) * ax).astype(np.int8) + (y >= ax) + (y >= np.float32(TAN_67) * ax)
-    orientation = np.where(np.where(flip, gx <= 0, gx >= 0), quarter, 7 - quarter)
-    magnitude = cell_sums(m, rows, cols).astype(np.float64)
-    orient = np.stack([cell_sums(np.where(orientation == k, m, 0), rows, cols) for k in range(8)], axis=1)
-    safe = np.where(magnitude > 1e-6, magnitude, 1)[:, None]
-    out[:, 14:22] = np.where(magnitude[:, None] > 1e-6, orient / safe, 0)
-    out[:, 22] = magnitude / px
-    luma_bins = np.minimum(15, total.astype(np.int32) * 16 // 765)
-    p = np.bincount((ids * 16 + luma_bins).ravel(), minlength=n * 16).reshape(n, 16) / px
-    with np.errstate(divide="ignore", invalid="ignore"):
-        entropy = -np.where(p > 0, p * np.log2(p), 0).sum(axis=1)
+    # Moments: exact integer sums of X and X², the spread n·ΣX² − (ΣX)² never negative.
+    quadrants = block_sums(channels, CELL // 2).reshape(3, rows, 2, cols, 2)
+    sums = quadrants.sum(axis=(2, 4)).reshape(3, n).T
+    squares = block_sums(np.square(channels, dtype=np.int32), CELL).reshape(3, n).T
+    units = np.array([765, 255 * math.sqrt(2), 255 * math.sqrt(6)]) * px
+    out[:, 0:3] = sums / units
+    out[:, 3:6] = np.sqrt((px * squares - sums * sums).astype(np.float64)) / units
+    # Joint bin: luminance bin min(15, 16·T / 765) · 8 + colour bin (R ≥ 128)·4 + (G ≥ 128)·2 + (B ≥ 128).
+    joint = total * np.int16(16)
+    joint //= 765
+    np.minimum(joint, 15, out=joint)
+    joint <<= 3
+    joint += (r >> 7) << 2
+    joint += (g >> 7) << 1
+    joint += b >> 7
+    counts = np.bincount((cell_bins(rows, cols, JOINT_BINS) + joint).ravel(), minlength=n * JOINT_BINS).reshape(n, 16, 8)
+    out[:, 6:14] = counts.sum(axis=1).astype(np.float32) / np.float32(px)
+    p = counts.sum(axis=2).astype(np.float32) / np.float32(px)
+    # log2 in float64, rounded to float32: the C library's log2f but for a rare last bit (numpy's
+    # float32 log2 differs more often: of bigbuckbunny.mp4's entropies, made lossless at the analysis
+    # size, 96.2% were arrcoc's to the bit, now 99.8%).
+    terms = p * np.log2(np.where(p > 0, p, 1), dtype=np.float64).astype(np.float32)
+    entropy = np.zeros(n, np.float32)
+    for k in range(16):  # in bin order, as arrcoc adds them
+        entropy -= terms[:, k]
+    # Central differences of T (one-sided at the frame's edges): integers in ±765.
+    gx = np.empty_like(total)
+    np.subtract(total[:, 2:], total[:, :-2], out=gx[:, 1:-1])
+    gx[:, 0] = total[:, 1] - total[:, 0]
+    gx[:, -1] = total[:, -1] - total[:, -2]
+    gy = np.empty_like(total)
+    np.subtract(total[2:], total[:-2], out=gy[1:-1])
+    gy[0] = total[1] - total[0]
+    gy[-1] = total[-1] - total[-2]
+    square = np.square(gx, dtype=np.int32)
+    square += np.square(gy, dtype=np.int32)
+    magnitude = np.sqrt(square, dtype=np.float32)  # exact input (< 2²⁴), rounded once, as Float
+    index = gx.astype(np.int32)
+    index *= 2 * GRADIENT_MAX + 1
+    index += gy
+    index += GRADIENT_MAX * (2 * GRADIENT_MAX + 2)
+    orientation = cell_bins(rows, cols, 8) + orientation_table().take(index)
+    bins = np.bincount(orientation.ravel(), weights=magnitude.ravel(), minlength=n * 8).reshape(n, 8).astype(np.float32)
+    magnitude_sum = bins[:, 0].copy()
+    for k in range(1, 8):  # in bin order, in float32, as arrcoc adds them
+        magnitude_sum += bins[:, k]
+    out[:, 14:22] = 0  # a cell without gradient
+    np.divide(bins, magnitude_sum[:, None], out=out[:, 14:22], where=magnitude_sum[:, None] > 0)
+    edges = magnitude_sum / np.float32(765 * px)
+    out[:, 22] = edges
     out[:, 23] = entropy
-    quads = total.reshape(rows, 2, CELL // 2, cols, 2, CELL // 2).sum(axis=(2, 5), dtype=np.int32) / (765 * px / 4)
-    out[:, 24:28] = quads.transpose(0, 2, 1, 3).reshape(n, 4) - out[:, 0:1]
-    if previous_luma is None:
+    mean = sums[:, 0] / (765 * px)
+    layout = quadrants[0].transpose(0, 2, 1, 3).reshape(n, 4) / (765 * (px // 4))
+    out[:, 24:28] = layout - mean[:, None]
+    if previous_totals is None:
         change = np.zeros(n, np.float32)
     else:
-        change = cell_sums(np.abs(luma - previous_luma), rows, cols) / px
-    cues = np.stack([entropy, magnitude / px, change], axis=1).astype(np.float32)
-    return out, cues, luma
+        difference = np.subtract(total, previous_totals)
+        np.abs(difference, out=difference)
+        change = (block_sums(difference, CELL).reshape(-1) / (765 * px)).astype(np.float32)
+    cues = np.stack([entropy, edges, change], axis=1)
+    return out, cues, total
 
 
 def fit_embedder(descriptors: np.ndarray, dimension: int) -> tuple[np.ndarray, np.ndarray]:

@@ -159,7 +159,7 @@ def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, samp
                               capture_output=True, text=True, env=env)
 
     r = embed("--out", str(video))
-    assert r.returncode == 1 and "is an input of this command" in r.stderr, r.stderr
+    assert r.returncode == 1 and f"--out {video}: the same file as the video, an input; choose another path for --out" in r.stderr, r.stderr
     assert video.read_bytes() == original
     mine = tmp_path / "mine.safetensors"
     mine.write_text("notes")
@@ -192,6 +192,24 @@ def test_embed_never_replaces_an_input_or_a_file_it_did_not_write(tmp_path, samp
     r = subprocess.run([sys.executable, "-m", "arrcoc.embedding", str(video), "--model", str(tmp_path / "no-model"), "--quiet",
                         "--out", str(tmp_path / "z.safetensors")], capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "no such directory" in r.stderr, r.stderr
+
+
+def test_embed_expands_a_model_path_starting_with_a_tilde(tmp_path, sample, tiny_encoders, monkeypatch):
+    """`~/clip` is the user's folder's `clip`, from Python and from `--model=~/clip` (which no shell
+    expands); it was looked for as a folder named `~`."""
+    video, home = sample("cockatoo.mp4"), tmp_path / "home"
+    (home / "bert").mkdir(parents=True)
+    (home / "bert/config.json").write_text('{"model_type": "bert"}')
+    (home / "clip").symlink_to(tiny_encoders["clip"])
+    monkeypatch.setenv("HOME", str(home))
+    with pytest.raises(arrcoc.EmbedError, match=f"{home}/bert: model_type 'bert'; expected one of"):
+        arrcoc.embed(video, "~/bert", tmp_path / "f.safetensors", progress=False)
+    with pytest.raises(arrcoc.EmbedError, match=f"{home}/bert: model_type 'bert'; expected one of"):
+        arrcoc.embedding.load_encoder("~/bert")
+    result = arrcoc.embed(video, "~/clip", tmp_path / "f.safetensors", frame_level=True, progress=False)
+    assert arrcoc.read_features(result.features)[2]["embedder"]["name"] == str(home / "clip")
+    r = _arrcoc_embed(video, "--model=~/clip", "--out", tmp_path / "g.safetensors", "--frame-level", "--quiet")
+    assert r.returncode == 0 and arrcoc.read_features(tmp_path / "g.safetensors")[2]["embedder"]["name"] == str(home / "clip")
 
 
 @pytest.mark.parametrize("text", ["", "  \t"])
@@ -402,13 +420,19 @@ def test_embed_runs_a_loaded_model_where_it_is(tmp_path, sample, monkeypatch):
         (dict(candidate_fps=0), r"candidate_fps 0: expected a number in \(0, 1000\]"),
         (dict(model="{tmp}/no-model"), "no-model: no such directory; expected a Hub id or a checkpoint directory"),
         (dict(out="{tmp}/mine.safetensors"), "mine.safetensors: already exists; pass force=True to replace it"),
+        # An output that is an input: named by the arguments, not as "an input of this command".
+        (dict(out="{video}"), r"out .*cockatoo\.mp4: the same file as video, an input; choose another path for out"),
+        (dict(text=None, image="{tmp}/mine.safetensors", query_out="{tmp}/mine.safetensors"),
+         r"query_out .*mine\.safetensors: the same file as image, an input; choose another path for query_out"),
+        (dict(query_out="{tmp}/f.safetensors"), r"query_out .*f\.safetensors: the same file as out; choose two paths"),
     ],
 )
 def test_embed_errors_name_python_arguments_not_command_flags(tmp_path, sample, monkeypatch, change, message):
     """`arrcoc.embed`'s messages speak Python (`query_out`, `force=True`); `arrcoc-embed`'s, flags."""
     monkeypatch.setattr(arrcoc.embedding, "load_encoder", None)  # never reached
     mine = tmp_path / "mine.safetensors"
-    arrcoc.write_features(mine, [0.0], np.ones((1, 1, 1, 3)), dict.fromkeys(arrcoc.features.SOURCE_KEYS, 1), embedder="m")
+    source = dict(path="v.mp4", sha256="0" * 64, duration_s=1.0, fps=25.0, width=64, height=64, codec="h264")
+    arrcoc.write_features(mine, [0.0], np.ones((1, 1, 1, 3)), source, embedder="m")
     args = dict(video=sample("cockatoo.mp4"), model="google/siglip2-base-patch16-224", out=tmp_path / "f.safetensors",
                 text="a bird", query_out=tmp_path / "q.npy", progress=False)
     args.update({k: v.format(tmp=tmp_path, video=sample("cockatoo.mp4")) if isinstance(v, str) else v for k, v in change.items()})

@@ -85,6 +85,17 @@ def test_features_file_round_trip_and_checks(tmp_path):
         arrcoc.write_features(path, [0.0, 0.5, 1.0], emb, {k: v for k, v in SOURCE.items() if k != "codec"}, embedder="m")
 
 
+def _assert_write_refused(tmp_path: Path, change: dict, error: type[Exception], message: str) -> None:
+    """`write_features` with valid arguments but for `change` raises `error` matching `message`
+    and writes nothing."""
+    args = dict(path=tmp_path / "f.safetensors", times_s=[0.0, 0.5, 1.0], embeddings=np.ones((3, 1, 2, 5), np.float32),
+                source=SOURCE, embedder="m")
+    args.update(change)
+    with pytest.raises(error, match=message):
+        arrcoc.write_features(**args)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "change, error, message",
     [
@@ -107,12 +118,46 @@ def test_write_features_checks_the_embedder_before_writing(tmp_path, change, err
     """The embedder's name, version and dimension go into the metadata `arrcoc compress` reads:
     a name that is not one, a version that is not a positive integer, or a dimension of the
     embeddings arrcoc cannot read is refused, and nothing is written."""
-    args = dict(path=tmp_path / "f.safetensors", times_s=[0.0, 0.5, 1.0], embeddings=np.ones((3, 1, 2, 5), np.float32),
-                source=SOURCE, embedder="m")
-    args.update(change)
-    with pytest.raises(error, match=message):
-        arrcoc.write_features(**args)
-    assert list(tmp_path.iterdir()) == []
+    _assert_write_refused(tmp_path, change, error, message)
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        (dict(source=[("path", "v.mp4")]), TypeError, r"source is list; expected a dict with path, sha256, duration_s, fps, width, height, codec"),
+        (dict(source=dict(SOURCE, path=3)), TypeError, r"source\['path'\] is 3 \(int\); expected the video's path \(a str\)"),
+        (dict(source=dict(SOURCE, sha256=None)), TypeError, r"source\['sha256'\] is None \(NoneType\); expected the video's SHA-256"),
+        (dict(source=dict(SOURCE, sha256="AB" * 32)), ValueError, r"source\['sha256'\] 'ABAB.*': expected the video's SHA-256 as 64 lowercase hex digits"),
+        (dict(source=dict(SOURCE, sha256="ab")), ValueError, r"source\['sha256'\] 'ab': expected the video's SHA-256 as 64 lowercase"),
+        (dict(source=dict(SOURCE, duration_s="2")), TypeError, r"source\['duration_s'\] is '2' \(str\); expected a positive number of seconds"),
+        (dict(source=dict(SOURCE, duration_s=0.0)), ValueError, r"source\['duration_s'\] 0.0: expected a positive number of seconds"),
+        (dict(source=dict(SOURCE, fps=float("nan"))), ValueError, r"source\['fps'\] nan: expected a positive number of frames per second"),
+        (dict(source=dict(SOURCE, fps=True)), TypeError, r"source\['fps'\] is True \(bool\); expected a positive number of frames"),
+        (dict(source=dict(SOURCE, width=64.0)), TypeError, r"source\['width'\] is 64.0 \(float\); expected a positive whole number of pixels"),
+        (dict(source=dict(SOURCE, height=np.int64(-2))), ValueError, r"source\['height'\] -2: expected a positive whole number of pixels"),
+        (dict(source=dict(SOURCE, codec=b"h264")), TypeError, r"source\['codec'\] is b'h264' \(bytes\); expected the codec's name \(a str\)"),
+        (dict(candidate_fps=0), ValueError, r"candidate_fps 0: expected a number of frames per second in \(0, 1000\]"),
+        (dict(candidate_fps=np.float32("inf")), ValueError, r"candidate_fps inf: expected a number of frames per second in \(0, 1000\]"),
+        (dict(candidate_fps="2"), TypeError, r"candidate_fps is '2' \(str\); expected a number of frames per second"),
+        (dict(candidate_fps=None), TypeError, r"candidate_fps is None \(NoneType\); expected a number of frames per second"),
+    ],
+)
+def test_write_features_checks_the_source_and_candidate_fps_before_writing(tmp_path, change, error, message):
+    """The source record and the candidate rate go into the metadata as JSON: a value of another
+    type (which the JSON writer could not write, or would write as something arrcoc cannot read)
+    or out of range is refused, naming the key and the value, and nothing is written."""
+    _assert_write_refused(tmp_path, change, error, message)
+
+
+def test_write_features_writes_numpy_numbers_as_json_numbers(tmp_path):
+    """numpy scalars (what a probe computed with numpy gives) are written as plain numbers."""
+    path = tmp_path / "f.safetensors"
+    source = dict(SOURCE, path=Path("v.mp4"), duration_s=np.float32(2.5), fps=np.float64(25.0), width=np.int64(64), height=np.uint16(32))
+    arrcoc.write_features(path, [0.0], np.ones((1, 1, 1, 3)), source, embedder="m", candidate_fps=np.int32(3))
+    meta = arrcoc.read_features(path)[2]
+    assert meta["source"] == dict(SOURCE, duration_s=2.5, fps=25.0, width=64, height=32)
+    assert [type(meta["source"][k]) for k in ("duration_s", "fps", "width", "height")] == [float, float, int, int]
+    assert meta["analysis"]["candidate_fps"] == 3.0 and type(meta["analysis"]["candidate_fps"]) is float
 
 
 def test_write_features_writes_a_numpy_integer_version_as_a_number(tmp_path):

@@ -5,8 +5,9 @@ import TestSupport
 
 /// The benchmark's Python peer (`Benchmarks/peers/descriptor_peer.py`, PyAV + numpy) writes a
 /// features file `arrcoc compress --features` accepts, with the candidate times `arrcoc analyze`
-/// picks for the same video. Needs the project's Python (`Scripts/python-setup.sh`); skipped
-/// without it. The peer's speed is measured by `arrcoc-bench --suite analysis`, never here.
+/// picks for the same video and the built-in descriptor's version. Needs the project's Python
+/// (`Scripts/python-setup.sh`); skipped without it. The peer's speed is measured by
+/// `arrcoc-bench --suite analysis`, never here.
 struct PythonPeerTests {
     static let python: String? = {
         let path = ProcessInfo.processInfo.environment["ARRCOC_PYTHON"]
@@ -31,6 +32,8 @@ struct PythonPeerTests {
         #expect(theirs.info.analysis == mine.info.analysis)
         #expect(theirs.info.source.sha256 == mine.info.source.sha256)
         #expect(theirs.dimension == mine.dimension)
+        // The peer computes the current descriptor: it follows each version of CellDescriptor.
+        #expect(theirs.info.embedder.version == DescriptorEmbedder.version)
         let out = dir.appendingPathComponent("out").path
         let needle = dir.appendingPathComponent("needle.png").path
         _ = try FFmpegTool.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-ss", "1.5", "-i", video, "-vf", "crop=64:64:200:40", "-frames:v", "1", needle])

@@ -31,6 +31,7 @@ import numpy as np
 from .features import (
     DEFAULT_CANDIDATE_FPS,
     FEATURES_SCHEMA,
+    MAX_CANDIDATE_FPS,
     cell_grid,
     l2_normalize,
     nearest_frames,
@@ -112,7 +113,9 @@ def decode_candidates(video: str | Path, candidate_fps: float = DEFAULT_CANDIDAT
 
 
 def load_encoder(name_or_path: str, device: str = "cpu") -> tuple[Any, Any]:
-    """`(model, processor)` of a SigLIP, SigLIP 2 or CLIP checkpoint (a Hub id or a local directory)."""
+    """`(model, processor)` of a SigLIP, SigLIP 2 or CLIP checkpoint (a Hub id or a local
+    directory; `~` is the user's home folder)."""
+    name_or_path = os.path.expanduser(name_or_path)
     _check_checkpoint(name_or_path)
     from transformers import AutoModel, AutoProcessor
 
@@ -259,8 +262,8 @@ def embed(
 
     Args:
         video: the video file (anything PyAV decodes).
-        model: a Hub id or local directory of a SigLIP, SigLIP 2 or CLIP checkpoint, or a
-            `(model, processor)` pair already loaded.
+        model: a Hub id or local directory of a SigLIP, SigLIP 2 or CLIP checkpoint (`~` is
+            the user's home folder), or a `(model, processor)` pair already loaded.
         out: the features file to write (safetensors, `arrcoc.features/1`).
         text, image: the query, as words or an image file (at most one); written to `query_out`.
         candidate_fps: candidate frames per second (arrcoc's default 2).
@@ -288,6 +291,7 @@ def embed(
     _check_path("video", video, "a video file")
     if isinstance(model, (str, os.PathLike)):
         _check_path("model", model, "a Hub id or a checkpoint directory")
+        model = os.path.expanduser(os.fspath(model))
     elif not (isinstance(model, (tuple, list)) and len(model) == 2):
         raise TypeError(f"model is {type(model).__name__}; expected a Hub id, a checkpoint directory or a (model, processor) pair")
     _check_path("out", out, "the features file to write")
@@ -361,7 +365,6 @@ def embed(
     return EmbedResult(Path(out), len(times), tuple(embeddings.shape[1:3]), embeddings.shape[-1], query)
 
 
-MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze`
 MAX_CELLS_PER_FRAME = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_CELLS_PER_FRAME's default)
 
 
@@ -408,9 +411,25 @@ def _check_model_device(model: Any, device: Any) -> None:
                          "on cpu, cuda, cuda:1, mps, …")
 
 
+@dataclass(frozen=True)
+class _Names:
+    """How the caller spells what `_check_files` names in its messages: `embed`'s Python
+    arguments, or the `arrcoc-embed` command's flags."""
+
+    video: str
+    image: str
+    out: str
+    query_out: str
+    force: str
+
+
+_ARGUMENTS = _Names(video="video", image="image", out="out", query_out="query_out", force="force=True")
+_FLAGS = _Names(video="the video", image="--image", out="--out", query_out="--query-out", force="--force")
+
+
 def _check_files(
     video: str | Path, model: Any, image: str | Path | None, out: str | Path, query_out: str | Path | None,
-    force: bool, force_name: str = "force=True",
+    force: bool, names: _Names = _ARGUMENTS,
 ) -> None:
     """Refuses, without importing torch: a video that is no regular file, a model path that is no
     checkpoint arrcoc-embed reads, and outputs `_check_outputs` refuses."""
@@ -418,14 +437,16 @@ def _check_files(
         raise EmbedError(f"{video}: no such file, or not a regular file (a folder, device or FIFO); expected a video file")
     if isinstance(model, (str, os.PathLike)):
         _check_checkpoint(model)
-    inputs = [video] + ([image] if image is not None else [])
-    _check_outputs(inputs, [out] + ([query_out] if query_out is not None else []), force, force_name)
+    inputs = {names.video: video} | ({names.image: image} if image is not None else {})
+    outputs = {names.out: out} | ({names.query_out: query_out} if query_out is not None else {})
+    _check_outputs(inputs, outputs, force, names.force)
 
 
 def _check_checkpoint(name_or_path: str | os.PathLike) -> None:
     """Refuses a local path that is no checkpoint directory, or whose config.json names a
     `model_type` arrcoc-embed does not read, before the weights are loaded. A Hub id is checked
     once downloaded."""
+    name_or_path = os.path.expanduser(name_or_path)
     path = Path(name_or_path)
     if not (path.is_absolute() or os.fspath(name_or_path).startswith((".", "~")) or path.exists()):
         return
@@ -498,27 +519,31 @@ def _is_arrcoc_output(path: Path) -> bool:
         return False
 
 
-def _check_outputs(inputs: list[str | Path], outputs: list[str | Path], force: bool, force_name: str = "force=True") -> None:
+def _check_outputs(
+    inputs: dict[str, str | Path], outputs: dict[str, str | Path], force: bool, force_name: str = "force=True",
+) -> None:
     """Refuses an output that is an input or another output, or that exists and is not arrcoc's
-    own (or is, without `force`): arrcoc never replaces what it did not write. `force_name` is how
-    the caller spells `force` (`--force` on the command line)."""
-    resolved_inputs = {os.path.realpath(p) for p in inputs}
-    seen: set[str] = set()
-    for out in outputs:
+    own (or is, without `force`): arrcoc never replaces what it did not write. `inputs` and
+    `outputs` map how the caller names each path (`video`, `out`; on the command line `the video`,
+    `--out`) to the path, and `force_name` is how it spells `force` (`--force`)."""
+    resolved_inputs = {os.path.realpath(p): name for name, p in inputs.items()}
+    seen: dict[str, str] = {}
+    for name, out in outputs.items():
         real = os.path.realpath(out)
         if real in resolved_inputs:
-            raise EmbedError(f"{out}: is an input of this command; choose another output path")
+            raise EmbedError(f"{name} {out}: the same file as {resolved_inputs[real]}, an input; choose another path for {name}")
         if real in seen:
-            raise EmbedError(f"{out}: given for two outputs; choose two paths")
-        seen.add(real)
+            raise EmbedError(f"{name} {out}: the same file as {seen[real]}; choose two paths")
+        seen[real] = name
         folder = os.path.dirname(os.fspath(out)) or "."
         if not os.path.isdir(folder):
-            raise EmbedError(f"{out}: its folder {folder} does not exist; create it or choose another output path")
+            raise EmbedError(f"{name} {out}: its folder {folder} does not exist; create it or choose another path for {name}")
         if os.path.lexists(out):
             if not _is_regular_file(out) or not _is_arrcoc_output(Path(out)):
-                raise EmbedError(f"{out}: exists and is not a file arrcoc wrote; arrcoc never replaces it: choose another output path")
+                raise EmbedError(f"{name} {out}: exists and is not a file arrcoc wrote; arrcoc never replaces it: "
+                                 f"choose another path for {name}")
             if not force:
-                raise EmbedError(f"{out}: already exists; pass {force_name} to replace it (only files arrcoc wrote are replaced)")
+                raise EmbedError(f"{name} {out}: already exists; pass {force_name} to replace it (only files arrcoc wrote are replaced)")
 
 
 class _atomic:
@@ -615,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--query-out needs a query to write: --text or --image")
     # The files next (exit 1, as when `embed` finds them), then the device, which imports torch.
     try:
-        _check_files(args.video, args.model, args.image, args.out, args.query_out, args.force, "--force")
+        _check_files(args.video, args.model, args.image, args.out, args.query_out, args.force, _FLAGS)
     except EmbedError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1

@@ -8,7 +8,8 @@ import json
 import math
 import numbers
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +20,8 @@ CELL_PX = 32
 DEFAULT_CANDIDATE_FPS = 2.0
 SOURCE_KEYS = ("path", "sha256", "duration_s", "fps", "width", "height", "codec")
 MAX_EMBEDDING_DIM = 16_384  # what `arrcoc compress --features` reads (ARRCOC_MAX_EMBEDDING_DIM's default)
+MAX_CANDIDATE_FPS = 1000.0  # as `arrcoc analyze` (and ARRCOC_MAX_SOURCE_FPS's default, which `compress --features` reads)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 T = TypeVar("T")
 
@@ -104,6 +107,70 @@ def l2_normalize(x: np.ndarray, axis: int = -1) -> np.ndarray:
     return x / np.where(norm > 0, norm, 1)
 
 
+def _source_record(source: Any) -> dict[str, Any]:
+    """The `source` record of a features file, checked as `arrcoc compress --features` checks it
+    and made fit for JSON: `path` a str (or os.PathLike), `sha256` the video's digest as 64
+    lowercase hex digits (`sha256_of`, which arrcoc compares with the video's), `duration_s` and
+    `fps` positive finite numbers, `width` and `height` positive integers, `codec` a str. numpy
+    scalars become Python numbers; keys other than `SOURCE_KEYS` are left out.
+
+    Raises:
+        TypeError: `source` not a dict, or a value of another type; named with its key.
+        ValueError: a key missing, or a value out of range; named with its key.
+    """
+    if not isinstance(source, Mapping):
+        raise TypeError(f"source is {type(source).__name__}; expected a dict with {', '.join(SOURCE_KEYS)}")
+    missing = [k for k in SOURCE_KEYS if k not in source]
+    if missing:
+        raise ValueError(f"source: missing {missing}")
+    path, digest, codec = source["path"], source["sha256"], source["codec"]
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
+    if not isinstance(path, str):
+        raise TypeError(_wrong_type("source['path']", source["path"], "the video's path (a str)"))
+    if not isinstance(digest, str):
+        raise TypeError(_wrong_type("source['sha256']", digest, "the video's SHA-256 as 64 lowercase hex digits (sha256_of)"))
+    if not _SHA256.fullmatch(digest):
+        raise ValueError(f"source['sha256'] {digest!r}: expected the video's SHA-256 as 64 lowercase hex digits (sha256_of)")
+    if not isinstance(codec, str):
+        raise TypeError(_wrong_type("source['codec']", codec, "the codec's name (a str)"))
+    return {
+        "path": path,
+        "sha256": digest,
+        "duration_s": _positive_number(source["duration_s"], "source['duration_s']", "a positive number of seconds"),
+        "fps": _positive_number(source["fps"], "source['fps']", "a positive number of frames per second"),
+        "width": _positive_integer(source["width"], "source['width']", "a positive whole number of pixels"),
+        "height": _positive_integer(source["height"], "source['height']", "a positive whole number of pixels"),
+        "codec": codec,
+    }
+
+
+def _wrong_type(name: str, value: Any, expected: str) -> str:
+    shown = repr(value)
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return f"{name} is {shown} ({type(value).__name__}); expected {expected}"
+
+
+def _positive_number(value: Any, name: str, expected: str, maximum: float = math.inf) -> float:
+    """`value` (a Python or numpy real number, not a bool) as a float in (0, maximum]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(_wrong_type(name, value, expected))
+    number = float(value)
+    if not (math.isfinite(number) and 0 < number <= maximum):
+        shown = int(value) if isinstance(value, numbers.Integral) else number
+        raise ValueError(f"{name} {shown!r}: expected {expected}")
+    return number
+
+
+def _positive_integer(value: Any, name: str, expected: str) -> int:
+    """`value` (a Python or numpy integer, not a bool) as a positive int."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(_wrong_type(name, value, expected))
+    if int(value) <= 0:
+        raise ValueError(f"{name} {int(value)!r}: expected {expected}")
+    return int(value)
+
+
 def write_features(
     path: str | Path,
     times_s: np.ndarray,
@@ -118,16 +185,22 @@ def write_features(
     Args:
         times_s: `[T]` candidate frame times, seconds from the stream's start, strictly increasing.
         embeddings: `[T, rows, cols, D]`, one vector per cell (`[T, 1, 1, D]` for frame-level).
-        source: the video: path, sha256, duration_s, fps, width, height, codec.
+        source: the video: path (a str), sha256 (`sha256_of`), duration_s and fps (positive
+            numbers), width and height (positive integers), codec (a str); other keys are left out.
         embedder: the model's name (e.g. its Hugging Face id); written with `version` and the
             embeddings' dimension `D` as the metadata's `embedder` record.
         version: the embedder's version, a positive integer.
+        candidate_fps: the candidate frames per second the times were chosen at, in (0, 1000].
+
+    Numbers may be numpy scalars: they are written as plain JSON numbers.
 
     Raises:
         ValueError: an empty path or embedder name, a version under 1, embeddings of another shape
             or of a dimension arrcoc does not read (0, or over 16,384), times not increasing, a
-            source record missing a key; nothing is written. The message names the value.
-        TypeError: an embedder name that is not a str, a version that is not an integer.
+            source record missing a key or holding a value out of range, a candidate_fps out of
+            range; nothing is written. The message names the value.
+        TypeError: an embedder name that is not a str, a version that is not an integer, a source
+            that is not a dict or holds a value of another type, a candidate_fps that is not a number.
     """
     from safetensors.numpy import save_file
 
@@ -139,9 +212,9 @@ def write_features(
         raise ValueError(f"embeddings shape {emb.shape}: expected [T, rows, cols, D] with T = {times.shape[0]}")
     if times.size and not np.all(np.diff(times) > 0):
         raise ValueError("times_s: expected strictly increasing times")
-    missing = [k for k in SOURCE_KEYS if k not in source]
-    if missing:
-        raise ValueError(f"source: missing {missing}")
+    record = _source_record(source)
+    fps = _positive_number(candidate_fps, "candidate_fps", f"a number of frames per second in (0, {MAX_CANDIDATE_FPS:g}]",
+                           MAX_CANDIDATE_FPS)
     _, rows, cols, d = emb.shape
     if not 1 <= d <= MAX_EMBEDDING_DIM:
         limit = "expected at least 1" if d < 1 else f"arrcoc reads at most {MAX_EMBEDDING_DIM}"
@@ -157,8 +230,8 @@ def write_features(
         raise ValueError(f"version {version}: expected a positive integer (the embedder's version)")
     meta = {
         "schema": FEATURES_SCHEMA,
-        "source": {k: source[k] for k in SOURCE_KEYS},
-        "analysis": {"candidate_fps": candidate_fps, "rows": rows, "cols": cols, "cell_px": CELL_PX},
+        "source": record,
+        "analysis": {"candidate_fps": fps, "rows": rows, "cols": cols, "cell_px": CELL_PX},
         "embedder": {"name": embedder, "version": int(version), "dimension": d},
     }
     save_file(
