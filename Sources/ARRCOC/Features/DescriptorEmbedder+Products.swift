@@ -8,7 +8,7 @@ import Dispatch
 /// waits: with the reference BLAS they were ≈ 40 ms of the 1-minute 720p analysis's serial end
 /// (Docs/performance.md). Here each element is still a sum from zero over the shared dimension,
 /// in ascending order, one rounded product and one rounded addition at a time (no fused
-/// multiply-add, which Swift never contracts to), exactly what the reference `sgemm` computes
+/// multiply-add: Swift does not contract `a + b·c` into one), exactly what the reference `sgemm` computes
 /// (`C(i,j) = C(i,j) + temp·A(i,l)`, `l` ascending; Debian builds it for x86-64 without FMA): so
 /// the results are bit-identical to the products of earlier versions, whose features files
 /// were made with it (`EmbedderProductTests` compares them bit for bit with `BLAS.multiply`).

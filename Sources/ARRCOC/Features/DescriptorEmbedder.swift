@@ -3,8 +3,8 @@ import LinearAlgebra
 
 /// Turns raw cell descriptors into embeddings: centre, standardise, project on the principal
 /// axes of the video's own cells and whiten (PCA by LAPACK `dsyevd` on the covariance of
-/// `gram(_:rows:columns:)`, in the reference BLAS's order), then L2-normalise, so that cosine similarity weighs every decorrelated
-/// direction alike.
+/// `gram(_:rows:columns:)`, summed in the reference BLAS's order), then L2-normalise, so that
+/// cosine similarity weighs every decorrelated direction alike.
 ///
 /// The fitted state (mean and projection) is saved in the features file: a query image must be
 /// embedded with the *video's* state, or it is compared in another space.

@@ -211,7 +211,10 @@ public final class FeatureAnalyzer {
         while first < total {
             let end = min(total, first + step)
             if let centred {
-                try body(first, centred.withUnsafeBufferPointer { embedder.embed(centred: UnsafeBufferPointer(rebasing: $0[(first * d0)..<(end * d0)])) })
+                let chunk = centred.withUnsafeBufferPointer { all in
+                    embedder.embed(centred: UnsafeBufferPointer(rebasing: all[(first * d0)..<(end * d0)]))
+                }
+                try body(first, chunk)
             } else {
                 var chunk = try descriptors.read((first * d0)..<(end * d0))
                 try body(first, try embedder.embed(centring: &chunk))
