@@ -21,4 +21,6 @@ if [[ ${1:-} == --memory ]]; then
     shift
     exec .build/release/arrcoc-bench --suite memory --report Docs/performance "$@"
 fi
+# The peer decodes with the system's FFmpeg, as the floor and arrcoc do (made once, ≈ 3 minutes).
+Benchmarks/peers/setup-peer.sh
 exec .build/release/arrcoc-bench --suite analysis --report Docs/performance "$@"

@@ -64,6 +64,8 @@ BT601 = (104597, 132201, 25675, 53279)
 # Convert the yuv420p planes with libswscale's unscaled converter (PyAV) instead of `yuv_to_rgb`
 # (numpy, the same arithmetic written out; kept as the reference and for other platforms).
 FAST_RGB = True
+# PyAV 12 and later take the source's colour range in `VideoReformatter.reformat`.
+HAS_COLOR_RANGE = "src_color_range" in (av.video.reformatter.VideoReformatter.reformat.__doc__ or "")
 # tan(22.5°), tan(67.5°) as Float: orientation bins by comparison, as CellDescriptor.orientationBin.
 TAN_22 = np.float32(0.41421356)
 TAN_67 = np.float32(2.4142136)
@@ -142,12 +144,16 @@ def candidate_frames(path: str, fps: float, size: tuple[int, int]):
         out = reformatter.reformat(frame, width=width, height=height, format="yuvj420p" if jpeg_format else "yuv420p",
                                    interpolation="BICUBIC")
         is_yuv = not frame.format.is_rgb and len(frame.format.components) >= 3
-        colorspace = int(frame.colorspace) if is_yuv else 5
-        full_range = is_yuv and (jpeg_format or int(frame.color_range) == 2)
-        if FAST_RGB:
+        # PyAV before 12 (the one that builds on Debian 12's FFmpeg 5.1, Benchmarks/peers/
+        # setup-peer.sh) has no colour metadata on frames: unspecified matrix, limited range.
+        colorspace = int(getattr(frame, "colorspace", 2)) if is_yuv else 5
+        full_range = is_yuv and (jpeg_format or int(getattr(frame, "color_range", 1)) == 2)
+        if FAST_RGB and (HAS_COLOR_RANGE or not full_range):
             # The same arithmetic, by libswscale's own unscaled SIMD converter (faster than numpy).
+            # PyAV before 12 takes no colour range and converts limited range, the only one sent.
+            ranges = {"src_color_range": 2 if full_range else 1} if HAS_COLOR_RANGE else {}
             rgb_frame = reformatter.reformat(out, format="rgb24", src_colorspace=colorspace if colorspace in YUV2RGB_COEFFS else 5,
-                                             src_color_range=2 if full_range else 1, interpolation="BICUBIC")
+                                             interpolation="BICUBIC", **ranges)
             return rgb_frame.to_ndarray()
         return yuv_to_rgb(out.to_ndarray(), width, height, yuv_coefficients(colorspace, full_range))
 
@@ -365,10 +371,14 @@ def analyze(path: str, out: str, fps: float = 2.0, max_tokens: int = 400, dimens
     rows, cols = analysis_grid(width, height, maximum=max_tokens)
     frames: queue.Queue = queue.Queue(maxsize=3)
 
+    failure: list[BaseException] = []
+
     def decode() -> None:
         try:
             for item in candidate_frames(path, fps, (cols * CELL, rows * CELL)):
                 frames.put(item)
+        except BaseException as error:  # handed to the main thread, which raises it
+            failure.append(error)
         finally:
             frames.put(None)
 
@@ -382,6 +392,10 @@ def analyze(path: str, out: str, fps: float = 2.0, max_tokens: int = 400, dimens
         descriptors.append(d)
         cues.append(c)
     decoder.join()
+    if failure:
+        raise failure[0]
+    if not descriptors:
+        raise SystemExit(f"{path}: no frame decoded")
     raw = np.concatenate(descriptors)
     mean, projection = fit_embedder(raw, dimension)
     embeddings = (raw - mean) @ projection

@@ -21,8 +21,10 @@ func analysisBenchmark(_ options: Options) throws {
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         throw BenchError.missing("build arrcoc first: swift build -c release --product arrcoc")
     }
-    let peer = options.withoutPeer ? nil : Tool.peerCommand()
-    if peer == nil && !options.withoutPeer { print("  (no Python with PyAV and numpy: the peer is left out; run Scripts/python-setup.sh)") }
+    let found = options.withoutPeer ? nil : Tool.peerCommand()
+    let peer = found?.command
+    if let found { print("  the Python peer decodes with \(found.libraries) (\(found.command[0]))") }
+    if found == nil && !options.withoutPeer { print("  (no Python with PyAV and numpy: the peer is left out; run Benchmarks/peers/setup-peer.sh)") }
     if let baseline = options.baseline, !FileManager.default.isExecutableFile(atPath: baseline) {
         throw BenchError.missing("--baseline \(baseline): expected an executable arrcoc binary")
     }
@@ -105,7 +107,7 @@ func analysisBenchmark(_ options: Options) throws {
             baselineSeconds: base.map { median($0.map(\.wall)) },
             ratioToBaseline: base.map { median(zip(ours, $0).map { $0.wall / $1.wall }) },
             baselineWins: base.map { zip(ours, $0).filter { $0.wall < $1.wall }.count },
-            baselineSameFeatures: sameBytes)
+            baselineSameFeatures: sameBytes, peerLibraries: theirs == nil ? nil : found?.libraries)
         print(String(format: "  → arrcoc %.2f× the floor%@%@", row.ratioToFloor,
                      row.speedupOverPeer.map { String(format: ", %.2f× faster than the peer", $0) } ?? "",
                      row.ratioToBaseline.map { String(format: ", %.3f× the baseline (faster in %d of %d rounds)", $0, row.baselineWins ?? 0, rounds) } ?? ""))
@@ -162,14 +164,23 @@ enum Tool {
         }.sorted { ($0.minutes, $0.kind) < ($1.minutes, $1.kind) }
     }
 
-    /// The peer's command (a Python with PyAV and numpy: `ARRCOC_PYTHON`, else the project's venv).
-    static func peerCommand() -> [String]? {
-        let python = ProcessInfo.processInfo.environment["ARRCOC_PYTHON"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/arrcoc/venv/bin/python").path
+    /// The peer's command, a Python with PyAV and numpy: `ARRCOC_PYTHON`, else the peer's own venv
+    /// (`peers/setup-peer.sh`: PyAV on the system's FFmpeg, the floor's and arrcoc's decoders),
+    /// else the project's venv (PyAV's wheel, its own FFmpeg); and what it decodes with
+    /// ("PyAV 11.0.0, libavcodec 59.37.100"), which the report prints.
+    static func peerCommand() -> (command: [String], libraries: String)? {
+        let home = FileManager.default.homeDirectoryForCurrentUser
+        let candidates = ProcessInfo.processInfo.environment["ARRCOC_PYTHON"].map { [$0] }
+            ?? ["peer-venv", "venv"].map { home.appendingPathComponent(".cache/arrcoc/\($0)/bin/python").path }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("peers/descriptor_peer.py").path
-        guard FileManager.default.isExecutableFile(atPath: python), (try? capture([python, "-c", "import av, numpy"])) != nil else { return nil }
-        return [python, script]
+        let probe = "import av, numpy; print('PyAV %s, libavcodec %s' % (av.__version__, '.'.join(map(str, av.library_versions['libavcodec']))))"
+        for python in candidates where FileManager.default.isExecutableFile(atPath: python) {
+            if let libraries = try? capture([python, "-c", probe]) {
+                return ([python, script], libraries.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+        return nil
     }
 
     /// Runs `arguments` under `/usr/bin/time`; output goes to `log`.

@@ -36,6 +36,9 @@ struct AnalysisRow: Sendable, Equatable, Codable {
     var ratioToBaseline: Double? = nil
     var baselineWins: Int? = nil
     var baselineSameFeatures: Bool? = nil
+    /// What the peer decoded with ("PyAV 11.0.0, libavcodec 59.37.100"); nil in rows written
+    /// before it was recorded (the project venv's PyAV wheel then).
+    var peerLibraries: String? = nil
 }
 
 /// The markdown table and the SVG plot of `--suite analysis`.
@@ -63,6 +66,13 @@ struct AnalysisReport: Sendable {
             lines.append("| \(r.kind) | \(r.minutes) min | \(r.candidates) | \(String(format: "%.2f s", r.floorSeconds)) | \(format(r.rgbFloorRatio))× / \(format(r.twoStepFloorRatio))× | "
                 + "\(String(format: "%.2f s", r.arrcocSeconds)) | \(format(r.ratioToFloor))×\(r.ratioToFloor <= targets.floor ? "" : " (missed)") | "
                 + "\(peer) | \(peerFloor) | \(speedup) | \(rss) | \(String(format: "%.2f / %.2f", r.arrcocCores, r.floorCores)) | \(r.rounds) | \(r.measured) (\(String(format: "%.1f", r.load))) |")
+        }
+        let peers = Dictionary(grouping: rows.filter { $0.peerSeconds != nil }, by: { $0.peerLibraries ?? "not recorded (PyAV's wheel)" })
+        if !peers.isEmpty {
+            lines += ["", "The peer decoded with:"]
+            for (libraries, measured) in peers.sorted(by: { $0.key < $1.key }) {
+                lines.append("- \(libraries): " + measured.map { "\($0.kind) \($0.minutes) min" }.joined(separator: ", "))
+            }
         }
         let paired = rows.filter { $0.ratioToBaseline != nil }
         if !paired.isEmpty {
