@@ -21,10 +21,8 @@ func analysisBenchmark(_ options: Options) throws {
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         throw BenchError.missing("build arrcoc first: swift build -c release --product arrcoc")
     }
-    let found = options.withoutPeer ? nil : Tool.peerCommand()
+    let found = options.withoutPeer ? nil : Tool.announcedPeer()
     let peer = found?.command
-    if let found { print("  the Python peer decodes with \(found.libraries) (\(found.command[0]))") }
-    if found == nil && !options.withoutPeer { print("  (no Python with PyAV and numpy: the peer is left out; run Benchmarks/peers/setup-peer.sh)") }
     if let baseline = options.baseline, !FileManager.default.isExecutableFile(atPath: baseline) {
         throw BenchError.missing("--baseline \(baseline): expected an executable arrcoc binary")
     }
@@ -181,6 +179,17 @@ enum Tool {
             }
         }
         return nil
+    }
+
+    /// `peerCommand()`, printing which Python the peer runs on, or that it is left out.
+    static func announcedPeer() -> (command: [String], libraries: String)? {
+        let found = peerCommand()
+        if let found {
+            print("  the Python peer decodes with \(found.libraries) (\(found.command[0]))")
+        } else {
+            print("  (no Python with PyAV and numpy: the peer is left out; run Benchmarks/peers/setup-peer.sh)")
+        }
+        return found
     }
 
     /// Runs `arguments` under `/usr/bin/time`; output goes to `log`.

@@ -41,10 +41,8 @@ func coarseBenchmark(_ options: Options) throws {
     let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
     print("\(video): \(String(format: "%.0f", duration)) s \(info.width)x\(info.height), \(truth.events.count) events; "
           + "Qwen3-VL default \(reference) tokens; budgets \(budgets) (1%, 3%, 10%); load \(load)")
-    let found = Tool.peerCommand()
+    let found = Tool.announcedPeer()
     let peer = found?.command
-    if let found { print("  the Python peer decodes with \(found.libraries) (\(found.command[0]))") }
-    if found == nil { print("  (no Python with PyAV and numpy: the peer is left out; run Benchmarks/peers/setup-peer.sh)") }
     let full = out + "/full.features.safetensors", coarse = out + "/coarse.features.safetensors"
     let commands: [(name: String, arguments: [String])] = [
         ("full", [binary, "compress", video, "--query-image", query, "--budget", "\(timed)", "--force", "--out", out + "/full-run",
