@@ -27,12 +27,17 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         /// analysis scale) reaches a 200-px crop shown at 1.5× its size.
         public var imageCells = QuerySettings.defaultImageCells
         public static let defaultImageCells = 100
+        /// Whether each scale is also matched on its grid shifted by half a cell across, down and
+        /// both (`QueryInput.shiftedTemplates`), so that a needle off the video's 32-px grid is
+        /// found: about three times the query vectors, and the scoring time with them.
+        public var shiftedGrids = true
 
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case imageCells = "image_cells" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case imageCells = "image_cells", shiftedGrids = "shifted_grids" }
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             imageCells = try c.decodeIfPresent(Int.self, forKey: .imageCells) ?? Self.defaultImageCells
+            shiftedGrids = try c.decodeIfPresent(Bool.self, forKey: .shiftedGrids) ?? true
         }
     }
 
