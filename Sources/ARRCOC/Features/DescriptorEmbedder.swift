@@ -70,7 +70,7 @@ public struct DescriptorEmbedder: Sendable, Equatable {
                 for i in 0..<count { for j in 0..<d0 { x[i &* d0 &+ j] -= m[j] } }
             }
         }
-        let gram = centred.withUnsafeBufferPointer { Self.gram($0, rows: count, columns: d0) }
+        let gram = centred.withUnsafeBufferPointer { OrderedProducts.gram($0, rows: count, columns: d0) }
         var covariance = Matrix<Double>(zeros: d0, d0)
         for i in 0..<d0 { for j in 0..<d0 { covariance[i, j] = Double(gram[i * d0 + j]) / Double(count - 1) } }
         // Standardise: correlation matrix, so colour means and histogram fractions weigh alike.
@@ -121,7 +121,7 @@ public struct DescriptorEmbedder: Sendable, Equatable {
     /// analysis embeds a video whose sample is every cell without reading or centring it again.
     func embed(centred x: UnsafeBufferPointer<Float>) -> [Float] {
         var y = projection.withUnsafeBufferPointer { p in
-            Self.product(x, rows: x.count / inputDimension, inner: inputDimension, p, columns: dimension)
+            OrderedProducts.product(x, rows: x.count / inputDimension, inner: inputDimension, p, columns: dimension)
         }
         Self.normalizeRows(&y, dimension: dimension)
         return y

@@ -27,7 +27,7 @@ public final class FeatureAnalyzer {
     private var previousTotals: [UInt16] = []
     private let workspace = DescriptorWorkspace()
     /// Cells embedded per product (whole frames; at least one). Each row of the product is
-    /// summed on its own (`DescriptorEmbedder.product`), so the chunk size changes no bit.
+    /// summed on its own (`OrderedProducts.product`), so the chunk size changes no bit.
     private let chunkCells: Int
 
     /// The fit's sample bound, in cells: a video of at most this many cells (candidate frames ×

@@ -4,7 +4,8 @@ import LinearAlgebra
 /// ARR-COC's relevance realisation: three ways of knowing, balanced by opponent processing.
 ///
 /// - *participatory* (coupling with the query): the best cosine between a cell and the query
-///   vectors — one BLAS product of all cells × queries;
+///   vectors — one product of all cells × queries (`OrderedProducts`, in the reference BLAS's
+///   order);
 /// - *perspectival* (salience): how far a cell's embedding is from its frame's mean embedding
 ///   (stands out in its frame), and how much it changed since the previous candidate frame;
 /// - *propositional* (information): luminance entropy and edge energy of the cell.
@@ -49,30 +50,37 @@ public struct OpponentProcessingScorer: FrameScorer {
         // each cell keeps the best window covering it. Layout matters, so chance look-alike
         // cells do not; several scales find the needle whatever its size in the video.
         let templates = query.templates.filter { $0.grid.h <= features.rows && $0.grid.w <= features.cols }
-        let q = try Matrix<Float>(rows: query.count, columns: d, elements: query.vectors)
         var participatory = [Float](repeating: 0, count: n)
         var best = [Float](repeating: -1, count: templates.isEmpty ? 0 : n)
-        // The cells × queries similarities in one BLAS product up to `wholeProductFloats` (the
+        // The queries × cells similarities in one product up to `wholeProductFloats` (the
         // bytes of every earlier version), else frame chunks of about `chunkFloats`: an image query
         // has one vector per cell per scale, so on a long video the whole product would be many
-        // times the embeddings' size.
+        // times the embeddings' size. Each query's row runs over the chunk's cells, so that the
+        // maximum and the window sums below read memory in order.
         let whole = n * query.count <= wholeProductFloats
         let chunkFrames = whole ? max(t, 1) : max(1, chunkFloats / max(cells * query.count, 1))
         var f0 = 0
         while f0 < t {
             let f1 = min(t, f0 + chunkFrames), first = f0 * cells, count = (f1 - f0) * cells
-            let e = whole ? try Matrix<Float>(rows: n, columns: d, elements: features.embeddings)
-                : try Matrix<Float>(rows: count, columns: d, elements: Array(features.embeddings[(first * d)..<((first + count) * d)]))
-            let sims = try BLAS.multiply(e, q, transposeB: true)
-            sims.elements.withUnsafeBufferPointer { s in
-                for i in 0..<count {
-                    var top = -Float.infinity
-                    for j in 0..<query.count { top = max(top, s[i * query.count + j]) }
-                    participatory[first + i] = top
+            // The chunk's embeddings as columns (d × count): the similarities are q · eᵀ.
+            var columns = [Float](repeating: 0, count: d * count)
+            features.embeddings.withUnsafeBufferPointer { e in
+                for i in 0..<count { for l in 0..<d { columns[l * count + i] = e[(first + i) * d + l] } }
+            }
+            let sims = query.vectors.withUnsafeBufferPointer { q in
+                columns.withUnsafeBufferPointer { OrderedProducts.product(q, rows: query.count, inner: d, $0, columns: count) }
+            }
+            sims.withUnsafeBufferPointer { s in
+                participatory.withUnsafeMutableBufferPointer { p in
+                    for i in 0..<count { p[first + i] = -Float.infinity }
+                    for j in 0..<query.count {
+                        let row = s.baseAddress! + j * count
+                        for i in 0..<count { p[first + i] = max(p[first + i], row[i]) }
+                    }
                 }
             }
             for template in templates {
-                let window = Self.windowMatch(sims.elements, queries: query.count, frames: f1 - f0, rows: features.rows,
+                let window = Self.windowMatch(sims, cells: count, frames: f1 - f0, rows: features.rows,
                                               cols: features.cols, template: template)
                 for i in 0..<count { best[first + i] = max(best[first + i], window[i]) }
             }
@@ -146,28 +154,40 @@ public struct OpponentProcessingScorer: FrameScorer {
     }
 
     /// Per cell, the best mean cosine over the template-shaped windows covering it, where window
-    /// cell (i, j) is compared with query vector `first + i·w + j` (`sims` holds cells × queries).
-    static func windowMatch(_ sims: [Float], queries: Int, frames: Int, rows: Int, cols: Int, template: Query.Template) -> [Float] {
+    /// cell (i, j) is compared with query vector `first + i·w + j` (`sims` holds queries × cells,
+    /// `cells` a row: `frames` frames of `rows × cols`).
+    ///
+    /// Each window's sum adds its cells in row-major order from zero; all windows of a frame are
+    /// summed together, one template cell at a time, so that each pass reads a query's row in
+    /// order.
+    static func windowMatch(_ sims: [Float], cells stride: Int, frames: Int, rows: Int, cols: Int, template: Query.Template) -> [Float] {
         let grid = template.grid
         let cells = rows * cols
         var out = [Float](repeating: -1, count: frames * cells)
         let area = Float(grid.h * grid.w)
+        let positionRows = rows - grid.h + 1, positionCols = cols - grid.w + 1
+        var sums = [Float](repeating: 0, count: positionRows * positionCols)
         sims.withUnsafeBufferPointer { s in
-            for f in 0..<frames {
-                for r0 in 0...(rows - grid.h) {
-                    for c0 in 0...(cols - grid.w) {
-                        var sum: Float = 0
-                        for i in 0..<grid.h {
-                            for j in 0..<grid.w {
-                                let cell = f * cells + (r0 + i) * cols + (c0 + j)
-                                sum += s[cell * queries + template.first + i * grid.w + j]
+            sums.withUnsafeMutableBufferPointer { sum in
+                for f in 0..<frames {
+                    for k in sum.indices { sum[k] = 0 }
+                    for i in 0..<grid.h {
+                        for j in 0..<grid.w {
+                            let row = s.baseAddress! + (template.first + i * grid.w + j) * stride + f * cells
+                            for r0 in 0..<positionRows {
+                                let from = row + (r0 + i) * cols + j, to = r0 * positionCols
+                                for c0 in 0..<positionCols { sum[to + c0] += from[c0] }
                             }
                         }
-                        let score = sum / area
-                        for i in 0..<grid.h {
-                            for j in 0..<grid.w {
-                                let cell = f * cells + (r0 + i) * cols + (c0 + j)
-                                out[cell] = max(out[cell], score)
+                    }
+                    for r0 in 0..<positionRows {
+                        for c0 in 0..<positionCols {
+                            let score = sum[r0 * positionCols + c0] / area
+                            for i in 0..<grid.h {
+                                for j in 0..<grid.w {
+                                    let cell = f * cells + (r0 + i) * cols + (c0 + j)
+                                    out[cell] = max(out[cell], score)
+                                }
                             }
                         }
                     }

@@ -1,25 +1,28 @@
 import Dispatch
 
-/// The embedder's two matrix products, the covariance's `XᵀX` and the projection `X·P`, written
-/// out in the order in which the reference BLAS's `sgemm` sums them, and split over two threads.
+/// Matrix products written out in the order in which the reference BLAS's `sgemm` sums them,
+/// and split over two threads: the embedder's covariance `XᵀX` and projection `X·P`, and the
+/// scorer's cells × query vectors similarities.
 ///
-/// Both are small in one dimension (28 descriptor values) and long in the other (every cell of
-/// the video), and both run after the last frame is decoded, on one core, while the other one
-/// waits: with the reference BLAS they were ≈ 40 ms of the 1-minute 720p analysis's serial end
-/// (Docs/performance.md). Here each element is still a sum from zero over the shared dimension,
-/// in ascending order, one rounded product and one rounded addition at a time (no fused
-/// multiply-add: Swift does not contract `a + b·c` into one), exactly what the reference `sgemm` computes
+/// Each is small in one dimension (28 descriptor values, 24 embedding dimensions) and long in
+/// the other (every cell of the video). The reference `sgemm` is plain loops, slow on such
+/// shapes (the embedder's products were ≈ 40 ms of the 1-minute 720p analysis's serial end, the
+/// scorer's about 30 s of CPU on an hour of video with a 160-px query image; Docs/performance.md).
+/// Here each element is still a sum from zero over the shared dimension, in ascending order, one
+/// rounded product and one rounded addition at a time (no fused multiply-add: Swift does not
+/// contract `a + b·c` into one), exactly what the reference `sgemm` computes
 /// (`C(i,j) = C(i,j) + temp·A(i,l)`, `l` ascending; Debian builds it for x86-64 without FMA): so
-/// the results are bit-identical to the products of earlier versions, whose features files
-/// were made with it (`EmbedderProductTests` compares them bit for bit with `BLAS.multiply`).
-/// Splitting the work by output elements between threads changes no element's order.
-extension DescriptorEmbedder {
+/// the results are bit-identical to the products of earlier versions, whose features files and
+/// scores were made with it (`OrderedProductTests` compares them bit for bit with
+/// `BLAS.multiply`). Splitting the work by output elements between threads changes no element's
+/// order.
+public enum OrderedProducts {
     /// `xᵀx` for `x` of `rows × columns` (row-major): `columns × columns`, row-major.
     ///
     /// Only the upper triangle is summed; the lower one is its mirror (`xᵢ·xⱼ` and `xⱼ·xᵢ` round
     /// alike, term by term). Two threads take the triangle's first rows and the rest, split where
     /// their shares of its elements are about equal.
-    static func gram(_ x: UnsafeBufferPointer<Float>, rows: Int, columns d: Int) -> [Float] {
+    public static func gram(_ x: UnsafeBufferPointer<Float>, rows: Int, columns d: Int) -> [Float] {
         precondition(x.count >= rows * d)
         var result = [Float](repeating: 0, count: d * d)
         guard rows > 0, d > 0 else { return result }
@@ -45,22 +48,26 @@ extension DescriptorEmbedder {
     }
 
     /// `x · p` for `x` of `rows × inner` and `p` of `inner × columns` (both row-major):
-    /// `rows × columns`, row-major. Two threads take the first half of the rows and the rest.
-    static func product(_ x: UnsafeBufferPointer<Float>, rows: Int, inner d: Int,
-                        _ p: UnsafeBufferPointer<Float>, columns k: Int) -> [Float] {
+    /// `rows × columns`, row-major. Two threads take the first half of the rows and the rest, or,
+    /// when the rows are few and the columns many (a query's vectors × a video's cells), the
+    /// first half of the columns and the rest.
+    public static func product(_ x: UnsafeBufferPointer<Float>, rows: Int, inner d: Int,
+                               _ p: UnsafeBufferPointer<Float>, columns k: Int) -> [Float] {
         precondition(x.count >= rows * d && p.count >= d * k)
         var result = [Float](repeating: 0, count: rows * k)
         guard rows > 0, d > 0, k > 0 else { return result }
         result.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let y = out.baseAddress!, a = x.baseAddress!, b = p.baseAddress!
-            let half = rows / 2
-            let ranges = rows >= Self.rowsWorthAThread ? [0..<half, half..<rows] : [0..<rows]
-            Self.parallel(ranges.count) { part in
-                for r in ranges[part] {
+            let byRows = rows >= Self.rowsWorthAThread, byColumns = !byRows && k >= Self.rowsWorthAThread
+            let rowRanges = byRows ? [0..<(rows / 2), (rows / 2)..<rows] : [0..<rows]
+            let columnRanges = byColumns ? [0..<(k / 2), (k / 2)..<k] : [0..<k]
+            Self.parallel(max(rowRanges.count, columnRanges.count)) { part in
+                let columns = columnRanges[byColumns ? part : 0]
+                for r in rowRanges[byRows ? part : 0] {
                     let source = a + r * d, target = y + r * k
                     for l in 0..<d {
                         let t = source[l], axis = b + l * k
-                        for c in 0..<k { target[c] = target[c] + t * axis[c] }
+                        for c in columns { target[c] = target[c] + t * axis[c] }
                     }
                 }
             }
@@ -68,8 +75,8 @@ extension DescriptorEmbedder {
         return result
     }
 
-    /// Below this many rows a second thread costs more than it saves.
-    static let rowsWorthAThread = 4096
+    /// Below this many rows (or columns) a second thread costs more than it saves.
+    public static let rowsWorthAThread = 4096
 
     /// Runs `body(0) … body(count − 1)`, the first on this thread and the others concurrently.
     private static func parallel(_ count: Int, _ body: (Int) -> Void) {

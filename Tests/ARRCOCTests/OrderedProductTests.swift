@@ -3,11 +3,12 @@ import LinearAlgebra
 import TestSupport
 import Testing
 
-/// The embedder's own products give, bit for bit, what the linked reference BLAS's `sgemm` gives
-/// (`BLAS.multiply`), which made the features files of earlier versions: on one and on two
-/// threads, for the descriptor's shape and for others, on values with the spread of real
-/// descriptors (fractions, counts and centred values, zeros included).
-struct EmbedderProductTests {
+/// `OrderedProducts` gives, bit for bit, what the linked reference BLAS's `sgemm` gives
+/// (`BLAS.multiply`), which made the features files and scores of earlier versions: on one and
+/// on two threads (split by rows or by columns), for the embedder's shapes, the scorer's and
+/// others, on values with the spread of real descriptors (fractions, counts and centred values,
+/// zeros included).
+struct OrderedProductTests {
     static func values(_ count: Int, seed: UInt64) -> [Float] {
         var g = SeededGenerator(seed: seed)
         return (0..<count).map { k in
@@ -33,17 +34,18 @@ struct EmbedderProductTests {
         let x = Self.values(rows * columns, seed: UInt64(rows * 100 + columns))
         let blas = try BLAS.multiply(try Matrix(rows: rows, columns: columns, elements: x),
                                      try Matrix(rows: rows, columns: columns, elements: x), transposeA: true)
-        let ours = x.withUnsafeBufferPointer { DescriptorEmbedder.gram($0, rows: rows, columns: columns) }
+        let ours = x.withUnsafeBufferPointer { OrderedProducts.gram($0, rows: rows, columns: columns) }
         #expect(Self.differences(ours, blas.elements) == "none", "\(rows)×\(columns)")
     }
 
-    @Test(arguments: [(1, 28, 24), (3, 28, 24), (4095, 28, 24), (4096, 28, 24), (42_001, 28, 24), (5000, 28, 1), (5001, 7, 28), (10, 1, 3)])
+    @Test(arguments: [(1, 28, 24), (3, 28, 24), (4095, 28, 24), (4096, 28, 24), (42_001, 28, 24), (5000, 28, 1), (5001, 7, 28), (10, 1, 3),
+                      (470, 24, 4095), (470, 24, 4096), (3, 24, 9001)])
     func productIsTheReferenceBLASProductBitForBit(rows: Int, inner: Int, columns: Int) throws {
         let x = Self.values(rows * inner, seed: UInt64(rows + inner)), p = Self.values(inner * columns, seed: 7 + UInt64(columns))
         let blas = try BLAS.multiply(try Matrix(rows: rows, columns: inner, elements: x),
                                      try Matrix(rows: inner, columns: columns, elements: p))
         let ours = x.withUnsafeBufferPointer { a in
-            p.withUnsafeBufferPointer { b in DescriptorEmbedder.product(a, rows: rows, inner: inner, b, columns: columns) }
+            p.withUnsafeBufferPointer { b in OrderedProducts.product(a, rows: rows, inner: inner, b, columns: columns) }
         }
         #expect(Self.differences(ours, blas.elements) == "none", "\(rows)×\(inner) · \(inner)×\(columns)")
     }
@@ -56,12 +58,26 @@ struct EmbedderProductTests {
         let embedder = try DescriptorEmbedder.fit(descriptors: descriptors, inputDimension: d0, dimension: 24)
         let centred = (0..<descriptors.count).map { descriptors[$0] - embedder.mean[$0 % d0] }
         let x = try Matrix(rows: rows, columns: d0, elements: centred)
-        let gram = centred.withUnsafeBufferPointer { DescriptorEmbedder.gram($0, rows: rows, columns: d0) }
+        let gram = centred.withUnsafeBufferPointer { OrderedProducts.gram($0, rows: rows, columns: d0) }
         #expect(Self.differences(gram, try BLAS.multiply(x, x, transposeA: true).elements) == "none")
         let p = try Matrix(rows: d0, columns: 24, elements: embedder.projection)
         let projected = centred.withUnsafeBufferPointer { a in
-            embedder.projection.withUnsafeBufferPointer { DescriptorEmbedder.product(a, rows: rows, inner: d0, $0, columns: 24) }
+            embedder.projection.withUnsafeBufferPointer { OrderedProducts.product(a, rows: rows, inner: d0, $0, columns: 24) }
         }
         #expect(Self.differences(projected, try BLAS.multiply(x, p).elements) == "none")
+    }
+
+    /// The scorer's similarities, queries × cells (`q · eᵀ`), are the transpose of what it took from
+    /// `BLAS.multiply(e, q, transposeB: true)` before, bit for bit: the same products summed in
+    /// the same order.
+    @Test func theScorersLayoutIsTheTransposeOfTheBLASProduct() throws {
+        let cells = 5000, queries = 470, d = 24
+        let e = Self.values(cells * d, seed: 11), q = Self.values(queries * d, seed: 12)
+        let blas = try BLAS.multiply(try Matrix(rows: cells, columns: d, elements: e), try Matrix(rows: queries, columns: d, elements: q),
+                                     transposeB: true)
+        let eT = (0..<(d * cells)).map { e[($0 % cells) * d + $0 / cells] }
+        let ours = q.withUnsafeBufferPointer { a in eT.withUnsafeBufferPointer { OrderedProducts.product(a, rows: queries, inner: d, $0, columns: cells) } }
+        let transposed = (0..<(cells * queries)).map { ours[($0 % queries) * cells + $0 / queries] }
+        #expect(Self.differences(transposed, blas.elements) == "none")
     }
 }
