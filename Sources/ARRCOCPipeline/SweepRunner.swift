@@ -45,16 +45,24 @@ public final class SweepRunner: @unchecked Sendable {
     }
 
     /// `dir` must be another sweep's output directory (it holds `cache/`), not `out` itself.
-    /// - Throws: `ConfigError` naming `--cache` and the directory.
+    /// - Throws: `ConfigError` naming `--cache` and the directory (and, when `dir` is such a
+    ///   directory's `cache/` folder itself, the directory to give instead).
     public static func checkSharedCache(_ dir: URL, out: URL) throws {
-        let expected = "another sweep's output directory (holding cache/), not the --out directory"
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("cache").path, isDirectory: &isDirectory),
-              isDirectory.boolValue else {
+        func holdsCache(_ url: URL) -> Bool {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.appendingPathComponent("cache").path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }
+        guard holdsCache(dir) else {
+            let parent = dir.standardizedFileURL.deletingLastPathComponent()
+            let expected = dir.standardizedFileURL.lastPathComponent == "cache" && holdsCache(parent)
+                ? "another sweep's output directory, the folder that holds cache/ (here \(parent.path)), not cache/ itself"
+                : "another sweep's output directory (holding cache/)"
             throw ConfigError.invalidValue(key: "--cache", value: dir.path, expected: expected)
         }
         guard dir.standardizedFileURL.resolvingSymlinksInPath() != out.standardizedFileURL.resolvingSymlinksInPath() else {
-            throw ConfigError.invalidValue(key: "--cache", value: "\(dir.path) (the --out directory)", expected: expected)
+            throw ConfigError.invalidValue(key: "--cache", value: "\(dir.path) (the --out directory)",
+                                           expected: "another sweep's output directory, not the --out directory")
         }
     }
 

@@ -202,6 +202,10 @@ import TestSupport
         #expect(missing.status != 0 && missing.stderr.contains("--cache") && missing.stderr.contains("/nonexistent/sweep"), "\(missing.stderr)")
         let itself = try CLIRunner.run(["sweep", Self.quick, "--out", out.path, "--cache", out.path])
         #expect(itself.status != 0 && itself.stderr.contains("the --out directory"), "\(itself.stderr)")
+        // The shared sweep's cache/ folder itself: the message names the folder to give instead.
+        let folder = try CLIRunner.run(["sweep", Self.quick, "--out", out.path, "--cache", shared.appendingPathComponent("cache").path])
+        #expect(folder.status != 0 && folder.stderr.contains("here \(shared.standardizedFileURL.path)") && folder.stderr.contains("not cache/ itself"),
+                "\(folder.stderr)")
     }
 
     @Test func aCachedFeaturesFileOfAnotherVideoIsAnErrorNotAnInput() throws {
