@@ -2,7 +2,7 @@ import Dispatch
 
 /// Matrix products written out in the order in which the reference BLAS's `sgemm` sums them,
 /// and split over two threads: the embedder's covariance `XᵀX` and projection `X·P`, and the
-/// scorer's cells × query vectors similarities.
+/// scorer's query vectors × cells similarities.
 ///
 /// Each is small in one dimension (28 descriptor values, 24 embedding dimensions) and long in
 /// the other (every cell of the video). The reference `sgemm` is plain loops, slow on such
@@ -11,7 +11,10 @@ import Dispatch
 /// Here each element is still a sum from zero over the shared dimension, in ascending order, one
 /// rounded product and one rounded addition at a time (no fused multiply-add: Swift does not
 /// contract `a + b·c` into one), exactly what the reference `sgemm` computes
-/// (`C(i,j) = C(i,j) + temp·A(i,l)`, `l` ascending; Debian builds it for x86-64 without FMA): so
+/// (`C(i,j) = C(i,j) + temp·A(i,l)` in its loops without a transposed A, `temp = temp +
+/// A(l,i)·B(l,j)` then `C(i,j) = 1·temp` in those with one, `l` ascending either way; Debian
+/// builds it for x86-64 without FMA, and on other CPUs the identity holds only as far as their
+/// build does the same): so
 /// the results are bit-identical to the products of earlier versions, whose features files and
 /// scores were made with it (`OrderedProductTests` compares them bit for bit with
 /// `BLAS.multiply`). Splitting the work by output elements between threads changes no element's
@@ -22,6 +25,8 @@ public enum OrderedProducts {
     /// Only the upper triangle is summed; the lower one is its mirror (`xᵢ·xⱼ` and `xⱼ·xᵢ` round
     /// alike, term by term). Two threads take the triangle's first rows and the rest, split where
     /// their shares of its elements are about equal.
+    ///
+    /// - Complexity: O(rows · columns²).
     public static func gram(_ x: UnsafeBufferPointer<Float>, rows: Int, columns d: Int) -> [Float] {
         precondition(x.count >= rows * d)
         var result = [Float](repeating: 0, count: d * d)
@@ -51,6 +56,8 @@ public enum OrderedProducts {
     /// `rows × columns`, row-major. Two threads take the first half of the rows and the rest, or,
     /// when the rows are few and the columns many (a query's vectors × a video's cells), the
     /// first half of the columns and the rest.
+    ///
+    /// - Complexity: O(rows · inner · columns).
     public static func product(_ x: UnsafeBufferPointer<Float>, rows: Int, inner d: Int,
                                _ p: UnsafeBufferPointer<Float>, columns k: Int) -> [Float] {
         precondition(x.count >= rows * d && p.count >= d * k)
@@ -76,7 +83,7 @@ public enum OrderedProducts {
     }
 
     /// Below this many rows (or columns) a second thread costs more than it saves.
-    public static let rowsWorthAThread = 4096
+    static let rowsWorthAThread = 4096
 
     /// Runs `body(0) … body(count − 1)`, the first on this thread and the others concurrently.
     private static func parallel(_ count: Int, _ body: (Int) -> Void) {

@@ -1,4 +1,4 @@
-import ARRCOC
+@testable import ARRCOC
 import ARRCOCPipeline
 import Foundation
 import Testing
@@ -39,5 +39,21 @@ import TestSupport
         let s = try Self.scores(shiftedGrids: false)
         let best = s.outside.max() ?? 1
         #expect((s.inside.max() ?? 1) < best, "needle's frames \(s.inside), the best other frame \(best)")
+    }
+
+    /// The shifted grids of a 3×3-cell image: 3 rows × 2 columns from 16 px across and 2 × 3 from
+    /// 16 px down (the 2×2 one from both is under 6 cells); of a 1×8 image only 1×7 across; of a
+    /// 2×2 image none. The pixels are the image's own from the shifted corner.
+    @Test func theShiftedGridsAreTheImagesWholeCellsFromHalfACellOn() {
+        func image(_ w: Int, _ h: Int) -> RGBImage {
+            RGBImage(width: w, height: h, pixels: (0..<(w * h * 3)).map { UInt8(truncatingIfNeeded: $0 / 3 &* 7 &+ $0 % 3) })
+        }
+        let square = image(96, 96)
+        let shifted = QueryInput.shiftedTemplates(square)
+        #expect(shifted.map { [$0.width, $0.height] } == [[64, 96], [96, 64]])
+        #expect(shifted[0].pixels[0..<3] == square.pixels[(16 * 3)..<(17 * 3)])
+        #expect(shifted[1].pixels[0..<3] == square.pixels[(16 * 96 * 3)..<((16 * 96 + 1) * 3)])
+        #expect(QueryInput.shiftedTemplates(image(256, 32)).map { [$0.width, $0.height] } == [[224, 32]])
+        #expect(QueryInput.shiftedTemplates(image(64, 64)).isEmpty)
     }
 }

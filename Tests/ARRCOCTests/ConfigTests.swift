@@ -10,6 +10,13 @@ import Testing
         #expect(loaded == CompressionConfig())
     }
 
+    /// `query.shifted_grids`: on by default, off when a file says so, a clear error otherwise.
+    @Test func shiftedGridsAreReadFromTheQuerySection() throws {
+        #expect(CompressionConfig().query.shiftedGrids)
+        #expect(try CompressionConfig.parse(yaml: "query:\n  shifted_grids: false\n", path: "c.yaml").query.shiftedGrids == false)
+        #expect(throws: (any Error).self) { try CompressionConfig.parse(yaml: "query:\n  shifted_grids: maybe\n", path: "c.yaml") }
+    }
+
     /// Every sweep file shipped in Configs/ is one `arrcoc sweep` accepts (files not checked: the
     /// real-needles clips are made on the machine), and the two real-needles sets share no clip.
     @Test func shippedSweepFilesParse() throws {

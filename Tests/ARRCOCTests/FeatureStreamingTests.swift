@@ -1,5 +1,6 @@
 @testable import ARRCOC
 import Foundation
+import LinearAlgebra
 import Testing
 
 /// Features streamed to and from disk keep the bytes of the in-memory path: the analyzer's
@@ -118,8 +119,8 @@ struct FeatureStreamingTests {
         #expect(throws: FormatError.self) { try over.append([1, 2] as [Float]) }
     }
 
-    /// On a long video the scorer computes cell × query similarities a chunk of frames at a time:
-    /// the same maps as one product, up to the BLAS kernel's rounding.
+    /// On a long video the scorer computes query × cell similarities a chunk of frames at a time:
+    /// the same maps as one product, bit for bit (each similarity is its own sum).
     @Test func similarityInFrameChunksMatchesOneProduct() throws {
         let features = try Self.analyzer(chunkCells: 65_536).finish(source: Self.source, candidateFPS: 2)
         let embedder = try #require(features.embedder)
@@ -132,9 +133,60 @@ struct FeatureStreamingTests {
         #expect(whole.cells == reference.cells)
         for chunkFloats in [1, 2 * 60 * query.count] {  // one frame, two frames per product
             let chunked = try scorer.score(features, query: query, wholeProductFloats: 0, chunkFloats: chunkFloats)
-            let worst = zip(whole.similarity + whole.cells, chunked.similarity + chunked.cells).map { abs($0 - $1) }.max() ?? 1
-            let frames = zip(whole.frames, chunked.frames).map { abs($0 - $1) }.max() ?? 1
-            #expect(worst < 1e-5 && frames < 1e-5, "chunk \(chunkFloats): cells \(worst), frames \(frames)")
+            #expect(chunked.similarity == whole.similarity && chunked.cells == whole.cells && chunked.frames == whole.frames,
+                    "chunk \(chunkFloats)")
+        }
+    }
+
+    /// The scorer's similarity map is, bit for bit, what its earlier layout computed: cells ×
+    /// queries from the reference BLAS, the maximum over the queries cell by cell, and each
+    /// template's windows summed cell by cell in row-major order (kept here as the reference), on
+    /// templates of 2×2, 1×3 and the whole 6×10 grid, in one product and in chunks of one and two
+    /// frames.
+    @Test func theScorersMapIsTheEarlierLayoutsBitForBit() throws {
+        let features = try Self.analyzer(chunkCells: 65_536).finish(source: Self.source, candidateFPS: 2)
+        let embedder = try #require(features.embedder)
+        let scales = [(64, 64), (96, 32), (320, 192)].map { w, h in
+            (FeatureAnalyzer.describe(FeatureGoldenTests.frames(count: 2, width: w, height: h)[1]), THW(t: 1, h: h / 32, w: w / 32))
+        }
+        let query = try Query(imageScales: scales, embedder: embedder, source: "q")
+        let d = features.dimension, cells = features.cellsPerFrame, rows = features.rows, cols = features.cols
+        let n = features.frameCount * cells
+        let sims = try BLAS.multiply(try Matrix(rows: n, columns: d, elements: features.embeddings),
+                                     try Matrix(rows: query.count, columns: d, elements: query.vectors), transposeB: true).elements
+        var reference = [Float](repeating: -Float.infinity, count: n)
+        for i in 0..<n { for j in 0..<query.count { reference[i] = max(reference[i], sims[i * query.count + j]) } }
+        var best = [Float](repeating: -1, count: n)
+        for template in query.templates {
+            let g = template.grid
+            for f in 0..<features.frameCount {
+                for r0 in 0...(rows - g.h) {
+                    for c0 in 0...(cols - g.w) {
+                        var sum: Float = 0
+                        for i in 0..<g.h {
+                            for j in 0..<g.w {
+                                let cell = f * cells + (r0 + i) * cols + c0 + j
+                                sum += sims[cell * query.count + template.first + i * g.w + j]
+                            }
+                        }
+                        let score = sum / Float(g.h * g.w)
+                        for i in 0..<g.h {
+                            for j in 0..<g.w {
+                                let cell = f * cells + (r0 + i) * cols + c0 + j
+                                best[cell] = max(best[cell], score)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        reference = (0..<n).map { max(best[$0], 0.5 * reference[$0]) }
+        #expect(query.templates.map(\.grid) == [THW(t: 1, h: 2, w: 2), THW(t: 1, h: 1, w: 3), THW(t: 1, h: 6, w: 10)])
+        let scorer = OpponentProcessingScorer()
+        for (whole, chunk) in [(Int.max, 1), (0, 1), (0, 2 * cells * (query.count + d))] {
+            let scores = try scorer.score(features, query: query, wholeProductFloats: whole, chunkFloats: chunk)
+            let differing = zip(scores.similarity, reference).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(differing == 0, "\(differing) of \(n) cells differ (whole \(whole), chunk \(chunk))")
         }
     }
 }

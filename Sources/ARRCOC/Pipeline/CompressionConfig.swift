@@ -30,14 +30,15 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         /// Whether each scale is also matched on its grid shifted by half a cell across, down and
         /// both (`QueryInput.shiftedTemplates`), so that a needle off the video's 32-px grid is
         /// found: about three times the query vectors, and the scoring time with them.
-        public var shiftedGrids = true
+        public var shiftedGrids = QuerySettings.defaultShiftedGrids
+        public static let defaultShiftedGrids = true
 
         public init() {}
         enum CodingKeys: String, CodingKey, CaseIterable { case imageCells = "image_cells", shiftedGrids = "shifted_grids" }
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             imageCells = try c.decodeIfPresent(Int.self, forKey: .imageCells) ?? Self.defaultImageCells
-            shiftedGrids = try c.decodeIfPresent(Bool.self, forKey: .shiftedGrids) ?? true
+            shiftedGrids = try c.decodeIfPresent(Bool.self, forKey: .shiftedGrids) ?? Self.defaultShiftedGrids
         }
     }
 

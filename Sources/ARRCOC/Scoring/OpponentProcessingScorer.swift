@@ -4,7 +4,7 @@ import LinearAlgebra
 /// ARR-COC's relevance realisation: three ways of knowing, balanced by opponent processing.
 ///
 /// - *participatory* (coupling with the query): the best cosine between a cell and the query
-///   vectors — one product of all cells × queries (`OrderedProducts`, in the reference BLAS's
+///   vectors — one product of all queries × cells (`OrderedProducts`, in the reference BLAS's
 ///   order);
 /// - *perspectival* (salience): how far a cell's embedding is from its frame's mean embedding
 ///   (stands out in its frame), and how much it changed since the previous candidate frame;
@@ -24,7 +24,8 @@ import LinearAlgebra
 public struct OpponentProcessingScorer: FrameScorer {
     public var config: ScoringConfig
 
-    /// Similarities (cells × query vectors) computed in one product up to this many floats (64 MB).
+    /// Similarities (query vectors × cells, with the embeddings' transposed copy) computed in one
+    /// product up to this many floats (64 MB).
     static let wholeProductFloats = 16 << 20
     /// Floats per chunk of frames beyond it (16 MB).
     static let chunkFloats = 4 << 20
@@ -52,13 +53,15 @@ public struct OpponentProcessingScorer: FrameScorer {
         let templates = query.templates.filter { $0.grid.h <= features.rows && $0.grid.w <= features.cols }
         var participatory = [Float](repeating: 0, count: n)
         var best = [Float](repeating: -1, count: templates.isEmpty ? 0 : n)
-        // The queries × cells similarities in one product up to `wholeProductFloats` (the
-        // bytes of every earlier version), else frame chunks of about `chunkFloats`: an image query
-        // has one vector per cell per scale, so on a long video the whole product would be many
-        // times the embeddings' size. Each query's row runs over the chunk's cells, so that the
+        // The queries × cells similarities in one product up to `wholeProductFloats` (with the
+        // transposed copy of the embeddings they are computed from), else frame chunks of about
+        // `chunkFloats`: an image query has one vector per cell per scale, so on a long video the
+        // whole product would be many times the embeddings' size. Chunks change no bit (each
+        // similarity is its own sum). Each query's row runs over the chunk's cells, so that the
         // maximum and the window sums below read memory in order.
-        let whole = n * query.count <= wholeProductFloats
-        let chunkFrames = whole ? max(t, 1) : max(1, chunkFloats / max(cells * query.count, 1))
+        let frameFloats = cells * (query.count + d)
+        let whole = t * frameFloats <= wholeProductFloats
+        let chunkFrames = whole ? max(t, 1) : max(1, chunkFloats / max(frameFloats, 1))
         var f0 = 0
         while f0 < t {
             let f1 = min(t, f0 + chunkFrames), first = f0 * cells, count = (f1 - f0) * cells
@@ -74,8 +77,8 @@ public struct OpponentProcessingScorer: FrameScorer {
                 participatory.withUnsafeMutableBufferPointer { p in
                     for i in 0..<count { p[first + i] = -Float.infinity }
                     for j in 0..<query.count {
-                        let row = s.baseAddress! + j * count
-                        for i in 0..<count { p[first + i] = max(p[first + i], row[i]) }
+                        let row = j * count
+                        for i in 0..<count { p[first + i] = max(p[first + i], s[row + i]) }
                     }
                 }
             }
@@ -173,10 +176,10 @@ public struct OpponentProcessingScorer: FrameScorer {
                     for k in sum.indices { sum[k] = 0 }
                     for i in 0..<grid.h {
                         for j in 0..<grid.w {
-                            let row = s.baseAddress! + (template.first + i * grid.w + j) * stride + f * cells
+                            let row = (template.first + i * grid.w + j) * stride + f * cells
                             for r0 in 0..<positionRows {
                                 let from = row + (r0 + i) * cols + j, to = r0 * positionCols
-                                for c0 in 0..<positionCols { sum[to + c0] += from[c0] }
+                                for c0 in 0..<positionCols { sum[to + c0] += s[from + c0] }
                             }
                         }
                     }
