@@ -32,6 +32,17 @@ public final class StagingRegistry: @unchecked Sendable {
     }
     func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
 
+    /// Blocks the calling thread for good while a signal is being handled: the handling thread
+    /// removes the staging and exits with 128 + the signal. A command that fails because its
+    /// staging directory vanished under it (or that finishes just then) must not exit first with
+    /// its own status: that would end the process in the middle of the removal and leave part
+    /// of the staging behind (seen once in the hostile corpus: `frames` interrupted while writing
+    /// PNG files exited 1 with a staging directory left).
+    public func holdIfInterrupted() {
+        guard lock.withLock({ interrupting }) else { return }
+        while true { pause() }
+    }
+
     /// Paths staged now (for tests).
     public var staged: [String] { lock.withLock { paths.sorted() } }
 

@@ -1,3 +1,4 @@
+import ARRCOCPipeline
 import ArgumentParser
 import Foundation
 import TextEscaping
@@ -25,7 +26,11 @@ struct Arrcoc: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            StagingRegistry.shared.holdIfInterrupted()
         } catch {
+            // An error because a signal's cleanup removed the staging under the command: the
+            // cleanup exits (128 + signal) once it is done.
+            StagingRegistry.shared.holdIfInterrupted()
             let code = exitCode(for: error)
             let text = fullMessage(for: error)
             if code == .success {
