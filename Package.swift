@@ -70,7 +70,7 @@ let package = Package(
         // Benchmarks: ratios against reference tools measured in the same run (Benchmarks/README.md).
         .executableTarget(
             name: "arrcoc-bench",
-            dependencies: ["VideoDecoding", "ARRCOC"],
+            dependencies: ["VideoDecoding", "ARRCOC", "ARRCOCPipeline"],
             path: "Benchmarks/Sources/arrcoc-bench"
         ),
 

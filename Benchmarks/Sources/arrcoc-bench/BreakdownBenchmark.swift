@@ -1,4 +1,5 @@
 import ARRCOC
+import ARRCOCPipeline
 import Foundation
 import VideoDecoding
 
@@ -7,8 +8,10 @@ import VideoDecoding
 /// decoding alone (frames handed on unconverted), decoding + RGB conversion at the analysis size
 /// — the analysis's own (`.viaYUV420`: libswscale to yuv420p, then `YUVToRGB`) and, for
 /// comparison, embedder version 1's (`.scaledRGB`: libswscale's bicubic scaled RGB24) — describing the converted frames (`FeatureAnalyzer.add`), and
-/// the PCA fit + embedding (`finish`). CPU seconds of this process (all threads), so the figures
-/// do not depend on how well the stages overlap.
+/// the PCA fit + embedding (`finish`), and scoring an image query (a 160-px crop of the clip's
+/// middle frame) on its grids alone and with the half-cell-shifted ones (`query.shifted_grids`).
+/// CPU seconds of this process (all threads), so the figures do not depend on how well the
+/// stages overlap.
 func breakdownBenchmark(_ options: Options) throws {
     let kind = options.only ?? "h264-720p-ultrafast-g250-30fps"
     // `--only` names a kind of make-inputs.sh, or a video file.
@@ -21,6 +24,9 @@ func breakdownBenchmark(_ options: Options) throws {
     let size = PixelSize(width: grid.w * 32, height: grid.h * 32)
     print("\nper candidate frame, \(clip.kind) (\(info.width)x\(info.height) \(info.codec), 1 min) → \(size.width)x\(size.height), 2 fps")
     var decodeOnly: [Double] = [], decodeConvert: [Double] = [], decodeScaledRGB: [Double] = [], describe: [Double] = [], fit: [Double] = []
+    var score: [Bool: [Double]] = [:], vectors: [Bool: Int] = [:]
+    let queryPath = FileManager.default.temporaryDirectory.appendingPathComponent("arrcoc-bench-query-\(getpid()).png").path
+    defer { try? FileManager.default.removeItem(atPath: queryPath) }
     var frames: [(Double, RGBImage)] = []
     let wanted = options.runsGiven ? options.runs : 3
     for _ in 0..<wanted {
@@ -42,7 +48,20 @@ func breakdownBenchmark(_ options: Options) throws {
         describe.append(try cpuSeconds { for (time, image) in frames { try analyzer.add(image, time: time) } } / Double(max(frames.count, 1)))
         let source = FeatureInfo.Source(path: clip.path, sha256: String(repeating: "0", count: 64), durationSeconds: 60, fps: info.fps,
                                         width: info.width, height: info.height, codec: info.codec)
-        fit.append(try cpuSeconds { _ = try analyzer.finish(source: source, candidateFPS: 2) } / Double(max(frames.count, 1)))
+        var features: FeatureSet? = nil
+        fit.append(try cpuSeconds { features = try analyzer.finish(source: source, candidateFPS: 2) } / Double(max(frames.count, 1)))
+        guard let features, let middle = frames.dropFirst(frames.count / 2).first?.1, middle.width >= 160, middle.height >= 160 else { continue }
+        let crop = middle.cropped(x: (middle.width - 160) / 2, y: (middle.height - 160) / 2, width: 160, height: 160)
+        try PNGWriter.write(VideoFrame(time: 0, target: 0, sourceIndex: 0, size: PixelSize(width: 160, height: 160), rgb: crop.pixels), to: queryPath)
+        for shifted in [false, true] {
+            var config = CompressionConfig()
+            config.query.shiftedGrids = shifted
+            let query = try Engine(config: config).query(image: queryPath, features: features).query
+            vectors[shifted] = query.count
+            score[shifted, default: []].append(try cpuSeconds {
+                _ = try OpponentProcessingScorer(config: config.scoring).score(features, query: query)
+            } / Double(max(frames.count, 1)))
+        }
     }
     let ms = { (xs: [Double]) in String(format: "%6.2f ms", median(xs) * 1000) }
     print("  decode (all source frames, unconverted) \(ms(decodeOnly))")
@@ -50,6 +69,10 @@ func breakdownBenchmark(_ options: Options) throws {
     print("  (v1: swscale bicubic scaled RGB24       \(ms(decodeScaledRGB.enumerated().map { $1 - decodeOnly[$0] })))")
     print("  describe (FeatureAnalyzer.add)          \(ms(describe))")
     print("  PCA fit + embedding (per frame)         \(ms(fit))")
+    for shifted in [false, true] where score[shifted] != nil {
+        let label = shifted ? "with shifted grids" : "grids alone       "
+        print("  score a 160-px query, \(label) \(ms(score[shifted] ?? [])) (\(vectors[shifted] ?? 0) vectors)")
+    }
     print("  (CPU time of all threads, median of \(wanted); \(frames.count) candidate frames)")
 }
 
