@@ -17,6 +17,20 @@ import Testing
         #expect(throws: (any Error).self) { try CompressionConfig.parse(yaml: "query:\n  shifted_grids: maybe\n", path: "c.yaml") }
     }
 
+    /// `query.grid_shift`: 8 px by default, 16 or 4 when a file says so; anything else is an error
+    /// naming the key, the value and the allowed steps.
+    @Test func gridShiftIsReadAndChecked() throws {
+        #expect(CompressionConfig().query.gridShift == 8)
+        #expect(try CompressionConfig.parse(yaml: "query:\n  grid_shift: 16\n", path: "c.yaml").query.gridShift == 16)
+        #expect(try CompressionConfig.parse(yaml: "query:\n  grid_shift: 4\n", path: "c.yaml").query.gridShift == 4)
+        for bad in ["12", "0", "32", "-8"] {
+            let error = #expect(throws: (any Error).self) { try CompressionConfig.parse(yaml: "query:\n  grid_shift: \(bad)\n", path: "c.yaml") }
+            let text = error.map { "\($0)" } ?? ""
+            #expect(text.contains("query.grid_shift") && text.contains(bad) && text.contains("one of 4, 8, 16"), "\(text)")
+        }
+        #expect(throws: (any Error).self) { try CompressionConfig.parse(yaml: "query:\n  grid_shift: quarter\n", path: "c.yaml") }
+    }
+
     /// Every sweep file shipped in Configs/ is one `arrcoc sweep` accepts (files not checked: the
     /// real-needles clips are made on the machine), and the two real-needles sets share no clip.
     @Test func shippedSweepFilesParse() throws {

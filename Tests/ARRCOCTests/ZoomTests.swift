@@ -77,6 +77,27 @@ import TestSupport
         #expect(abs(tight.gain - 1 / tight.region.area) < 1e-9)
     }
 
+    /// A tall hot spot (a needle 2 cells wide, 5 high) gets a tall region, its own cells padded by
+    /// one (4 × 7), not only regions grown to the frame's 16:9; and a second, weaker hot spot far
+    /// away adds the box of both, but the smallest region stays on the best spot alone.
+    @Test func theSmallestRegionIsTheBestSpotAtItsOwnAspect() throws {
+        var map = Self.map(row: 3, col: 15, size: 2)
+        for r in 3..<8 { for c in 15..<17 { map[r * 26 + c] = 1 } }
+        let regions = ZoomPlanner.regions(map, rows: 15, cols: 26)
+        let first = try #require(regions.first)
+        #expect(first == (row: 2, col: 14, rows: 7, cols: 4), "\(regions)")
+        #expect(regions.contains { Double($0.cols) / Double($0.rows) > 1.5 }, "the frame-aspect regions are offered too: \(regions)")
+
+        for r in 10..<12 { for c in 2..<4 { map[r * 26 + c] = 0.8 } }
+        let two = ZoomPlanner.regions(map, rows: 15, cols: 26)
+        #expect(two.first.map { $0 == (row: 2, col: 14, rows: 7, cols: 4) } == true, "\(two)")
+        // The box of every hot cell: rows 3–11, cols 2–16, padded.
+        #expect(two.contains { $0 == (row: 2, col: 1, rows: 11, cols: 17) }, "\(two)")
+        let views = ZoomPlanner.views(map, rows: 15, cols: 26, sourceWidth: 768, sourceHeight: 432, config: AllocationConfig())
+        let tight = try #require(views.min { $0.region.area < $1.region.area })
+        #expect(abs(tight.region.w - 4.0 / 26) < 1e-9 && abs(tight.region.h - 7.0 / 15) < 1e-9)
+    }
+
     @Test func aFlatMapOffersNoRegion() {
         let flat = [Float](repeating: 0.4, count: 15 * 26)
         #expect(ZoomPlanner.views(flat, rows: 15, cols: 26, sourceWidth: 768, sourceHeight: 432, config: AllocationConfig()).isEmpty)

@@ -4,7 +4,9 @@ import Foundation
 ///
 /// The relevant spot is the bounding box of the *hot* cells (relevance at least
 /// `hotFraction` of the way from the frame's median cell to its best), padded by a cell. Regions
-/// are that box grown to the frame's aspect, and the same centre at a few larger zoom scales
+/// are the hot cells connected to the best one (padded, at their own aspect: a tall needle gets
+/// a tall region), that box at its own aspect, that box grown to the frame's aspect, and the
+/// same centre at a few larger zoom scales
 /// (Q-Frame, ICCV 2025: query-aware frames at several resolutions), each cell-aligned on the
 /// analysis grid and clamped inside the frame. Each region's token grids keep its aspect and
 /// never ask for more than the source's native resolution (× `zoom_max_upscale`) as the stock
@@ -49,6 +51,15 @@ public enum ZoomPlanner {
         let boxRows = r1 - r0 + 3, boxCols = c1 - c0 + 3
         let centreRow = Double(r0 + r1 + 1) / 2, centreCol = Double(c0 + c1 + 1) / 2
         var out: [(row: Int, col: Int, rows: Int, cols: Int)] = []
+        // The spot around the best cell alone (the hot cells connected to it), padded, at its
+        // own aspect; then the box of every hot cell, padded, at its own aspect: a tall needle's
+        // region is tall, and a second hot spot elsewhere in the frame does not widen the first.
+        for (top, left, bottom, right) in [Self.spot(map, rows: rows, cols: cols, threshold: threshold), (r0, c0, r1, c1)] {
+            let kh = min(bottom - top + 3, rows), kw = min(right - left + 3, cols)
+            let row = min(rows - kh, max(0, Int((Double(top + bottom + 1) / 2 - Double(kh) / 2).rounded())))
+            let col = min(cols - kw, max(0, Int((Double(left + right + 1) / 2 - Double(kw) / 2).rounded())))
+            if kh < rows || kw < cols, !out.contains(where: { $0 == (row, col, kh, kw) }) { out.append((row, col, kh, kw)) }
+        }
         for scale in [0] + scales {
             // Grow to the frame's aspect: the same share of rows and of columns.
             let share = max(Double(boxRows) / Double(rows), Double(boxCols) / Double(cols), scale)
@@ -60,6 +71,25 @@ public enum ZoomPlanner {
             if !out.contains(where: { $0 == (row, col, kh, kw) }) { out.append((row, col, kh, kw)) }
         }
         return out
+    }
+
+    /// The bounding rows and columns (first, first, last, last) of the hot cells (≥ `threshold`)
+    /// connected to the map's best cell, its eight neighbours counting as connected.
+    static func spot(_ map: [Float], rows: Int, cols: Int, threshold: Float) -> (top: Int, left: Int, bottom: Int, right: Int) {
+        guard let top = map.max(), let best = map.firstIndex(of: top) else { return (0, 0, rows - 1, cols - 1) }
+        var seen = Set([best]), stack = [best]
+        var r0 = rows, r1 = -1, c0 = cols, c1 = -1
+        while let i = stack.popLast() {
+            let r = i / cols, c = i % cols
+            r0 = min(r0, r); r1 = max(r1, r); c0 = min(c0, c); c1 = max(c1, c)
+            for rr in max(0, r - 1)...min(rows - 1, r + 1) {
+                for cc in max(0, c - 1)...min(cols - 1, c + 1) where map[rr * cols + cc] >= threshold && !seen.contains(rr * cols + cc) {
+                    seen.insert(rr * cols + cc)
+                    stack.append(rr * cols + cc)
+                }
+            }
+        }
+        return (r0, c0, r1, c1)
     }
 
     /// Token grids of a region `width × height` source pixels: its aspect kept, between

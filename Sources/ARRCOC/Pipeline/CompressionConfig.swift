@@ -27,18 +27,27 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         /// analysis scale) reaches a 200-px crop shown at 1.5× its size.
         public var imageCells = QuerySettings.defaultImageCells
         public static let defaultImageCells = 100
-        /// Whether each scale is also matched on its grid shifted by half a cell across, down and
-        /// both (`QueryInput.shiftedTemplates`), so that a needle off the video's 32-px grid is
-        /// found: about three times the query vectors, and the scoring time with them.
+        /// Whether each scale is also matched on its grid shifted by multiples of `gridShift`
+        /// across, down and both (`QueryInput.shiftedTemplates`), so that a needle off the video's
+        /// 32-px grid is found.
         public var shiftedGrids = QuerySettings.defaultShiftedGrids
         public static let defaultShiftedGrids = true
+        /// The step of those shifts in pixels of the analysis grid (8, a quarter cell: 15 shifted
+        /// grids, about 12 times the query vectors of the grids alone; 16, half a cell: 3 shifted
+        /// grids, about 3 times; 4: 63 shifted grids).
+        public var gridShift = QuerySettings.defaultGridShift
+        public static let defaultGridShift = 8
+        public static let allowedGridShifts = [4, 8, 16]
 
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case imageCells = "image_cells", shiftedGrids = "shifted_grids" }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case imageCells = "image_cells", shiftedGrids = "shifted_grids", gridShift = "grid_shift"
+        }
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             imageCells = try c.decodeIfPresent(Int.self, forKey: .imageCells) ?? Self.defaultImageCells
             shiftedGrids = try c.decodeIfPresent(Bool.self, forKey: .shiftedGrids) ?? Self.defaultShiftedGrids
+            gridShift = try c.decodeIfPresent(Int.self, forKey: .gridShift) ?? Self.defaultGridShift
         }
     }
 
@@ -118,6 +127,10 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
         try ConfigError.check("analysis.candidate_fps", analysis.candidateFPS, in: 0.01...60)
         try ConfigError.check("analysis.embedding_dim", analysis.embeddingDim, in: 2...CellDescriptor.length)
         try ConfigError.check("query.image_cells", query.imageCells, in: 1...400)
+        guard QuerySettings.allowedGridShifts.contains(query.gridShift) else {
+            throw .outOfRange(key: "query.grid_shift", value: ConfigError.number(query.gridShift),
+                              expected: "one of \(QuerySettings.allowedGridShifts.map(String.init).joined(separator: ", ")) (pixels: an eighth, a quarter or half of a 32-px cell)")
+        }
         try scoring.validate()
         try allocation.validate()
         try coarseToFine.validateConfig()

@@ -75,10 +75,10 @@ public struct OpponentProcessingScorer: FrameScorer {
             }
             sims.withUnsafeBufferPointer { s in
                 participatory.withUnsafeMutableBufferPointer { p in
-                    for i in 0..<count { p[first + i] = -Float.infinity }
+                    let target = p.baseAddress! + first
+                    target.update(repeating: -Float.infinity, count: count)
                     for j in 0..<query.count {
-                        let row = j * count
-                        for i in 0..<count { p[first + i] = max(p[first + i], s[row + i]) }
+                        Self.maximum(into: target, s.baseAddress! + j * count, count: count)
                     }
                 }
             }
@@ -170,6 +170,7 @@ public struct OpponentProcessingScorer: FrameScorer {
         let area = Float(grid.h * grid.w)
         let positionRows = rows - grid.h + 1, positionCols = cols - grid.w + 1
         var sums = [Float](repeating: 0, count: positionRows * positionCols)
+        var across = [Float](repeating: 0, count: positionRows * cols)
         sims.withUnsafeBufferPointer { s in
             sums.withUnsafeMutableBufferPointer { sum in
                 for f in 0..<frames {
@@ -178,18 +179,27 @@ public struct OpponentProcessingScorer: FrameScorer {
                         for j in 0..<grid.w {
                             let row = (template.first + i * grid.w + j) * stride + f * cells
                             for r0 in 0..<positionRows {
-                                let from = row + (r0 + i) * cols + j, to = r0 * positionCols
-                                for c0 in 0..<positionCols { sum[to + c0] += s[from + c0] }
+                                Self.add(into: sum.baseAddress! + r0 * positionCols, s.baseAddress! + row + (r0 + i) * cols + j,
+                                         count: positionCols)
                             }
                         }
                     }
+                    // Each cell takes the best window covering it: the maximum over the window
+                    // positions within `grid.w` columns to its left, then within `grid.h` rows
+                    // above (separable; the same maximum as window by window, and exact).
                     for r0 in 0..<positionRows {
-                        for c0 in 0..<positionCols {
-                            let score = sum[r0 * positionCols + c0] / area
-                            for i in 0..<grid.h {
-                                for j in 0..<grid.w {
-                                    let cell = f * cells + (r0 + i) * cols + (c0 + j)
-                                    out[cell] = max(out[cell], score)
+                        let from = r0 * positionCols, to = r0 * cols
+                        for c in 0..<cols {
+                            var m = -Float.infinity
+                            for c0 in max(0, c - grid.w + 1)...min(c, positionCols - 1) { m = max(m, sum[from + c0]) }
+                            across[to + c] = m / area
+                        }
+                    }
+                    across.withUnsafeBufferPointer { a in
+                        out.withUnsafeMutableBufferPointer { o in
+                            for r in 0..<rows {
+                                for r0 in max(0, r - grid.h + 1)...min(r, positionRows - 1) {
+                                    Self.maximum(into: o.baseAddress! + f * cells + r * cols, a.baseAddress! + r0 * cols, count: cols)
                                 }
                             }
                         }
@@ -198,6 +208,40 @@ public struct OpponentProcessingScorer: FrameScorer {
             }
         }
         return out
+    }
+
+    /// `target[i] = max(target[i], source[i])` for `i < count`, as `Swift.max` picks (the
+    /// source's value when it is at least the target's), eight at a time.
+    @inline(__always)
+    static func maximum(into target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        typealias V = SIMD8<Float>
+        var i = 0
+        while i &+ V.scalarCount <= count {
+            let t = UnsafeRawPointer(target + i).loadUnaligned(as: V.self), v = UnsafeRawPointer(source + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(target + i).storeBytes(of: t.replacing(with: v, where: t .<= v), as: V.self)
+            i &+= V.scalarCount
+        }
+        while i < count {
+            target[i] = max(target[i], source[i])
+            i &+= 1
+        }
+    }
+
+    /// `target[i] += source[i]` for `i < count`, eight at a time (each element one rounded addition,
+    /// as before).
+    @inline(__always)
+    static func add(into target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        typealias V = SIMD8<Float>
+        var i = 0
+        while i &+ V.scalarCount <= count {
+            let t = UnsafeRawPointer(target + i).loadUnaligned(as: V.self), v = UnsafeRawPointer(source + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(target + i).storeBytes(of: t + v, as: V.self)
+            i &+= V.scalarCount
+        }
+        while i < count {
+            target[i] += source[i]
+            i &+= 1
+        }
     }
 
     /// Participatory normalisation: `(x − b) / (max − b)` clipped to 0…1, where the baseline b is

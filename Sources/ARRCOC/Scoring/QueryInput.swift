@@ -42,7 +42,7 @@ public struct QueryInput: Sendable {
         try image.frames(grids.map { PixelRequest(time: 0, width: $0.w * 32, height: $0.h * 32, forAnalysis: true) }) { frame in
             decoded += 1
             scales.append((FeatureAnalyzer.describe(frame), THW(t: 1, h: frame.height / 32, w: frame.width / 32)))
-            for shifted in config.query.shiftedGrids ? shiftedTemplates(frame) : [] {
+            for shifted in config.query.shiftedGrids ? shiftedTemplates(frame, step: config.query.gridShift) : [] {
                 scales.append((FeatureAnalyzer.describe(shifted), THW(t: 1, h: shifted.height / 32, w: shifted.width / 32)))
             }
         }
@@ -56,25 +56,32 @@ public struct QueryInput: Sendable {
     /// The fewest cells a shifted template keeps (see `shiftedTemplates`).
     static let shiftedTemplateMinimumCells = 6
 
-    /// A query image at one scale (sides multiples of 32), on its cell grid shifted by half a
-    /// cell across, down, and both: the whole cells inside the image from 16 px on (one column
-    /// or row fewer), those with at least `shiftedTemplateMinimumCells` cells.
+    /// A query image at one scale (sides multiples of 32), on its cell grid shifted by every
+    /// multiple of `step` pixels below a cell across, down and both (row-major, (0, step) first):
+    /// the whole cells inside the image from the shift on (one column or row fewer), those with
+    /// at least `shiftedTemplateMinimumCells` cells.
     ///
     /// A needle sits anywhere against the video's 32-px cells, and the descriptor (quadrant
     /// layout, orientation histogram) of a textured object changes a lot when its cell moves by a
-    /// third of a cell: an exact copy of the query pasted on vtest.avi, 11 and 10 px off the
-    /// grid, matched it with 0.64 while a dozen background frames matched better (Docs/engine.md).
-    /// With the half-cell grids every needle is within a quarter cell of one of them. Small
-    /// shifted templates are left out: a window of a few cells is matched by chance somewhere in
-    /// most frames (measured on the real-needles sweeps: with 2- or 4-cell ones an event was lost).
-    static func shiftedTemplates(_ image: RGBImage) -> [RGBImage] {
-        let side = CellDescriptor.side, half = side / 2
+    /// fraction of a cell: an exact copy of the query pasted on vtest.avi, 11 and 10 px off the
+    /// grid, matched it with 0.64 while a dozen background frames matched better; on half-cell
+    /// grids (`step` 16, every needle within 8 px of one) with 0.68, still at the background's
+    /// level; on quarter-cell grids (`step` 8, within 4 px) with 0.75–0.77, above every
+    /// background frame (Docs/engine.md). Small shifted templates are left out: a window of a few
+    /// cells is matched by chance somewhere in most frames (measured on the real-needles sweeps:
+    /// with 2- or 4-cell ones an event was lost).
+    static func shiftedTemplates(_ image: RGBImage, step: Int = CompressionConfig.QuerySettings.defaultGridShift) -> [RGBImage] {
+        let side = CellDescriptor.side
         let rows = image.height / side, cols = image.width / side
-        return [(0, half), (half, 0), (half, half)].compactMap { dy, dx in
-            let h = rows - (dy > 0 ? 1 : 0), w = cols - (dx > 0 ? 1 : 0)
-            guard h > 0, w > 0, h * w >= shiftedTemplateMinimumCells else { return nil }
-            return image.cropped(x: dx, y: dy, width: w * side, height: h * side)
+        var out: [RGBImage] = []
+        for dy in stride(from: 0, to: side, by: step) {
+            for dx in stride(from: 0, to: side, by: step) where dy + dx > 0 {
+                let h = rows - (dy > 0 ? 1 : 0), w = cols - (dx > 0 ? 1 : 0)
+                guard h > 0, w > 0, h * w >= shiftedTemplateMinimumCells else { continue }
+                out.append(image.cropped(x: dx, y: dy, width: w * side, height: h * side))
+            }
         }
+        return out
     }
 
     /// The most a query image's long side may exceed its short one: Qwen3-VL's processor
