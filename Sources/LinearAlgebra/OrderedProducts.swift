@@ -81,7 +81,8 @@ public enum OrderedProducts {
     /// write each output element once per term), then the leftover rows and columns one by one.
     /// Every element is still `0 + a₀·b₀`, then `+ a₁·b₁`, … in ascending order, each product
     /// and each addition rounded on its own (Swift's SIMD `*` and `+` are separate
-    /// instructions), so the blocking changes no bit.
+    /// instructions), so the blocking changes no bit of any number (a NaN's sign bit, from
+    /// infinite or NaN inputs, which no caller passes, may differ).
     private static func productBlock(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                      inner d: Int, columns k: Int, rows: Range<Int>, columnRange: Range<Int>) {
         typealias V = SIMD8<Float>

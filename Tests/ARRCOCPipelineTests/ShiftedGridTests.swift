@@ -66,6 +66,19 @@ import TestSupport
         #expect((s.inside.max() ?? 1) < best, "needle's frames \(s.inside), the best other frame \(best)")
     }
 
+    /// The vectors counted from the shapes alone (`QueryInput.vectorCount`, which the config check
+    /// and the early refusal use) are the vectors the described query has, for each step.
+    @Test func theVectorCountIsTheQuerysOwn() throws {
+        let clip = try Self.fixture.get()
+        for shift in [4, 8, 16] {
+            var config = CompressionConfig()
+            config.query.gridShift = shift
+            let input = try Engine(config: config).query(image: clip.query, features: clip.features)
+            let grids = QueryInput.scaleGrids(width: 128, height: 160, imageCells: config.query.imageCells)
+            #expect(input.query.count == QueryInput.vectorCount(grids: grids, shift: shift), "step \(shift)")
+        }
+    }
+
     /// The shifted grids of a 3×3-cell image at half-cell steps: 3 rows × 2 columns from 16 px
     /// across and 2 × 3 from 16 px down (the 2×2 one from both is under 6 cells); of a 1×8 image
     /// only 1×7 across; of a 2×2 image none. At quarter-cell steps (the default) the 3×3 image has

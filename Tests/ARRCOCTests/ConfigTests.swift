@@ -31,6 +31,26 @@ import Testing
         #expect(throws: (any Error).self) { try CompressionConfig.parse(yaml: "query:\n  grid_shift: quarter\n", path: "c.yaml") }
     }
 
+    /// The largest query image's vector count is checked with the config: the defaults give a
+    /// large square image 3,160 vectors; `image_cells: 400` with `grid_shift: 4` would give 87,837,
+    /// over the scorer's limit, so the file is refused naming the setting rather than failing
+    /// later on every large query image.
+    @Test func aShiftAndScaleThatGiveTooManyQueryVectorsAreRefused() throws {
+        #expect(QueryInput.largestVectorCount(CompressionConfig().query) == 3_160)
+        var settings = CompressionConfig.QuerySettings()
+        settings.imageCells = 400
+        settings.gridShift = 4
+        #expect(QueryInput.largestVectorCount(settings) == 87_837)
+        settings.gridShift = 8
+        #expect(QueryInput.largestVectorCount(settings) == 22_405)
+        let error = #expect(throws: (any Error).self) {
+            try CompressionConfig.parse(yaml: "query:\n  image_cells: 400\n  grid_shift: 4\n", path: "c.yaml")
+        }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.contains("query.grid_shift") && (text.contains("87,837") || text.contains("87837")), "\(text)")
+        _ = try CompressionConfig.parse(yaml: "query:\n  image_cells: 400\n  grid_shift: 8\n", path: "c.yaml")
+    }
+
     /// Every sweep file shipped in Configs/ is one `arrcoc sweep` accepts (files not checked: the
     /// real-needles clips are made on the machine), and the two real-needles sets share no clip.
     @Test func shippedSweepFilesParse() throws {

@@ -5,8 +5,8 @@ import Foundation
 /// The relevant spot is the bounding box of the *hot* cells (relevance at least
 /// `hotFraction` of the way from the frame's median cell to its best), padded by a cell. Regions
 /// are the hot cells connected to the best one (padded, at their own aspect: a tall needle gets
-/// a tall region), that box at its own aspect, that box grown to the frame's aspect, and the
-/// same centre at a few larger zoom scales
+/// a tall region), the box of every hot cell at its own aspect, that box grown to the frame's
+/// aspect, and the same centre at a few larger zoom scales
 /// (Q-Frame, ICCV 2025: query-aware frames at several resolutions), each cell-aligned on the
 /// analysis grid and clamped inside the frame. Each region's token grids keep its aspect and
 /// never ask for more than the source's native resolution (× `zoom_max_upscale`) as the stock
@@ -54,9 +54,9 @@ public enum ZoomPlanner {
         // The spot around the best cell alone (the hot cells connected to it), padded, at its
         // own aspect; then the box of every hot cell, padded, at its own aspect: a tall needle's
         // region is tall, and a second hot spot elsewhere in the frame does not widen the first.
-        for (top, left, bottom, right) in [Self.spot(map, rows: rows, cols: cols, threshold: threshold), (r0, c0, r1, c1)] {
-            let kh = min(bottom - top + 3, rows), kw = min(right - left + 3, cols)
-            let row = min(rows - kh, max(0, Int((Double(top + bottom + 1) / 2 - Double(kh) / 2).rounded())))
+        for (first, left, last, right) in [Self.spot(map, rows: rows, cols: cols, threshold: threshold), (r0, c0, r1, c1)] {
+            let kh = min(last - first + 3, rows), kw = min(right - left + 3, cols)
+            let row = min(rows - kh, max(0, Int((Double(first + last + 1) / 2 - Double(kh) / 2).rounded())))
             let col = min(cols - kw, max(0, Int((Double(left + right + 1) / 2 - Double(kw) / 2).rounded())))
             if kh < rows || kw < cols, !out.contains(where: { $0 == (row, col, kh, kw) }) { out.append((row, col, kh, kw)) }
         }

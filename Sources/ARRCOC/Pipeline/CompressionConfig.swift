@@ -131,6 +131,11 @@ public struct CompressionConfig: Codable, Sendable, Equatable {
             throw .outOfRange(key: "query.grid_shift", value: ConfigError.number(query.gridShift),
                               expected: "one of \(QuerySettings.allowedGridShifts.map(String.init).joined(separator: ", ")) (pixels: an eighth, a quarter or half of a 32-px cell)")
         }
+        let vectors = QueryInput.largestVectorCount(query)
+        guard vectors <= Limit.queryVectors.intValue else {
+            throw .outOfRange(key: "query.grid_shift", value: ConfigError.number(query.gridShift),
+                              expected: "a larger step or fewer query.image_cells (\(ConfigError.number(query.imageCells))): a large query image would have \(ConfigError.number(vectors)) vectors, more than the \(ConfigError.number(Limit.queryVectors.intValue)) allowed (\(Limit.queryVectors.environmentVariable))")
+        }
         try scoring.validate()
         try allocation.validate()
         try coarseToFine.validateConfig()

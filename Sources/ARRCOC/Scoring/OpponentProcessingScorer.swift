@@ -55,8 +55,10 @@ public struct OpponentProcessingScorer: FrameScorer {
         var best = [Float](repeating: -1, count: templates.isEmpty ? 0 : n)
         // The queries × cells similarities in one product up to `wholeProductFloats` (with the
         // transposed copy of the embeddings they are computed from), else frame chunks of about
-        // `chunkFloats`: an image query has one vector per cell per scale, so on a long video the
-        // whole product would be many times the embeddings' size. Chunks change no bit (each
+        // `chunkFloats`, at least one frame: an image query has one vector per cell per scale and
+        // shift, so on a long video the whole product would be many times the embeddings' size.
+        // A frame of the largest query `Limit.queryVectors` allows (65,536 vectors, 400 cells)
+        // is about 105 MB; the defaults' largest (3,160 vectors) about 5 MB. Chunks change no bit (each
         // similarity is its own sum). Each query's row runs over the chunk's cells, so that the
         // maximum and the window sums below read memory in order.
         let frameFloats = cells * (query.count + d)
@@ -186,13 +188,16 @@ public struct OpponentProcessingScorer: FrameScorer {
                     }
                     // Each cell takes the best window covering it: the maximum over the window
                     // positions within `grid.w` columns to its left, then within `grid.h` rows
-                    // above (separable; the same maximum as window by window, and exact).
+                    // above (separable; the same maximum as window by window, and exact). Each
+                    // window's mean is taken first, as before, so that even a sum that divides to
+                    // −0 ties as it did.
+                    for k in sum.indices { sum[k] = sum[k] / area }
                     for r0 in 0..<positionRows {
                         let from = r0 * positionCols, to = r0 * cols
                         for c in 0..<cols {
                             var m = -Float.infinity
                             for c0 in max(0, c - grid.w + 1)...min(c, positionCols - 1) { m = max(m, sum[from + c0]) }
-                            across[to + c] = m / area
+                            across[to + c] = m
                         }
                     }
                     across.withUnsafeBufferPointer { a in

@@ -20,8 +20,10 @@ public struct QueryInput: Sendable {
     /// A query image (read through `image`, a one-frame source) embedded with the video's fitted
     /// embedder, at several scales (1, 4, 9, … cells up to `query.image_cells`), so that a needle
     /// is found whether it covers one cell of the video's grid or several; each scale also on its
-    /// grid shifted by half a cell (`shiftedTemplates`, `query.shifted_grids`), so that it is found
-    /// wherever it sits against the video's cells.
+    /// grid shifted by multiples of `query.grid_shift` (8 px by default; `shiftedTemplates`,
+    /// `query.shifted_grids`), so that it is found wherever it sits against the video's cells.
+    /// - Throws: `FeatureError.tooManyQueryVectors` (before describing anything) when the settings
+    ///   give the image more vectors than `Limit.queryVectors`.
     /// - Parameter featuresPath: names the features in the error when they carry no embedder.
     public static func image(
         _ image: some FrameSource, features: FeatureSet, featuresPath: String? = nil, config: CompressionConfig
@@ -30,12 +32,14 @@ public struct QueryInput: Sendable {
         guard let embedder = features.embedder else {
             throw FeatureError.noEmbedderState(features: featuresPath ?? "the features", embedder: features.info.embedder.name)
         }
-        let cells = largestScale(width: meta.width, height: meta.height, imageCells: config.query.imageCells)
-        let targets = [1, 4, 9, 16, 25, 36, 64, 100, 144, 196, 256, 324, 400].filter { $0 < cells } + [cells]
-        var grids: [THW] = []
-        for target in targets {
-            let g = TokenGrid.grid(width: meta.width, height: meta.height, target: target, maximum: target)
-            if !grids.contains(g) { grids.append(g) }
+        let grids = scaleGrids(width: meta.width, height: meta.height, imageCells: config.query.imageCells)
+        // Counted before anything is described: a configuration that gives a large image more
+        // vectors than the scorer takes fails at once, naming the settings.
+        let count = vectorCount(grids: grids, shift: config.query.shiftedGrids ? config.query.gridShift : nil)
+        guard count <= Limit.queryVectors.intValue else {
+            throw FeatureError.tooManyQueryVectors(source: "\(meta.path) (query.image_cells \(config.query.imageCells), query.grid_shift \(config.query.gridShift))",
+                                                   count: count, limit: Limit.queryVectors.intValue,
+                                                   environmentVariable: Limit.queryVectors.environmentVariable)
         }
         var scales: [(descriptors: [Float], grid: THW)] = []
         var decoded = 0
@@ -56,6 +60,46 @@ public struct QueryInput: Sendable {
     /// The fewest cells a shifted template keeps (see `shiftedTemplates`).
     static let shiftedTemplateMinimumCells = 6
 
+    /// The cell grids a `width × height` query image is described on: 1, 4, 9, … cells up to
+    /// `largestScale`, aspect kept, no grid twice.
+    static func scaleGrids(width: Int, height: Int, imageCells: Int) -> [THW] {
+        let cells = largestScale(width: width, height: height, imageCells: imageCells)
+        let targets = [1, 4, 9, 16, 25, 36, 64, 100, 144, 196, 256, 324, 400].filter { $0 < cells } + [cells]
+        var grids: [THW] = []
+        for target in targets {
+            let g = TokenGrid.grid(width: width, height: height, target: target, maximum: target)
+            if !grids.contains(g) { grids.append(g) }
+        }
+        return grids
+    }
+
+    /// The query vectors an image described on `grids` gives (`Query(imageScales:)`: the mean
+    /// vector and one per cell of every grid), with the shifted grids of `shift` pixels (nil:
+    /// none), counted from the shapes alone as `shiftedTemplates` makes them.
+    static func vectorCount(grids: [THW], shift: Int?) -> Int {
+        let side = CellDescriptor.side
+        var count = 1
+        for g in grids {
+            count += g.h * g.w
+            guard let shift, shift > 0 else { continue }
+            for dy in stride(from: 0, to: side, by: shift) {
+                for dx in stride(from: 0, to: side, by: shift) where dy + dx > 0 {
+                    let h = g.h - (dy > 0 ? 1 : 0), w = g.w - (dx > 0 ? 1 : 0)
+                    if h > 0, w > 0, h * w >= shiftedTemplateMinimumCells { count += h * w }
+                }
+            }
+        }
+        return count
+    }
+
+    /// The most vectors any query image gives with `settings` (a square image large enough for
+    /// every scale, which has the most cells per scale), for `CompressionConfig.validate()`.
+    static func largestVectorCount(_ settings: CompressionConfig.QuerySettings) -> Int {
+        let side = 4096
+        return vectorCount(grids: scaleGrids(width: side, height: side, imageCells: settings.imageCells),
+                           shift: settings.shiftedGrids ? settings.gridShift : nil)
+    }
+
     /// A query image at one scale (sides multiples of 32), on its cell grid shifted by every
     /// multiple of `step` pixels below a cell across, down and both (row-major, (0, step) first):
     /// the whole cells inside the image from the shift on (one column or row fewer), those with
@@ -71,6 +115,7 @@ public struct QueryInput: Sendable {
     /// cells is matched by chance somewhere in most frames (measured on the real-needles sweeps:
     /// with 2- or 4-cell ones an event was lost).
     static func shiftedTemplates(_ image: RGBImage, step: Int = CompressionConfig.QuerySettings.defaultGridShift) -> [RGBImage] {
+        precondition(step > 0, "a grid shift of \(step) px")
         let side = CellDescriptor.side
         let rows = image.height / side, cols = image.width / side
         var out: [RGBImage] = []
