@@ -9,7 +9,8 @@ import VideoDecoding
 /// — the analysis's own (`.viaYUV420`: libswscale to yuv420p, then `YUVToRGB`) and, for
 /// comparison, embedder version 1's (`.scaledRGB`: libswscale's bicubic scaled RGB24) — describing the converted frames (`FeatureAnalyzer.add`), and
 /// the PCA fit + embedding (`finish`), and scoring an image query (a 160-px crop of the clip's
-/// middle frame) on its grids alone and with the half-cell-shifted ones (`query.shifted_grids`).
+/// middle frame) on its grids alone and with the shifted ones (`query.shifted_grids`, at the
+/// default `query.grid_shift`: quarter cells).
 /// CPU seconds of this process (all threads), so the figures do not depend on how well the
 /// stages overlap.
 func breakdownBenchmark(_ options: Options) throws {
