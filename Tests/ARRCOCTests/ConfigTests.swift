@@ -120,7 +120,7 @@ import Testing
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "budgett: 5\n", path: "t.yaml") }
     }
 
-    @Test func outOfRangeAndWrongTypesAreNamed() {
+    @Test func outOfRangeAndWrongTypesAreNamed() throws {
         #expect(throws: ConfigError.outOfRange(key: "allocation.min_tokens", value: "0", expected: "an integer in 1…16384")) {
             try CompressionConfig.parse(yaml: "allocation:\n  min_tokens: 0\n", path: "t.yaml")
         }
@@ -146,6 +146,11 @@ import Testing
         #expect(throws: ConfigError.invalidValue(key: "allocation.cover_when_affordable", value: "3", expected: "true or false")) {
             try CompressionConfig.parse(yaml: "allocation:\n  cover_when_affordable: 3\n", path: "t.yaml")
         }
+        #expect(throws: ConfigError.invalidValue(key: "allocation.align_pairs", value: "sometimes", expected: "true or false")) {
+            try CompressionConfig.parse(yaml: "allocation:\n  align_pairs: sometimes\n", path: "t.yaml")
+        }
+        #expect(try CompressionConfig.parse(yaml: "allocation:\n  align_pairs: false\n", path: "t.yaml").allocation.alignPairs == false)
+        #expect(try CompressionConfig.parse(yaml: "allocation: {}\n", path: "t.yaml").allocation.alignPairs == true)
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "strategy: magic\n", path: "t.yaml") }
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "- a\n- b\n", path: "t.yaml") }
         #expect(throws: ConfigError.self) { try CompressionConfig.parse(yaml: "allocation: [1, 2]\n", path: "t.yaml") }

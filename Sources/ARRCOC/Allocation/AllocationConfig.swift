@@ -46,6 +46,14 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
     /// (tune and held-out clips alike), 1.0 raised precision and F1 at every budget from 1% to 10%
     /// with no loss of temporal recall or event hit (Docs/engine.md, Docs/evaluation.md).
     public var focus = 1.0
+    /// Whether a moment's candidates are paired from its first one. Candidates are shown in
+    /// pairs of consecutive ones (one Qwen3-VL temporal patch, every token mixing both); paired
+    /// from the video's first candidate, as the stock sampler pairs them, a moment that starts or
+    /// ends on the pair's second candidate shares a block with a frame it is not in (half seen,
+    /// its timestamp outside it). Aligned, no pair straddles a moment's edge: the candidate left
+    /// over beside it stands alone (one frame repeated), and pairs go on from the moment's
+    /// first candidate. Nothing changes where no moment is found.
+    public var alignPairs = true
     /// Zoom blocks: a block may show a cell-aligned region of its frames, aspect kept, at up to
     /// `zoom_max_upscale` × the source's native resolution (ViCrop, "MLLMs know where to look",
     /// ICLR 2025: cropping to the relevant region is what recovers small details).
@@ -66,6 +74,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         case presenceWeight = "presence_weight", momentThreshold = "moment_threshold"
         case momentBudgetShare = "moment_budget_share", floorBudgetShare = "floor_budget_share"
         case followExploit = "follow_exploit", coverWhenAffordable = "cover_when_affordable", focus
+        case alignPairs = "align_pairs"
         case zoom, zoomMinTokens = "zoom_min_tokens", zoomMaxUpscale = "zoom_max_upscale"
     }
 
@@ -85,6 +94,7 @@ public struct AllocationConfig: Codable, Sendable, Equatable {
         followExploit = try c.decodeIfPresent(Bool.self, forKey: .followExploit) ?? d.followExploit
         coverWhenAffordable = try c.decodeIfPresent(Bool.self, forKey: .coverWhenAffordable) ?? d.coverWhenAffordable
         focus = try c.decodeIfPresent(Double.self, forKey: .focus) ?? d.focus
+        alignPairs = try c.decodeIfPresent(Bool.self, forKey: .alignPairs) ?? d.alignPairs
         zoom = try c.decodeIfPresent(ZoomMode.self, forKey: .zoom) ?? d.zoom
         zoomMinTokens = try c.decodeIfPresent(Int.self, forKey: .zoomMinTokens) ?? d.zoomMinTokens
         zoomMaxUpscale = try c.decodeIfPresent(Double.self, forKey: .zoomMaxUpscale) ?? d.zoomMaxUpscale

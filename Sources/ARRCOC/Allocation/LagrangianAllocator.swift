@@ -3,7 +3,8 @@ import Foundation
 /// The arrcoc allocator: Lagrangian relaxation with bisection on the token price.
 ///
 /// The candidate frames are grouped in consecutive pairs ("units": one Qwen3-VL temporal patch
-/// each). A unit can be skipped, shown *dense* (both frames, real motion, block time = their
+/// each), paired from each moment's first candidate so that no pair straddles a moment's edge
+/// (`align_pairs`, `units(count:moments:)`; the candidate left over beside it is a unit alone). A unit can be skipped, shown *dense* (both frames, real motion, block time = their
 /// mean) at any grid level, or — if it carries a sparse-floor time — shown *sparse* (one frame
 /// repeated). Each option has a cost c (vision tokens + timestamp text + vision_start/end) and a
 /// utility u: dense `(½·coverage + v^p) · g(n)`, sparse `(coverage + ½·v^p) · g(n)` (so a floor
@@ -89,7 +90,6 @@ public struct LagrangianAllocator: BudgetAllocator {
     /// query-aware selection for local ones).
     static func problem(_ input: AllocationInput) -> Problem {
         let config = input.config
-        let units = input.unitCount
         // Relevance is trusted as exploit²: a noise-level query (exploit ≈ 0.2) follows nothing,
         // a clean one (exploit ≥ 0.9) nearly all of it. `explore` distrusts the relevance,
         // `floorExplore` grows the floor towards every unit.
@@ -106,26 +106,33 @@ public struct LagrangianAllocator: BudgetAllocator {
         // Focused, the dense window narrows (to half at full focus): a peaked query's own frames
         // say where it is, and the tokens the window's edges would take stay on the moment.
         let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds * (1 - 0.5 * focus))
+        // The units: consecutive candidates in pairs, none straddling a moment's edge
+        // (`align_pairs`, `Self.units`); `unit[f]` is candidate f's. Not where the floor explores
+        // more than it follows (a flat query at a budget that shows every second): that coverage
+        // is counted in the stock pairs, and its "moments" are the noise's.
+        let moments = Self.momentRuns(contrast, threshold: config.momentThreshold)
+        let pairs = config.alignPairs && floorExplore < 0.5 ? Self.units(count: input.times.count, moments: moments.map(\.run))
+                                                            : (0..<input.unitCount).map(input.unitFrames)
+        let units = pairs.count
+        var unit = [Int](repeating: 0, count: input.times.count)
+        for (u, frames) in pairs.enumerated() { for f in frames { unit[f] = u } }
         // A unit is worth the mean of its frames: a Qwen3-VL block shows its two candidates
         // through one temporal patch, every token mixing both, so a moment in one frame of the
         // pair is half seen (the pair straddling an event's edge is worth less than one inside).
-        let value = (0..<units).map { u in
-            let f = input.unitFrames(u)
-            return f.map { spread[$0] }.reduce(0, +) / Double(max(f.count, 1))
-        }
+        let value = pairs.map { f in f.map { spread[$0] }.reduce(0, +) / Double(max(f.count, 1)) }
 
         // Every distinct relevant moment (a run of candidate frames whose contrast, lone
         // candidates halved, is at least `moment_threshold`, found before the dense-window spread and the pairing, either of
         // which would join nearby moments) is seen at least once: its best unit is forced,
         // strongest moments first, while `moment_budget_share` of the budget holds them at the
         // smallest grid.
-        let pairCost = { (u: Int) -> Int in Self.denseCost(input, unit: u, grid: input.levels[0]) }
+        let pairCost = { (u: Int) -> Int in Self.denseCost(input, frames: pairs[u], grid: input.levels[0]) }
         var anchors: [Int] = []
         var committed = 0
         // Focus: a peaked query moves the floor's share of the budget to its moments.
         let floorShare = config.floorBudgetShare * (1 - focus)
         let momentBudget = Int(Double(input.budget) * min(1, config.momentBudgetShare + config.floorBudgetShare * focus))
-        for u in Self.momentAnchors(contrast, threshold: config.momentThreshold).map({ $0 / 2 }) where !anchors.contains(u) {
+        for u in moments.map({ unit[$0.best] }) where !anchors.contains(u) {
             // The strongest moment may use the whole budget; the others share `moment_budget_share`.
             if committed + pairCost(u) <= (anchors.isEmpty ? input.budget : momentBudget) {
                 anchors.append(u)
@@ -145,11 +152,11 @@ public struct LagrangianAllocator: BudgetAllocator {
         let keepOne = focus == 0 || 2 * floorTokens >= perBlock
         let room = min(input.budget - committed, keepOne ? max(floorTokens, perBlock) : floorTokens)
         let fit = max(0, room) / perBlock
-        var floor = Self.floorFrames(input).filter { !anchors.contains($0 / 2) }
+        var floor = Self.floorFrames(input).filter { !anchors.contains(unit[$0]) }
         if floorExplore > 0 {
             // Exploring: as many evenly spaced blocks as the floor's share holds, blended with the
             // sparse floor's count.
-            let free = Array(input.times.indices).filter { $0 % 2 == 0 && !anchors.contains($0 / 2) }
+            let free = pairs.indices.filter { !anchors.contains($0) }.map { pairs[$0][0] }
             // `fit` prices every block at the dearest timestamp text; when the room holds every
             // free unit at its own price, all of them fit (not one fewer).
             let fitting = free.map(cheapest).reduce(0, +) <= room ? free.count : fit
@@ -159,7 +166,7 @@ public struct LagrangianAllocator: BudgetAllocator {
         if floor.map(cheapest).reduce(0, +) > room {
             floor = fit > 0 ? Self.evenlySpaced(floor, count: fit) : (anchors.isEmpty ? Array(floor.prefix(1)) : [])
         }
-        let floorByUnit = Dictionary(floor.map { ($0 / 2, $0) }, uniquingKeysWith: { a, _ in a })
+        let floorByUnit = Dictionary(floor.map { (unit[$0], $0) }, uniquingKeysWith: { a, _ in a })
 
         // Focused, the relevance power grows to p · (1 + focus · e): a peaked query's moments
         // stand clear of the background, so frames that only half resemble it (v ≈ 0.5: a
@@ -172,7 +179,7 @@ public struct LagrangianAllocator: BudgetAllocator {
         options.reserveCapacity(units)
         for u in 0..<units {
             var list: [Option] = []
-            let frames = input.unitFrames(u)
+            let frames = pairs[u]
             let pairFrames = frames.count == 2 ? frames : [frames[0], frames[0]]
             let vp = pow(value[u], power)
             for grid in input.levels {
@@ -222,8 +229,12 @@ public struct LagrangianAllocator: BudgetAllocator {
 
     /// Tokens of unit `u` shown dense at `grid`: its vision tokens and its timestamp text.
     static func denseCost(_ input: AllocationInput, unit u: Int, grid: THW) -> Int {
-        let f = input.unitFrames(u)
-        return grid.product + TimestampCost.overhead(seconds: input.time(of: f.count == 2 ? f : [f[0], f[0]]), format: input.format)
+        denseCost(input, frames: input.unitFrames(u), grid: grid)
+    }
+
+    /// Tokens of a unit of `frames` (a pair, or one candidate repeated) shown dense at `grid`.
+    static func denseCost(_ input: AllocationInput, frames f: [Int], grid: THW) -> Int {
+        grid.product + TimestampCost.overhead(seconds: input.time(of: f.count == 2 ? f : [f[0], f[0]]), format: input.format)
     }
 
     /// One option per unit (nil: skipped), total cost within `budget`: the smallest price λ whose
@@ -294,23 +305,49 @@ public struct LagrangianAllocator: BudgetAllocator {
         return choice
     }
 
-    /// The best element of each maximal run of elements with value ≥ `threshold`, strongest first.
-    static func momentAnchors(_ value: [Double], threshold: Double) -> [Int] {
-        var anchors: [(unit: Int, value: Double)] = []
+    /// Each maximal run of elements with value ≥ `threshold` and its best element (the first of
+    /// equals), strongest first (the earlier of equals).
+    static func momentRuns(_ value: [Double], threshold: Double) -> [(run: ClosedRange<Int>, best: Int)] {
+        var runs: [(run: ClosedRange<Int>, best: Int)] = []
         var u = 0
         while u < value.count {
             guard value[u] >= threshold else {
                 u += 1
                 continue
             }
+            let first = u
             var best = u
             while u < value.count, value[u] >= threshold {
                 if value[u] > value[best] { best = u }
                 u += 1
             }
-            anchors.append((best, value[best]))
+            runs.append((first...(u - 1), best))
         }
-        return anchors.sorted { ($0.value, -$0.unit) > ($1.value, -$1.unit) }.map(\.unit)
+        return runs.sorted { (value[$0.best], -$0.best) > (value[$1.best], -$1.best) }
+    }
+
+    /// `count` candidates in units: consecutive pairs from the first, except that no pair joins
+    /// the candidate before a moment's first to it, or a moment's last to the one after: such a
+    /// candidate stands alone (shown as one frame repeated), and pairing goes on from the next.
+    /// A moment whose candidates are paired from its first is seen whole by each of its blocks
+    /// (both frames of a temporal patch in it, the timestamp inside it); an odd one ends with a
+    /// candidate alone. With no moments, the stock pairing: (0, 1), (2, 3), …, the last alone
+    /// when `count` is odd.
+    static func units(count: Int, moments: [ClosedRange<Int>]) -> [[Int]] {
+        let starts = Set(moments.map(\.lowerBound)), ends = Set(moments.map(\.upperBound))
+        var out: [[Int]] = []
+        out.reserveCapacity((count + 1) / 2 + 2 * moments.count)
+        var f = 0
+        while f < count {
+            if f + 1 < count, !ends.contains(f), !starts.contains(f + 1) {
+                out.append([f, f + 1])
+                f += 2
+            } else {
+                out.append([f])
+                f += 1
+            }
+        }
+        return out
     }
 
     /// Each element's value as far as a neighbour shares it, and half of the rest:
