@@ -5,7 +5,7 @@
 
 Means over clips per strategy, mode and budget: "all" (every clip), "held" (held-* clips),
 "tune" (tune-* clips); subsets a sweep has no clip of are left out (the fresh set,
-Configs/real-needles-fresh.yaml, is all held out: its clips are fresh-*). Two tables per set: temporal recall / event hit / detail recall /
+Configs/real-needles-fresh.yaml, and the third, real-needles-third.yaml, are all held out: their clips are fresh-* and third-*). Two tables per set: temporal recall / event hit / detail recall /
 tokens used ÷ budget, and precision / F1 / token share on events.
 """
 import csv

@@ -122,3 +122,27 @@ clip fresh-bikes-tripod bikes.mp4 tripod 0.9 1 18
 clip fresh-screen-rock display-dual-monitors.webm rock 1.0 1 19
 clip fresh-bunny-bollard bigbuckbunny.mp4 bollard 0.6 0 20
 echo "real needles in $OUT/clips" >&2
+
+# A third held-out set (Configs/real-needles-third.yaml), made on 2026-11-27 to check a scorer
+# change chosen on the second one: crops of still other objects (a candle, a van, flowers, a
+# button, a glass, a headlight), on backgrounds they were not cropped from.
+crop candle Megamind.avi 2.0 442 384 96 144
+crop van vtest.avi 30.0 648 40 88 64
+crop flowers bigbuckbunny.mp4 1.0 208 56 112 96
+crop apply display-dual-monitors.webm 5.0 700 556 136 40
+crop glass Megamind.avi 2.0 150 316 72 144
+crop headlight bikes.mp4 2.0 150 120 128 96
+
+needle candle 0.90;   needle van 1.10;      needle flowers 1.00
+needle apply 0.85;    needle glass 1.15;    needle headlight 0.95
+
+clip third-bikes-candle bikes.mp4 candle 1.0 0 21
+clip third-cockatoo-van cockatoo.mp4 van 1.3 1 22
+clip third-megamind-flowers Megamind.avi flowers 0.8 0 23
+clip third-vtest-apply vtest.avi apply 0.7 1 24
+clip third-bunny-glass bigbuckbunny.mp4 glass 1.2 0 25
+clip third-screen-candle display-dual-monitors.webm candle 0.6 1 26
+clip third-megamind-van Megamind.avi van 0.9 0 27
+clip third-vtest-headlight vtest.avi headlight 1.0 0 28
+clip third-bunny-apply bigbuckbunny.mp4 apply 1.4 1 29
+clip third-cockatoo-flowers cockatoo.mp4 flowers 0.6 1 30

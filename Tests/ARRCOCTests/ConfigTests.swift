@@ -65,8 +65,9 @@ import Testing
             videos[name] = Set(config.videos.map(\.video))
         }
         let held = try #require(videos["real-needles.yaml"]), fresh = try #require(videos["real-needles-fresh.yaml"])
-        #expect(held.count == 9 && fresh.count == 10)
-        #expect(held.isDisjoint(with: fresh))
+        let third = try #require(videos["real-needles-third.yaml"])
+        #expect(held.count == 9 && fresh.count == 10 && third.count == 10)
+        #expect(held.isDisjoint(with: fresh) && held.isDisjoint(with: third) && fresh.isDisjoint(with: third))
     }
 
     /// A query image's largest grid: `image_cells`, capped at the cells the image touches at 1.5×
