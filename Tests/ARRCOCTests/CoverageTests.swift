@@ -26,6 +26,7 @@ import Testing
         return (0..<input.unitCount).map { LagrangianAllocator.denseCost(input, unit: $0, grid: grid) }.reduce(0, +)
     }
 
+    /// The seconds shown (stock units: a flat query's covering floor keeps the stock pairs).
     static func unitsShown(_ a: Allocation) -> Set<Int> { Set(a.blocks.map { $0.frames[0] / 2 }) }
 
     @Test(arguments: [1.0, 1.2])

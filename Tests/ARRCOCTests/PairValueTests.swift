@@ -50,22 +50,47 @@ import Testing
                 "\(stock.blocks.map(\.frames))")
     }
 
+    /// `units` on candidates half a second apart.
+    static func units(_ count: Int, _ moments: [ClosedRange<Int>]) -> [[Int]] {
+        LagrangianAllocator.units(times: (0..<count).map { Double($0) * 0.5 }, moments: moments, maxGap: 0.75)
+    }
+
     @Test func unitsPairFromEachMomentsFirstCandidate() {
-        typealias L = LagrangianAllocator
         // No moment: the stock pairing, the last candidate alone when the count is odd.
-        #expect(L.units(count: 6, moments: []) == [[0, 1], [2, 3], [4, 5]])
-        #expect(L.units(count: 5, moments: []) == [[0, 1], [2, 3], [4]])
-        #expect(L.units(count: 0, moments: []) == [])
+        #expect(Self.units(6, []) == [[0, 1], [2, 3], [4, 5]])
+        #expect(Self.units(5, []) == [[0, 1], [2, 3], [4]])
+        #expect(Self.units(0, []) == [])
         // A moment starting on an odd candidate: the one before it alone; odd length: its last alone.
-        #expect(L.units(count: 10, moments: [3...5]) == [[0, 1], [2], [3, 4], [5], [6, 7], [8, 9]])
+        #expect(Self.units(10, [3...5]) == [[0, 1], [2], [3, 4], [5], [6, 7], [8, 9]])
+        // Ending on an even candidate: pairing goes on from the one after it (a candidate alone
+        // beside a moment would take the relevance spread onto it undiluted by a partner).
+        #expect(Self.units(12, [3...4]) == [[0, 1], [2], [3, 4], [5, 6], [7, 8], [9, 10], [11]])
         // Already aligned, even length: nothing changes.
-        #expect(L.units(count: 8, moments: [2...5]) == [[0, 1], [2, 3], [4, 5], [6, 7]])
+        #expect(Self.units(8, [2...5]) == [[0, 1], [2, 3], [4, 5], [6, 7]])
         // A one-candidate moment stands alone; moments at either end of the video.
-        #expect(L.units(count: 6, moments: [3...3]) == [[0, 1], [2], [3], [4, 5]])
-        #expect(L.units(count: 5, moments: [0...2, 4...4]) == [[0, 1], [2], [3], [4]])
-        // Every candidate exactly once, in order, units of one or two consecutive candidates.
+        #expect(Self.units(6, [3...3]) == [[0, 1], [2], [3], [4, 5]])
+        #expect(Self.units(5, [0...2, 4...4]) == [[0, 1], [2], [3], [4]])
+        // A moment's candidates further apart than the gap (a keyframe beside a fine window) are not paired.
+        #expect(LagrangianAllocator.units(times: [0, 0.5, 1, 5, 5.5, 6], moments: [2...4], maxGap: 0.75) == [[0, 1], [2], [3, 4], [5]])
+        // A coarse-to-fine merge: keyframes every 5 s, fine windows at 2 fps from 20 s and from
+        // 40 s (each starting at an even position, as the merge starts them), a moment at
+        // positions 7…8 (21.5–22 s). The first window's last fine candidate stands alone rather
+        // than pairing with the keyframe 5.5 s later; the keyframes and the second window keep
+        // their stock pairs.
+        let window = (0..<10).map { 0.5 * Double($0) }
+        var merged: [Double] = [0, 5, 10, 15]
+        merged += window.map { 20 + $0 }
+        merged += [30, 35]
+        merged += window.map { 40 + $0 }
+        merged += [50, 55]
+        let c2f = LagrangianAllocator.units(times: merged, moments: [7...8], maxGap: 0.75)
+        let expected: [[Int]] = [[0, 1], [2, 3], [4, 5], [6], [7, 8], [9, 10], [11, 12], [13], [14, 15]]
+        #expect(c2f == expected + stride(from: 16, to: 28, by: 2).map { [$0, $0 + 1] })
+        // Every candidate exactly once, in order, units of one or two consecutive candidates;
+        // none straddles a moment's edge, each moment's first starts a unit, and candidates
+        // further apart than the gap pair only as stock pairs.
         var generator = SplitMix64(seed: 7)
-        for _ in 0..<200 {
+        for _ in 0..<300 {
             let count = Int(generator.next() % 40)
             var moments: [ClosedRange<Int>] = []
             var f = Int(generator.next() % 4)
@@ -74,29 +99,48 @@ import Testing
                 moments.append(f...end)
                 f = end + 2 + Int(generator.next() % 5)
             }
-            let units = L.units(count: count, moments: moments)
+            // Half a second apart, with a jump of 3 s after some candidates (keyframes beside windows).
+            var times: [Double] = []
+            var t = 0.0
+            for _ in 0..<count {
+                times.append(t)
+                t += generator.next() % 6 == 0 ? 3 : 0.5
+            }
+            let units = LagrangianAllocator.units(times: times, moments: moments, maxGap: 0.75)
             #expect(units.flatMap { $0 } == Array(0..<count))
             #expect(units.allSatisfy { $0.count == 1 || $0.count == 2 })
             for m in moments {
                 #expect(units.allSatisfy { $0.allSatisfy(m.contains) || !$0.contains(where: m.contains) }, "\(moments) \(units)")
+                #expect(units.contains { $0[0] == m.lowerBound }, "\(moments) \(units)")
+            }
+            for u in units where u.count == 2 && times[u[1]] - times[u[0]] > 0.75 {
+                #expect(u[0] % 2 == 0 && !moments.contains(where: { $0.contains(u[0]) }), "\(moments) \(times) \(units)")
             }
         }
     }
 
-    /// Where no moment is found (a flat relevance), aligning changes nothing.
-    @Test func withoutMomentsAlignedPairsAreTheStockOnes() throws {
-        let times = (0..<120).map { Double($0) * 0.5 }
-        for budget in [207, 621, 2070] {
-            var allocations: [[Block]] = []
-            for align in [false, true] {
-                var config = AllocationConfig()
-                config.alignPairs = align
-                let input = AllocationInput(times: times, relevance: times.map { _ in 0.3 }, levels: TokenGrid.levels(width: 768, height: 432),
-                                            budget: budget, format: .qwen3vl, config: config, peaked: 0.1)
-                allocations.append(try LagrangianAllocator().allocate(input).blocks)
-            }
-            #expect(allocations[0] == allocations[1])
-            #expect(!allocations[0].isEmpty)
+    /// The allocator's own units for the moment 61–63: the stock pairs but around it, where
+    /// 60 stands alone, (61, 62) is a pair and 63 stands alone.
+    @Test func theAllocatorsUnitsAreTheStockPairsButAroundTheMoment() {
+        let expected = stride(from: 0, to: 60, by: 2).map { [$0, $0 + 1] } + [[60], [61, 62], [63]]
+            + stride(from: 64, to: 120, by: 2).map { [$0, $0 + 1] }
+        let units = { (input: AllocationInput) in
+            LagrangianAllocator.problem(input).options.map { Array(Set($0.flatMap(\.frames))).sorted() }
         }
+        #expect(units(Self.input(budget: 621, alignPairs: true)) == expected)
+        #expect(units(Self.input(budget: 621, alignPairs: false)) == (0..<60).map { [2 * $0, 2 * $0 + 1] })
+    }
+
+    /// Above 5 candidates a second the stock pairs stay (a candidate alone could share its
+    /// one-decimal timestamp text with a neighbouring block).
+    @Test func atHighCandidateRatesTheStockPairsStay() {
+        let times = (0..<200).map { Double($0) * 0.1 }
+        let relevance = times.indices.map { (61...63).contains($0) ? 1.0 : 0.1 }
+        var config = AllocationConfig()
+        config.zoom = .off
+        let input = AllocationInput(times: times, relevance: relevance, levels: TokenGrid.levels(width: 768, height: 432),
+                                    budget: 621, format: .qwen3vl, config: config)
+        let units = LagrangianAllocator.problem(input).options.map { Array(Set($0.flatMap(\.frames))).sorted() }
+        #expect(units == (0..<100).map { [2 * $0, 2 * $0 + 1] })
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The candidate frames are grouped in consecutive pairs ("units": one Qwen3-VL temporal patch
 /// each), paired from each moment's first candidate so that no pair straddles a moment's edge
-/// (`align_pairs`, `units(count:moments:)`; the candidate left over beside it is a unit alone). A unit can be skipped, shown *dense* (both frames, real motion, block time = their
+/// (`align_pairs`, `units(times:moments:maxGap:)`; the candidate left over beside it is a unit alone). A unit can be skipped, shown *dense* (both frames, real motion, block time = their
 /// mean) at any grid level, or — if it carries a sparse-floor time — shown *sparse* (one frame
 /// repeated). Each option has a cost c (vision tokens + timestamp text + vision_start/end) and a
 /// utility u: dense `(½·coverage + v^p) · g(n)`, sparse `(coverage + ½·v^p) · g(n)` (so a floor
@@ -108,10 +108,11 @@ public struct LagrangianAllocator: BudgetAllocator {
         let spread = Self.spread(contrast, times: input.times, window: config.denseWindowSeconds * (1 - 0.5 * focus))
         // The units: consecutive candidates in pairs, none straddling a moment's edge
         // (`align_pairs`, `Self.units`); `unit[f]` is candidate f's. Not where the floor explores
-        // more than it follows (a flat query at a budget that shows every second): that coverage
-        // is counted in the stock pairs, and its "moments" are the noise's.
+        // more than it follows (a flat query at a budget that shows every second, or with
+        // `follow_exploit` a query whose exploit is under 0.71): that coverage is counted in the
+        // stock pairs (as `exploration` prices it), and its "moments" are the noise's.
         let moments = Self.momentRuns(contrast, threshold: config.momentThreshold)
-        let pairs = config.alignPairs && floorExplore < 0.5 ? Self.units(count: input.times.count, moments: moments.map(\.run))
+        let pairs = config.alignPairs && floorExplore < 0.5 ? Self.alignedUnits(input, moments: moments.map(\.run))
                                                             : (0..<input.unitCount).map(input.unitFrames)
         let units = pairs.count
         var unit = [Int](repeating: 0, count: input.times.count)
@@ -214,7 +215,10 @@ public struct LagrangianAllocator: BudgetAllocator {
     /// that budget to 1 at every unit at the largest grid — near which a flat query's levels, no
     /// longer pulled by its noise, come out even (as uniform's at the Qwen3-VL default).
     /// Below that budget a flat ranking is kept: coverage with gaps finds a weak needle less
-    /// often than its ranking does (the real-needles sweep, Docs/engine.md).
+    /// often than its ranking does (the real-needles sweep, Docs/engine.md). Coverage is priced
+    /// in the stock pairs: the units `problem` then uses depend on this result (pairs aligned on
+    /// moments only where the floor explores less than half), and aligned ones are a few more
+    /// (a candidate alone beside each moment edge).
     static func exploration(_ input: AllocationInput) -> (relevance: Double, floor: Double) {
         let followed = 1 - input.exploit * input.exploit
         guard input.config.coverWhenAffordable, input.unitCount > 0 else { return (followed, followed) }
@@ -326,26 +330,38 @@ public struct LagrangianAllocator: BudgetAllocator {
         return runs.sorted { (value[$0.best], -$0.best) > (value[$1.best], -$1.best) }
     }
 
-    /// `count` candidates in units: consecutive pairs from the first, except that no pair joins
-    /// the candidate before a moment's first to it, or a moment's last to the one after: such a
-    /// candidate stands alone (shown as one frame repeated), and pairing goes on from the next.
-    /// A moment whose candidates are paired from its first is seen whole by each of its blocks
-    /// (both frames of a temporal patch in it, the timestamp inside it); an odd one ends with a
-    /// candidate alone. With no moments, the stock pairing: (0, 1), (2, 3), …, the last alone
-    /// when `count` is odd.
-    static func units(count: Int, moments: [ClosedRange<Int>]) -> [[Int]] {
-        let starts = Set(moments.map(\.lowerBound)), ends = Set(moments.map(\.upperBound))
+    /// `units(times:moments:maxGap:)` at the candidates' rate: a moment's two candidates are
+    /// paired when at most 1.5 candidate steps apart (the step: the smallest spacing of
+    /// consecutive candidates). Above 5 candidates a second the stock pairs stay: a candidate
+    /// alone could then share its one-decimal timestamp text with the next block's.
+    static func alignedUnits(_ input: AllocationInput, moments: [ClosedRange<Int>]) -> [[Int]] {
+        let step = zip(input.times, input.times.dropFirst()).map { $1 - $0 }.min() ?? .infinity
+        guard step >= 0.2 else { return (0..<input.unitCount).map(input.unitFrames) }
+        return units(times: input.times, moments: moments, maxGap: 1.5 * step)
+    }
+
+    /// The candidates at `times` in units of one or two consecutive candidates, pairs from the
+    /// first candidate as Qwen3-VL's sampler pairs them, except that no pair straddles a moment's
+    /// edge: a candidate whose partner lies across one stands alone (shown as one frame
+    /// repeated), and pairing goes on from the next, so a moment's candidates are paired from its
+    /// first (each of its blocks shows it in both frames of the temporal patch, its timestamp
+    /// inside it) and an odd moment's last stands alone. Two candidates further apart than
+    /// `maxGap` are paired only as the stock pairs (2k, 2k + 1) pair them: a coarse-to-fine
+    /// merge's keyframes pair as they did, and a fine window, which the merge starts at an even
+    /// position, is not paired with the keyframe beside it (the stock phase comes back there).
+    /// With no moments, the stock pairs; the last candidate alone when `count` is odd.
+    static func units(times: [Double], moments: [ClosedRange<Int>], maxGap: Double = .infinity) -> [[Int]] {
+        let count = times.count
+        var moment = [Int](repeating: -1, count: count)   // the run each candidate is in, or −1
+        for (k, run) in moments.enumerated() { for f in run where f >= 0 && f < count { moment[f] = k } }
         var out: [[Int]] = []
         out.reserveCapacity((count + 1) / 2 + 2 * moments.count)
         var f = 0
         while f < count {
-            if f + 1 < count, !ends.contains(f), !starts.contains(f + 1) {
-                out.append([f, f + 1])
-                f += 2
-            } else {
-                out.append([f])
-                f += 1
-            }
+            let near = f + 1 < count && times[f + 1] - times[f] <= maxGap
+            let pairs = f + 1 < count && moment[f + 1] == moment[f] && (near || (moment[f] < 0 && f % 2 == 0))
+            out.append(pairs ? [f, f + 1] : [f])
+            f += pairs ? 2 : 1
         }
         return out
     }
