@@ -41,7 +41,9 @@ public struct AllocationInput: Sendable {
         self.cellMap = cellMap
     }
 
-    /// Candidate indices of unit `u` (a pair of consecutive candidates; the last may be single).
+    /// Candidate indices of stock unit `u` (a pair of consecutive candidates from the first; the
+    /// last may be single). The arrcoc allocator pairs a moment's candidates from its first
+    /// instead (`allocation.align_pairs`, `LagrangianAllocator.units`).
     func unitFrames(_ u: Int) -> [Int] { 2 * u + 1 < times.count ? [2 * u, 2 * u + 1] : [2 * u] }
     var unitCount: Int { (times.count + 1) / 2 }
 
