@@ -4,7 +4,8 @@ import Foundation
 ///
 /// The candidate frames are grouped in consecutive pairs ("units": one Qwen3-VL temporal patch
 /// each), paired from each moment's first candidate so that no pair straddles a moment's edge
-/// (`align_pairs`, `units(times:moments:maxGap:)`; the candidate left over beside it is a unit alone). A unit can be skipped, shown *dense* (both frames, real motion, block time = their
+/// (`align_pairs`, `units(times:moments:maxGap:)`; the candidate left over beside it is a unit
+/// alone). A unit can be skipped, shown *dense* (both frames, real motion, block time = their
 /// mean) at any grid level, or — if it carries a sparse-floor time — shown *sparse* (one frame
 /// repeated). Each option has a cost c (vision tokens + timestamp text + vision_start/end) and a
 /// utility u: dense `(½·coverage + v^p) · g(n)`, sparse `(coverage + ½·v^p) · g(n)` (so a floor
