@@ -63,42 +63,32 @@ struct DescriptorParityTests {
         }
     }
 
-    /// The kernel's bins (scalar and SIMD) against the definition's, on every integer gradient
-    /// pair of a range that holds all three exact ties (45°, 90°, 135°) many times over.
-    @Test func orientationBinsFollowTheDefinitionOnIntegerGradients() {
+    /// The kernel's bins (scalar, and SIMD with the magnitude) against the definition's, on every
+    /// integer gradient pair the kernel can meet (|gx|, |gy| ≤ 765): all three exact ties (45°,
+    /// 90°, 135°) and every pair nearest a boundary.
+    @Test func gradientsFollowTheDefinitionOnEveryIntegerGradient() {
         #expect(CellDescriptor.orientationBin(0, 5) == 3 && CellDescriptor.orientationBin(3, 3) == 2
             && CellDescriptor.orientationBin(-3, 3) == 5 && CellDescriptor.orientationBin(-5, 0) == 0)
-        var mismatches: [String] = []
-        for gx in -120...120 {
-            let gys = Array(-120...120)
+        var binMismatches: [String] = [], magnitudeMismatches: [String] = []
+        let gys = Array(Int16(-765)...765)
+        for gx in -765...765 {
             for start in stride(from: 0, to: gys.count, by: 8) {
                 let lanes = (0..<8).map { gys[min(start + $0, gys.count - 1)] }
-                let simd = CellDescriptor.orientationBins(SIMD8(repeating: Float(gx)), SIMD8<Float>(lanes.map(Float.init)))
-                for (lane, gy) in lanes.enumerated() where gx != 0 || gy != 0 {  // no gradient: adds +0 to any bin
+                let g = CellDescriptor.gradients(gx: SIMD8(repeating: Int16(gx)), gy: SIMD8(lanes))
+                for (lane, gy16) in lanes.enumerated() {
+                    let gy = Int(gy16)
+                    if Float(gx * gx + gy * gy).squareRoot().bitPattern != g.magnitude[lane].bitPattern {
+                        magnitudeMismatches.append("(\(gx), \(gy))")
+                    }
+                    guard gx != 0 || gy != 0 else { continue }  // no gradient: adds +0 to any bin
                     let want = ReferenceCellDescriptor.orientationBin(gx, gy)
-                    if CellDescriptor.orientationBin(Float(gx), Float(gy)) != want || Int(simd[lane]) != want {
-                        mismatches.append("(\(gx), \(gy))")
+                    if CellDescriptor.orientationBin(Float(gx), Float(gy)) != want || Int(g.bins[lane]) != want {
+                        binMismatches.append("(\(gx), \(gy))")
                     }
                 }
             }
         }
-        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
-    }
-
-    /// The SIMD bins against the branching scalar ones, on every integer gradient pair of a small
-    /// range (the kernel's gradients are integers), the thresholds' neighbourhoods and signed zeros.
-    @Test func simdOrientationBinsMatchTheBranchingOne() {
-        var values: [Float] = [0, -0.0, 1e-7, -1e-7, 0.1, -0.1, 0.414_213_56, -0.414_213_56, 2.414_213_6, -2.414_213_6, 765, -765]
-        values += (-40...40).map(Float.init)
-        var pairs: [(Float, Float)] = []
-        for gx in values { for gy in values { pairs.append((gx, gy)) } }
-        for start in stride(from: 0, to: pairs.count, by: 8) {
-            let chunk = (0..<8).map { pairs[min(start + $0, pairs.count - 1)] }
-            let gx = SIMD8<Float>(chunk.map(\.0)), gy = SIMD8<Float>(chunk.map(\.1))
-            let bins = CellDescriptor.orientationBins(gx, gy)
-            for lane in 0..<8 {
-                #expect(Int(bins[lane]) == CellDescriptor.orientationBin(gx[lane], gy[lane]), "\(gx[lane]), \(gy[lane])")
-            }
-        }
+        #expect(binMismatches.isEmpty, "\(binMismatches.prefix(10))")
+        #expect(magnitudeMismatches.isEmpty, "\(magnitudeMismatches.prefix(10))")
     }
 }

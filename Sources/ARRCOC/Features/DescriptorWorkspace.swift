@@ -3,7 +3,7 @@
 /// - per pixel of the frame: R − G, R + G − 2B and the joint luminance/colour bin;
 /// - per pixel of one strip of cells (32 rows × the frame's width): gradient magnitude and
 ///   orientation bin;
-/// - per cell: the four partial histograms the kernel scatters into.
+/// - per cell: the four partial orientation histograms the kernel scatters into, and the bin counts.
 ///
 /// Not thread-safe: one workspace per describing thread (`FeatureAnalyzer` owns one).
 final class DescriptorWorkspace {
@@ -17,8 +17,8 @@ final class DescriptorWorkspace {
     private(set) var magnitude: UnsafeMutablePointer<Float>
     /// Orientation bin 0…7 per pixel of a strip.
     private(set) var orientation: UnsafeMutablePointer<UInt8>
-    /// Per cell: 4 joint-bin count histograms (one per pixel column x mod 4), 128 bins each.
-    let counts = UnsafeMutablePointer<UInt16>.allocate(capacity: 4 * 128)
+    /// Per cell: pixels per colour bin (8), then per luminance bin (16).
+    let counts = UnsafeMutablePointer<Int32>.allocate(capacity: 24)
     /// Per cell: 4 partial orientation histograms (x mod 4), 8 bins each.
     let orientationSums = UnsafeMutablePointer<Float>.allocate(capacity: 4 * 8)
     private var framePixels = 0
