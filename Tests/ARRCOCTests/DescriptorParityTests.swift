@@ -70,25 +70,32 @@ struct DescriptorParityTests {
         #expect(CellDescriptor.orientationBin(0, 5) == 3 && CellDescriptor.orientationBin(3, 3) == 2
             && CellDescriptor.orientationBin(-3, 3) == 5 && CellDescriptor.orientationBin(-5, 0) == 0)
         var binMismatches: [String] = [], magnitudeMismatches: [String] = []
-        let gys = Array(Int16(-765)...765)
-        for gx in -765...765 {
-            for start in stride(from: 0, to: gys.count, by: 8) {
-                let lanes = (0..<8).map { gys[min(start + $0, gys.count - 1)] }
-                let g = CellDescriptor.gradients(gx: SIMD8(repeating: Int16(gx)), gy: SIMD8(lanes))
-                for (lane, gy16) in lanes.enumerated() {
-                    let gy = Int(gy16)
-                    if Float(gx * gx + gy * gy).squareRoot().bitPattern != g.magnitude[lane].bitPattern {
-                        magnitudeMismatches.append("(\(gx), \(gy))")
-                    }
-                    guard gx != 0 || gy != 0 else { continue }  // no gradient: adds +0 to any bin
+        // Every pair (gx, gy) in row-major order, eight consecutive pairs per call, so that the
+        // lanes hold different gx as well as different gy.
+        let side = 1531, pairs = side * side
+        func pair(_ i: Int) -> (Int, Int) { (min(i, pairs - 1) / side - 765, min(i, pairs - 1) % side - 765) }
+        for start in stride(from: 0, to: pairs, by: 8) {
+            let lanes = (0..<8).map { pair(start + $0) }
+            let g = CellDescriptor.gradients(gx: SIMD8(lanes.map { Int16($0.0) }), gy: SIMD8(lanes.map { Int16($0.1) }))
+            for (lane, (gx, gy)) in lanes.enumerated() {
+                if Float(gx * gx + gy * gy).squareRoot().bitPattern != g.magnitude[lane].bitPattern {
+                    magnitudeMismatches.append("(\(gx), \(gy))")
+                }
+                // No gradient adds +0 to whichever bin, but the bin must still index the histogram.
+                let bin = Int(g.bins[lane])
+                if bin >= 8 {
+                    binMismatches.append("(\(gx), \(gy)): bin \(bin)")
+                } else if gx != 0 || gy != 0 {
                     let want = ReferenceCellDescriptor.orientationBin(gx, gy)
-                    if CellDescriptor.orientationBin(Float(gx), Float(gy)) != want || Int(g.bins[lane]) != want {
+                    if CellDescriptor.orientationBin(Float(gx), Float(gy)) != want || bin != want {
                         binMismatches.append("(\(gx), \(gy))")
                     }
                 }
             }
         }
-        #expect(binMismatches.isEmpty, "\(binMismatches.prefix(10))")
-        #expect(magnitudeMismatches.isEmpty, "\(magnitudeMismatches.prefix(10))")
+        // Counts, so that a failure prints ten pairs rather than every one.
+        let wrongBins = binMismatches.count, wrongMagnitudes = magnitudeMismatches.count
+        #expect(wrongBins == 0, "\(binMismatches.prefix(10))")
+        #expect(wrongMagnitudes == 0, "\(magnitudeMismatches.prefix(10))")
     }
 }

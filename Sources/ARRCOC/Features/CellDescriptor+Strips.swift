@@ -6,7 +6,7 @@ import Foundation
 ///    cue), R − G, R + G − 2B and the joint luminance/colour bin, in one read of the RGB bytes.
 /// 1. Per strip of cells (32 pixel rows): gradient magnitude and orientation bin of each pixel,
 ///    eight pixels at a time in SIMD (`gradients`: integer differences in `Int16` lanes, exact
-///    in `Float`; the bin from compares and sign bits, without branches or selects).
+///    in `Float`; the bin from three compares and the signs, without branches).
 /// 2. Per cell: exact `Int32` sums (of T, T², R − G, its square, R + G − 2B, its square, the
 ///    quadrants' T, |T − previous T|), which the compiler vectorises in any order; the colour
 ///    and luminance marginals of the joint bins by byte compares, 16 pixels at a time
