@@ -36,8 +36,9 @@ public final class VideoReader {
     }
 
     /// Opens the file again: demuxer and decoder at the very start, whatever the container.
-    func reopen() throws(VideoError) {
-        file = try MediaFile(path: file.path, threads: threads)
+    /// - Parameter decoderThreads: the new decoder's threads (default: the reader's).
+    func reopen(decoderThreads: Int? = nil) throws(VideoError) {
+        file = try MediaFile(path: file.path, threads: decoderThreads ?? threads)
         touched = true
     }
 
