@@ -52,7 +52,7 @@ EMBEDDER_NAME = "arrcoc-descriptor-peer"
 EMBEDDER_VERSION = 3
 # T = R + G + B is at most 765, so gradients of T lie in ±765.
 GRADIENT_MAX = 3 * 255
-# Joint histogram bins: 16 luminance bins × 8 colour bins (CellDescriptor.jointBins).
+# Joint histogram bins: 16 luminance bins × 8 colour bins (DescriptorWorkspace.bins).
 JOINT_BINS = 128
 # libswscale's ff_yuv2rgb_coeffs ({crv, cbu, cgu, cgv}, 16.16) by AVColorSpace; vf_scale reads
 # a matrix outside 1…10 (or YCgCo, 8) as BT.601 (parse_yuv_type).

@@ -18,10 +18,6 @@ import Foundation
 /// vectorises; the entropy's `log2f` is the C library's (Debian 12's libm, as for every machine
 /// in Docs/features.md's section on determinism).
 extension CellDescriptor {
-    /// The number of joint histogram bins. A pixel's joint bin is its luminance bin
-    /// `min(15, 16·T / 765)` times 8 plus its colour bin (R ≥ 128)·4 + (G ≥ 128)·2 + (B ≥ 128).
-    static let jointBins = 128
-
     /// Describes every cell of a `width × height` frame (sides multiples of 32) into
     /// `descriptors` (`length` floats per cell, cells row-major) and the three cue planes.
     ///

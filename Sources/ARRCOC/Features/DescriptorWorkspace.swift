@@ -11,7 +11,8 @@ final class DescriptorWorkspace {
     private(set) var redGreen: UnsafeMutablePointer<Int16>
     /// R + G − 2B per pixel of the frame.
     private(set) var yellowBlue: UnsafeMutablePointer<Int16>
-    /// `lumaBin << 3 | colourBin` per pixel of the frame (`CellDescriptor.jointBins`).
+    /// The joint bin per pixel of the frame: its luminance bin `min(15, 16·T / 765)` times 8 plus
+    /// its colour bin (R ≥ 128)·4 + (G ≥ 128)·2 + (B ≥ 128).
     private(set) var bins: UnsafeMutablePointer<UInt8>
     /// √(gx² + gy²) of the totals, per pixel of a strip.
     private(set) var magnitude: UnsafeMutablePointer<Float>
