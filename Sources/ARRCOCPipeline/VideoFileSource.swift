@@ -12,9 +12,10 @@ public struct VideoFileSource: FrameSource, Sendable {
     /// The packet count behind `metadata()` when the header cannot be trusted (running meanwhile).
     private let probe: BackgroundResult<VideoInfo, VideoError>?
     private var digest: BackgroundResult<String, FormatError>? = nil
-    /// How `frames(_:)` decodes: `.stream` (from the start, exact on every file) unless
-    /// `seekingToFrames()` chose `.automatic` (coarse-to-fine).
-    var fetchStrategy: FetchStrategy = .stream
+    /// How `frames(_:)` decodes: `.cheapest` (seeking only when the container's index shows it
+    /// decodes at most a third of what streaming would, `FetchPlan`), or `.automatic` when
+    /// `seekingToFrames()` chose it (coarse-to-fine).
+    var fetchStrategy: FetchStrategy = .cheapest
 
     /// Opens `path` and reads its metadata. The header's duration is used when it can be
     /// trusted; packets are counted (one extra read of the file) only when there is none, or for

@@ -73,10 +73,17 @@ struct DecodePass {
     init(reader: VideoReader, schedule: Schedule, strategy: FetchStrategy, skipping: Skipping = .unneeded) {
         self.reader = reader
         self.schedule = schedule
-        self.strategy = reader.mediaFile.indexEntryCount > 0 ? strategy : .stream
+        self.strategy = reader.mediaFile.indexEntryCount > 0 ? Self.resolve(strategy, schedule, reader) : .stream
         self.sourceFrameDuration = 1 / reader.mediaFile.fps
         // Which packets may be dropped is judged from their times.
         self.skipping = skipping == .unneeded && !(reader.skipsUnneededFrames && reader.mediaFile.allowsSkippingFrames) ? .none : skipping
+    }
+
+    /// `.cheapest` as `.automatic` or `.stream`, by the `FetchPlan` of the requests.
+    private static func resolve(_ strategy: FetchStrategy, _ schedule: Schedule, _ reader: VideoReader) -> FetchStrategy {
+        guard strategy == .cheapest else { return strategy }
+        guard case let .list(requests) = schedule else { return .stream }
+        return reader.fetchPlan(times: requests.map(\.time)).seeks ? .automatic : .stream
     }
 
     private func target(_ k: Int) -> FrameRequest? {

@@ -5,4 +5,8 @@ public enum FetchStrategy: String, Sendable, CaseIterable {
     case automatic
     /// Always decode forward from the start (one pass).
     case stream
+    /// `automatic` when the container's index shows that seeking would decode at most a third
+    /// of the video streaming would (`FetchPlan`), else `stream`: seeking pays only where the
+    /// requests leave most of the video out, since a seeking pass decodes on one thread.
+    case cheapest
 }
