@@ -73,14 +73,17 @@ struct DecodePass {
     init(reader: VideoReader, schedule: Schedule, strategy: FetchStrategy, skipping: Skipping = .unneeded) {
         self.reader = reader
         self.schedule = schedule
-        self.strategy = reader.mediaFile.indexEntryCount > 0 ? Self.resolve(strategy, schedule, reader) : .stream
+        self.strategy = strategy  // resolved by `run` once the reader is back at the start
         self.sourceFrameDuration = 1 / reader.mediaFile.fps
         // Which packets may be dropped is judged from their times.
         self.skipping = skipping == .unneeded && !(reader.skipsUnneededFrames && reader.mediaFile.allowsSkippingFrames) ? .none : skipping
     }
 
-    /// `.cheapest` as `.automatic` or `.stream`, by the `FetchPlan` of the requests.
+    /// The strategy the pass runs: `.stream` without an index, `.cheapest` as `.automatic` or
+    /// `.stream` by the `FetchPlan` of the requests. Judged on the file as opened afresh, so the
+    /// choice does not depend on what earlier passes of the reader read.
     private static func resolve(_ strategy: FetchStrategy, _ schedule: Schedule, _ reader: VideoReader) -> FetchStrategy {
+        guard reader.mediaFile.indexEntryCount > 0 else { return .stream }
         guard strategy == .cheapest else { return strategy }
         guard case let .list(requests) = schedule else { return .stream }
         return reader.fetchPlan(times: requests.map(\.time)).seeks ? .automatic : .stream
@@ -101,6 +104,7 @@ struct DecodePass {
 
     mutating func run(_ body: Sink) throws -> DecodeReport {
         try reader.rewindIfNeeded()
+        strategy = Self.resolve(strategy, schedule, reader)
         guard let packet = av_packet_alloc(), let frame = av_frame_alloc(), let previous = av_frame_alloc() else {
             throw VideoError.unreadableData(path: file.path, reason: "out of memory")
         }
@@ -251,7 +255,8 @@ struct DecodePass {
             if let p = previousTime, !dropped.contains(where: { $0 > p }) { widestGap = max(widestGap, t - p) }
         }
         lastOutputPts = frame.pointee.pts != arrcoc_nopts_value() ? frame.pointee.pts : lastOutputPts
-        let index = afterSeek != nil ? Int((t * file.fps).rounded()) : decodedIndex
+        let estimated = (t * file.fps).rounded()  // after a seek: from the time (finite, in range on any real stream)
+        let index = afterSeek != nil && estimated.isFinite && abs(estimated) < 1e15 ? Int(estimated) : decodedIndex
         decodedIndex = index + 1
         report.framesDecoded += 1
         report.lastFrameTime = t
@@ -352,19 +357,17 @@ struct DecodePass {
 
     // MARK: Seeking
 
-    /// Seeks when the index has a keyframe at or before the next request that lies beyond
-    /// everything read so far: decoding up to it would be wasted work.
+    /// Seeks when the index has a keyframe at or before the next request (the one a seek lands
+    /// on, `MediaFile.seekKeyframe`) that lies beyond everything read so far: decoding up to it
+    /// would be wasted work, and no group of pictures is decoded twice.
     private mutating func seekIfUseful(previous: UnsafeMutablePointer<AVFrame>) throws {
-        guard strategy == .automatic, let request = target(next) else { return }
-        let stream = file.stream
-        let wanted = file.startPts + Int64((request.time / av_q2d(file.timeBase)).rounded(.down))
-        let entry = av_index_search_timestamp(stream, wanted, AVSEEK_FLAG_BACKWARD)
-        guard entry >= 0, let keyframe = avformat_index_get_entry(stream, entry) else { return }
-        let keyTimestamp = keyframe.pointee.timestamp
-        // Seek only past what was read, and only by more than a couple of frames.
-        let margin = Int64((2 * sourceFrameDuration / av_q2d(file.timeBase)).rounded(.up))
-        guard lastReadPts == Int64.min ? keyTimestamp > file.startPts + margin : keyTimestamp > lastReadPts + margin
-        else { return }
+        guard strategy == .automatic, let request = target(next), let wanted = file.ticks(seconds: request.time),
+              let keyTimestamp = file.seekKeyframe(at: wanted) else { return }
+        // Seek only past what was read, and only by more than a couple of frames (compared in
+        // `Double`: a crafted index's timestamps must not overflow the sum).
+        let margin = 2 * sourceFrameDuration / av_q2d(file.timeBase)
+        let readTo = lastReadPts == Int64.min ? file.startPts : lastReadPts
+        guard Double(keyTimestamp) > Double(readTo) + margin else { return }
         // From the first seek on, decode on one thread. A stream that decodes with errors after
         // a seek (cockatoo.mp4) gives, with frame threading, frames and error flags that vary
         // with the threads' timing, so whether the seek is trusted (`fallBackFromSeek`) and the

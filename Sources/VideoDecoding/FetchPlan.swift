@@ -21,8 +21,8 @@ public struct FetchPlan: Sendable, Equatable {
     /// every machine.
     public static let seekingAdvantage = 3.0
 
-    /// Whether `FetchStrategy.cheapest` seeks.
-    public var seeks: Bool { seekingSeconds * Self.seekingAdvantage <= streamingSeconds }
+    /// Whether `FetchStrategy.cheapest` seeks (never when streaming decodes nothing).
+    public var seeks: Bool { streamingSeconds > 0 && seekingSeconds * Self.seekingAdvantage <= streamingSeconds }
 
     /// The estimate for requests at `times` (seconds, non-decreasing) from `keyframeBefore`,
     /// the index's keyframe time at or before a time (nil when there is none).
@@ -36,24 +36,21 @@ public struct FetchPlan: Sendable, Equatable {
             }
             position = max(position, t)
         }
-        return FetchPlan(seekingSeconds: seeking, streamingSeconds: times.last ?? 0)
+        return FetchPlan(seekingSeconds: seeking, streamingSeconds: times.max() ?? 0)
     }
 }
 
 extension VideoReader {
-    /// The `FetchPlan` for requests at `times` (seconds, non-decreasing), from the index the
-    /// container's header gave (none read beyond it: an empty index plans no seek).
+    /// The `FetchPlan` for requests at `times` (seconds, non-decreasing), from the demuxer's
+    /// index as it stands (what the header gave, and what reading has added since; an empty
+    /// index plans no seek).
     public func fetchPlan(times: [Double]) -> FetchPlan {
         let file = mediaFile
-        let stream = file.stream
-        guard file.indexEntryCount > 0 else { return FetchPlan(seekingSeconds: times.last ?? 0, streamingSeconds: times.last ?? 0) }
+        let last = times.max() ?? 0
+        guard file.indexEntryCount > 0 else { return FetchPlan(seekingSeconds: last, streamingSeconds: last) }
         return FetchPlan.estimate(times: times, frameSpacing: 1 / file.fps) { t in
-            let ticks = (t / av_q2d(file.timeBase)).rounded(.down)
-            guard ticks.isFinite, abs(ticks) < 1e18 else { return nil }
-            let wanted = file.startPts &+ Int64(ticks)
-            let entry = av_index_search_timestamp(stream, wanted, AVSEEK_FLAG_BACKWARD)
-            guard entry >= 0, let keyframe = avformat_index_get_entry(stream, entry) else { return nil }
-            return file.seconds(keyframe.pointee.timestamp - file.startPts)
+            guard let wanted = file.ticks(seconds: t), let keyframe = file.seekKeyframe(at: wanted) else { return nil }
+            return file.secondsFromStart(keyframe)
         }
     }
 }

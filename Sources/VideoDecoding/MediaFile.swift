@@ -212,6 +212,39 @@ final class MediaFile {
         return true
     }()
 
+    /// `seconds` from the stream's start in its time base, rounded down; nil when it is not a
+    /// 64-bit timestamp (a crafted time base or a time beyond any real stream).
+    func ticks(seconds: Double) -> Int64? {
+        let t = (seconds / av_q2d(timeBase)).rounded(.down)
+        guard t.isFinite, abs(t) < 1e18 else { return nil }
+        let (value, overflow) = startPts.addingReportingOverflow(Int64(t))
+        return overflow ? nil : value
+    }
+
+    /// Seconds of `timestamp` from the stream's start, in `Double` (no integer overflow on a
+    /// crafted index entry).
+    func secondsFromStart(_ timestamp: Int64) -> Double {
+        (Double(timestamp) - Double(startPts)) * av_q2d(timeBase)
+    }
+
+    /// The index timestamp of the keyframe a seek to `ticks` lands on: the index's entry at or
+    /// before `ticks` less the stream's reorder delay (`video_delay` frames). MP4 indexes hold
+    /// decode times, which run up to that delay ahead of presentation times, while a seek lands
+    /// on the keyframe whose presentation is at or before its target (bikes.mp4, two B-frames:
+    /// index times 2.96 and 1.12 s for the keyframes shown at 3.04 and 1.2 s; a seek to 3.0 s
+    /// lands at 1.2 s). In a container whose index holds presentation times (Matroska cues) it
+    /// may name a keyframe one earlier than the landing, which only makes a seek less likely.
+    /// nil when the index has no keyframe there.
+    func seekKeyframe(at ticks: Int64) -> Int64? {
+        let delay = (Double(max(0, stream.pointee.codecpar.pointee.video_delay)) / fps / av_q2d(timeBase)).rounded(.up)
+        guard delay.isFinite, delay >= 0, delay < 1e15 else { return nil }
+        let (key, overflow) = ticks.subtractingReportingOverflow(Int64(delay))
+        guard !overflow else { return nil }
+        let entry = av_index_search_timestamp(stream, key, AVSEEK_FLAG_BACKWARD)
+        guard entry >= 0, let keyframe = avformat_index_get_entry(stream, entry) else { return nil }
+        return keyframe.pointee.timestamp
+    }
+
     /// Number of entries of the demuxer's seek index for the video stream.
     var indexEntryCount: Int { Int(avformat_index_get_entries_count(stream)) }
 

@@ -115,8 +115,12 @@ public final class VideoReader {
     /// frame. The default, `.stream`, decodes from the start: exact and deterministic on every
     /// file. With `.automatic`, seeks are used where the seek index shows a keyframe between the
     /// current position and the next request — faster on long GOPs, but it trusts the
-    /// container's sync-sample index: cockatoo.mp4's is wrong (a seek to 5 s decodes with errors,
-    /// as `ffmpeg -ss 5` does, and frame-threaded concealment then differs from run to run).
+    /// container's sync-sample index: cockatoo.mp4's is wrong (a seek to 5 s decodes with
+    /// errors, as `ffmpeg -ss 5` does), which the pass detects and answers by streaming from the
+    /// start (`DecodeReport.seekFallbacks`; seeking passes decode on one thread, so that this is
+    /// the same every run). `.cheapest` seeks only where `fetchPlan(times:)` shows it decodes at
+    /// most a third of what streaming would. After a seek, `sourceIndex` is the frame's time ×
+    /// the stream's rate (a streamed pass counts frames; they differ on variable-rate video).
     ///
     /// - Throws: `VideoError.invalidTime` / `.unsortedTimes` for non-finite or unsorted times,
     ///   `.invalidCrop` for a crop outside the frame, decoding errors,

@@ -13,7 +13,8 @@ struct CompressCommand: ParsableCommand {
             information, balanced by opponent processing), allocates the budget (dense, detailed \
             blocks where the query is; a sparse, coarse floor elsewhere), decodes only the chosen \
             frames at their chosen sizes (seeking to them when the file's index shows that \
-            decodes at most a third of the video), and writes to DIR:
+            decodes at most a third of what reading up to the last of them would), and writes \
+            to DIR:
               manifest.json        blocks, timestamps, tokens, totals (schema arrcoc.manifest/1)
               prompt.txt           the segment as text that tokenises to exactly input_ids
               prompt-compact.txt   the same for people (<|video_pad|>×N)

@@ -46,6 +46,7 @@ struct VideoFileSourceTests {
         ]
         #expect(try VideoReader(path: path).fetchPlan(times: requests.map(\.time)).seeks)
         let source = try VideoFileSource(path: path)
+        #expect(source.fetchStrategy == .cheapest)
         var streaming = source
         streaming.fetchStrategy = .stream
         var cheapest: [RGBImage] = [], streamed: [RGBImage] = []

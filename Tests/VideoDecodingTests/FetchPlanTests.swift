@@ -37,24 +37,48 @@ import TestSupport
         let plan = FetchPlan.estimate(times: [3, 50, 90], frameSpacing: 0.04) { _ in nil }
         #expect(plan.seekingSeconds == 90 && plan.streamingSeconds == 90 && !plan.seeks)
         #expect(FetchPlan.estimate(times: [], frameSpacing: 0.04) { _ in nil } == FetchPlan(seekingSeconds: 0, streamingSeconds: 0))
+        #expect(!FetchPlan(seekingSeconds: 0, streamingSeconds: 0).seeks)
     }
 
-    /// bikes.mp4: keyframes at 0, 1.2, 3.04, 5.48, 7.48 and 9.68 s (a correct index).
-    @Test(arguments: [
-        ([9.9, 9.95], true),  // one stretch after the last keyframe
-        ([0.3, 1.0, 2.0, 3.0, 5.0, 7.0, 9.0], false),  // most of the video
-    ])
-    func cheapestChoosesByThePlanAndGivesTheStreamedFrames(_ times: [Double], seeks: Bool) throws {
+    /// bikes.mp4: keyframes shown at 0, 1.2, 3.04, 5.48, 7.48 and 9.68 s (a correct index).
+    @Test func cheapestSeeksWhereThatDecodesLittleAndGivesTheStreamedFrames() throws {
         let path = try Samples.path("bikes.mp4")
         let size = PixelSize(width: 160, height: 68)
-        #expect(try VideoReader(path: path).fetchPlan(times: times).seeks == seeks)
+        let times = [9.9, 9.95]  // one stretch after the last keyframe
+        #expect(try VideoReader(path: path).fetchPlan(times: times).seeks)
         let (cheapest, report) = try FetchTests.fetch(path, times, size: size, .cheapest)
-        let (streamed, _) = try FetchTests.fetch(path, times, size: size, .stream)
-        #expect((report.seeks > 0) == seeks, "\(report)")
-        #expect(cheapest.count == times.count && streamed.count == times.count)
+        let (streamed, streamReport) = try FetchTests.fetch(path, times, size: size, .stream)
+        #expect(report.seeks == 1 && report.seekFallbacks == 0, "\(report)")
+        #expect(report.framesDecoded * 10 < streamReport.framesDecoded, "\(report) against \(streamReport)")
+        #expect(cheapest.count == times.count)
         for (a, b) in zip(cheapest, streamed) {
             #expect(a.time == b.time && a.sourceIndex == b.sourceIndex && a.rgb == b.rgb)
         }
+    }
+
+    @Test func cheapestStreamsWhereMostOfTheVideoIsNeeded() throws {
+        let path = try Samples.path("bikes.mp4")
+        let times = [0.3, 1.0, 2.0, 3.0, 5.0, 7.0, 9.0]
+        #expect(try !VideoReader(path: path).fetchPlan(times: times).seeks)
+        let (_, report) = try FetchTests.fetch(path, times, size: PixelSize(width: 160, height: 68), .cheapest)
+        #expect(report.seeks == 0, "\(report)")
+        // `.automatic` would seek here (and decode less, on one thread).
+        let (_, automatic) = try FetchTests.fetch(path, times, size: PixelSize(width: 160, height: 68), .automatic)
+        #expect(automatic.seeks > 0, "\(automatic)")
+    }
+
+    /// A request one frame before a keyframe (3.0 s, the keyframe shown at 3.04 s has index time
+    /// 2.96 s): the seek would land on the keyframe at 1.2 s, already read, so the pass decodes
+    /// on instead of decoding that group of pictures again.
+    @Test func noGroupOfPicturesIsDecodedTwice() throws {
+        let path = try Samples.path("bikes.mp4")
+        let times = [2.0, 3.0]
+        let size = PixelSize(width: 160, height: 68)
+        let (seeked, report) = try FetchTests.fetch(path, times, size: size, .automatic)
+        let (streamed, streamReport) = try FetchTests.fetch(path, times, size: size, .stream)
+        #expect(report.seeks == 1, "\(report)")  // to the keyframe at 1.2 s, for 2.0 s
+        #expect(report.framesDecoded < streamReport.framesDecoded, "\(report) against \(streamReport)")
+        for (a, b) in zip(seeked, streamed) { #expect(a.sourceIndex == b.sourceIndex && a.rgb == b.rgb) }
     }
 
     /// cockatoo.mp4's index misleads a seek (`FetchTests`): the plan seeks, the pass falls back
@@ -70,10 +94,12 @@ import TestSupport
         #expect(same && cheapest.map(\.sourceIndex) == streamed.map(\.sourceIndex))
     }
 
-    /// A file without an index (raw H.264) plans no seek.
+    /// A file without an index plans no seek, however far the request.
     @Test func noIndexNoSeek() throws {
-        let path = try TestClips.path(TestClips.recipes.first { $0.name == "no-timestamps.h264" }!)
-        let plan = try VideoReader(path: path).fetchPlan(times: [2.5])
-        #expect(!plan.seeks && plan.seekingSeconds == plan.streamingSeconds)
+        let path = try TestClips.path(TestClips.recipes.first { $0.name == "no-timestamps.m1v" }!)
+        let reader = try VideoReader(path: path)
+        try #require(reader.mediaFile.indexEntryCount == 0)
+        let plan = reader.fetchPlan(times: [2.5])
+        #expect(!plan.seeks && plan.seekingSeconds == 2.5 && plan.streamingSeconds == 2.5)
     }
 }

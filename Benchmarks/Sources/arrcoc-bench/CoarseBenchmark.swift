@@ -121,9 +121,9 @@ func coarseBenchmark(_ options: Options) throws {
     }
     md += """
 
-        Steps (progress lines of the last round): full analysis \(seconds(step("full", "analysing"))), its emission fetch (streaming the \
-        whole file) \(seconds(step("full", "decoding"))); coarse pass \(seconds(step("c2f", "coarse pass"))), fine pass \
-        \(seconds(step("c2f", "fine pass"))), emission fetch (seeking) \(seconds(step("c2f", "decoding"))).
+        Steps (progress lines of the last round): full analysis \(seconds(step("full", "analysing"))), its emission fetch \
+        (`FetchStrategy.cheapest`) \(seconds(step("full", "decoding"))); coarse pass \(seconds(step("c2f", "coarse pass"))), fine pass \
+        \(seconds(step("c2f", "fine pass"))), emission fetch (`.automatic`) \(seconds(step("c2f", "decoding"))).
 
         """
     md += "\n| budget | share of the default | recall@1 s full | recall@1 s coarse-to-fine | difference |\n|---|---|---|---|---|\n"
