@@ -127,8 +127,9 @@ public enum OrderedProducts {
     /// Below this many rows (or columns) a second thread costs more than it saves.
     static let rowsWorthAThread = 4096
 
-    /// Runs `body(0) … body(count − 1)`, the first on this thread and the others concurrently.
-    private static func parallel(_ count: Int, _ body: (Int) -> Void) {
+    /// Runs `body(0) … body(count − 1)`, concurrently when `count` > 1 (`concurrentPerform`,
+    /// at most as many at once as the machine has cores), and returns when all have.
+    public static func parallel(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 {
             if count == 1 { body(0) }
             return

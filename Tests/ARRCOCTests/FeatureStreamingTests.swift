@@ -131,10 +131,13 @@ struct FeatureStreamingTests {
         let reference = try scorer.score(features, query: query, wholeProductFloats: OpponentProcessingScorer.wholeProductFloats,
                                          chunkFloats: OpponentProcessingScorer.chunkFloats)
         #expect(whole.cells == reference.cells)
-        for chunkFloats in [1, 2 * 60 * query.count] {  // one frame, two frames per product
-            let chunked = try scorer.score(features, query: query, wholeProductFloats: 0, chunkFloats: chunkFloats)
-            #expect(chunked.similarity == whole.similarity && chunked.cells == whole.cells && chunked.frames == whole.frames,
-                    "chunk \(chunkFloats)")
+        // One frame, two frames per product; on one thread and on several (chunks in any order).
+        for chunkFloats in [1, 2 * 60 * query.count, 6 * 60 * query.count] {
+            for workers in [1, 2, 3] {
+                let chunked = try scorer.score(features, query: query, wholeProductFloats: 0, chunkFloats: chunkFloats, workers: workers)
+                #expect(chunked.similarity == whole.similarity && chunked.cells == whole.cells && chunked.frames == whole.frames,
+                        "chunk \(chunkFloats), \(workers) workers")
+            }
         }
     }
 
@@ -183,10 +186,11 @@ struct FeatureStreamingTests {
         reference = (0..<n).map { max(best[$0], 0.5 * reference[$0]) }
         #expect(query.templates.map(\.grid) == [THW(t: 1, h: 2, w: 2), THW(t: 1, h: 1, w: 3), THW(t: 1, h: 6, w: 10)])
         let scorer = OpponentProcessingScorer()
-        for (whole, chunk) in [(Int.max, 1), (0, 1), (0, 2 * cells * (query.count + d))] {
-            let scores = try scorer.score(features, query: query, wholeProductFloats: whole, chunkFloats: chunk)
+        for (whole, chunk, workers) in [(Int.max, 1, 1), (0, 1, 1), (0, 2 * cells * (query.count + d), 1),
+                                        (0, 1, 2), (0, 4 * cells * (query.count + d), 2), (0, 1, 4)] {
+            let scores = try scorer.score(features, query: query, wholeProductFloats: whole, chunkFloats: chunk, workers: workers)
             let differing = zip(scores.similarity, reference).filter { $0.bitPattern != $1.bitPattern }.count
-            #expect(differing == 0, "\(differing) of \(n) cells differ (whole \(whole), chunk \(chunk))")
+            #expect(differing == 0, "\(differing) of \(n) cells differ (whole \(whole), chunk \(chunk), \(workers) workers)")
         }
     }
 }

@@ -34,12 +34,18 @@ public struct OpponentProcessingScorer: FrameScorer {
         self.config = config
     }
 
+    /// Threads that score chunks of frames at most (one per core up to this): each holds one
+    /// chunk's similarities, `chunkFloats / workers` floats, so the total stays about 16 MB.
+    static let maximumWorkers = 8
+
     public func score(_ features: FeatureSet, query: Query) throws -> RelevanceScores {
-        try score(features, query: query, wholeProductFloats: Self.wholeProductFloats, chunkFloats: Self.chunkFloats)
+        try score(features, query: query, wholeProductFloats: Self.wholeProductFloats, chunkFloats: Self.chunkFloats,
+                  workers: min(Self.maximumWorkers, ProcessInfo.processInfo.activeProcessorCount))
     }
 
-    /// `score(_:query:)` with the similarity product's chunking set (small in tests).
-    func score(_ features: FeatureSet, query: Query, wholeProductFloats: Int, chunkFloats: Int) throws -> RelevanceScores {
+    /// `score(_:query:)` with the similarity product's chunking and the threads over the chunks
+    /// set (in tests).
+    func score(_ features: FeatureSet, query: Query, wholeProductFloats: Int, chunkFloats: Int, workers: Int = 1) throws -> RelevanceScores {
         let t = features.frameCount, cells = features.cellsPerFrame, d = features.dimension
         guard query.dimension == d else {
             throw FeatureError.dimensionMismatch(query: query.source, queryDimension: query.dimension, featuresDimension: d)
@@ -55,41 +61,50 @@ public struct OpponentProcessingScorer: FrameScorer {
         var best = [Float](repeating: -1, count: templates.isEmpty ? 0 : n)
         // The queries × cells similarities in one product up to `wholeProductFloats` (with the
         // transposed copy of the embeddings they are computed from), else frame chunks of about
-        // `chunkFloats`, at least one frame: an image query has one vector per cell per scale and
-        // shift, so on a long video the whole product would be many times the embeddings' size.
-        // A frame of the largest query `Limit.queryVectors` allows (65,536 vectors, 400 cells)
-        // is about 105 MB; the defaults' largest (3,160 vectors) about 5 MB. Chunks change no bit (each
-        // similarity is its own sum). Each query's row runs over the chunk's cells, so that the
-        // maximum and the window sums below read memory in order.
+        // `chunkFloats` in all, at least one frame each: an image query has one vector per cell
+        // per scale and shift, so on a long video the whole product would be many times the
+        // embeddings' size. A frame of the largest query `Limit.queryVectors` allows (65,536
+        // vectors, 400 cells) is about 105 MB; the defaults' largest (3,160 vectors) about 5 MB.
+        // Chunks are scored on `workers` threads at once (chunk k by thread k mod workers), each
+        // chunk `chunkFloats / workers`, into its own cells of `participatory` and `best`. Neither
+        // the chunking nor the threads change a bit: each similarity is its own sum, and each
+        // cell's window maximum is over its own frame. Each query's row runs over the chunk's
+        // cells, so that the maximum and the window sums below read memory in order.
         let frameFloats = cells * (query.count + d)
         let whole = t * frameFloats <= wholeProductFloats
-        let chunkFrames = whole ? max(t, 1) : max(1, chunkFloats / max(frameFloats, 1))
-        var f0 = 0
-        while f0 < t {
-            let f1 = min(t, f0 + chunkFrames), first = f0 * cells, count = (f1 - f0) * cells
-            // The chunk's embeddings as columns (d × count): the similarities are q · eᵀ.
-            var columns = [Float](repeating: 0, count: d * count)
-            features.embeddings.withUnsafeBufferPointer { e in
-                for i in 0..<count { for l in 0..<d { columns[l * count + i] = e[(first + i) * d + l] } }
-            }
-            let sims = query.vectors.withUnsafeBufferPointer { q in
-                columns.withUnsafeBufferPointer { OrderedProducts.product(q, rows: query.count, inner: d, $0, columns: count) }
-            }
-            sims.withUnsafeBufferPointer { s in
-                participatory.withUnsafeMutableBufferPointer { p in
-                    let target = p.baseAddress! + first
-                    target.update(repeating: -Float.infinity, count: count)
-                    for j in 0..<query.count {
-                        Self.maximum(into: target, s.baseAddress! + j * count, count: count)
+        let threads = whole ? 1 : max(1, workers)
+        let chunkFrames = whole ? max(t, 1) : max(1, chunkFloats / threads / max(frameFloats, 1))
+        let chunks = (t + chunkFrames - 1) / chunkFrames
+        participatory.withUnsafeMutableBufferPointer { p in
+            best.withUnsafeMutableBufferPointer { b in
+                nonisolated(unsafe) let participatoryCells = p.baseAddress!, bestCells = b.baseAddress
+                OrderedProducts.parallel(min(threads, chunks)) { worker in
+                    for chunk in stride(from: worker, to: chunks, by: threads) {
+                        let f0 = chunk * chunkFrames, f1 = min(t, f0 + chunkFrames), first = f0 * cells, count = (f1 - f0) * cells
+                        // The chunk's embeddings as columns (d × count): the similarities are q · eᵀ.
+                        var columns = [Float](repeating: 0, count: d * count)
+                        features.embeddings.withUnsafeBufferPointer { e in
+                            for i in 0..<count { for l in 0..<d { columns[l * count + i] = e[(first + i) * d + l] } }
+                        }
+                        let sims = query.vectors.withUnsafeBufferPointer { q in
+                            columns.withUnsafeBufferPointer { OrderedProducts.product(q, rows: query.count, inner: d, $0, columns: count) }
+                        }
+                        let target = participatoryCells + first
+                        sims.withUnsafeBufferPointer { s in
+                            target.update(repeating: -Float.infinity, count: count)
+                            for j in 0..<query.count {
+                                Self.maximum(into: target, s.baseAddress! + j * count, count: count)
+                            }
+                        }
+                        for template in templates {
+                            let window = Self.windowMatch(sims, cells: count, frames: f1 - f0, rows: features.rows,
+                                                          cols: features.cols, template: template)
+                            let bestOfChunk = bestCells! + first
+                            for i in 0..<count { bestOfChunk[i] = max(bestOfChunk[i], window[i]) }
+                        }
                     }
                 }
             }
-            for template in templates {
-                let window = Self.windowMatch(sims, cells: count, frames: f1 - f0, rows: features.rows,
-                                              cols: features.cols, template: template)
-                for i in 0..<count { best[first + i] = max(best[first + i], window[i]) }
-            }
-            f0 = f1
         }
         if !templates.isEmpty {
             for i in 0..<n { participatory[i] = max(best[i], 0.5 * participatory[i]) }
