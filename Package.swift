@@ -41,8 +41,11 @@ let package = Package(
         // (Haswell, SkylakeX, or Prescott for a CPU it does not know), and each kernel rounds
         // differently, so features files differed between machines. The reference code is the
         // same instructions on every x86-64 CPU (Docs/features.md, "Determinism").
+        // The products' AVX2 kernel, chosen at run time (`OrderedProducts`): C, for a function
+        // compiled for one instruction set; bit-identical to the portable Swift loop.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
         .target(
-            name: "LinearAlgebra", dependencies: ["CLapack"],
+            name: "LinearAlgebra", dependencies: ["CLapack", "CKernels"],
             swiftSettings: optimizedInDebug,
             linkerSettings: [.unsafeFlags(referenceBLAS.flatMap { ["-L\($0)", "-Xlinker", "-rpath", "-Xlinker", $0] }, .when(platforms: [.linux]))]
         ),

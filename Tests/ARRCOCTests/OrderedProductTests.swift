@@ -1,5 +1,5 @@
 @testable import ARRCOC
-import LinearAlgebra
+@testable import LinearAlgebra
 import TestSupport
 import Testing
 
@@ -7,8 +7,12 @@ import Testing
 /// (`BLAS.multiply`), which made the features files and scores of earlier versions: on one and
 /// on two threads (split by rows or by columns), for the embedder's shapes, the scorer's and
 /// others, on values with the spread of real descriptors (fractions, counts and centred values,
-/// zeros included).
+/// zeros included), with each vector kernel this CPU runs (the portable one everywhere, AVX2
+/// where the CPU has it).
 struct OrderedProductTests {
+    /// The kernels this machine can run.
+    static let kernels = OrderedProducts.Kernel.allCases.filter { $0 == .portable || OrderedProducts.kernel == .avx2 }
+
     static func values(_ count: Int, seed: UInt64) -> [Float] {
         var g = SeededGenerator(seed: seed)
         return (0..<count).map { k in
@@ -44,10 +48,12 @@ struct OrderedProductTests {
         let x = Self.values(rows * inner, seed: UInt64(rows + inner)), p = Self.values(inner * columns, seed: 7 + UInt64(columns))
         let blas = try BLAS.multiply(try Matrix(rows: rows, columns: inner, elements: x),
                                      try Matrix(rows: inner, columns: columns, elements: p))
-        let ours = x.withUnsafeBufferPointer { a in
-            p.withUnsafeBufferPointer { b in OrderedProducts.product(a, rows: rows, inner: inner, b, columns: columns) }
+        for kernel in Self.kernels {
+            let ours = x.withUnsafeBufferPointer { a in
+                p.withUnsafeBufferPointer { b in OrderedProducts.product(a, rows: rows, inner: inner, b, columns: columns, kernel: kernel) }
+            }
+            #expect(Self.differences(ours, blas.elements) == "none", "\(rows)×\(inner) · \(inner)×\(columns), \(kernel)")
         }
-        #expect(Self.differences(ours, blas.elements) == "none", "\(rows)×\(inner) · \(inner)×\(columns)")
     }
 
     /// A real fit: the descriptors of the golden frames, centred as the fit centres them.
@@ -76,8 +82,19 @@ struct OrderedProductTests {
         let blas = try BLAS.multiply(try Matrix(rows: cells, columns: d, elements: e), try Matrix(rows: queries, columns: d, elements: q),
                                      transposeB: true)
         let eT = (0..<(d * cells)).map { e[($0 % cells) * d + $0 / cells] }
-        let ours = q.withUnsafeBufferPointer { a in eT.withUnsafeBufferPointer { OrderedProducts.product(a, rows: queries, inner: d, $0, columns: cells) } }
-        let transposed = (0..<(cells * queries)).map { ours[($0 % queries) * cells + $0 / queries] }
-        #expect(Self.differences(transposed, blas.elements) == "none")
+        for kernel in Self.kernels {
+            let ours = q.withUnsafeBufferPointer { a in
+                eT.withUnsafeBufferPointer { OrderedProducts.product(a, rows: queries, inner: d, $0, columns: cells, kernel: kernel) }
+            }
+            let transposed = (0..<(cells * queries)).map { ours[($0 % queries) * cells + $0 / queries] }
+            #expect(Self.differences(transposed, blas.elements) == "none", "\(kernel)")
+        }
+    }
+
+    /// This machine has AVX2 (CI's and the benchmarks' do), so both kernels are tested here.
+    @Test func theAVX2KernelIsChosenWhereTheCPUHasIt() throws {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let hasAVX2 = cpu.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx2") }
+        #expect((OrderedProducts.kernel == .avx2) == hasAVX2)
     }
 }
