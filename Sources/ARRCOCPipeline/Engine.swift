@@ -94,7 +94,7 @@ public struct Engine: Sendable {
 
     /// The streaming compression from `source` (`compress(video:…writingTo:)`, `compressRefined`).
     func compress(source: VideoFileSource, features: FeatureSet, query: QueryInput, budget: Int, writingTo directory: URL) throws -> CompressionResult {
-        let plan = try Compressor.plan(features: features, query: query.query, config: config, budget: budget)
+        let plan = try Compressor.plan(features: features, query: query.query, config: config, budget: budget, progress: progress)
         let (sequence, manifest) = try Compressor.layout(plan: plan, features: features, config: config, budget: budget, query: query.info)
         let result = CompressionResult(sequence: sequence, manifest: manifest, scores: plan.scores)
         try OutputWriter.write(result, pixelRows: SequenceEmitter.pixelRowCount(cells: plan.cells), to: directory) { append in

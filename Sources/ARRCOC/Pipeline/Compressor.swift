@@ -3,8 +3,13 @@ import Foundation
 /// The compression pipeline's core (no FFmpeg): score → allocate → plan the pixels; then, with
 /// the decoded pixels, emit the sequence and the manifest.
 public enum Compressor {
-    /// Scores, allocates and plans the frames to decode.
-    public static func plan(features: FeatureSet, query: Query, config: CompressionConfig, budget: Int) throws -> CompressionPlan {
+    /// Scores, allocates and plans the frames to decode. `progress` gets a note before the
+    /// scoring, which takes seconds on a long video with an image query (every cell against
+    /// every query vector).
+    public static func plan(
+        features: FeatureSet, query: Query, config: CompressionConfig, budget: Int, progress: @escaping ProgressHandler = { _ in }
+    ) throws -> CompressionPlan {
+        progress(.note("scoring \(features.frameCount) candidate frames against \(query.count) query vectors"))
         let scores = try OpponentProcessingScorer(config: config.scoring).score(features, query: query)
         return try plan(features: features, scores: scores, config: config, budget: budget)
     }
@@ -67,7 +72,7 @@ public enum Compressor {
         features: FeatureSet, query: QueryInput, config: CompressionConfig, budget: Int, source: some FrameSource,
         progress: @escaping ProgressHandler = { _ in }
     ) throws -> CompressionResult {
-        let plan = try plan(features: features, query: query.query, config: config, budget: budget)
+        let plan = try plan(features: features, query: query.query, config: config, budget: budget, progress: progress)
         var (sequence, manifest) = try layout(plan: plan, features: features, config: config, budget: budget, query: query.info)
         // Each block's rows appended as soon as its frames are decoded: the pixel values are held
         // once, the decoded frames only while a later block still needs them.
