@@ -84,22 +84,30 @@ public enum OrderedProducts {
         guard rows > 0, d > 0, k > 0 else { return [Float](repeating: 0, count: rows * k) }
         // Not zeroed first: every element is written by exactly one block (the scorer's chunks
         // made zeroing ≈ 6% of `compress --features`' CPU on an hour of video).
-        var result = [Float](unsafeUninitializedCapacity: rows * k) { _, count in count = rows * k }
-        result.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let y = out.baseAddress!, a = x.baseAddress!, b = p.baseAddress!
-            let byRows = rows >= Self.rowsWorthAThread, byColumns = !byRows && k >= Self.rowsWorthAThread
-            let rowRanges = byRows ? [0..<(rows / 2), (rows / 2)..<rows] : [0..<rows]
-            let columnRanges = byColumns ? [0..<(k / 2), (k / 2)..<k] : [0..<k]
-            Self.parallel(max(rowRanges.count, columnRanges.count)) { part in
-                Self.productBlock(a, b, y, inner: d, columns: k, rows: rowRanges[byRows ? part : 0],
-                                  columnRange: columnRanges[byColumns ? part : 0], kernel: kernel)
-            }
+        return [Float](unsafeUninitializedCapacity: rows * k) { out, count in
+            product(x, rows: rows, inner: d, p, columns: k, kernel: kernel, into: out.baseAddress!)
+            count = rows * k
         }
-        return result
+    }
+
+    /// `product` into `out` (`rows × k` floats, every one overwritten; tests fill it with NaN
+    /// first, so that an element no block writes shows).
+    static func product(_ x: UnsafeBufferPointer<Float>, rows: Int, inner d: Int, _ p: UnsafeBufferPointer<Float>, columns k: Int,
+                        kernel: Kernel, into out: UnsafeMutablePointer<Float>) {
+        precondition(kernel == .portable || Self.kernel == .avx2, "the AVX2 kernel on a CPU without AVX2")
+        guard rows > 0, d > 0, k > 0 else { return }
+        nonisolated(unsafe) let y = out, a = x.baseAddress!, b = p.baseAddress!
+        let byRows = rows >= Self.rowsWorthAThread, byColumns = !byRows && k >= Self.rowsWorthAThread
+        let rowRanges = byRows ? [0..<(rows / 2), (rows / 2)..<rows] : [0..<rows]
+        let columnRanges = byColumns ? [0..<(k / 2), (k / 2)..<k] : [0..<k]
+        Self.parallel(max(rowRanges.count, columnRanges.count)) { part in
+            Self.productBlock(a, b, y, inner: d, columns: k, rows: rowRanges[byRows ? part : 0],
+                              columnRange: columnRanges[byColumns ? part : 0], kernel: kernel)
+        }
     }
 
     /// Rows `rows` × columns `columnRange` of `y = a · b`: with the AVX2 kernel, four rows by
-    /// sixteen columns (then eight, then the last few, masked) in C; else as follows. Four rows
+    /// sixteen columns (then eight, then the last few through a padded buffer) in C; else as follows. Four rows
     /// by eight columns at a time,
     /// their sums held in registers across the shared dimension (the product used to read and
     /// write each output element once per term), then the leftover rows and columns one by one.
@@ -160,7 +168,7 @@ public enum OrderedProducts {
 
     /// Runs `body(0) … body(count − 1)`, concurrently when `count` > 1 (`concurrentPerform`,
     /// at most as many at once as the machine has cores), and returns when all have.
-    public static func parallel(_ count: Int, _ body: (Int) -> Void) {
+    package static func parallel(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 {
             if count == 1 { body(0) }
             return

@@ -131,9 +131,12 @@ struct FeatureStreamingTests {
         let reference = try scorer.score(features, query: query, wholeProductFloats: OpponentProcessingScorer.wholeProductFloats,
                                          chunkFloats: OpponentProcessingScorer.chunkFloats)
         #expect(whole.cells == reference.cells)
-        // One frame, two frames per product; on one thread and on several (chunks in any order).
-        for chunkFloats in [1, 2 * 60 * query.count, 6 * 60 * query.count] {
-            for workers in [1, 2, 3] {
+        // Room for one, two, six and sixteen frames in all; on one thread and on several (chunks
+        // in any order; 16 frames' room on 8 threads: 4 chunks of 2 of the 7 frames, fewer chunks
+        // than threads).
+        let frameFloats = features.cellsPerFrame * (query.count + features.dimension)
+        for chunkFloats in [1, 2 * frameFloats, 6 * frameFloats, 16 * frameFloats] {
+            for workers in [1, 2, 3, 8] {
                 let chunked = try scorer.score(features, query: query, wholeProductFloats: 0, chunkFloats: chunkFloats, workers: workers)
                 #expect(chunked.similarity == whole.similarity && chunked.cells == whole.cells && chunked.frames == whole.frames,
                         "chunk \(chunkFloats), \(workers) workers")

@@ -35,7 +35,8 @@ public struct OpponentProcessingScorer: FrameScorer {
     }
 
     /// Threads that score chunks of frames at most (one per core up to this): each holds one
-    /// chunk's similarities, `chunkFloats / workers` floats, so the total stays about 16 MB.
+    /// chunk's similarities, `chunkFloats / threads` floats, and there are no more threads than
+    /// `chunkFloats` holds frames, so the total stays about 16 MB (one frame when larger).
     static let maximumWorkers = 8
 
     public func score(_ features: FeatureSet, query: Query) throws -> RelevanceScores {
@@ -65,14 +66,16 @@ public struct OpponentProcessingScorer: FrameScorer {
         // per scale and shift, so on a long video the whole product would be many times the
         // embeddings' size. A frame of the largest query `Limit.queryVectors` allows (65,536
         // vectors, 400 cells) is about 105 MB; the defaults' largest (3,160 vectors) about 5 MB.
-        // Chunks are scored on `workers` threads at once (chunk k by thread k mod workers), each
-        // chunk `chunkFloats / workers`, into its own cells of `participatory` and `best`. Neither
+        // Chunks are scored on up to `workers` threads at once (chunk k by thread k mod n), each
+        // chunk `chunkFloats / n`, into its own cells of `participatory` and `best`. Neither
         // the chunking nor the threads change a bit: each similarity is its own sum, and each
         // cell's window maximum is over its own frame. Each query's row runs over the chunk's
         // cells, so that the maximum and the window sums below read memory in order.
         let frameFloats = cells * (query.count + d)
         let whole = t * frameFloats <= wholeProductFloats
-        let threads = whole ? 1 : max(1, workers)
+        // At most as many threads as chunks of `chunkFloats` hold whole frames, so the chunks in
+        // memory at once stay within `chunkFloats` in all (one frame when a frame is larger).
+        let threads = whole ? 1 : max(1, min(workers, chunkFloats / max(frameFloats, 1)))
         let chunkFrames = whole ? max(t, 1) : max(1, chunkFloats / threads / max(frameFloats, 1))
         let chunks = (t + chunkFrames - 1) / chunkFrames
         participatory.withUnsafeMutableBufferPointer { p in

@@ -7,8 +7,8 @@
 int arrcoc_has_avx2(void);
 
 /// Rows [row0, row1) × columns [col0, col1) of y = a · b, with a `rows × d` and b `d × k`,
-/// row-major, y `rows × k`; row1 − row0 a multiple of 4 (any columns: the last 1–7 by masked
-/// loads and stores, which touch no other memory). Each element is
+/// row-major, y `rows × k`; row1 − row0 a multiple of 4 (any columns: the last 1–7 through a
+/// padded buffer, no memory beyond them touched). Each element is
 /// 0 + a₀·b₀, then + a₁·b₁, … in ascending order, each product and each sum rounded on its own
 /// (`_mm256_mul_ps`, `_mm256_add_ps`; no fused multiply-add): bit for bit what the portable
 /// Swift loop and the reference BLAS compute. Call only when `arrcoc_has_avx2()`.
