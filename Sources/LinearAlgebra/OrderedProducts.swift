@@ -80,7 +80,6 @@ public enum OrderedProducts {
     /// `product` with the kernel chosen (tests run both).
     static func product(_ x: UnsafeBufferPointer<Float>, rows: Int, inner d: Int,
                         _ p: UnsafeBufferPointer<Float>, columns k: Int, kernel: Kernel) -> [Float] {
-        precondition(x.count >= rows * d && p.count >= d * k)
         guard rows > 0, d > 0, k > 0 else { return [Float](repeating: 0, count: rows * k) }
         // Not zeroed first: every element is written by exactly one block (the scorer's chunks
         // made zeroing ≈ 6% of `compress --features`' CPU on an hour of video).
@@ -94,6 +93,7 @@ public enum OrderedProducts {
     /// first, so that an element no block writes shows).
     static func product(_ x: UnsafeBufferPointer<Float>, rows: Int, inner d: Int, _ p: UnsafeBufferPointer<Float>, columns k: Int,
                         kernel: Kernel, into out: UnsafeMutablePointer<Float>) {
+        precondition(x.count >= rows * d && p.count >= d * k)
         precondition(kernel == .portable || Self.kernel == .avx2, "the AVX2 kernel on a CPU without AVX2")
         guard rows > 0, d > 0, k > 0 else { return }
         nonisolated(unsafe) let y = out, a = x.baseAddress!, b = p.baseAddress!
@@ -106,11 +106,11 @@ public enum OrderedProducts {
         }
     }
 
-    /// Rows `rows` × columns `columnRange` of `y = a · b`: with the AVX2 kernel, four rows by
-    /// sixteen columns (then eight, then the last few through a padded buffer) in C; else as follows. Four rows
-    /// by eight columns at a time,
-    /// their sums held in registers across the shared dimension (the product used to read and
-    /// write each output element once per term), then the leftover rows and columns one by one.
+    /// Rows `rows` × columns `columnRange` of `y = a · b`. With the AVX2 kernel, four rows by
+    /// sixteen columns (then eight, then the last few through a padded buffer) in C; else four
+    /// rows by eight columns at a time, their sums held in registers across the shared dimension
+    /// (the product used to read and write each output element once per term), then the
+    /// leftover rows and columns one by one.
     /// Every element is still `0 + a₀·b₀`, then `+ a₁·b₁`, … in ascending order, each product
     /// and each addition rounded on its own (Swift's SIMD `*` and `+` are separate
     /// instructions), so the blocking changes no bit of any number (a NaN's sign bit, from
